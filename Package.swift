@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+// KAA Register: the kommunal aktivitetsansvar register, its sync and the regional hub.
+// No Swift package dependencies: only the toolchain and Debian's C libraries.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "kaa-register",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kaa", targets: ["kaa"]),
+    ],
+    targets: [
+        // C libraries, each imported by exactly one Swift target.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Build-time tool and plugin that embed migrations/ and seeds/ into KAAResources,
+        // so those files stay the single source of truth and the binary stays self-contained.
+        .executableTarget(name: "kaa-embed", path: "Sources/kaa-embed"),
+        .plugin(name: "EmbedResources", capability: .buildTool(), dependencies: ["kaa-embed"]),
+        .target(name: "KAAResources", swiftSettings: strict, plugins: ["EmbedResources"]),
+
+        // Pure domain: no I/O.
+        .target(name: "KAACore", dependencies: ["KAAResources"], swiftSettings: strict),
+        // Thin wrappers that own their C handles.
+        .target(name: "KAASQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "KAACrypto", dependencies: ["CCrypto"], swiftSettings: strict),
+        // The kommun's register.
+        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources"], swiftSettings: strict),
+        // The `kaa` command line, as a library so tests run it in-process.
+        .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore"], swiftSettings: strict),
+        .executableTarget(name: "kaa", dependencies: ["KAACLI"], swiftSettings: strict),
+
+        .target(name: "KAATestSupport", dependencies: ["KAARegister", "KAACLI", "KAACore"], path: "Tests/KAATestSupport", swiftSettings: strict),
+        .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAACLITests", dependencies: ["KAACLI", "KAARegister", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

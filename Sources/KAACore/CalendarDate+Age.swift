@@ -1,0 +1,42 @@
+extension CalendarDate {
+    /// The age in whole years on `date` of someone born on `self`.
+    ///
+    /// Someone born on 29 February turns a year older on 1 March in other years (design §5).
+    public func age(on date: CalendarDate) -> Int {
+        let birth = components
+        let now = date.components
+        var age = now.year - birth.year
+        if (now.month, now.day) < (birth.month, birth.day) { age -= 1 }
+        return age
+    }
+
+    /// The date on which someone born on `self` turns `years` (29 February → 1 March in other years).
+    public func birthday(turning years: Int) -> CalendarDate {
+        let birth = components
+        let year = birth.year + years
+        if let date = CalendarDate(year: year, month: birth.month, day: birth.day) {
+            return date
+        }
+        // Only 29 February of a non-leap year lands here.
+        return CalendarDate(year: year, month: 3, day: 1) ?? self
+    }
+}
+
+/// The KAA age rule (Skollagen 29:9): in scope from 1 July of the year one turns 16 until the day
+/// before the 20th birthday.
+public enum KAAAgeRule {
+    /// The first day a person born on `birthDate` can be in KAA.
+    public static func firstDay(birthDate: CalendarDate) -> CalendarDate {
+        CalendarDate(year: birthDate.year + 16, month: 7, day: 1) ?? birthDate
+    }
+
+    /// The 20th birthday: the first day a person is no longer in KAA.
+    public static func endDay(birthDate: CalendarDate) -> CalendarDate {
+        birthDate.birthday(turning: 20)
+    }
+
+    /// Whether someone born on `birthDate` is within the age rule on `date`.
+    public static func isWithin(birthDate: CalendarDate, on date: CalendarDate) -> Bool {
+        date >= firstDay(birthDate: birthDate) && date < endDay(birthDate: birthDate)
+    }
+}

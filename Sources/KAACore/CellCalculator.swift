@@ -1,0 +1,147 @@
+/// Computes the cells of catalogue v1 (design §6) for one period from person histories.
+///
+/// Pure: the period key (HMAC of the cell-key secret) is injected, so this module does no I/O and
+/// no cryptography. `population` is not computed here: it comes from stored extract counts.
+public struct CellCalculator: Sendable {
+    /// The key of one person in one period: the first 32 bits of HMAC-SHA256(secret, pnr ‖ period).
+    public typealias PeriodKey = @Sendable (PersonalIdentityNumber, Period) -> UInt32
+
+    private let periodKey: PeriodKey
+
+    public init(periodKey: @escaping PeriodKey) {
+        self.periodKey = periodKey
+    }
+
+    /// Every cell with `n > 0` of `period`, judged on its last day (or `today` while it runs).
+    public func cells(for period: Period, people: [PersonHistory], today: CalendarDate) -> [Cell] {
+        var accumulator = CellAccumulator(period: period)
+        for person in people {
+            accumulate(person, period: period, today: today, into: &accumulator)
+        }
+        return accumulator.cells
+    }
+
+    private func accumulate(_ person: PersonHistory, period: Period, today: CalendarDate, into cells: inout CellAccumulator) {
+        let episodes = person.countingEpisodes
+        guard !episodes.isEmpty else { return }
+        let start = period.firstDay
+        let end = period.judgementDay(today: today)
+        guard start <= end else { return }
+        let sex = person.personnummer.sex.rawValue
+        var cachedKey: UInt32?
+        func key() -> UInt32 {
+            if let cachedKey { return cachedKey }
+            let value = periodKey(person.personnummer, period)
+            cachedKey = value
+            return value
+        }
+
+        // in_kaa and in_kaa_reason: the latest episode overlapping the period decides.
+        if let latest = episodes.last(where: { $0.overlaps(from: start, through: end) }) {
+            let lastDayInKAA = latest.deregisteredOn.map { $0.adding(days: -1) } ?? end
+            let age = min(max(person.personnummer.birthDate.age(on: min(end, lastDayInKAA)), 16), 19)
+            cells.add(.inKAA, ["age": String(age), "sex": sex], key: key())
+            cells.add(.inKAAReason, ["reason": latest.registrationReason], key: key())
+        }
+
+        // new: the first episode in this register started in the period.
+        if let first = episodes.first, first.registeredOn >= start, first.registeredOn <= end {
+            cells.add(.new, ["sex": sex], key: key())
+        }
+
+        // contacted: reached at least once in the period.
+        if episodes.contains(where: { $0.contacts.contains { $0.isReached && $0.date >= start && $0.date <= end } }) {
+            cells.add(.contacted, ["sex": sex], key: key())
+        }
+
+        // first_contact_days: registered in the period; the latest such episode decides.
+        if let registered = episodes.last(where: { $0.registeredOn >= start && $0.registeredOn <= end }) {
+            let firstReached = registered.contacts
+                .filter { $0.isReached && $0.date >= registered.registeredOn && $0.date <= end }
+                .map(\.date).min()
+            let band = firstReached.map { FirstContactBand(days: registered.registeredOn.days(until: $0)) } ?? .none
+            cells.add(.firstContactDays, ["band": band.rawValue], key: key())
+        }
+
+        // in_measure: one cell per type running in the period.
+        var types = Set<String>()
+        var declined = false
+        for episode in episodes {
+            for measure in episode.measures {
+                if let started = measure.startedOn, started <= end, measure.endedOn.map({ $0 >= start }) ?? true {
+                    types.insert(measure.type)
+                }
+            }
+            if let firstOffer = episode.measures.min(by: { ($0.offeredOn, $0.id) < ($1.offeredOn, $1.id) }),
+               firstOffer.decision == .declined, firstOffer.offeredOn >= start, firstOffer.offeredOn <= end {
+                declined = true
+            }
+        }
+        for type in types.sorted() {
+            cells.add(.inMeasure, ["measure": type], key: key())
+        }
+        if declined {
+            cells.add(.declined, ["sex": sex], key: key())
+        }
+
+        // deregistered: the latest de-registration in the period decides.
+        if let left = episodes
+            .filter({ ($0.deregisteredOn.map { $0 >= start && $0 <= end }) ?? false })
+            .max(by: { ($0.deregisteredOn ?? start, $0.id) < ($1.deregisteredOn ?? start, $1.id) }),
+           let reason = left.deregistrationReason {
+            cells.add(.deregistered, ["reason": reason], key: key())
+        }
+
+        // occupation_end: in KAA on the judgement day; the latest occupation fact on or before it.
+        if episodes.contains(where: { $0.covers(end) }) {
+            let occupation = Self.latestOccupation(in: episodes, onOrBefore: end) ?? KnownCode.occupationUnknown
+            cells.add(.occupationEnd, ["occupation": occupation], key: key())
+        }
+    }
+
+    /// The latest occupation learned on or before `date`, from occupation facts, contacts and
+    /// measure ends. On the same date an explicit occupation fact wins over a measure end, which wins
+    /// over a contact; then the later entry.
+    public static func latestOccupation(in episodes: [EpisodeHistory], onOrBefore date: CalendarDate) -> String? {
+        var best: (date: CalendarDate, rank: Int, id: Int64, code: String)?
+        func consider(_ candidate: (date: CalendarDate, rank: Int, id: Int64, code: String)) {
+            guard candidate.date <= date else { return }
+            if let current = best, (current.date, current.rank, current.id) >= (candidate.date, candidate.rank, candidate.id) { return }
+            best = candidate
+        }
+        for episode in episodes {
+            for contact in episode.contacts {
+                if let code = contact.occupation { consider((contact.date, 0, contact.id, code)) }
+            }
+            for measure in episode.measures {
+                if let ended = measure.endedOn, let code = measure.occupationAfter { consider((ended, 1, measure.id, code)) }
+            }
+            for fact in episode.occupationFacts {
+                consider((fact.date, 2, fact.id, fact.occupation))
+            }
+        }
+        return best?.code
+    }
+}
+
+/// Sums people into cells: `n` counts, `ck` adds keys modulo 2^32.
+struct CellAccumulator {
+    let period: Period
+    private var totals: [CellTable: [Dims: (n: Int, ck: UInt32)]] = [:]
+
+    init(period: Period) {
+        self.period = period
+    }
+
+    mutating func add(_ table: CellTable, _ dims: [String: String], key: UInt32) {
+        let dims = Dims(dims)
+        let current = totals[table, default: [:]][dims] ?? (0, 0)
+        totals[table, default: [:]][dims] = (current.n + 1, current.ck &+ key)
+    }
+
+    var cells: [Cell] {
+        totals.flatMap { table, byDims in
+            byDims.map { Cell(table: table, period: period, dims: $0.key, n: $0.value.n, ck: $0.value.ck) }
+        }.sorted(by: Cell.listingOrder)
+    }
+}

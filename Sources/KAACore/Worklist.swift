@@ -1,0 +1,80 @@
+/// The coordinator's weekly worklists over open episodes.
+public enum Worklist: String, CaseIterable, Sendable {
+    /// Not yet reached in the current episode.
+    case notReached = "ej-nadda"
+    /// No contact attempt for N days.
+    case noContact = "ingen-kontakt"
+    /// No measure offered in the current episode.
+    case noMeasure = "ingen-atgard"
+    /// Turning 20 within N days.
+    case turning20 = "fyller-20"
+    /// Measures whose follow-up date has come.
+    case followUpDue = "uppfoljning"
+
+    /// A Swedish title.
+    public var title: String {
+        switch self {
+        case .notReached: return "Ännu inte nådda"
+        case .noContact: return "Ingen kontakt på länge"
+        case .noMeasure: return "Ingen åtgärd erbjuden"
+        case .turning20: return "Fyller 20 snart"
+        case .followUpDue: return "Uppföljning att göra"
+        }
+    }
+
+    /// Whether the list takes a number of days.
+    public var takesDays: Bool { self == .noContact || self == .turning20 }
+
+    /// The entries of this list on `today`, oldest date first.
+    public func entries(people: [PersonHistory], today: CalendarDate, days: Int) -> [WorklistEntry] {
+        var result: [WorklistEntry] = []
+        for person in people {
+            guard let episode = person.openEpisode, episode.registeredOn <= today else { continue }
+            func add(_ date: CalendarDate, _ note: String, measureID: Int64? = nil) {
+                result.append(WorklistEntry(personID: person.personID, personnummer: person.personnummer, episodeID: episode.id,
+                                            measureID: measureID, date: date, note: note))
+            }
+            switch self {
+            case .notReached:
+                if !episode.contacts.contains(where: \.isReached) {
+                    let attempts = episode.contacts.count
+                    add(episode.registeredOn, "registrerad \(episode.registeredOn), \(attempts) kontaktförsök")
+                }
+            case .noContact:
+                let last = episode.contacts.map(\.date).max()
+                let since = last ?? episode.registeredOn
+                if since.days(until: today) >= days {
+                    add(since, last.map { "senaste kontaktförsök \($0)" } ?? "inget kontaktförsök sedan registreringen \(episode.registeredOn)")
+                }
+            case .noMeasure:
+                if episode.measures.isEmpty {
+                    add(episode.registeredOn, "registrerad \(episode.registeredOn), ingen åtgärd erbjuden")
+                }
+            case .turning20:
+                let birthday = KAAAgeRule.endDay(birthDate: person.personnummer.birthDate)
+                if birthday >= today, today.days(until: birthday) <= days {
+                    add(birthday, "fyller 20 år \(birthday)")
+                }
+            case .followUpDue:
+                for measure in episode.measures where measure.endedOn == nil {
+                    if let followUp = measure.followUpOn, followUp <= today {
+                        add(followUp, "åtgärd \(measure.id) (\(measure.type)) uppföljning \(followUp)", measureID: measure.id)
+                    }
+                }
+            }
+        }
+        return result.sorted { ($0.date, $0.personID) < ($1.date, $1.personID) }
+    }
+}
+
+/// One line of a worklist.
+public struct WorklistEntry: Sendable {
+    public let personID: Int64
+    public let personnummer: PersonalIdentityNumber
+    public let episodeID: Int64
+    public let measureID: Int64?
+    /// The date the entry is about (registration, last contact, birthday, follow-up).
+    public let date: CalendarDate
+    /// A Swedish note.
+    public let note: String
+}

@@ -1,0 +1,254 @@
+import KAACore
+import KAASQLite
+
+/// Contact details of a person: only what SFS 2006:39 § 4 allows. `nil` leaves a field as it is.
+public struct ContactDetails: Sendable, Equatable {
+    public var firstName: String?
+    public var lastName: String?
+    public var address: String?
+    public var postalCode: String?
+    public var city: String?
+    public var phone: String?
+    public var email: String?
+    /// Skyddad folkbokföring or sekretessmarkering: stored without address.
+    public var isProtected: Bool?
+
+    public init(firstName: String? = nil, lastName: String? = nil, address: String? = nil, postalCode: String? = nil,
+                city: String? = nil, phone: String? = nil, email: String? = nil, isProtected: Bool? = nil) {
+        self.firstName = firstName
+        self.lastName = lastName
+        self.address = address
+        self.postalCode = postalCode
+        self.city = city
+        self.phone = phone
+        self.email = email
+        self.isProtected = isProtected
+    }
+
+    var hasAddress: Bool { address != nil || postalCode != nil || city != nil }
+}
+
+/// Changes to an episode; nil leaves a field as it is.
+public struct EpisodeCorrection: Sendable {
+    public var registeredOn: CalendarDate?
+    public var registrationReason: String?
+    public var deregisteredOn: CalendarDate?
+    public var deregistrationReason: String?
+    /// Re-open a closed episode (clears de-registration date and reason).
+    public var reopen = false
+
+    public init(registeredOn: CalendarDate? = nil, registrationReason: String? = nil, deregisteredOn: CalendarDate? = nil,
+                deregistrationReason: String? = nil, reopen: Bool = false) {
+        self.registeredOn = registeredOn
+        self.registrationReason = registrationReason
+        self.deregisteredOn = deregisteredOn
+        self.deregistrationReason = deregistrationReason
+        self.reopen = reopen
+    }
+}
+
+extension Register {
+    /// Registers a person in KAA on `date` with a registration reason; returns the new episode's id.
+    @discardableResult
+    public func register(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String,
+                         details: ContactDetails = ContactDetails()) throws(RegisterError) -> Int64 {
+        try checkCode(reason, .registrationReason, field: "--reason")
+        try checkEventDate(date, field: "--date")
+        try checkAgeRule(pnr, on: date, field: "--date")
+        return try write {
+            let personID = try upsertPerson(pnr, details: details)
+            if let open = try database.queryOne("SELECT registered_on FROM episode WHERE person_id = ? AND deregistered_on IS NULL", [.integer(personID)]) {
+                throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har redan en öppen period sedan \(try open.text(0))")
+            }
+            try database.execute("INSERT INTO episode (person_id, registered_on, registration_reason) VALUES (?, ?, ?)",
+                                 [.integer(personID), SQLValue(date), .text(reason)])
+            let episodeID = database.lastInsertRowID
+            try validateEpisode(episodeID)
+            try audit("register", personID: personID, detail: "episode=\(episodeID) reason=\(reason)")
+            return episodeID
+        }
+    }
+
+    /// De-registers a person on `date`; measures still without an end are ended there (`AVREGISTRERAD`).
+    public func deregister(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String) throws(RegisterError) {
+        try checkCode(reason, .deregistrationReason, field: "--reason")
+        try checkEventDate(date, field: "--date")
+        try write {
+            let personID = try personID(pnr)
+            let episode = try openEpisode(personID: personID, pnr: pnr)
+            guard date >= episode.registeredOn else {
+                throw RegisterError.invalidInput(field: "--date", message: "avregistreringsdatumet \(date) ligger före registreringsdatumet \(episode.registeredOn)")
+            }
+            try database.execute("UPDATE episode SET deregistered_on = ?, deregistration_reason = ? WHERE id = ?",
+                                 [SQLValue(date), .text(reason), .integer(episode.id)])
+            try validateEpisode(episode.id)
+            try database.execute("UPDATE measure SET ended_on = ?, end_reason = ? WHERE episode_id = ? AND ended_on IS NULL",
+                                 [SQLValue(date), .text(KnownCode.measureEndAtDeregistration), .integer(episode.id)])
+            let ended = database.changes
+            try audit("deregister", personID: personID, detail: "episode=\(episode.id) reason=\(reason) measures_ended=\(ended)")
+        }
+    }
+
+    /// Corrects an episode (GDPR art. 16). Dates old and new must lie in open periods.
+    public func correctEpisode(_ episodeID: Int64, _ correction: EpisodeCorrection) throws(RegisterError) {
+        if let reason = correction.registrationReason { try checkCode(reason, .registrationReason, field: "--reason") }
+        if let reason = correction.deregistrationReason { try checkCode(reason, .deregistrationReason, field: "--deregistration-reason") }
+        if let date = correction.registeredOn { try checkEventDate(date, field: "--registered") }
+        if let date = correction.deregisteredOn { try checkEventDate(date, field: "--deregistered") }
+        try write {
+            let current = try episodeRow(episodeID)
+            try checkEventDate(current.registeredOn, field: "period \(episodeID)")
+            if let old = current.deregisteredOn { try checkEventDate(old, field: "period \(episodeID)") }
+            let registeredOn = correction.registeredOn ?? current.registeredOn
+            let reason = correction.registrationReason ?? current.registrationReason
+            var deregisteredOn = correction.deregisteredOn ?? current.deregisteredOn
+            var deregistrationReason = correction.deregistrationReason ?? current.deregistrationReason
+            if correction.reopen {
+                deregisteredOn = nil
+                deregistrationReason = nil
+            }
+            guard (deregisteredOn == nil) == (deregistrationReason == nil) else {
+                throw RegisterError.invalidInput(field: "--deregistered", message: "avregistrering kräver både datum och orsak")
+            }
+            if let end = deregisteredOn, end < registeredOn {
+                throw RegisterError.invalidInput(field: "--deregistered", message: "avregistreringsdatumet \(end) ligger före registreringsdatumet \(registeredOn)")
+            }
+            let pnr = try personnummer(ofPerson: current.personID)
+            if correction.registeredOn != nil { try checkAgeRule(pnr, on: registeredOn, field: "--registered") }
+            if deregisteredOn == nil, try database.queryOne(
+                "SELECT 1 FROM episode WHERE person_id = ? AND id <> ? AND deregistered_on IS NULL", [.integer(current.personID), .integer(episodeID)]) != nil {
+                throw RegisterError.invalidInput(field: "--reopen", message: "personen har redan en annan öppen period")
+            }
+            try database.execute(
+                "UPDATE episode SET registered_on = ?, registration_reason = ?, deregistered_on = ?, deregistration_reason = ? WHERE id = ?",
+                [SQLValue(registeredOn), .text(reason), SQLValue(deregisteredOn), SQLValue(deregistrationReason), .integer(episodeID)])
+            try validateEpisode(episodeID)
+            try audit("episode.correct", personID: current.personID, detail: "episode=\(episodeID)")
+        }
+    }
+
+    /// Removes an episode with its contacts, occupation facts and measures (GDPR art. 16/17); a
+    /// person left with no episode is removed too. Refused when anything of it lies in a frozen period.
+    public func removeEpisode(_ episodeID: Int64) throws(RegisterError) {
+        try write {
+            let current = try episodeRow(episodeID)
+            let dates = try database.query("""
+                SELECT registered_on FROM episode WHERE id = ?1 UNION ALL SELECT deregistered_on FROM episode WHERE id = ?1 AND deregistered_on IS NOT NULL
+                UNION ALL SELECT contacted_on FROM contact WHERE episode_id = ?1 UNION ALL SELECT noted_on FROM occupation_fact WHERE episode_id = ?1
+                UNION ALL SELECT offered_on FROM measure WHERE episode_id = ?1
+                UNION ALL SELECT ended_on FROM measure WHERE episode_id = ?1 AND ended_on IS NOT NULL
+                """, [.integer(episodeID)])
+            for row in dates { try checkEventDate(try date(row, 0), field: "period \(episodeID)") }
+            try database.execute("DELETE FROM episode WHERE id = ?", [.integer(episodeID)])
+            var detail = "episode=\(episodeID)"
+            if try database.queryOne("SELECT 1 FROM episode WHERE person_id = ?", [.integer(current.personID)]) == nil {
+                try database.execute("DELETE FROM person WHERE id = ?", [.integer(current.personID)])
+                detail += " person_removed=1"
+            }
+            try audit("episode.remove", personID: current.personID, detail: detail)
+        }
+    }
+
+    /// Updates a person's contact details (and protected-identity flag).
+    public func updatePerson(_ pnr: PersonalIdentityNumber, details: ContactDetails) throws(RegisterError) {
+        try write {
+            _ = try personID(pnr)
+            let id = try upsertPerson(pnr, details: details)
+            try audit("person.update", personID: id)
+        }
+    }
+
+    // MARK: - Helpers
+
+    struct EpisodeRow {
+        let personID: Int64
+        let registeredOn: CalendarDate
+        let registrationReason: String
+        let deregisteredOn: CalendarDate?
+        let deregistrationReason: String?
+    }
+
+    func episodeRow(_ id: Int64) throws -> EpisodeRow {
+        guard let row = try database.queryOne(
+            "SELECT person_id, registered_on, registration_reason, deregistered_on, deregistration_reason FROM episode WHERE id = ?",
+            [.integer(id)]) else {
+            throw RegisterError.notFound("period \(id) finns inte")
+        }
+        return EpisodeRow(personID: try row.int(0), registeredOn: try date(row, 1), registrationReason: try row.text(2),
+                          deregisteredOn: try optionalDate(row, 3), deregistrationReason: try row.optionalText(4))
+    }
+
+    func personnummer(ofPerson id: Int64) throws -> PersonalIdentityNumber {
+        guard let text = try database.queryOne("SELECT personnummer FROM person WHERE id = ?", [.integer(id)])?.text(0) else {
+            throw RegisterError.notFound("person \(id) finns inte")
+        }
+        return try PersonalIdentityNumber(text, today: today)
+    }
+
+    func checkAgeRule(_ pnr: PersonalIdentityNumber, on date: CalendarDate, field: String) throws(RegisterError) {
+        guard KAAAgeRule.isWithin(birthDate: pnr.birthDate, on: date) else {
+            throw .invalidInput(field: field, message: "\(pnr.formatted) är \(pnr.birthDate.age(on: date)) år den \(date) och omfattas inte av "
+                + "aktivitetsansvaret (från 1 juli det år personen fyller 16 till dagen före 20-årsdagen)")
+        }
+    }
+
+    /// Inserts the person or updates the given fields; returns the internal id.
+    func upsertPerson(_ pnr: PersonalIdentityNumber, details: ContactDetails) throws -> Int64 {
+        let existing = try database.queryOne("SELECT id, is_protected FROM person WHERE personnummer = ?", [.text(pnr.digits)])
+        let isProtected = try details.isProtected ?? (existing?.bool(1) ?? false)
+        if isProtected, details.hasAddress {
+            throw RegisterError.invalidInput(field: "--address", message: "adress lagras inte för en person med skyddad identitet")
+        }
+        for (field, value) in [("--first-name", details.firstName), ("--last-name", details.lastName), ("--address", details.address),
+                               ("--postal-code", details.postalCode), ("--city", details.city), ("--phone", details.phone),
+                               ("--email", details.email)] {
+            if let value, value.count > 200 || value.contains(where: { $0.isNewline }) {
+                throw RegisterError.invalidInput(field: field, message: "högst 200 tecken på en rad")
+            }
+        }
+        let id: Int64
+        if let existing {
+            id = try existing.int(0)
+        } else {
+            try database.execute("INSERT INTO person (personnummer, is_protected) VALUES (?, ?)", [.text(pnr.digits), SQLValue(isProtected)])
+            id = database.lastInsertRowID
+        }
+        if isProtected {
+            try database.execute("UPDATE person SET is_protected = 1, address = NULL, postal_code = NULL, city = NULL WHERE id = ?", [.integer(id)])
+        } else if details.isProtected == false {
+            try database.execute("UPDATE person SET is_protected = 0 WHERE id = ?", [.integer(id)])
+        }
+        let fields: [(String, String?)] = [("first_name", details.firstName), ("last_name", details.lastName), ("address", details.address),
+                                           ("postal_code", details.postalCode), ("city", details.city), ("phone", details.phone), ("email", details.email)]
+        for (column, value) in fields {
+            if let value {
+                try database.execute("UPDATE person SET \(column) = ? WHERE id = ?", [value.isEmpty ? .null : .text(value), .integer(id)])
+            }
+        }
+        return id
+    }
+
+    /// Checks every rule that ties an episode to its person and its records, after a write.
+    func validateEpisode(_ episodeID: Int64) throws {
+        let episode = try episodeRow(episodeID)
+        let start = episode.registeredOn.description
+        let end = episode.deregisteredOn?.description ?? "9999-12-31"
+        if let other = try database.queryOne("""
+            SELECT id, registered_on FROM episode
+            WHERE person_id = ? AND id <> ? AND registered_on < ? AND coalesce(deregistered_on, '9999-12-31') > ?
+            """, [.integer(episode.personID), .integer(episodeID), .text(end), .text(start)]) {
+            throw RegisterError.invalidInput(field: nil, message: "perioden överlappar personens period \(try other.int(0)) från \(try other.text(1))")
+        }
+        let checks: [(String, String)] = [
+            ("SELECT id, contacted_on FROM contact WHERE episode_id = ?1 AND (contacted_on < ?2 OR contacted_on > ?3)", "kontakt"),
+            ("SELECT id, noted_on FROM occupation_fact WHERE episode_id = ?1 AND (noted_on < ?2 OR noted_on > ?3)", "sysselsättning"),
+            ("SELECT id, offered_on FROM measure WHERE episode_id = ?1 AND (offered_on < ?2 OR offered_on > ?3)", "åtgärd (erbjuden)"),
+            ("SELECT id, started_on FROM measure WHERE episode_id = ?1 AND started_on IS NOT NULL AND started_on > ?3", "åtgärd (påbörjad)"),
+        ]
+        for (sql, what) in checks {
+            if let row = try database.queryOne(sql, [.integer(episodeID), .text(start), .text(end)]) {
+                throw RegisterError.invalidInput(field: nil, message: "\(what) \(try row.int(0)) daterad \(try row.text(1)) ligger utanför perioden \(start) – \(episode.deregisteredOn?.description ?? "pågående")")
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import KAACore
+import KAASQLite
+
+/// One person's whole record: contact details and history.
+public struct PersonRecord: Sendable {
+    public let personID: Int64
+    public let details: ContactDetails
+    public let history: PersonHistory
+
+    public var personnummer: PersonalIdentityNumber { history.personnummer }
+    public var isProtected: Bool { details.isProtected ?? false }
+}
+
+/// One line of `kaa list`: an episode with who it belongs to.
+public struct EpisodeListing: Sendable {
+    public let personID: Int64
+    public let personnummer: PersonalIdentityNumber
+    public let name: String
+    public let isProtected: Bool
+    public let episodeID: Int64
+    public let registeredOn: CalendarDate
+    public let registrationReason: String
+    public let deregisteredOn: CalendarDate?
+    public let deregistrationReason: String?
+}
+
+extension Register {
+    /// Everything the register holds on one person (an audited read).
+    public func show(_ pnr: PersonalIdentityNumber) throws(RegisterError) -> PersonRecord {
+        try write {
+            let id = try personID(pnr)
+            guard let row = try database.queryOne("""
+                SELECT first_name, last_name, address, postal_code, city, phone, email, is_protected FROM person WHERE id = ?
+                """, [.integer(id)]) else { throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret") }
+            let details = ContactDetails(firstName: try row.optionalText(0), lastName: try row.optionalText(1), address: try row.optionalText(2),
+                                         postalCode: try row.optionalText(3), city: try row.optionalText(4), phone: try row.optionalText(5),
+                                         email: try row.optionalText(6), isProtected: try row.bool(7))
+            guard let history = try loadHistories(personID: id).first else {
+                throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
+            }
+            try audit("show", personID: id)
+            return PersonRecord(personID: id, details: details, history: history)
+        }
+    }
+
+    /// Episodes open on `date` (default today), or with `all` every episode; an audited read.
+    public func list(on date: CalendarDate? = nil, all: Bool = false) throws(RegisterError) -> [EpisodeListing] {
+        let day = date ?? today
+        return try write {
+            let sql = """
+                SELECT p.id, p.personnummer, coalesce(p.first_name, ''), coalesce(p.last_name, ''), p.is_protected,
+                       e.id, e.registered_on, e.registration_reason, e.deregistered_on, e.deregistration_reason
+                FROM episode e JOIN person p ON p.id = e.person_id
+                """ + (all ? "" : " WHERE e.registered_on <= ?1 AND (e.deregistered_on IS NULL OR e.deregistered_on > ?1)")
+                + " ORDER BY p.last_name, p.first_name, p.personnummer, e.registered_on"
+            var result: [EpisodeListing] = []
+            for row in try database.query(sql, all ? [] : [SQLValue(day)]) {
+                result.append(EpisodeListing(
+                    personID: try row.int(0), personnummer: try PersonalIdentityNumber(try row.text(1), today: today),
+                    name: [try row.text(2), try row.text(3)].filter { !$0.isEmpty }.joined(separator: " "),
+                    isProtected: try row.bool(4), episodeID: try row.int(5), registeredOn: try self.date(row, 6),
+                    registrationReason: try row.text(7), deregisteredOn: try self.optionalDate(row, 8), deregistrationReason: try row.optionalText(9)))
+            }
+            try auditReads("list", personIDs: result.map(\.personID))
+            return result
+        }
+    }
+
+    /// One audit row per person shown by a listing.
+    func auditReads(_ action: String, personIDs: [Int64]) throws {
+        for id in Set(personIDs).sorted() {
+            try audit(action, personID: id)
+        }
+    }
+
+    /// Loads person histories (every person with an episode, or one person).
+    func loadHistories(personID: Int64? = nil) throws -> [PersonHistory] {
+        let filter = personID == nil ? "" : " WHERE e.person_id = ?1"
+        let arguments: [SQLValue] = personID.map { [.integer($0)] } ?? []
+        var people: [Int64: PersonHistory] = [:]
+        var episodes: [Int64: EpisodeHistory] = [:]
+        var episodePerson: [Int64: Int64] = [:]
+        let today = self.today
+
+        try database.cachedStatement("""
+            SELECT e.id, e.person_id, p.personnummer, e.registered_on, e.registration_reason, e.deregistered_on, e.deregistration_reason
+            FROM episode e JOIN person p ON p.id = e.person_id
+            """ + filter).forEach(arguments) { row in
+            let personID = try row.int(1)
+            if people[personID] == nil {
+                guard let pnr = try? PersonalIdentityNumber(try row.text(2), today: today) else {
+                    throw SQLiteError(code: 20, message: "person \(personID) has an invalid personnummer in the register")
+                }
+                people[personID] = PersonHistory(personID: personID, personnummer: pnr, episodes: [])
+            }
+            let id = try row.int(0)
+            episodes[id] = EpisodeHistory(id: id, registeredOn: try self.dateColumn(row, 3), registrationReason: try row.text(4),
+                                          deregisteredOn: try self.optionalDateColumn(row, 5), deregistrationReason: try row.optionalText(6))
+            episodePerson[id] = personID
+        }
+        try database.cachedStatement("""
+            SELECT c.episode_id, c.id, c.contacted_on, c.channel, c.is_reached, c.occupation FROM contact c JOIN episode e ON e.id = c.episode_id
+            """ + filter + " ORDER BY c.contacted_on, c.id").forEach(arguments) { row in
+            let fact = ContactFact(id: try row.int(1), date: try self.dateColumn(row, 2), channel: try row.text(3),
+                                   isReached: try row.bool(4), occupation: try row.optionalText(5))
+            episodes[try row.int(0)]?.contacts.append(fact)
+        }
+        try database.cachedStatement("""
+            SELECT f.episode_id, f.id, f.noted_on, f.occupation FROM occupation_fact f JOIN episode e ON e.id = f.episode_id
+            """ + filter + " ORDER BY f.noted_on, f.id").forEach(arguments) { row in
+            let fact = OccupationFact(id: try row.int(1), date: try self.dateColumn(row, 2), occupation: try row.text(3))
+            episodes[try row.int(0)]?.occupationFacts.append(fact)
+        }
+        try database.cachedStatement("""
+            SELECT m.episode_id, m.id, m.measure_type, m.offered_on, m.decision, m.started_on, m.ended_on, m.end_reason,
+                   m.occupation_after, m.follow_up_on, m.responsible, m.plan
+            FROM measure m JOIN episode e ON e.id = m.episode_id
+            """ + filter + " ORDER BY m.offered_on, m.id").forEach(arguments) { row in
+            let fact = MeasureFact(
+                id: try row.int(1), type: try row.text(2), offeredOn: try self.dateColumn(row, 3),
+                decision: try row.optionalText(4).flatMap(MeasureDecision.init(rawValue:)), startedOn: try self.optionalDateColumn(row, 5),
+                endedOn: try self.optionalDateColumn(row, 6), endReason: try row.optionalText(7), occupationAfter: try row.optionalText(8),
+                followUpOn: try self.optionalDateColumn(row, 9), responsible: try row.optionalText(10), plan: try row.optionalText(11))
+            episodes[try row.int(0)]?.measures.append(fact)
+        }
+        for (id, episode) in episodes {
+            if let personID = episodePerson[id] { people[personID]?.episodes.append(episode) }
+        }
+        return people.values
+            .map { person in
+                var person = person
+                person.episodes.sort(by: EpisodeHistory.registrationOrder)
+                return person
+            }
+            .sorted { $0.personID < $1.personID }
+    }
+
+    private func dateColumn(_ row: Row, _ index: Int) throws(SQLiteError) -> CalendarDate {
+        let text = try row.text(index)
+        guard let date = CalendarDate(iso: text) else { throw SQLiteError(code: 20, message: "'\(text)' is not a date") }
+        return date
+    }
+
+    private func optionalDateColumn(_ row: Row, _ index: Int) throws(SQLiteError) -> CalendarDate? {
+        guard try row.optionalText(index) != nil else { return nil }
+        return try dateColumn(row, index)
+    }
+}

@@ -1,0 +1,295 @@
+import KAACore
+import KAASQLite
+
+/// A new measure (åtgärd) as offered.
+public struct NewMeasure: Sendable {
+    public var type: String
+    public var offeredOn: CalendarDate
+    public var decision: MeasureDecision?
+    public var startedOn: CalendarDate?
+    public var responsible: String?
+    public var plan: String?
+    public var followUpOn: CalendarDate?
+
+    public init(type: String, offeredOn: CalendarDate, decision: MeasureDecision? = nil, startedOn: CalendarDate? = nil,
+                responsible: String? = nil, plan: String? = nil, followUpOn: CalendarDate? = nil) {
+        self.type = type
+        self.offeredOn = offeredOn
+        self.decision = decision
+        self.startedOn = startedOn
+        self.responsible = responsible
+        self.plan = plan
+        self.followUpOn = followUpOn
+    }
+}
+
+/// Changes to a measure; nil leaves a field as it is (the `clear…` flags empty one).
+public struct MeasureCorrection: Sendable {
+    public var type: String?
+    public var offeredOn: CalendarDate?
+    public var decision: MeasureDecision?
+    public var clearDecision = false
+    public var startedOn: CalendarDate?
+    public var clearStart = false
+    public var endedOn: CalendarDate?
+    public var endReason: String?
+    public var occupationAfter: String?
+    public var clearEnd = false
+    public var responsible: String?
+    public var plan: String?
+    public var followUpOn: CalendarDate?
+
+    public init() {}
+}
+
+/// Changes to a contact; nil leaves a field as it is.
+public struct ContactCorrection: Sendable {
+    public var date: CalendarDate?
+    public var channel: String?
+    public var isReached: Bool?
+    public var occupation: String?
+    public var clearOccupation = false
+
+    public init(date: CalendarDate? = nil, channel: String? = nil, isReached: Bool? = nil, occupation: String? = nil, clearOccupation: Bool = false) {
+        self.date = date
+        self.channel = channel
+        self.isReached = isReached
+        self.occupation = occupation
+        self.clearOccupation = clearOccupation
+    }
+}
+
+extension Register {
+    // MARK: - Contacts
+
+    /// Logs a contact attempt on the person's open episode; returns the contact's id.
+    @discardableResult
+    public func addContact(_ pnr: PersonalIdentityNumber, on date: CalendarDate, channel: String, isReached: Bool,
+                           occupation: String? = nil) throws(RegisterError) -> Int64 {
+        try checkCode(channel, .contactChannel, field: "--channel")
+        if let occupation { try checkCode(occupation, .occupation, field: "--occupation") }
+        if occupation != nil, !isReached {
+            throw .invalidInput(field: "--occupation", message: "sysselsättning kan bara anges när personen nåddes (--reached)")
+        }
+        try checkEventDate(date, field: "--date")
+        return try write {
+            let personID = try personID(pnr)
+            let episode = try openEpisode(personID: personID, pnr: pnr)
+            try checkWithinEpisode(date, episode.registeredOn, field: "--date")
+            try database.execute("INSERT INTO contact (episode_id, contacted_on, channel, is_reached, occupation) VALUES (?, ?, ?, ?, ?)",
+                                 [.integer(episode.id), SQLValue(date), .text(channel), SQLValue(isReached), SQLValue(occupation)])
+            let id = database.lastInsertRowID
+            try audit("contact.add", personID: personID, detail: "contact=\(id) channel=\(channel) reached=\(isReached ? 1 : 0)")
+            return id
+        }
+    }
+
+    /// Corrects a contact by its id.
+    public func correctContact(_ id: Int64, _ correction: ContactCorrection) throws(RegisterError) {
+        if let channel = correction.channel { try checkCode(channel, .contactChannel, field: "--channel") }
+        if let occupation = correction.occupation { try checkCode(occupation, .occupation, field: "--occupation") }
+        if let date = correction.date { try checkEventDate(date, field: "--date") }
+        try write {
+            guard let row = try database.queryOne("""
+                SELECT c.episode_id, c.contacted_on, c.channel, c.is_reached, c.occupation, e.person_id
+                FROM contact c JOIN episode e ON e.id = c.episode_id WHERE c.id = ?
+                """, [.integer(id)]) else { throw RegisterError.notFound("kontakt \(id) finns inte") }
+            try checkEventDate(try date(row, 1), field: "kontakt \(id)")
+            let isReached = try correction.isReached ?? row.bool(3)
+            var occupation = try correction.clearOccupation ? nil : (correction.occupation ?? row.optionalText(4))
+            if !isReached, correction.occupation == nil { occupation = nil }
+            if occupation != nil, !isReached {
+                throw RegisterError.invalidInput(field: "--occupation", message: "sysselsättning kan bara anges när personen nåddes")
+            }
+            try database.execute("UPDATE contact SET contacted_on = ?, channel = ?, is_reached = ?, occupation = ? WHERE id = ?",
+                                 [SQLValue(try correction.date ?? date(row, 1)), .text(try correction.channel ?? row.text(2)),
+                                  SQLValue(isReached), SQLValue(occupation), .integer(id)])
+            try validateEpisode(try row.int(0))
+            try audit("contact.correct", personID: try row.int(5), detail: "contact=\(id)")
+        }
+    }
+
+    /// Removes a contact by its id.
+    public func removeContact(_ id: Int64) throws(RegisterError) {
+        try removeRecord(table: "contact", dateColumn: "contacted_on", id: id, what: "kontakt", action: "contact.remove")
+    }
+
+    // MARK: - Occupation
+
+    /// Records what the person does, as learned on `date`; returns the fact's id.
+    @discardableResult
+    public func setOccupation(_ pnr: PersonalIdentityNumber, on date: CalendarDate, code: String) throws(RegisterError) -> Int64 {
+        try checkCode(code, .occupation, field: "--code")
+        try checkEventDate(date, field: "--date")
+        return try write {
+            let personID = try personID(pnr)
+            let episode = try openEpisode(personID: personID, pnr: pnr)
+            try checkWithinEpisode(date, episode.registeredOn, field: "--date")
+            try database.execute("INSERT INTO occupation_fact (episode_id, noted_on, occupation) VALUES (?, ?, ?)",
+                                 [.integer(episode.id), SQLValue(date), .text(code)])
+            let id = database.lastInsertRowID
+            try audit("occupation.set", personID: personID, detail: "occupation_fact=\(id) code=\(code)")
+            return id
+        }
+    }
+
+    /// Corrects an occupation fact by its id.
+    public func correctOccupation(_ id: Int64, date newDate: CalendarDate?, code: String?) throws(RegisterError) {
+        if let code { try checkCode(code, .occupation, field: "--code") }
+        if let newDate { try checkEventDate(newDate, field: "--date") }
+        try write {
+            guard let row = try database.queryOne("""
+                SELECT f.episode_id, f.noted_on, f.occupation, e.person_id FROM occupation_fact f JOIN episode e ON e.id = f.episode_id WHERE f.id = ?
+                """, [.integer(id)]) else { throw RegisterError.notFound("sysselsättning \(id) finns inte") }
+            try checkEventDate(try date(row, 1), field: "sysselsättning \(id)")
+            try database.execute("UPDATE occupation_fact SET noted_on = ?, occupation = ? WHERE id = ?",
+                                 [SQLValue(try newDate ?? date(row, 1)), .text(try code ?? row.text(2)), .integer(id)])
+            try validateEpisode(try row.int(0))
+            try audit("occupation.correct", personID: try row.int(3), detail: "occupation_fact=\(id)")
+        }
+    }
+
+    /// Removes an occupation fact by its id.
+    public func removeOccupation(_ id: Int64) throws(RegisterError) {
+        try removeRecord(table: "occupation_fact", dateColumn: "noted_on", id: id, what: "sysselsättning", action: "occupation.remove")
+    }
+
+    // MARK: - Measures
+
+    /// Offers a measure on the person's open episode; returns the measure's id.
+    @discardableResult
+    public func addMeasure(_ pnr: PersonalIdentityNumber, _ measure: NewMeasure) throws(RegisterError) -> Int64 {
+        try checkCode(measure.type, .measureType, field: "--type")
+        try checkEventDate(measure.offeredOn, field: "--offered")
+        if let start = measure.startedOn {
+            try checkEventDate(start, field: "--start")
+            guard measure.decision != .declined else {
+                throw .invalidInput(field: "--start", message: "en avböjd åtgärd kan inte påbörjas")
+            }
+            guard start >= measure.offeredOn else {
+                throw .invalidInput(field: "--start", message: "startdatumet \(start) ligger före erbjudandet \(measure.offeredOn)")
+            }
+        }
+        if let followUp = measure.followUpOn, followUp < measure.offeredOn {
+            throw .invalidInput(field: "--follow-up", message: "uppföljningsdatumet \(followUp) ligger före erbjudandet \(measure.offeredOn)")
+        }
+        try checkFreeText(measure.plan, field: "--plan", limit: 2000)
+        try checkFreeText(measure.responsible, field: "--responsible", limit: 200)
+        return try write {
+            let personID = try personID(pnr)
+            let episode = try openEpisode(personID: personID, pnr: pnr)
+            try checkWithinEpisode(measure.offeredOn, episode.registeredOn, field: "--offered")
+            try database.execute("""
+                INSERT INTO measure (episode_id, measure_type, offered_on, decision, started_on, responsible, plan, follow_up_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(episode.id), .text(measure.type), SQLValue(measure.offeredOn), SQLValue(measure.decision?.rawValue),
+                      SQLValue(measure.startedOn), SQLValue(measure.responsible), SQLValue(measure.plan), SQLValue(measure.followUpOn)])
+            let id = database.lastInsertRowID
+            try audit("measure.add", personID: personID, detail: "measure=\(id) type=\(measure.type)")
+            return id
+        }
+    }
+
+    /// Ends a measure on `date` with an end reason and, optionally, the occupation it led to.
+    public func endMeasure(_ id: Int64, on date: CalendarDate, reason: String, occupationAfter: String? = nil) throws(RegisterError) {
+        var correction = MeasureCorrection()
+        correction.endedOn = date
+        correction.endReason = reason
+        correction.occupationAfter = occupationAfter
+        try changeMeasure(id, correction, action: "measure.end", requireOpen: true)
+    }
+
+    /// Corrects a measure by its id.
+    public func correctMeasure(_ id: Int64, _ correction: MeasureCorrection) throws(RegisterError) {
+        try changeMeasure(id, correction, action: "measure.correct", requireOpen: false)
+    }
+
+    /// Removes a measure by its id.
+    public func removeMeasure(_ id: Int64) throws(RegisterError) {
+        try removeRecord(table: "measure", dateColumn: "offered_on", id: id, what: "åtgärd", action: "measure.remove")
+    }
+
+    private func changeMeasure(_ id: Int64, _ change: MeasureCorrection, action: String, requireOpen: Bool) throws(RegisterError) {
+        if let type = change.type { try checkCode(type, .measureType, field: "--type") }
+        if let reason = change.endReason { try checkCode(reason, .measureEndReason, field: "--reason") }
+        if let occupation = change.occupationAfter { try checkCode(occupation, .occupation, field: "--occupation-after") }
+        for (date, field) in [(change.offeredOn, "--offered"), (change.startedOn, "--start"), (change.endedOn, "--date")] {
+            if let date { try checkEventDate(date, field: field) }
+        }
+        try checkFreeText(change.plan, field: "--plan", limit: 2000)
+        try checkFreeText(change.responsible, field: "--responsible", limit: 200)
+        try write {
+            guard let row = try database.queryOne("""
+                SELECT m.episode_id, m.measure_type, m.offered_on, m.decision, m.started_on, m.ended_on, m.end_reason,
+                       m.occupation_after, m.responsible, m.plan, m.follow_up_on, e.person_id
+                FROM measure m JOIN episode e ON e.id = m.episode_id WHERE m.id = ?
+                """, [.integer(id)]) else { throw RegisterError.notFound("åtgärd \(id) finns inte") }
+            let offeredOn = try change.offeredOn ?? date(row, 2)
+            try checkEventDate(try date(row, 2), field: "åtgärd \(id)")
+            if let ended = try optionalDate(row, 5) {
+                if requireOpen { throw RegisterError.invalidInput(field: nil, message: "åtgärd \(id) avslutades redan \(ended)") }
+                try checkEventDate(ended, field: "åtgärd \(id)")
+            }
+            let decision = change.clearDecision ? nil : try change.decision?.rawValue ?? row.optionalText(3)
+            let startedOn = change.clearStart ? nil : try change.startedOn ?? optionalDate(row, 4)
+            var endedOn = try change.endedOn ?? optionalDate(row, 5)
+            var endReason = try change.endReason ?? row.optionalText(6)
+            var occupationAfter = try change.occupationAfter ?? row.optionalText(7)
+            if change.clearEnd { (endedOn, endReason, occupationAfter) = (nil, nil, nil) }
+            if decision == MeasureDecision.declined.rawValue, startedOn != nil {
+                throw RegisterError.invalidInput(field: "--start", message: "en avböjd åtgärd kan inte påbörjas")
+            }
+            if let startedOn, startedOn < offeredOn {
+                throw RegisterError.invalidInput(field: "--start", message: "startdatumet \(startedOn) ligger före erbjudandet \(offeredOn)")
+            }
+            if let endedOn, endedOn < (startedOn ?? offeredOn) {
+                throw RegisterError.invalidInput(field: "--date", message: "slutdatumet \(endedOn) ligger före åtgärdens start \(startedOn ?? offeredOn)")
+            }
+            if (endedOn == nil) != (endReason == nil) {
+                throw RegisterError.invalidInput(field: "--reason", message: "ett avslut kräver både datum och orsak")
+            }
+            try database.execute("""
+                UPDATE measure SET measure_type = ?, offered_on = ?, decision = ?, started_on = ?, ended_on = ?, end_reason = ?,
+                       occupation_after = ?, responsible = ?, plan = ?, follow_up_on = ? WHERE id = ?
+                """, [.text(try change.type ?? row.text(1)), SQLValue(offeredOn), SQLValue(decision), SQLValue(startedOn),
+                      SQLValue(endedOn), SQLValue(endReason), SQLValue(occupationAfter), SQLValue(try change.responsible ?? row.optionalText(8)),
+                      SQLValue(try change.plan ?? row.optionalText(9)), SQLValue(try change.followUpOn ?? optionalDate(row, 10)), .integer(id)])
+            let episodeID = try row.int(0)
+            try validateEpisode(episodeID)
+            if let endedOn, let episodeEnd = try episodeRow(episodeID).deregisteredOn, endedOn > episodeEnd {
+                throw RegisterError.invalidInput(field: "--date", message: "slutdatumet \(endedOn) ligger efter periodens avregistrering \(episodeEnd)")
+            }
+            try audit(action, personID: try row.int(11), detail: "measure=\(id)" + (endReason.map { " reason=\($0)" } ?? ""))
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func removeRecord(table: String, dateColumn: String, id: Int64, what: String, action: String) throws(RegisterError) {
+        try write {
+            guard let row = try database.queryOne(
+                "SELECT r.\(dateColumn), e.person_id FROM \(table) r JOIN episode e ON e.id = r.episode_id WHERE r.id = ?", [.integer(id)]) else {
+                throw RegisterError.notFound("\(what) \(id) finns inte")
+            }
+            try checkEventDate(try date(row, 0), field: "\(what) \(id)")
+            if table == "measure", let ended = try database.queryOne("SELECT ended_on FROM measure WHERE id = ? AND ended_on IS NOT NULL", [.integer(id)]) {
+                try checkEventDate(try date(ended, 0), field: "\(what) \(id)")
+            }
+            try database.execute("DELETE FROM \(table) WHERE id = ?", [.integer(id)])
+            try audit(action, personID: try row.int(1), detail: "\(table)=\(id)")
+        }
+    }
+
+    func checkWithinEpisode(_ date: CalendarDate, _ registeredOn: CalendarDate, field: String) throws {
+        guard date >= registeredOn else {
+            throw RegisterError.invalidInput(field: field, message: "datumet \(date) ligger före periodens registreringsdatum \(registeredOn)")
+        }
+    }
+
+    func checkFreeText(_ text: String?, field: String, limit: Int) throws(RegisterError) {
+        guard let text else { return }
+        if text.count > limit {
+            throw .invalidInput(field: field, message: "högst \(limit) tecken")
+        }
+    }
+}

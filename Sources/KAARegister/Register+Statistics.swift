@@ -1,0 +1,128 @@
+import KAACore
+import KAACrypto
+import KAASQLite
+
+extension Register {
+    /// The exact cells of `period` (design §6): stored cells once it is frozen, computed while open.
+    public func cells(for period: Period) throws(RegisterError) -> [Cell] {
+        guard period.hasStarted(today: today) else {
+            throw .invalidInput(field: "--period", message: "perioden \(period) har inte börjat (i dag är \(today))")
+        }
+        if period.isFrozen(today: today) {
+            try freezeDuePeriods()
+            return try read { try storedCells(period) }
+        }
+        return try read { try computeCells(period, people: loadHistories()) }
+    }
+
+    /// The cells of every open period that has started, oldest first (what a sync recomputes).
+    public func openPeriodCells() throws(RegisterError) -> [Cell] {
+        let today = self.today
+        return try read {
+            let people = try loadHistories()
+            let periods = Period.all(from: Period.firstOpenDay(today: today), through: today).filter { !$0.isFrozen(today: today) }
+            return try periods.flatMap { try computeCells($0, people: people) }
+        }
+    }
+
+    /// Stores the cells of every period that has frozen since the last call; returns those periods.
+    @discardableResult
+    public func freezeDuePeriods() throws(RegisterError) -> [Period] {
+        let today = self.today
+        return try write {
+            guard let earliestText = try database.queryOne("""
+                SELECT min(d) FROM (SELECT min(registered_on) AS d FROM episode UNION ALL SELECT min(extract_on) FROM population_extract)
+                """)?.optionalText(0), let earliest = CalendarDate(iso: earliestText) else { return [] }
+            let lastFrozenDay = Period.firstOpenDay(today: today).adding(days: -1)
+            guard earliest <= lastFrozenDay else { return [] }
+            let stored = Set(try database.query("SELECT period FROM frozen_period").map { try $0.text(0) })
+            let due = Period.all(from: earliest, through: lastFrozenDay)
+                .filter { $0.isFrozen(today: today) && !stored.contains($0.description) }
+            guard !due.isEmpty else { return [] }
+            let people = try loadHistories()
+            for period in due {
+                try database.execute("INSERT INTO frozen_period (period, frozen_on, catalogue_version) VALUES (?, ?, ?)",
+                                     [.text(period.description), SQLValue(today), .integer(Int64(CellTable.catalogueVersion))])
+                for cell in try computeCells(period, people: people) {
+                    try database.execute("INSERT INTO frozen_cell (period, table_name, dims, n, ck) VALUES (?, ?, ?, ?, ?)",
+                                         [.text(period.description), .text(cell.table.rawValue), .text(cell.dims.encoded),
+                                          .integer(Int64(cell.n)), .integer(Int64(cell.ck))])
+                }
+            }
+            try audit("freeze", detail: "periods=\(due.map(\.description).joined(separator: ","))")
+            return due
+        }
+    }
+
+    /// Stores the `population` cells of a folkbokföring extract dated `extractOn`: every person of
+    /// the extract aged 16–19 that day, counted by sex and age. No person is stored.
+    public func recordPopulation(extractOn: CalendarDate, people: [PersonalIdentityNumber]) throws(RegisterError) {
+        try checkEventDate(extractOn, field: "--date")
+        try write { try storePopulation(extractOn: extractOn, people: people) }
+    }
+
+    /// The same as `recordPopulation`, inside a transaction the caller holds.
+    func storePopulation(extractOn: CalendarDate, people: [PersonalIdentityNumber]) throws {
+        var cells: [String: (kind: String, sex: String, age: Int, n: Int, ck: UInt32)] = [:]
+        let month = Period.month(of: extractOn)
+        let half = Period.half(of: extractOn)
+        for pnr in Set(people) {
+            let age = pnr.birthDate.age(on: extractOn)
+            guard (16...19).contains(age) else { continue }
+            for (kind, period) in [("month", month), ("half", half)] {
+                let key = "\(kind)|\(pnr.sex.rawValue)|\(age)"
+                let current = cells[key] ?? (kind, pnr.sex.rawValue, age, 0, 0)
+                cells[key] = (kind, pnr.sex.rawValue, age, current.n + 1, current.ck &+ periodKey(pnr, period))
+            }
+        }
+        try database.execute("DELETE FROM population_extract WHERE extract_on = ?", [SQLValue(extractOn)])
+        try database.execute("INSERT INTO population_extract (extract_on, imported_at) VALUES (?, ?)", [SQLValue(extractOn), .text(clock.now)])
+        for cell in cells.values {
+            try database.execute("INSERT INTO population_cell (extract_on, period_kind, sex, age, n, ck) VALUES (?, ?, ?, ?, ?, ?)",
+                                 [SQLValue(extractOn), .text(cell.kind), .text(cell.sex), .integer(Int64(cell.age)),
+                                  .integer(Int64(cell.n)), .integer(Int64(cell.ck))])
+        }
+    }
+
+    /// The period key of a person: the first 32 bits of HMAC-SHA256(secret, personnummer ‖ period).
+    func periodKey(_ pnr: PersonalIdentityNumber, _ period: Period) -> UInt32 {
+        Self.makePeriodKey(secret: cellKeySecret)(pnr, period)
+    }
+
+    /// The period-key function for a cell-key secret.
+    static func makePeriodKey(secret: [UInt8]) -> CellCalculator.PeriodKey {
+        { pnr, period in
+            let mac = Crypto.hmacSHA256(key: secret, message: Array(pnr.digits.utf8) + Array(period.description.utf8))
+            return UInt32(mac[0]) << 24 | UInt32(mac[1]) << 16 | UInt32(mac[2]) << 8 | UInt32(mac[3])
+        }
+    }
+
+    private func computeCells(_ period: Period, people: [PersonHistory]) throws -> [Cell] {
+        let calculator = CellCalculator(periodKey: Self.makePeriodKey(secret: cellKeySecret))
+        let cells = calculator.cells(for: period, people: people, today: today) + (try populationCells(period))
+        return cells.sorted(by: Cell.listingOrder)
+    }
+
+    /// `population` of a period: the latest extract on or before its judgement day. A period with
+    /// no extract of its own carries the latest earlier one forward, with that extract's keys.
+    private func populationCells(_ period: Period) throws -> [Cell] {
+        guard let extract = try database.queryOne(
+            "SELECT max(extract_on) FROM population_extract WHERE extract_on <= ?", [SQLValue(period.judgementDay(today: today))])?.optionalText(0) else {
+            return []
+        }
+        return try database.query("SELECT sex, age, n, ck FROM population_cell WHERE extract_on = ? AND period_kind = ?",
+                                  [.text(extract), .text(period.isMonth ? "month" : "half")]).map { row in
+            Cell(table: .population, period: period, dims: Dims(["sex": try row.text(0), "age": String(try row.int(1))]),
+                 n: Int(try row.int(2)), ck: UInt32(truncatingIfNeeded: try row.int(3)))
+        }
+    }
+
+    private func storedCells(_ period: Period) throws -> [Cell] {
+        try database.query("SELECT table_name, dims, n, ck FROM frozen_cell WHERE period = ?", [.text(period.description)]).compactMap { row in
+            guard let table = CellTable(rawValue: try row.text(0)), let dims = Dims(encoded: try row.text(1)) else {
+                throw SQLiteError(code: 20, message: "frozen_cell holds an unknown table or malformed dims for \(period)")
+            }
+            return Cell(table: table, period: period, dims: dims, n: Int(try row.int(2)), ck: UInt32(truncatingIfNeeded: try row.int(3)))
+        }.sorted(by: Cell.listingOrder)
+    }
+}

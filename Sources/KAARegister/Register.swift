@@ -1,0 +1,256 @@
+import Foundation
+import KAACore
+import KAACrypto
+import KAAResources
+import KAASQLite
+
+/// A kommun's KAA register: one SQLite file (design §5).
+///
+/// Every operation that reads or writes a person's data runs in one transaction that also writes
+/// its audit row, so a failure midway leaves nothing behind and nothing goes unlogged.
+public final class Register {
+    /// The connection (tests and admin tools reach it directly).
+    public let database: Database
+    /// Where "today" comes from.
+    public let clock: any RegisterClock
+    /// The staff member every read and write is attributed to (the OS user).
+    public let staff: String
+    /// The configuration in force.
+    public let configuration: RegisterConfiguration
+    /// The kommun code this register belongs to.
+    public let kommun: String
+    /// The code lists.
+    public let catalog = CodeCatalog.builtIn
+    let cellKeySecret: [UInt8]
+
+    /// The register's migrations, embedded from `migrations/register/`.
+    public static let migrator: Migrator = {
+        do {
+            return try Migrator(files: EmbeddedFiles.files(under: "migrations/register"))
+        } catch {
+            preconditionFailure("the embedded register migrations are invalid: \(error)")
+        }
+    }()
+
+    private init(database: Database, clock: any RegisterClock, staff: String, configuration: RegisterConfiguration) throws {
+        self.database = database
+        self.clock = clock
+        self.staff = staff
+        self.configuration = configuration
+        guard let kommun = try database.queryOne("SELECT value FROM setting WHERE key = 'kommun'")?.text(0),
+              let secret = try database.queryOne("SELECT value FROM secret WHERE name = 'cell_key'")?.blob(0) else {
+            throw RegisterError.notInitialised(path: database.path)
+        }
+        self.kommun = kommun
+        self.cellKeySecret = secret
+    }
+
+    /// "Today" in the kommun.
+    public var today: CalendarDate { clock.today }
+
+    // MARK: - Creating and opening
+
+    /// Creates a new register for `kommun` at `path` (mode 0600), with a fresh cell-key secret.
+    /// On failure nothing is left behind.
+    public static func create(at path: String, kommun: String, clock: any RegisterClock, staff: String,
+                              configuration: RegisterConfiguration = RegisterConfiguration()) throws(RegisterError) -> Register {
+        let known = Self.kommuner()
+        guard known[kommun] != nil else {
+            throw .invalidInput(field: "--kommun", message: "okänd kommunkod '\(kommun)' (fyra siffror, t.ex. 0380 för Uppsala)")
+        }
+        if FileManager.default.fileExists(atPath: path) {
+            throw .alreadyInitialised(path: path)
+        }
+        do {
+            let database = try Database(path: path, options: Database.Options(create: true))
+            try migrate(database, clock: clock, path: path)
+            try database.write {
+                try seed(database)
+                let settings: [(String, String)] = [
+                    ("kommun", kommun), ("created_on", clock.today.description),
+                    ("audit_retention_months", String(configuration.auditRetentionMonths)),
+                ]
+                for (key, value) in settings {
+                    try database.execute("INSERT INTO setting (key, value) VALUES (?, ?)", [.text(key), .text(value)])
+                }
+                try database.execute("INSERT INTO secret (name, value) VALUES ('cell_key', ?)", [.blob(try Crypto.randomBytes(32))])
+            }
+            let register = try Register(database: database, clock: clock, staff: staff, configuration: configuration)
+            try database.write { try register.audit("init", detail: "kommun=\(kommun)") }
+            return register
+        } catch {
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+            throw .wrap(error)
+        }
+    }
+
+    /// Opens an existing register, bringing its schema up to date (after a backup) when needed.
+    public static func open(at path: String, clock: any RegisterClock, staff: String,
+                            configuration: RegisterConfiguration = RegisterConfiguration()) throws(RegisterError) -> Register {
+        guard FileManager.default.fileExists(atPath: path) else { throw .notInitialised(path: path) }
+        do {
+            let database = try Database(path: path)
+            guard try database.queryOne("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migration'") != nil else {
+                throw RegisterError.notInitialised(path: path)
+            }
+            if try migrate(database, clock: clock, path: path) {
+                try database.write { try seed(database) }
+            }
+            let register = try Register(database: database, clock: clock, staff: staff, configuration: configuration)
+            try register.applyConfiguration()
+            return register
+        } catch {
+            throw .wrap(error)
+        }
+    }
+
+    /// Applies pending migrations; before the first on a register with data, takes a backup beside it.
+    @discardableResult
+    static func migrate(_ database: Database, clock: any RegisterClock, path: String) throws -> Bool {
+        let applied = try migrator.migrate(database, now: clock.now) { fromVersion in
+            let stamp = clock.now.filter { $0.isNumber }
+            try database.backup(to: "\(path).before-v\(migrator.latestVersion)-from-v\(fromVersion)-\(stamp).sqlite")
+        }
+        return !applied.isEmpty
+    }
+
+    /// Loads code lists, counties and kommuner from the embedded seeds (insert or relabel; never delete).
+    static func seed(_ database: Database) throws {
+        for code in CodeCatalog.builtIn.codes {
+            try database.execute(
+                "INSERT INTO \(code.list.tableName) (code, label) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET label = excluded.label",
+                [.text(code.code), .text(code.label)])
+        }
+        for line in seedLines("seeds/lan.csv") where line.count >= 2 {
+            try database.execute("INSERT INTO county (code, name) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name",
+                                 [.text(line[0]), .text(line[1])])
+        }
+        for (code, kommun) in kommuner() {
+            try database.execute(
+                "INSERT INTO kommun (code, name, county) VALUES (?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, county = excluded.county",
+                [.text(code), .text(kommun.name), .text(kommun.county)])
+        }
+    }
+
+    /// The 290 kommuner from `seeds/kommuner.csv`: code → (short name, county code).
+    public static func kommuner() -> [String: (name: String, county: String)] {
+        var result: [String: (name: String, county: String)] = [:]
+        for line in seedLines("seeds/kommuner.csv") where line.count >= 4 {
+            result[line[0]] = (name: line[2], county: line[3])
+        }
+        return result
+    }
+
+    private static func seedLines(_ path: String) -> [[String]] {
+        let text = EmbeddedFiles.text(path) ?? ""
+        return text.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    private func applyConfiguration() throws {
+        let stored = try database.queryOne("SELECT value FROM setting WHERE key = 'audit_retention_months'")?.text(0)
+        let wanted = String(configuration.auditRetentionMonths)
+        if stored != wanted {
+            try database.write {
+                try database.execute("INSERT INTO setting (key, value) VALUES ('audit_retention_months', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [.text(wanted)])
+                try audit("settings", detail: "audit_retention_months=\(wanted)")
+            }
+        }
+    }
+
+    // MARK: - Running operations
+
+    /// Runs `body` in one write transaction, translating every error to `RegisterError`.
+    func write<T>(_ body: () throws -> T) throws(RegisterError) -> T {
+        do {
+            return try database.write(body)
+        } catch {
+            throw .wrap(error)
+        }
+    }
+
+    /// Runs `body` in one read transaction, translating every error to `RegisterError`.
+    func read<T>(_ body: () throws -> T) throws(RegisterError) -> T {
+        do {
+            return try database.read(body)
+        } catch {
+            throw .wrap(error)
+        }
+    }
+
+    /// Appends an audit row. `detail` holds ids and codes only, never a personnummer or a name.
+    func audit(_ action: String, personID: Int64? = nil, detail: String? = nil) throws {
+        try database.execute("INSERT INTO audit_log (at, staff, action, person_id, detail) VALUES (?, ?, ?, ?, ?)",
+                             [.text(clock.now), .text(staff), .text(action), SQLValue(personID), SQLValue(detail)])
+    }
+
+    // MARK: - Validation shared by every write
+
+    /// Parses a personnummer given on the command line or in a file.
+    public func personnummer(_ text: String, field: String = "personnummer") throws(RegisterError) -> PersonalIdentityNumber {
+        do {
+            return try PersonalIdentityNumber(text, today: today)
+        } catch {
+            throw .invalidInput(field: field, message: error.description)
+        }
+    }
+
+    /// Checks that `code` is in `list`; the message lists the valid codes.
+    func checkCode(_ code: String, _ list: CodeList, field: String) throws(RegisterError) {
+        guard catalog.contains(code, in: list) else {
+            let valid = catalog.codes(in: list).map(\.code).joined(separator: ", ")
+            throw .invalidInput(field: field, message: "'\(code)' är ingen giltig kod för \(list.swedishName); giltiga koder: \(valid)")
+        }
+    }
+
+    /// Checks that an event date is not after today and not inside a frozen period (design §5).
+    func checkEventDate(_ date: CalendarDate, field: String) throws(RegisterError) {
+        if date > today {
+            throw .invalidInput(field: field, message: "datumet \(date) ligger efter dagens datum \(today)")
+        }
+        let firstOpen = Period.firstOpenDay(today: today)
+        if date < firstOpen {
+            let frozen = Period.half(of: date)
+            throw .invalidInput(field: field, message: "datumet \(date) ligger i en låst period (\(frozen) är låst; "
+                + "ändringar före \(firstOpen) skulle ändra redan fastställd statistik)")
+        }
+    }
+
+    /// The internal id of a person, or a not-found error.
+    func personID(_ pnr: PersonalIdentityNumber) throws -> Int64 {
+        guard let id = try database.queryOne("SELECT id FROM person WHERE personnummer = ?", [.text(pnr.digits)])?.int(0) else {
+            throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
+        }
+        return id
+    }
+
+    /// The open episode of a person: `(episodeID, registeredOn)`, or an error naming what to do.
+    func openEpisode(personID: Int64, pnr: PersonalIdentityNumber) throws -> (id: Int64, registeredOn: CalendarDate) {
+        guard let row = try database.queryOne(
+            "SELECT id, registered_on FROM episode WHERE person_id = ? AND deregistered_on IS NULL", [.integer(personID)]) else {
+            throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har ingen öppen period i aktivitetsansvaret (perioden är avslutad)")
+        }
+        return (try row.int(0), try date(row, 1))
+    }
+
+    /// Reads a date column.
+    func date(_ row: Row, _ index: Int) throws -> CalendarDate {
+        let text = try row.text(index)
+        guard let date = CalendarDate(iso: text) else {
+            throw SQLiteError(code: 20, message: "column \(index) holds '\(text)', not a date")
+        }
+        return date
+    }
+
+    /// Reads a nullable date column.
+    func optionalDate(_ row: Row, _ index: Int) throws -> CalendarDate? {
+        guard try row.optionalText(index) != nil else { return nil }
+        return try date(row, index)
+    }
+}
+
+extension SQLValue {
+    /// An ISO date, or NULL for nil.
+    init(_ date: CalendarDate?) {
+        self = date.map { .text($0.description) } ?? .null
+    }
+}

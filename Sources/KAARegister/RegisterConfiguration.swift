@@ -1,0 +1,63 @@
+import Foundation
+
+/// The kommun side's configuration (`config/kaa.example.json`); every key optional, with defaults.
+public struct RegisterConfiguration: Sendable, Equatable {
+    /// The kommun's time zone: "today" is this zone's date.
+    public var timeZone = "Europe/Stockholm"
+    /// Months audit rows are kept before `purge` may remove them (and before the log allows a DELETE).
+    public var auditRetentionMonths = 24
+    /// Months after a person's last episode ended before `purge` deletes their personal data.
+    public var retentionMonths = 12
+    /// Days without a contact attempt before a person shows on the `ingen-kontakt` worklist.
+    public var noContactDays = 30
+    /// Days ahead that the `fyller-20` worklist looks.
+    public var turning20Days = 60
+
+    public init() {}
+
+    static let keys: Set<String> = ["timeZone", "auditRetentionMonths", "retentionMonths", "noContactDays", "turning20Days"]
+
+    /// Parses the JSON object in `data`; unknown keys and wrong types are errors naming the key.
+    public init(json data: Data, source: String) throws(RegisterError) {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw .invalidConfiguration("\(source) är inte giltig JSON: \(error.localizedDescription)")
+        }
+        guard let values = object as? [String: Any] else {
+            throw .invalidConfiguration("\(source) ska vara ett JSON-objekt")
+        }
+        for key in values.keys.sorted() where !Self.keys.contains(key) && !key.hasPrefix("_") && !Self.syncKeys.contains(key) {
+            throw .invalidConfiguration("\(source): okänd nyckel \"\(key)\"")
+        }
+        if let value = values["timeZone"] {
+            guard let zone = value as? String, TimeZone(identifier: zone) != nil else {
+                throw .invalidConfiguration("\(source): \"timeZone\" ska vara en tidszon som \"Europe/Stockholm\"")
+            }
+            timeZone = zone
+        }
+        func positive(_ key: String, _ range: ClosedRange<Int>) throws(RegisterError) -> Int? {
+            guard let value = values[key] else { return nil }
+            guard let number = value as? Int, !(value is Bool), range.contains(number) else {
+                throw .invalidConfiguration("\(source): \"\(key)\" ska vara ett heltal \(range.lowerBound)–\(range.upperBound)")
+            }
+            return number
+        }
+        if let value = try positive("auditRetentionMonths", 1...240) { auditRetentionMonths = value }
+        if let value = try positive("retentionMonths", 1...240) { retentionMonths = value }
+        if let value = try positive("noContactDays", 1...3650) { noContactDays = value }
+        if let value = try positive("turning20Days", 1...3650) { turning20Days = value }
+    }
+
+    /// Keys that belong to the sync client's part of the same file (read there).
+    static let syncKeys: Set<String> = ["hub", "tokenFile", "caFile", "deadlineSeconds"]
+
+    /// Loads `path`; a missing file is an error (only an absent `--config` means defaults).
+    public static func load(path: String) throws(RegisterError) -> RegisterConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidConfiguration("kan inte läsa konfigurationsfilen \(path)")
+        }
+        return try RegisterConfiguration(json: data, source: path)
+    }
+}

@@ -1,0 +1,56 @@
+import KAACore
+import KAASQLite
+
+/// Everything that can go wrong in the register, with a Swedish message for coordinators.
+public enum RegisterError: Error, CustomStringConvertible {
+    /// Bad input: a value the register refuses, naming the field (`--date`) where there is one.
+    case invalidInput(field: String?, message: String)
+    /// A person, episode, contact or measure that does not exist.
+    case notFound(String)
+    /// The register file is missing or not initialised.
+    case notInitialised(path: String)
+    /// `init` on a register that already exists.
+    case alreadyInitialised(path: String)
+    /// The configuration file is invalid.
+    case invalidConfiguration(String)
+    /// The schema could not be brought up to date.
+    case migration(MigrationError)
+    /// SQLite failed.
+    case database(SQLiteError)
+    /// A file could not be read or written.
+    case file(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidInput(field, message):
+            return field.map { "\($0): \(message)" } ?? message
+        case let .notFound(what): return what
+        case let .notInitialised(path):
+            return "registret \(path) finns inte eller är inte initierat; kör 'kaa init --kommun KOD' först"
+        case let .alreadyInitialised(path): return "registret \(path) finns redan"
+        case let .invalidConfiguration(message): return "ogiltig konfiguration: \(message)"
+        case let .migration(error): return "databasschemat kunde inte uppdateras: \(error)"
+        case let .database(error): return "databasfel: \(error)"
+        case let .file(message): return message
+        }
+    }
+
+    /// Whether the error is the input's fault (exit 65) rather than the system's (exit 1).
+    public var isBadInput: Bool {
+        switch self {
+        case .invalidInput, .notFound, .invalidConfiguration: return true
+        default: return false
+        }
+    }
+
+    /// Wraps any error thrown inside the register as a `RegisterError`.
+    static func wrap(_ error: any Error) -> RegisterError {
+        switch error {
+        case let error as RegisterError: return error
+        case let error as SQLiteError: return .database(error)
+        case let error as MigrationError: return .migration(error)
+        case let error as PersonalIdentityNumberError: return .invalidInput(field: "personnummer", message: error.description)
+        default: return .file(String(describing: error))
+        }
+    }
+}

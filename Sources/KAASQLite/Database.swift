@@ -1,0 +1,204 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+internal import CSQLite
+
+/// One SQLite connection, owning its handle. Not thread-safe: use it from one task at a time.
+///
+/// Every connection sets `foreign_keys=ON`, a busy timeout and `secure_delete=ON` (deleted
+/// personal data is overwritten, design §3). Writes go through `write`, which commits when its
+/// closure returns and rolls back when it throws, so no transaction is ever left open.
+public final class Database {
+    /// How a connection opens its file.
+    public struct Options: Sendable {
+        /// Create the file (mode 0600) when missing; otherwise a missing file is an error.
+        public var create: Bool
+        /// Open read-only.
+        public var readOnly: Bool
+        /// `synchronous` level: `NORMAL` suits a register in WAL, `FULL` a hub that answers after commit.
+        public var synchronous: String
+        /// Milliseconds to wait for a lock.
+        public var busyTimeoutMilliseconds: Int32
+
+        public init(create: Bool = false, readOnly: Bool = false, synchronous: String = "NORMAL", busyTimeoutMilliseconds: Int32 = 10_000) {
+            self.create = create
+            self.readOnly = readOnly
+            self.synchronous = synchronous
+            self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        }
+    }
+
+    let handle: OpaquePointer
+    /// The file path.
+    public let path: String
+    private var statementCache: [String: Statement] = [:]
+
+    /// Opens (or with `options.create`, creates) the database at `path`.
+    public init(path: String, options: Options = Options()) throws(SQLiteError) {
+        if options.create, !options.readOnly {
+            // Create the file ourselves so that it is 0600 from its first byte; SQLite gives its
+            // -wal and -shm files the same mode.
+            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            guard fd >= 0 else {
+                throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+            close(fd)
+        }
+        var db: OpaquePointer?
+        let flags = (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: code, message: "cannot open \(path): \(message)")
+        }
+        self.handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(db, 1)
+        try execute(script: "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
+        guard try query("PRAGMA foreign_keys").first?.int(0) == 1 else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "foreign keys could not be enabled")
+        }
+        if !options.readOnly {
+            let mode = try query("PRAGMA journal_mode = WAL").first?.optionalText(0)
+            guard mode == "wal" else {
+                throw SQLiteError(code: SQLITE_MISUSE, message: "\(path) cannot use WAL journaling (got \(mode ?? "nothing"))")
+            }
+            guard ["OFF", "NORMAL", "FULL", "EXTRA"].contains(options.synchronous) else {
+                throw SQLiteError(code: SQLITE_MISUSE, message: "unknown synchronous level \(options.synchronous)")
+            }
+            try execute(script: "PRAGMA synchronous = \(options.synchronous);")
+        }
+    }
+
+    deinit {
+        statementCache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more SQL statements without arguments.
+    public func execute(script sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard code == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// Runs one statement with arguments.
+    public func execute(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) {
+        try cachedStatement(sql).run(arguments)
+    }
+
+    /// Runs one query and returns its rows.
+    public func query(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> [Row] {
+        try cachedStatement(sql).rows(arguments)
+    }
+
+    /// The first row of a query, or nil.
+    public func queryOne(_ sql: String, _ arguments: [SQLValue] = []) throws(SQLiteError) -> Row? {
+        try query(sql, arguments).first
+    }
+
+    /// A prepared statement for `sql`, reused across calls on this connection.
+    public func cachedStatement(_ sql: String) throws(SQLiteError) -> Statement {
+        if let statement = statementCache[sql] { return statement }
+        let statement = try Statement(database: self, sql: sql)
+        statementCache[sql] = statement
+        return statement
+    }
+
+    /// The rowid of the last inserted row.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last statement.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Whether a transaction is open.
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`): commits when it returns, rolls back
+    /// when it throws. Nested calls use a savepoint, so an inner failure undoes only the inner part.
+    public func write<T>(_ body: () throws -> T) throws -> T {
+        try transaction(begin: "BEGIN IMMEDIATE", body)
+    }
+
+    /// Runs `body` in a read transaction, so that every query sees one snapshot.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        try transaction(begin: "BEGIN DEFERRED", body)
+    }
+
+    private func transaction<T>(begin: String, _ body: () throws -> T) throws -> T {
+        if isInTransaction {
+            try execute(script: "SAVEPOINT nested")
+            do {
+                let result = try body()
+                try execute(script: "RELEASE nested")
+                return result
+            } catch {
+                try? execute(script: "ROLLBACK TO nested; RELEASE nested")
+                throw error
+            }
+        }
+        try execute(script: begin)
+        do {
+            let result = try body()
+            try execute(script: "COMMIT")
+            return result
+        } catch {
+            if isInTransaction { try? execute(script: "ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// Copies the whole database into a new file at `destination` (mode 0600) with SQLite's online
+    /// backup API: a consistent snapshot while others keep using this one.
+    public func backup(to destination: String) throws(SQLiteError) {
+        let fd = open(destination, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(destination): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+        do throws(SQLiteError) {
+            var target: OpaquePointer?
+            let openCode = sqlite3_open_v2(destination, &target, SQLITE_OPEN_READWRITE, nil)
+            defer { sqlite3_close_v2(target) }
+            guard openCode == SQLITE_OK, let target else {
+                throw SQLiteError(code: openCode, message: "cannot open \(destination)")
+            }
+            guard let backup = sqlite3_backup_init(target, "main", handle, "main") else {
+                throw SQLiteError(code: sqlite3_errcode(target), message: String(cString: sqlite3_errmsg(target)))
+            }
+            var code: Int32
+            repeat {
+                code = sqlite3_backup_step(backup, 256)
+                if code == SQLITE_BUSY || code == SQLITE_LOCKED { sqlite3_sleep(20) }
+            } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
+            let finish = sqlite3_backup_finish(backup)
+            guard code == SQLITE_DONE, finish == SQLITE_OK else {
+                throw SQLiteError(code: code == SQLITE_DONE ? finish : code, message: "backup to \(destination) failed: \(String(cString: sqlite3_errmsg(target)))")
+            }
+        } catch {
+            unlink(destination)
+            throw error
+        }
+    }
+
+    /// Writes the WAL back into the database and truncates it to zero bytes.
+    public func checkpointTruncate() throws(SQLiteError) {
+        var logFrames: Int32 = 0
+        var checkpointed: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, &logFrames, &checkpointed)
+        guard code == SQLITE_OK else { throw error(code: code, sql: nil) }
+    }
+
+    func error(code: Int32, sql: String?) -> SQLiteError {
+        let extended = sqlite3_extended_errcode(handle)
+        return SQLiteError(code: extended != 0 ? extended : code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+}
