@@ -49,6 +49,9 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         }
         guard sum % 10 == 0 else { throw .init(input: input, reason: .checkDigit) }
 
+        // The birth number (three digits before the check digit) is never 000.
+        guard tail[6] != 0 || tail[7] != 0 || tail[8] != 0 else { throw .init(input: input, reason: .invalidSerial) }
+
         let yy = tail[0] * 10 + tail[1]
         let month = tail[2] * 10 + tail[3]
         var day = tail[4] * 10 + tail[5]
@@ -113,7 +116,7 @@ public enum Sex: String, Sendable, CaseIterable, Comparable {
 public struct PersonalIdentityNumberError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The kinds of refusal.
     public enum Reason: Sendable, Equatable {
-        case empty, wrongLength, malformed, interim, checkDigit, invalidDate, separatorMismatch
+        case empty, wrongLength, malformed, interim, checkDigit, invalidDate, invalidSerial, separatorMismatch
     }
 
     /// The text as given.
@@ -131,6 +134,7 @@ public struct PersonalIdentityNumberError: Error, Equatable, Sendable, CustomStr
         case .interim: what = "är ett interimsnummer, som inte kan registreras"
         case .checkDigit: what = "har fel kontrollsiffra"
         case .invalidDate: what = "har inget giltigt födelsedatum"
+        case .invalidSerial: what = "har födelsenumret 000, som aldrig tilldelas"
         case .separatorMismatch: what = "har '+' men personen är under 100 år"
         }
         return "ogiltigt personnummer '\(input)': \(what)"

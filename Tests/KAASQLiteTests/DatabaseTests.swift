@@ -1,0 +1,196 @@
+import Foundation
+import KAASQLite
+import KAATestSupport
+import Testing
+
+struct Boom: Error {}
+
+@Suite struct DatabaseTests {
+    let directory = TemporaryDirectory()
+
+    func makeDatabase(_ name: String = "db.sqlite") throws -> Database {
+        let db = try Database(path: directory.file(name), options: Database.Options(create: true))
+        try db.execute(script: "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT;")
+        return db
+    }
+
+    func count(_ db: Database) throws -> Int64 {
+        try #require(try db.queryOne("SELECT count(*) FROM item")).int(0)
+    }
+
+    @Test func createsTheFileReadableOnlyByItsOwner() throws {
+        _ = try makeDatabase()
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("db.sqlite"))
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test func refusesToOpenAMissingFileWithoutCreate() {
+        #expect(throws: SQLiteError.self) { try Database(path: directory.file("missing.sqlite")) }
+        #expect(!FileManager.default.fileExists(atPath: directory.file("missing.sqlite")))
+    }
+
+    @Test func setsForeignKeysWALAndSecureDelete() throws {
+        let db = try makeDatabase()
+        #expect(try db.queryOne("PRAGMA foreign_keys")?.int(0) == 1)
+        #expect(try db.queryOne("PRAGMA journal_mode")?.text(0) == "wal")
+        #expect(try db.queryOne("PRAGMA secure_delete")?.int(0) == 1)
+    }
+
+    @Test func writeCommitsWhenTheClosureReturns() throws {
+        let db = try makeDatabase()
+        try db.write { try db.execute("INSERT INTO item (name) VALUES (?)", ["a"]) }
+        #expect(try count(db) == 1)
+        #expect(!db.isInTransaction)
+    }
+
+    @Test func writeRollsBackEverythingWhenTheClosureThrows() throws {
+        let db = try makeDatabase()
+        #expect(throws: Boom.self) {
+            try db.write {
+                try db.execute("INSERT INTO item (name) VALUES (?)", ["a"])
+                try db.execute("INSERT INTO item (name) VALUES (?)", ["b"])
+                throw Boom()
+            }
+        }
+        #expect(try count(db) == 0)
+        #expect(!db.isInTransaction)
+    }
+
+    @Test func aFailingStatementMidwayLeavesNothing() throws {
+        let db = try makeDatabase()
+        #expect(throws: SQLiteError.self) {
+            try db.write {
+                try db.execute("INSERT INTO item (name) VALUES (?)", ["a"])
+                try db.execute("INSERT INTO item (name) VALUES (?)", ["a"]) // UNIQUE violation
+            }
+        }
+        #expect(try count(db) == 0)
+    }
+
+    @Test func nestedWriteRollsBackOnlyTheInnerPart() throws {
+        let db = try makeDatabase()
+        try db.write {
+            try db.execute("INSERT INTO item (name) VALUES (?)", ["outer"])
+            try? db.write {
+                try db.execute("INSERT INTO item (name) VALUES (?)", ["inner"])
+                throw Boom()
+            }
+        }
+        #expect(try db.query("SELECT name FROM item").map { try $0.text(0) } == ["outer"])
+    }
+
+    @Test func errorsNameTheSQLButNotTheArguments() throws {
+        let db = try makeDatabase()
+        try db.execute("INSERT INTO item (name) VALUES (?)", ["secret-value"])
+        do {
+            try db.execute("INSERT INTO item (name) VALUES (?)", ["secret-value"])
+            Issue.record("expected a constraint error")
+        } catch {
+            #expect(error.isConstraintViolation)
+            #expect(error.description.contains("INSERT INTO item"))
+            #expect(!error.description.contains("secret-value"))
+        }
+    }
+
+    @Test func rejectsAWrongNumberOfArguments() throws {
+        let db = try makeDatabase()
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO item (name) VALUES (?)", []) }
+    }
+
+    @Test func readsTypedColumnsAndReportsMismatches() throws {
+        let db = try makeDatabase()
+        try db.execute("INSERT INTO item (name) VALUES (?)", ["x"])
+        let row = try #require(try db.queryOne("SELECT id, name, NULL FROM item"))
+        #expect(try row.int(0) == 1)
+        #expect(try row.text(1) == "x")
+        #expect(try row.optionalText(2) == nil)
+        #expect(throws: SQLiteError.self) { try row.int(1) }
+    }
+
+    @Test func backupCopiesAConsistentSnapshotWithOwnerOnlyMode() throws {
+        let db = try makeDatabase()
+        try db.write { for name in ["a", "b", "c"] { try db.execute("INSERT INTO item (name) VALUES (?)", [.text(name)]) } }
+        try db.backup(to: directory.file("copy.sqlite"))
+        let copy = try Database(path: directory.file("copy.sqlite"))
+        #expect(try count(copy) == 3)
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.file("copy.sqlite"))
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(throws: SQLiteError.self) { try db.backup(to: directory.file("copy.sqlite")) }
+    }
+}
+
+@Suite struct MigratorTests {
+    let directory = TemporaryDirectory()
+
+    let first = Migration(version: 1, name: "init", sql: "CREATE TABLE a (x INTEGER) STRICT;")
+    let second = Migration(version: 2, name: "more", sql: "CREATE TABLE b (y INTEGER) STRICT;")
+
+    func database() throws -> Database {
+        try Database(path: directory.file("m.sqlite"), options: Database.Options(create: true))
+    }
+
+    func tables(_ db: Database) throws -> [String] {
+        try db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map { try $0.text(0) }
+    }
+
+    @Test func appliesEveryMigrationOnAFreshDatabase() throws {
+        let db = try database()
+        var backups = 0
+        let applied = try Migrator(migrations: [second, first]).migrate(db, now: "t") { _ in backups += 1 }
+        #expect(applied.map(\.version) == [1, 2])
+        #expect(try tables(db) == ["a", "b", "schema_migration"])
+        #expect(backups == 0, "a fresh database needs no backup")
+    }
+
+    @Test func reRunningAppliesNothing() throws {
+        let db = try database()
+        let migrator = Migrator(migrations: [first, second])
+        try migrator.migrate(db, now: "t")
+        #expect(try migrator.migrate(db, now: "t").isEmpty)
+        #expect(try db.queryOne("SELECT count(*) FROM schema_migration")?.int(0) == 2)
+    }
+
+    @Test func takesABackupBeforeMigratingADatabaseWithData() throws {
+        let db = try database()
+        try Migrator(migrations: [first]).migrate(db, now: "t")
+        var backedUpFrom: Int?
+        try Migrator(migrations: [first, second]).migrate(db, now: "t") { backedUpFrom = $0 }
+        #expect(backedUpFrom == 1)
+    }
+
+    @Test func refusesADatabaseNewerThanTheProgram() throws {
+        let db = try database()
+        try Migrator(migrations: [first, second]).migrate(db, now: "t")
+        #expect {
+            try Migrator(migrations: [first]).migrate(db, now: "t")
+        } throws: { error in
+            guard case let MigrationError.databaseIsNewer(databaseVersion, programVersion)? = error as? MigrationError else { return false }
+            return databaseVersion == 2 && programVersion == 1
+        }
+    }
+
+    @Test func refusesADifferentHistory() throws {
+        let db = try database()
+        try Migrator(migrations: [first]).migrate(db, now: "t")
+        let renamed = Migration(version: 1, name: "other", sql: first.sql)
+        #expect(throws: MigrationError.self) { try Migrator(migrations: [renamed]).migrate(db, now: "t") }
+    }
+
+    @Test func aFailingMigrationLeavesNoTraceOfItself() throws {
+        let db = try database()
+        let broken = Migration(version: 2, name: "broken", sql: "CREATE TABLE c (z INTEGER) STRICT; CREATE TABLE a (x INTEGER);")
+        #expect(throws: MigrationError.self) { try Migrator(migrations: [first, broken]).migrate(db, now: "t") }
+        #expect(try tables(db) == ["a", "schema_migration"], "table c of the failed migration is gone")
+        #expect(try db.queryOne("SELECT max(version) FROM schema_migration")?.int(0) == 1)
+    }
+
+    @Test func readsNumberedFilesAndRejectsBadNames() throws {
+        let migrator = try Migrator(files: [("migrations/x/0002_b.sql", "B"), ("migrations/x/0001_a.sql", "A")])
+        #expect(migrator.migrations.map(\.name) == ["a", "b"])
+        #expect(migrator.latestVersion == 2)
+        for bad in ["1_a.sql", "0001-a.sql", "000a_b.sql", "0001_a.txt"] {
+            #expect(throws: MigrationError.self) { try Migrator(files: [(bad, "x")]) }
+        }
+        #expect(throws: MigrationError.self) { try Migrator(files: [("0001_a.sql", "x"), ("0001_b.sql", "y")]) }
+    }
+}
