@@ -168,3 +168,13 @@ import Testing
         #expect(result.stderr.contains("999"))
     }
 }
+
+@Suite struct ReferenceDocumentTests {
+    @Test func docsCommandsMdIsTheCommandsOwnHelp() throws {
+        let generated = CLIFixture(initialise: false).kaa.runRaw(["help", "--reference"])
+        expectExit(generated, 0)
+        let path = TestPeople.packageRoot + "/docs/commands.md"
+        let committed = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(committed == generated.stdout, "docs/commands.md is stale: run 'swift run kaa help --reference > docs/commands.md'")
+    }
+}

@@ -1,0 +1,27 @@
+# Shared by the README's commands: installs the Debian packages the project builds against.
+# shellcheck shell=bash
+
+# The C libraries (design: .systemLibrary targets) and the tools the scripts use.
+KAA_APT_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 pkg-config)
+
+kaa_log() { printf '==> %s\n' "$*" >&2; }
+
+kaa_ensure_packages() {
+    local missing=()
+    for package in "${KAA_APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    kaa_log "installing ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+kaa_ensure_swift() {
+    if ! command -v swift >/dev/null 2>&1; then
+        [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
+    fi
+    command -v swift >/dev/null 2>&1 || { echo "Swift 6 is needed (swift not on PATH)" >&2; exit 1; }
+}

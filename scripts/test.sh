@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh Debian machine with Swift: installs what it needs, builds (a compiler
+# warning fails the run), then runs the test suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+kaa_ensure_swift
+kaa_ensure_packages
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+kaa_log "building (warnings fail the build)"
+swift build --build-tests 2>&1 | tee "$log"
+if grep -E '(^|: )warning: ' "$log" | grep -v '^warning: .*/Package.resolved' >/dev/null; then
+    echo "Build produced warnings:" >&2
+    grep -E '(^|: )warning: ' "$log" >&2
+    exit 1
+fi
+kaa_log "testing"
+swift test --skip-build 2>&1
