@@ -62,6 +62,18 @@ import Testing
         expectExit(kaa.run(["deregister", bertil, "--date", "2026-10-02", "--reason", "FLYTTAT"]), 65)
     }
 
+    @Test func updatesContactDetailsAndClearsEmptyOnes() {
+        expectExit(kaa.run(["register", anna, "--date", "2026-09-01", "--reason", "OKAND", "--phone", "070-0000000"]), 0)
+        expectExit(kaa.run(["person", "update", anna, "--first-name", "Alva", "--address", "Gatan 2", "--postal-code", "75320",
+                            "--city", "Uppsala", "--phone", ""]), 0)
+        let show = kaa.output(["show", anna])
+        #expect(show.contains("Namn: Alva"))
+        #expect(show.contains("Adress: Gatan 2, 75320 Uppsala"))
+        #expect(show.contains("Telefon: –"))
+        expectExit(kaa.run(["person", "update", bertil, "--first-name", "X"]), 65)
+        expectExit(kaa.run(["person", "update", anna, "--first-name", String(repeating: "x", count: 201)]), 65)
+    }
+
     @Test func aProtectedIdentityIsMarkedInEveryView() {
         expectExit(kaa.run(["register", anna, "--date", "2026-09-01", "--reason", "OKAND", "--first-name", "Skyddad", "--protected"]), 0)
         expectExit(kaa.run(["person", "update", anna, "--address", "Gatan 1"]), 65)
