@@ -58,30 +58,29 @@ extension Register {
     /// the extract aged 16–19 that day, counted by sex and age. No person is stored.
     public func recordPopulation(extractOn: CalendarDate, people: [PersonalIdentityNumber]) throws(RegisterError) {
         try checkEventDate(extractOn, field: "--date")
-        try write { try storePopulation(extractOn: extractOn, people: people) }
+        var counter = PopulationCounter(extractOn: extractOn, periodKey: Self.makePeriodKey(secret: cellKeySecret))
+        for pnr in Set(people) { counter.add(pnr) }
+        _ = try write { try storePopulation(counter) }
     }
 
-    /// The same as `recordPopulation`, inside a transaction the caller holds.
-    func storePopulation(extractOn: CalendarDate, people: [PersonalIdentityNumber]) throws {
-        var cells: [String: (kind: String, sex: String, age: Int, n: Int, ck: UInt32)] = [:]
-        let month = Period.month(of: extractOn)
-        let half = Period.half(of: extractOn)
-        for pnr in Set(people) {
-            let age = pnr.birthDate.age(on: extractOn)
-            guard (16...19).contains(age) else { continue }
-            for (kind, period) in [("month", month), ("half", half)] {
-                let key = "\(kind)|\(pnr.sex.rawValue)|\(age)"
-                let current = cells[key] ?? (kind, pnr.sex.rawValue, age, 0, 0)
-                cells[key] = (kind, pnr.sex.rawValue, age, current.n + 1, current.ck &+ periodKey(pnr, period))
-            }
+    /// Replaces the stored population of the counter's extract date, unless it is already the same.
+    @discardableResult
+    func storePopulation(_ counter: PopulationCounter) throws -> Bool {
+        let extract = SQLValue(counter.extractOn)
+        let stored = try database.query("SELECT period_kind, sex, age, n, ck FROM population_cell WHERE extract_on = ?", [extract])
+            .map { row in "\(try row.text(0))|\(try row.text(1))|\(try row.int(2))|\(try row.int(3))|\(try row.int(4))" }
+        let exists = try database.queryOne("SELECT 1 FROM population_extract WHERE extract_on = ?", [extract]) != nil
+        if exists, Set(stored) == Set(counter.rows.map { "\($0.kind)|\($0.sex)|\($0.age)|\($0.n)|\($0.ck)" }) {
+            return false
         }
-        try database.execute("DELETE FROM population_extract WHERE extract_on = ?", [SQLValue(extractOn)])
-        try database.execute("INSERT INTO population_extract (extract_on, imported_at) VALUES (?, ?)", [SQLValue(extractOn), .text(clock.now)])
-        for cell in cells.values {
+        try database.execute("DELETE FROM population_extract WHERE extract_on = ?", [extract])
+        try database.execute("INSERT INTO population_extract (extract_on, imported_at) VALUES (?, ?)", [extract, .text(clock.now)])
+        for cell in counter.rows {
             try database.execute("INSERT INTO population_cell (extract_on, period_kind, sex, age, n, ck) VALUES (?, ?, ?, ?, ?, ?)",
-                                 [SQLValue(extractOn), .text(cell.kind), .text(cell.sex), .integer(Int64(cell.age)),
+                                 [extract, .text(cell.kind), .text(cell.sex), .integer(Int64(cell.age)),
                                   .integer(Int64(cell.n)), .integer(Int64(cell.ck))])
         }
+        return true
     }
 
     /// The period key of a person: the first 32 bits of HMAC-SHA256(secret, personnummer ‖ period).

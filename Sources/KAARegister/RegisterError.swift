@@ -19,6 +19,8 @@ public enum RegisterError: Error, CustomStringConvertible {
     case database(SQLiteError)
     /// A file could not be read or written.
     case file(String)
+    /// Bad rows or files in an import; nothing was changed.
+    case importProblems([ImportProblem])
 
     public var description: String {
         switch self {
@@ -32,13 +34,17 @@ public enum RegisterError: Error, CustomStringConvertible {
         case let .migration(error): return "databasschemat kunde inte uppdateras: \(error)"
         case let .database(error): return "databasfel: \(error)"
         case let .file(message): return message
+        case let .importProblems(problems):
+            let shown = problems.prefix(200).map(\.description)
+            let more = problems.count > 200 ? ["… och \(problems.count - 200) fel till"] : []
+            return "\(problems.count) fel i importen; ingenting har ändrats:\n" + (shown + more).joined(separator: "\n")
         }
     }
 
     /// Whether the error is the input's fault (exit 65) rather than the system's (exit 1).
     public var isBadInput: Bool {
         switch self {
-        case .invalidInput, .notFound, .invalidConfiguration: return true
+        case .invalidInput, .notFound, .invalidConfiguration, .importProblems: return true
         default: return false
         }
     }
@@ -50,6 +56,7 @@ public enum RegisterError: Error, CustomStringConvertible {
         case let error as SQLiteError: return .database(error)
         case let error as MigrationError: return .migration(error)
         case let error as PersonalIdentityNumberError: return .invalidInput(field: "personnummer", message: error.description)
+        case let error as ImportProblem: return .importProblems([error])
         default: return .file(String(describing: error))
         }
     }
