@@ -17,11 +17,14 @@ public enum TestPeople {
         return text.split(whereSeparator: \.isNewline).map(String.init).filter { $0.count == 12 }
     }()
 
+    /// Every official test number, parsed once, by birth year in file order.
+    private static let byYear: [Int: [PersonalIdentityNumber]] = {
+        Dictionary(grouping: all.compactMap { try? PersonalIdentityNumber($0, today: TestDates.today) }, by: \.birthDate.year)
+    }()
+
     /// Test numbers of people born in `year`, of the given sex if asked, in file order.
     public static func born(in year: Int, sex: Sex? = nil) -> [PersonalIdentityNumber] {
-        all.filter { $0.hasPrefix(String(year)) }
-            .compactMap { try? PersonalIdentityNumber($0, today: TestDates.today) }
-            .filter { sex == nil || $0.sex == sex }
+        (byYear[year] ?? []).filter { sex == nil || $0.sex == sex }
     }
 
     /// The `index`-th test person born in `year` (of `sex` if given).
@@ -33,10 +36,7 @@ public enum TestPeople {
 
     /// The first test person with exactly this birth date, if the list has one.
     public static func person(bornOn date: CalendarDate, sex: Sex? = nil) -> PersonalIdentityNumber? {
-        let prefix = date.description.replacingOccurrences(of: "-", with: "")
-        return all.filter { $0.hasPrefix(prefix) }
-            .compactMap { try? PersonalIdentityNumber($0, today: TestDates.today) }
-            .first { sex == nil || $0.sex == sex }
+        (byYear[date.year] ?? []).first { $0.birthDate == date && (sex == nil || $0.sex == sex) }
     }
 
     /// A path inside `Tests/Fixtures`.
