@@ -1,5 +1,6 @@
 import Foundation
-import KAACLI
+@testable import KAACLI
+import KAARegister
 import KAACore
 import KAATestSupport
 import Testing
@@ -176,5 +177,18 @@ import Testing
         let path = TestPeople.packageRoot + "/docs/commands.md"
         let committed = try String(contentsOfFile: path, encoding: .utf8)
         #expect(committed == generated.stdout, "docs/commands.md is stale: run 'swift run kaa help --reference > docs/commands.md'")
+    }
+}
+
+@Suite struct ExampleConfigurationTests {
+    @Test func theExampleRegisterConfigurationIsValidAndHoldsTheDefaults() throws {
+        let configuration = try RegisterConfiguration.load(path: TestPeople.packageRoot + "/config/kaa.example.json")
+        #expect(configuration == RegisterConfiguration())
+    }
+
+    @Test func theExampleCodeMappingIsAccepted() throws {
+        let mapping = try ImportHistoryCommand.loadMapping(TestPeople.packageRoot + "/config/code-mapping.example.json")
+        #expect(mapping.code("Tel", in: .contactChannel) == "TELEFON")
+        #expect(mapping.code("sms", in: .contactChannel) == "SMS")
     }
 }
