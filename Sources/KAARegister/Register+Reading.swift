@@ -29,12 +29,9 @@ extension Register {
     public func show(_ pnr: PersonalIdentityNumber) throws(RegisterError) -> PersonRecord {
         try write {
             let id = try personID(pnr)
-            guard let row = try database.queryOne("""
-                SELECT first_name, last_name, address, postal_code, city, phone, email, is_protected FROM person WHERE id = ?
-                """, [.integer(id)]) else { throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret") }
-            let details = ContactDetails(firstName: try row.optionalText(0), lastName: try row.optionalText(1), address: try row.optionalText(2),
-                                         postalCode: try row.optionalText(3), city: try row.optionalText(4), phone: try row.optionalText(5),
-                                         email: try row.optionalText(6), isProtected: try row.bool(7))
+            guard let details = try contactDetails(personID: id) else {
+                throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
+            }
             guard let history = try loadHistories(personID: id).first else {
                 throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
             }
@@ -64,6 +61,23 @@ extension Register {
             try auditReads("list", personIDs: result.map(\.personID))
             return result
         }
+    }
+
+    /// The columns `contactDetails(_:from:)` reads, in order.
+    static let contactDetailColumns = "first_name, last_name, address, postal_code, city, phone, email, is_protected"
+
+    /// Contact details from a row holding `contactDetailColumns` starting at `offset`.
+    func contactDetails(_ row: Row, from offset: Int) throws -> ContactDetails {
+        ContactDetails(firstName: try row.optionalText(offset), lastName: try row.optionalText(offset + 1),
+                       address: try row.optionalText(offset + 2), postalCode: try row.optionalText(offset + 3),
+                       city: try row.optionalText(offset + 4), phone: try row.optionalText(offset + 5),
+                       email: try row.optionalText(offset + 6), isProtected: try row.bool(offset + 7))
+    }
+
+    /// A person's contact details, or nil if there is no such person.
+    func contactDetails(personID: Int64) throws -> ContactDetails? {
+        try database.queryOne("SELECT \(Self.contactDetailColumns) FROM person WHERE id = ?", [.integer(personID)])
+            .map { try contactDetails($0, from: 0) }
     }
 
     /// One audit row per person shown by a listing.

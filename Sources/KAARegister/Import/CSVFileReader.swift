@@ -81,6 +81,38 @@ struct CSVFileReader {
         }
     }
 
+    /// Reads a table: the header is mapped against the columns, each row is checked for width and
+    /// handed to `row` with the mapping. Problems (a missing column, a row of the wrong width, an
+    /// `ImportFieldError` thrown by `row`, an unreadable file) are appended to `problems` with file and
+    /// line, so that every bad row is reported, not just the first.
+    func readTable(required: [String: [String]], optional: [String: [String]], problems: inout [ImportProblem],
+                   row: (ColumnMap, [String], Int) throws -> Void) throws {
+        var columns: ColumnMap?
+        do {
+            try read(header: { header in
+                do {
+                    columns = try ColumnMap(header: header, required: required, optional: optional)
+                } catch let error as ImportColumnError {
+                    problems.append(ImportProblem(file: displayName, line: 1, message: error.message))
+                }
+            }, row: { fields, line in
+                guard let columns else { return }
+                // Fewer fields than the header is an error; extra fields only if they hold something.
+                if fields.count < columns.count || (fields.count > columns.count && fields[columns.count...].contains { !$0.isEmpty }) {
+                    problems.append(ImportProblem(file: displayName, line: line, message: "raden har \(fields.count) fält men rubrikraden \(columns.count)"))
+                    return
+                }
+                do {
+                    try row(columns, fields, line)
+                } catch let error as ImportFieldError {
+                    problems.append(ImportProblem(file: displayName, line: line, message: error.message))
+                }
+            })
+        } catch let problem as ImportProblem {
+            problems.append(problem)
+        }
+    }
+
     private func forEachChunk(_ fd: Int32, _ buffer: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         while true {
             let count = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, raw.count) }

@@ -92,10 +92,8 @@ extension Register {
             try write {
                 let people = try loadHistories()
                 var details: [Int64: ContactDetails] = [:]
-                for row in try database.query("SELECT id, first_name, last_name, address, postal_code, city, phone, email, is_protected FROM person") {
-                    details[try row.int(0)] = ContactDetails(firstName: try row.optionalText(1), lastName: try row.optionalText(2), address: try row.optionalText(3),
-                                                             postalCode: try row.optionalText(4), city: try row.optionalText(5), phone: try row.optionalText(6),
-                                                             email: try row.optionalText(7), isProtected: try row.bool(8))
+                for row in try database.query("SELECT id, \(Self.contactDetailColumns) FROM person") {
+                    details[try row.int(0)] = try contactDetails(row, from: 1)
                 }
                 var episodes = [["personnummer", "registrerad", "registreringsorsak", "avregistrerad", "avregistreringsorsak",
                                  "fornamn", "efternamn", "adress", "postnummer", "postort", "telefon", "epost", "skyddad"]]
@@ -203,29 +201,11 @@ struct HistoryBuilder {
 
     private mutating func rows(_ path: String, required: [String: [String]], optional: [String: [String]],
                                _ body: (inout HistoryBuilder, ColumnMap, [String], Int) throws(ImportFieldError) -> Void) throws {
-        var columns: ColumnMap?
-        do {
-            try CSVFileReader(path: path, displayName: path).read(header: { header in
-                do {
-                    columns = try ColumnMap(header: header, required: required, optional: optional)
-                } catch let error as ImportColumnError {
-                    problems.append(ImportProblem(file: path, line: 1, message: error.message))
-                }
-            }, row: { fields, line in
-                guard let columns else { return }
-                guard fields.count >= columns.count else {
-                    problems.append(ImportProblem(file: path, line: line, message: "raden har \(fields.count) fält men rubrikraden \(columns.count)"))
-                    return
-                }
-                do {
-                    try body(&self, columns, fields, line)
-                } catch let error as ImportFieldError {
-                    problems.append(ImportProblem(file: path, line: line, message: error.message))
-                }
-            })
-        } catch let problem as ImportProblem {
-            problems.append(problem)
+        var found: [ImportProblem] = []
+        try CSVFileReader(path: path, displayName: path).readTable(required: required, optional: optional, problems: &found) { columns, fields, line in
+            try body(&self, columns, fields, line)
         }
+        problems += found
     }
 
     mutating func readEpisodes(_ path: String) throws {

@@ -43,14 +43,15 @@ extension Register {
                 """)
             var scan = IdentifyScan(date: date, firstOpenDay: firstOpenDay, states: states,
                                     population: PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(secret: cellKeySecret)))
+            var problems: [ImportProblem] = []
             try database.read {
                 for (index, path) in enrolment.enumerated() {
-                    try readEnrolment(path, fileIndex: index, date: date, scan: &scan, progress: progress)
+                    try readEnrolment(path, fileIndex: index, date: date, problems: &problems, progress: progress)
                 }
-                try readFolkbokforing(folkbokforing, scan: &scan, progress: progress)
+                try readFolkbokforing(folkbokforing, scan: &scan, problems: &problems, progress: progress)
             }
             scan.finish()
-            guard scan.problems.isEmpty else { throw RegisterError.importProblems(scan.problems) }
+            guard problems.isEmpty else { throw RegisterError.importProblems(problems) }
             let report = scan.report(isDryRun: dryRun)
             if !dryRun { try apply(scan, report: report) }
             return report
@@ -59,82 +60,48 @@ extension Register {
         }
     }
 
-    private func readEnrolment(_ path: String, fileIndex: Int, date: CalendarDate, scan: inout IdentifyScan,
+    private func readEnrolment(_ path: String, fileIndex: Int, date: CalendarDate, problems: inout [ImportProblem],
                                progress: (String) -> Void) throws {
         let upsert = try database.cachedStatement("""
             INSERT INTO scratch.enrolment (pnr, programme, status, datum, rank) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (pnr) DO UPDATE SET programme = excluded.programme, status = excluded.status, datum = excluded.datum, rank = excluded.rank
             WHERE excluded.datum > enrolment.datum OR (excluded.datum = enrolment.datum AND excluded.rank > enrolment.rank)
             """)
-        var columns: ColumnMap?
         var rows = 0
-        do {
-            try CSVFileReader(path: path, displayName: path).read(header: { header in
-                do {
-                    columns = try ColumnMap(header: header, required: EnrolmentRow.required, optional: EnrolmentRow.optional)
-                } catch let error as ImportColumnError {
-                    scan.problems.append(ImportProblem(file: path, line: 1, message: error.message))
-                }
-            }, row: { fields, line in
-                guard let columns else { return }
-                rows += 1
-                if rows % 100_000 == 0 { progress("\(path): \(rows) rader lästa") }
-                guard scan.checkWidth(fields, columns, file: path, line: line) else { return }
-                do {
-                    let row = try EnrolmentRow(fields: fields, columns: columns, today: today)
-                    guard row.fact.date <= date else { return } // a status that begins after the run's date does not count yet
-                    try upsert.run([.integer(Int64(row.personnummer.digits) ?? 0), .text(row.fact.programme.rawValue),
-                                    .text(row.fact.status.rawValue), SQLValue(row.fact.date), .integer(Int64(fileIndex) << 40 | Int64(line))])
-                } catch let error as ImportFieldError {
-                    scan.problems.append(ImportProblem(file: path, line: line, message: error.message))
-                }
-            })
-        } catch let problem as ImportProblem {
-            scan.problems.append(problem)
+        try CSVFileReader(path: path, displayName: path).readTable(
+            required: EnrolmentRow.required, optional: EnrolmentRow.optional, problems: &problems) { columns, fields, line in
+            rows += 1
+            if rows % 100_000 == 0 { progress("\(path): \(rows) rader lästa") }
+            let row = try EnrolmentRow(fields: fields, columns: columns, today: today)
+            guard row.fact.date <= date else { return } // a status that begins after the run's date does not count yet
+            try upsert.run([.integer(Int64(row.personnummer.digits) ?? 0), .text(row.fact.programme.rawValue),
+                            .text(row.fact.status.rawValue), SQLValue(row.fact.date), .integer(Int64(fileIndex) << 40 | Int64(line))])
         }
     }
 
-    private func readFolkbokforing(_ path: String, scan: inout IdentifyScan, progress: (String) -> Void) throws {
+    private func readFolkbokforing(_ path: String, scan: inout IdentifyScan, problems: inout [ImportProblem],
+                                   progress: (String) -> Void) throws {
         let lookup = try database.cachedStatement("SELECT programme, status, datum FROM scratch.enrolment WHERE pnr = ?")
         let markSeen = try database.cachedStatement("INSERT INTO scratch.seen (pnr, line) VALUES (?, ?) ON CONFLICT (pnr) DO NOTHING")
         let firstLine = try database.cachedStatement("SELECT line FROM scratch.seen WHERE pnr = ?")
-        var columns: ColumnMap?
-        do {
-            try CSVFileReader(path: path, displayName: path).read(header: { header in
-                do {
-                    columns = try ColumnMap(header: header, required: FolkbokforingRow.required, optional: FolkbokforingRow.optional)
-                } catch let error as ImportColumnError {
-                    scan.problems.append(ImportProblem(file: path, line: 1, message: error.message))
-                }
-            }, row: { fields, line in
-                guard let columns else { return }
-                scan.rows += 1
-                if scan.rows % 100_000 == 0 { progress("\(path): \(scan.rows) rader lästa") }
-                guard scan.checkWidth(fields, columns, file: path, line: line) else { return }
-                let row: FolkbokforingRow
-                do {
-                    row = try FolkbokforingRow(fields: fields, columns: columns, today: today)
-                } catch let error as ImportFieldError {
-                    scan.problems.append(ImportProblem(file: path, line: line, message: error.message))
-                    return
-                }
-                let key = SQLValue.integer(Int64(row.personnummer.digits) ?? 0)
-                try markSeen.run([key, .integer(Int64(line))])
-                if database.changes == 0 {
-                    let earlier = try firstLine.rows([key]).first?.int(0) ?? 0
-                    scan.problems.append(ImportProblem(file: path, line: line, message: "personnumret finns redan på rad \(earlier)"))
-                    return
-                }
-                var enrolment: EnrolmentFact?
-                if let found = try lookup.rows([key]).first,
-                   let programme = Programme(rawValue: try found.text(0)), let status = EnrolmentStatus(rawValue: try found.text(1)),
-                   let day = CalendarDate(iso: try found.text(2)) {
-                    enrolment = EnrolmentFact(programme: programme, status: status, date: day)
-                }
-                scan.consider(row, enrolment: enrolment)
-            })
-        } catch let problem as ImportProblem {
-            scan.problems.append(problem)
+        try CSVFileReader(path: path, displayName: path).readTable(
+            required: FolkbokforingRow.required, optional: FolkbokforingRow.optional, problems: &problems) { columns, fields, line in
+            scan.rows += 1
+            if scan.rows % 100_000 == 0 { progress("\(path): \(scan.rows) rader lästa") }
+            let row = try FolkbokforingRow(fields: fields, columns: columns, today: today)
+            let key = SQLValue.integer(Int64(row.personnummer.digits) ?? 0)
+            try markSeen.run([key, .integer(Int64(line))])
+            if database.changes == 0 {
+                let earlier = try firstLine.rows([key]).first?.int(0) ?? 0
+                throw ImportFieldError("personnumret finns redan på rad \(earlier)")
+            }
+            var enrolment: EnrolmentFact?
+            if let found = try lookup.rows([key]).first,
+               let programme = Programme(rawValue: try found.text(0)), let status = EnrolmentStatus(rawValue: try found.text(1)),
+               let day = CalendarDate(iso: try found.text(2)) {
+                enrolment = EnrolmentFact(programme: programme, status: status, date: day)
+            }
+            scan.consider(row, enrolment: enrolment)
         }
     }
 
@@ -176,15 +143,9 @@ extension Register {
 
     /// Refreshes a person's contact details from the extract, writing (and auditing) only a change.
     private func refresh(_ row: FolkbokforingRow, personID: Int64) throws {
-        guard let current = try database.queryOne(
-            "SELECT first_name, last_name, address, postal_code, city, phone, email, is_protected FROM person WHERE id = ?",
-            [.integer(personID)]) else { return }
+        guard let current = try contactDetails(personID: personID) else { return }
         let wanted = Self.authoritative(row.details)
-        let now = [try current.optionalText(0), try current.optionalText(1), try current.optionalText(2), try current.optionalText(3),
-                   try current.optionalText(4), try current.optionalText(5), try current.optionalText(6)].map { $0 ?? "" }
-        let next = [wanted.firstName, wanted.lastName, wanted.address, wanted.postalCode, wanted.city, wanted.phone, wanted.email].map { $0 ?? "" }
-        let wasProtected = try current.bool(7)
-        guard now != next || wasProtected != (wanted.isProtected ?? false) else { return }
+        guard Self.authoritative(current) != wanted else { return }
         _ = try upsertPerson(row.personnummer, details: wanted)
         try audit("person.refresh", personID: personID)
     }
@@ -224,7 +185,6 @@ struct IdentifyScan {
     let firstOpenDay: CalendarDate
     let states: [String: (personID: Int64, state: RegisterState)]
     var population: PopulationCounter
-    var problems: [ImportProblem] = []
     var rows = 0
     var registrations: [(row: FolkbokforingRow, reason: String, occupation: String?)] = []
     var stays: [(row: FolkbokforingRow, personID: Int64, occupation: String?, enrolmentDate: CalendarDate?)] = []
@@ -237,19 +197,6 @@ struct IdentifyScan {
         self.firstOpenDay = firstOpenDay
         self.states = states
         self.population = population
-    }
-
-    /// Checks a row's field count against the header (extra empty fields are tolerated).
-    mutating func checkWidth(_ fields: [String], _ columns: ColumnMap, file: String, line: Int) -> Bool {
-        if fields.count < columns.count {
-            problems.append(ImportProblem(file: file, line: line, message: "raden har \(fields.count) fält men rubrikraden \(columns.count)"))
-            return false
-        }
-        if fields.count > columns.count, fields[columns.count...].contains(where: { !$0.isEmpty }) {
-            problems.append(ImportProblem(file: file, line: line, message: "raden har \(fields.count) fält men rubrikraden \(columns.count)"))
-            return false
-        }
-        return true
     }
 
     /// Decides for one person of the folkbokföring extract.
