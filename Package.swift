@@ -31,12 +31,17 @@ let package = Package(
         .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
+        // HTTP request and response types and the responder/client protocols (no C).
+        .target(name: "KAAHTTP", swiftSettings: strict),
+        // The regional hub: ledger, cells, sites, the HTTP responder.
+        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources"], swiftSettings: strict),
         // The `kaa` command line, as a library so tests run it in-process.
         .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAACLI"], swiftSettings: strict),
 
         .target(name: "KAATestSupport", dependencies: ["KAARegister", "KAACLI", "KAACore"], path: "Tests/KAATestSupport", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAATestSupport"], swiftSettings: strict),

@@ -12,7 +12,12 @@ public enum StateDigest {
 
     /// The digest of a set of cells.
     public static func digest(_ cells: some Sequence<Cell>) -> String {
-        var lines = cells.filter { $0.n > 0 }.map { Array(line($0).utf8) }
+        digest(lines: cells.filter { $0.n > 0 }.map(line))
+    }
+
+    /// The digest of digest lines (without newlines) in any order.
+    public static func digest(lines text: [String]) -> String {
+        var lines = text.map { Array($0.utf8) }
         lines.sort { $0.lexicographicallyPrecedes($1) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })

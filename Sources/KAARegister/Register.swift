@@ -54,8 +54,7 @@ public final class Register {
     /// On failure nothing is left behind.
     public static func create(at path: String, kommun: String, clock: any RegisterClock, staff: String,
                               configuration: RegisterConfiguration = RegisterConfiguration()) throws(RegisterError) -> Register {
-        let known = Self.kommuner()
-        guard known[kommun] != nil else {
+        guard Kommuner.all[kommun] != nil else {
             throw .invalidInput(field: "--kommun", message: "okänd kommunkod '\(kommun)' (fyra siffror, t.ex. 0380 för Uppsala)")
         }
         if FileManager.default.fileExists(atPath: path) {
@@ -121,29 +120,15 @@ public final class Register {
                 "INSERT INTO \(code.list.tableName) (code, label) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET label = excluded.label",
                 [.text(code.code), .text(code.label)])
         }
-        for line in seedLines("seeds/lan.csv") where line.count >= 2 {
+        for (code, name) in Kommuner.counties {
             try database.execute("INSERT INTO county (code, name) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name",
-                                 [.text(line[0]), .text(line[1])])
+                                 [.text(code), .text(name)])
         }
-        for (code, kommun) in kommuner() {
+        for kommun in Kommuner.all.values {
             try database.execute(
                 "INSERT INTO kommun (code, name, county) VALUES (?, ?, ?) ON CONFLICT(code) DO UPDATE SET name = excluded.name, county = excluded.county",
-                [.text(code), .text(kommun.name), .text(kommun.county)])
+                [.text(kommun.code), .text(kommun.name), .text(kommun.county)])
         }
-    }
-
-    /// The 290 kommuner from `seeds/kommuner.csv`: code → (short name, county code).
-    public static func kommuner() -> [String: (name: String, county: String)] {
-        var result: [String: (name: String, county: String)] = [:]
-        for line in seedLines("seeds/kommuner.csv") where line.count >= 4 {
-            result[line[0]] = (name: line[2], county: line[3])
-        }
-        return result
-    }
-
-    private static func seedLines(_ path: String) -> [[String]] {
-        let text = EmbeddedFiles.text(path) ?? ""
-        return text.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 
     private func applyConfiguration() throws {

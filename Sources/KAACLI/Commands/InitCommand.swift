@@ -12,7 +12,7 @@ enum InitCommand: KAACommand {
         let kommun = try arguments.required("--kommun")
         let register = try Register.create(at: context.databasePath, kommun: kommun, clock: context.clock(),
                                            staff: context.staff, configuration: context.configuration())
-        let name = Register.kommuner()[kommun]?.name ?? kommun
+        let name = Kommuner.all[kommun]?.name ?? kommun
         context.output.line("Registret \(context.databasePath) skapat för \(name) (\(register.kommun)).")
     }
 }

@@ -1,0 +1,89 @@
+/// An HTTP request as the application sees it, whatever the transport.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The path without the query (`/v1/sites/0380/state`).
+    public var path: String
+    /// Query parameters (the last value of a repeated one).
+    public var query: [String: String]
+    /// Headers with lowercased names.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
+        self.body = body
+    }
+
+    /// A header's value by case-insensitive name.
+    public func header(_ name: String) -> String? {
+        headers[name.lowercased()]
+    }
+}
+
+/// An HTTP response.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Headers (names as written).
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A response with a UTF-8 body of the given type.
+    public static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": contentType], body: Array(text.utf8))
+    }
+
+    /// A JSON response from already-encoded JSON text.
+    public static func json(_ status: Int, _ json: String) -> HTTPResponse {
+        text(status, json, contentType: "application/json")
+    }
+
+    /// A header's value by case-insensitive name.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.key.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// Answers requests: the one protocol between transport and application (Hummingbird's layering).
+public protocol HTTPResponder: Sendable {
+    func respond(to request: HTTPRequest) -> HTTPResponse
+}
+
+/// A request to send to a server.
+public struct HTTPClientRequest: Sendable {
+    public var method: String
+    /// The full URL, `https://hub.example:8443/v1/sites/0380/state`.
+    public var url: String
+    public var headers: [String: String]
+    public var body: [UInt8]
+    /// Seconds the whole exchange may take.
+    public var timeout: Double
+
+    public init(method: String, url: String, headers: [String: String] = [:], body: [UInt8] = [], timeout: Double = 30) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// Why a request got no HTTP answer (the hub was not reached, or the connection broke).
+public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Sends requests: libcurl in production, an in-process responder in tests.
+public protocol HTTPClient: Sendable {
+    func send(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPResponse
+}

@@ -1,0 +1,133 @@
+import KAACore
+import KAAHTTP
+import KAAProtocol
+import KAASQLite
+
+/// The hub's HTTP API (design §7): routing, authentication, strict validation before any write,
+/// and the status codes the sync client relies on. Transport-free: tests call it directly.
+public struct HubResponder: HTTPResponder {
+    let hub: Hub
+    let log: @Sendable (String) -> Void
+
+    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.hub = hub
+        self.log = log
+    }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts == ["healthz"] {
+            return request.method == "GET" ? .text(200, "ok\n") : methodNotAllowed("GET")
+        }
+        guard parts.count >= 4, parts[0] == "v1", parts[1] == "sites", KommunCode.isWellFormed(parts[2]) else {
+            return .json(404, Hub.error("no such resource"))
+        }
+        let kommun = parts[2]
+        switch Array(parts.dropFirst(3)) {
+        case ["state"]:
+            guard request.method == "GET" else { return methodNotAllowed("GET") }
+            return authenticated(request, kommun) { getState(kommun) }
+        case let tail where tail.count == 3 && tail[0] == "batches":
+            guard request.method == "PUT" else { return methodNotAllowed("PUT") }
+            return authenticated(request, kommun) { putBatch(request, kommun: kommun, generation: tail[1], seqText: tail[2]) }
+        default:
+            return .json(404, Hub.error("no such resource"))
+        }
+    }
+
+    /// Runs `body` for a request whose bearer token belongs to `kommun`: 401 without a valid token,
+    /// 403 for another kommun's site. Every authenticated request is the kommun's last contact.
+    private func authenticated(_ request: HTTPRequest, _ kommun: String, _ body: () -> HTTPResponse) -> HTTPResponse {
+        guard let header = request.header("Authorization"), header.hasPrefix("Bearer "),
+              let owner = hub.authenticate(token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)) else {
+            log("event=auth_failed site=\(kommun)")
+            var response = HTTPResponse.json(401, Hub.error("a valid bearer token is required"))
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        }
+        do {
+            try hub.recordContact(kommun: owner)
+        } catch {
+            return unavailable("the database is busy")
+        }
+        guard owner == kommun else {
+            log("event=forbidden token_site=\(owner) site=\(kommun)")
+            hub.recordReject(kommun: owner, status: 403, reason: "token of \(owner) used for site \(kommun)")
+            return .json(403, Hub.error("this token may only use its own site"))
+        }
+        let response = body()
+        if response.status >= 400 {
+            hub.recordReject(kommun: kommun, status: response.status, reason: Self.errorMessage(response))
+        }
+        return response
+    }
+
+    private func getState(_ kommun: String) -> HTTPResponse {
+        do {
+            let answer = try hub.state(kommun: kommun)
+            return .json(answer.status, answer.json)
+        } catch {
+            return failure(error)
+        }
+    }
+
+    private func putBatch(_ request: HTTPRequest, kommun: String, generation: String, seqText: String) -> HTTPResponse {
+        guard request.body.count <= hub.maxBodyBytes else {
+            return .json(413, Hub.error("the body is larger than \(hub.maxBodyBytes) bytes"))
+        }
+        guard let type = request.header("Content-Type"), type.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/json" else {
+            return .json(415, Hub.error("Content-Type must be application/json"))
+        }
+        guard let contentDigest = request.header("Content-Digest") else {
+            return .json(400, Hub.error("Content-Digest (RFC 9530, sha-256) is required"))
+        }
+        guard ContentDigest.matches(contentDigest, body: request.body) else {
+            return .json(400, Hub.error("the body does not match its Content-Digest"))
+        }
+        guard Generation.isWellFormed(generation), let seq = Int(seqText), seq >= 1 else {
+            return .json(400, Hub.error("the URL must name /batches/{32 hex digits}/{seq ≥ 1}"))
+        }
+        let batch: Batch
+        do {
+            batch = try Batch.decode(request.body)
+        } catch {
+            return .json(400, Hub.error(error.message))
+        }
+        guard batch.kommun == kommun, batch.generation == generation, batch.seq == seq else {
+            return .json(400, Hub.error("the batch's kommun, generation and seq must equal the URL's"))
+        }
+        do {
+            let answer = try hub.apply(batch, body: request.body)
+            log("event=batch site=\(kommun) generation=\(generation) seq=\(seq) cells=\(batch.cells.count) status=\(answer.status)")
+            return .json(answer.status, answer.json)
+        } catch let mismatch as Hub.DigestMismatch {
+            log("event=batch_digest_mismatch site=\(kommun) seq=\(seq)")
+            return .json(422, Hub.error("after applying, the state's digest is \(mismatch.found), not the batch's \(mismatch.expected); nothing was applied"))
+        } catch {
+            return failure(error)
+        }
+    }
+
+    private func failure(_ error: any Error) -> HTTPResponse {
+        if let error = error as? SQLiteError, error.isBusy { return unavailable("the database is busy") }
+        if case HubError.notFound = error { return .json(404, Hub.error("no such site")) }
+        log("event=internal_error error=\(String(describing: error).prefix(200).replacingOccurrences(of: " ", with: "_"))")
+        return .json(500, Hub.error("internal error"))
+    }
+
+    private func unavailable(_ message: String) -> HTTPResponse {
+        var response = HTTPResponse.json(503, Hub.error(message))
+        response.headers["Retry-After"] = "5"
+        return response
+    }
+
+    private func methodNotAllowed(_ allowed: String) -> HTTPResponse {
+        var response = HTTPResponse.json(405, Hub.error("method not allowed"))
+        response.headers["Allow"] = allowed
+        return response
+    }
+
+    private static func errorMessage(_ response: HTTPResponse) -> String {
+        "HTTP \(response.status): " + String(decoding: response.body.prefix(200), as: UTF8.self)
+    }
+}
