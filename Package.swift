@@ -28,20 +28,23 @@ let package = Package(
         .target(name: "KAASQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "KAACrypto", dependencies: ["CCrypto"], swiftSettings: strict),
         // The kommun's register.
-        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources"], swiftSettings: strict),
+        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
         // HTTP request and response types and the responder/client protocols (no C).
         .target(name: "KAAHTTP", swiftSettings: strict),
         // The regional hub: ledger, cells, sites, the HTTP responder.
         .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources"], swiftSettings: strict),
+        // The kommun's sync client: seal, then upload with the client rules of design §7.
+        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
         // The `kaa` command line, as a library so tests run it in-process.
         .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAACLI"], swiftSettings: strict),
 
-        .target(name: "KAATestSupport", dependencies: ["KAARegister", "KAACLI", "KAACore"], path: "Tests/KAATestSupport", swiftSettings: strict),
+        .target(name: "KAATestSupport", dependencies: ["KAARegister", "KAACLI", "KAACore", "KAAHTTP", "KAASQLite"], path: "Tests/KAATestSupport", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
