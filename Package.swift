@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "kaa", targets: ["kaa"]),
+        .executable(name: "kaa-hub", targets: ["kaa-hub"]),
     ],
     targets: [
         // C libraries, each imported by exactly one Swift target.
@@ -43,8 +44,9 @@ let package = Package(
         // The kommun's sync client: seal, then upload with the client rules of design §7.
         .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
         // The `kaa` command line, as a library so tests run it in-process.
-        .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore"], swiftSettings: strict),
+        .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore", "KAASync", "KAACurl", "KAAHub", "KAAHTTPServer", "KAAHTTP", "KAAProtocol"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAACLI"], swiftSettings: strict),
+        .executableTarget(name: "kaa-hub", dependencies: ["KAACLI"], swiftSettings: strict),
 
         .target(name: "KAATestSupport", dependencies: ["KAARegister", "KAACLI", "KAACore", "KAAHTTP", "KAASQLite"], path: "Tests/KAATestSupport", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestSupport"], swiftSettings: strict),

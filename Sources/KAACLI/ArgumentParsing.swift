@@ -33,9 +33,11 @@ struct CommandSpec: Sendable {
     var positionals: [PositionalSpec] = []
     var options: [OptionSpec] = []
     var discussion: String?
+    /// The program the command belongs to.
+    var program = "kaa"
 
     var usage: String {
-        var parts = ["kaa", path]
+        var parts = [program, path]
         for positional in positionals {
             var text = positional.name
             if positional.isRepeated { text += "..." }

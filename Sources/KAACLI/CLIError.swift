@@ -1,4 +1,5 @@
 import KAARegister
+import KAASync
 
 /// Errors at the command line's edge, each with its exit code.
 enum CLIError: Error, CustomStringConvertible {
@@ -10,6 +11,10 @@ enum CLIError: Error, CustomStringConvertible {
     case register(RegisterError)
     /// Some inputs were invalid; each was already reported (exit 65).
     case reported
+    /// The sync ended early (exit 75 temporary, 65 refused, 1 failure).
+    case sync(SyncError)
+    /// The hub's admin commands failed.
+    case hub(String, isBadInput: Bool)
 
     var description: String {
         switch self {
@@ -17,6 +22,8 @@ enum CLIError: Error, CustomStringConvertible {
         case let .badValue(option, message): return "\(option): \(message)"
         case let .register(error): return error.description
         case .reported: return ""
+        case let .sync(error): return error.description
+        case let .hub(message, _): return message
         }
     }
 
@@ -25,6 +32,8 @@ enum CLIError: Error, CustomStringConvertible {
         case .usage: return ExitCode.usage
         case .badValue, .reported: return ExitCode.dataError
         case let .register(error): return error.isBadInput ? ExitCode.dataError : ExitCode.failure
+        case let .sync(error): return error.exitCode
+        case let .hub(_, isBadInput): return isBadInput ? ExitCode.dataError : ExitCode.failure
         }
     }
 }

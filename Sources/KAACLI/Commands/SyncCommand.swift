@@ -1,0 +1,121 @@
+import Foundation
+import KAACore
+import KAACurl
+import KAAProtocol
+import KAARegister
+import KAASync
+
+/// The sync part of the kommun's configuration file (keys `hub`, `tokenFile`, `caFile`, `deadlineSeconds`).
+struct SyncSettings {
+    var hub: String?
+    var tokenFile: String?
+    var caFile: String?
+    var deadlineSeconds: Double = 600
+
+    static func load(_ path: String?) throws -> SyncSettings {
+        var settings = SyncSettings()
+        guard let path else { return settings }
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CLIError.badValue(option: "--config", message: "kan inte läsa \(path) som ett JSON-objekt")
+        }
+        func text(_ key: String) throws -> String? {
+            guard let value = object[key] else { return nil }
+            guard let text = value as? String, !text.isEmpty else { throw CLIError.badValue(option: "--config", message: "\(path): \"\(key)\" ska vara text") }
+            return text
+        }
+        settings.hub = try text("hub")
+        settings.tokenFile = try text("tokenFile")
+        settings.caFile = try text("caFile")
+        if let value = object["deadlineSeconds"] {
+            guard let number = value as? Double, !(value is Bool), number > 0, number <= 86_400 else {
+                throw CLIError.badValue(option: "--config", message: "\(path): \"deadlineSeconds\" ska vara ett tal 1–86400")
+            }
+            settings.deadlineSeconds = number
+        }
+        return settings
+    }
+}
+
+/// `kaa sync [--config FILE] [--hub URL] [--token-file FILE] [--ca-file FILE] [--deadline SECONDS] [--dry-run] [--new-generation]`.
+enum SyncCommand: KAACommand {
+    static let spec = CommandSpec(
+        path: "sync", abstract: "Nattjobbet: skicka ändrade anonyma antal till regionens hubb.",
+        options: [.value("--config", "fil", "Konfigurationsfil (nycklarna hub, tokenFile, caFile, deadlineSeconds)."),
+                  .value("--hub", "url", "Hubbens adress, t.ex. https://hubb.region.se:8443."),
+                  .value("--token-file", "fil", "Fil med kommunens hemliga token (annars $KAA_SYNC_TOKEN)."),
+                  .value("--ca-file", "fil", "CA-certifikat (PEM) som hubbens certifikat kontrolleras mot."),
+                  .value("--deadline", "sekunder", "Hur länge körningen får försöka (standard 600); därefter slutkod 75."),
+                  .flag("--dry-run", "Visa exakt vad som skulle skickas, utan att försegla eller skicka något."),
+                  .flag("--new-generation", "Börja en ny generation: skicka en hel ögonblicksbild (efter slutkod 65).")],
+        discussion: """
+            Räknar om cellerna för alla öppna perioder, förseglar en batch med det som ändrats sedan förra
+            förseglade batchen och skickar alla okvitterade batcher i ordning. Inga namn, personnummer, adresser
+            eller födelsedatum lämnar kommunen, bara antal per cell. Slutkoder: 0 klart, 75 hubben nåddes inte
+            (försök igen senare; inget går förlorat), 65 hubben vägrar (följ meddelandet), 1 annat fel.
+            """)
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws {
+        if let path = arguments.value("--config") { context.configurationPath = path }
+        let settings = try SyncSettings.load(context.configurationPath)
+        let register = try context.openRegister()
+        if arguments.flag("--dry-run") {
+            try dryRun(register, newGeneration: arguments.flag("--new-generation"), context: context)
+            return
+        }
+        guard let hub = arguments.value("--hub") ?? settings.hub else {
+            throw CLIError.usage("no hub given: use --hub URL or \"hub\" in the configuration file")
+        }
+        guard hub.hasPrefix("https://") || hub.hasPrefix("http://") else {
+            throw CLIError.badValue(option: "--hub", message: "ska börja med https:// (eller http:// för test), inte '\(hub)'")
+        }
+        let token = try readToken(arguments.value("--token-file") ?? settings.tokenFile, context: context)
+        var deadline = settings.deadlineSeconds
+        if let text = arguments.value("--deadline") {
+            guard let value = Double(text), value > 0 else { throw CLIError.badValue(option: "--deadline", message: "ska vara ett antal sekunder > 0") }
+            deadline = value
+        }
+        let client = SyncClient(register: register, http: CurlHTTPClient(caFile: arguments.value("--ca-file") ?? settings.caFile),
+                                options: SyncClient.Options(hubURL: hub, token: token, deadlineSeconds: deadline,
+                                                            newGeneration: arguments.flag("--new-generation")),
+                                log: { context.errorOutput.line("kaa sync: kommun=\(register.kommun) \($0)") })
+        do {
+            let report = try client.run()
+            let sent = report.uploaded.map { "batch \($0.seq) (\($0.bytes) byte)" }.joined(separator: ", ")
+            context.output.line(report.uploaded.isEmpty ? "Synkronisering klar: inget nytt att skicka." : "Synkronisering klar: skickade \(sent).")
+            for reason in report.newGenerations { context.output.line("Ny generation (hel ögonblicksbild): \(reason)") }
+        } catch {
+            throw CLIError.sync(error)
+        }
+    }
+
+    static func readToken(_ path: String?, context: CommandContext) throws -> String {
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CLIError.badValue(option: "--token-file", message: "kan inte läsa \(path)")
+            }
+            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty, !token.contains(where: \.isWhitespace) else {
+                throw CLIError.badValue(option: "--token-file", message: "\(path) ska innehålla en token på en rad")
+            }
+            return token
+        }
+        if let token = context.environment["KAA_SYNC_TOKEN"], !token.isEmpty { return token }
+        throw CLIError.usage("no token: use --token-file FILE, \"tokenFile\" in the configuration, or KAA_SYNC_TOKEN (never on the command line)")
+    }
+
+    /// Shows the batch that would be sealed, readably, so a data-protection officer sees exactly what leaves.
+    static func dryRun(_ register: Register, newGeneration: Bool, context: CommandContext) throws {
+        guard let batch = try register.sealBatch(newGeneration: newGeneration, dryRun: true) else {
+            context.output.line("Inget har ändrats sedan förra förseglade batchen: ingenting skulle skickas.")
+            return
+        }
+        let out = context.output
+        out.line("Provkörning: detta skulle skickas till hubben (ingenting förseglas eller skickas nu).")
+        out.line("Kommun \(batch.kommun), generation \(batch.generation), batch \(batch.seq) (\(batch.kind == .snapshot ? "hel ögonblicksbild" : "ändringar")), "
+            + "\(batch.cells.count) celler, \(batch.encoded().count) byte.")
+        out.line("Varje rad är ett antal personer (n) och en kontrollsumma (ck) – inga personuppgifter. n = 0 betyder att cellen försvunnit.")
+        let rows = batch.cells.sorted(by: Cell.listingOrder).map { [$0.table.rawValue, $0.period.description, $0.dims.encoded, String($0.n), String($0.ck)] }
+        out.write(Table.render(header: ["TABELL", "PERIOD", "DIMENSIONER", "N", "CK"], rows: rows))
+    }
+}
