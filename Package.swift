@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAACLITests", dependencies: ["KAACLI", "KAARegister", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAACLITests", dependencies: ["KAACLI", "KAARegister", "KAASQLite", "KAATestSupport", "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -113,7 +113,7 @@ final class SyncFixture {
         try fixture.addPeople(5)
         fixture.http.persistentFault = .unreachable
         do {
-            try fixture.client(deadline: 30).run()
+            _ = try fixture.client(deadline: 30).run()
             Issue.record("expected a temporary failure")
         } catch {
             #expect(error.exitCode == 75)

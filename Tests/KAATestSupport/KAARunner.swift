@@ -8,6 +8,12 @@ public struct KAAResult: CustomStringConvertible {
     public let stdout: String
     public let stderr: String
 
+    public init(exitCode: Int32, stdout: String, stderr: String) {
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
     public var description: String { "exit \(exitCode)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
 }
 

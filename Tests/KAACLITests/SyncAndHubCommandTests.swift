@@ -1,0 +1,146 @@
+import Foundation
+@testable import KAACLI
+import KAACore
+import KAAHTTPServer
+import KAAHub
+import KAATestSupport
+import Testing
+
+/// Runs `kaa-hub` in-process.
+func runHub(_ arguments: [String], database: String) -> KAAResult {
+    let output = CapturedOutput(), errors = CapturedOutput()
+    let context = CommandContext(output: output, errorOutput: errors, environment: [:], staff: "operator")
+    let code = KAAHubCommandLine.main(arguments: ["--db", database] + arguments, context: context)
+    return KAAResult(exitCode: code, stdout: output.text, stderr: errors.text)
+}
+
+/// The built executables, next to the test bundle.
+func executable(_ name: String) -> String {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    return TestPeople.packageRoot + "/.build/debug/" + name
+}
+
+@Suite(.serialized) struct SyncCommandTests {
+    let fixture = CLIFixture()
+    var kaa: KAARunner { fixture.kaa }
+
+    func hubServer() throws -> (HTTPServer, String) {
+        let hub = try Hub(path: fixture.directory.file("hub.sqlite"))
+        let token = try hub.addSite(kommun: "0380", name: nil, actor: "test")
+        try Data(token.utf8).write(to: URL(fileURLWithPath: fixture.directory.file("token")))
+        return (try HTTPServer(host: "127.0.0.1", port: 0, responder: HubResponder(hub: hub)), token)
+    }
+
+    @Test func syncsWithATokenFileAndSaysWhatItSent() throws {
+        let (server, _) = try hubServer()
+        expectExit(kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND"]), 0)
+        let result = kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("token")])
+        expectExit(result, 0)
+        #expect(result.stdout.contains("skickade batch 1"))
+        #expect(result.stderr.contains("event=uploaded"))
+        #expect(!result.stderr.contains(anna) && !result.stdout.contains(anna))
+        let quiet = kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("token")])
+        #expect(quiet.stdout.contains("inget nytt"))
+        let hubCells = runHub(["cells", "--exact", "--json"], database: fixture.directory.file("hub.sqlite"))
+        #expect(hubCells.stdout.contains("\"table\" : \"in_kaa\""))
+    }
+
+    @Test func readsHubAndTokenFromTheConfigFileAndTheTokenFromTheEnvironment() throws {
+        let (server, token) = try hubServer()
+        expectExit(kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND"]), 0)
+        let config = fixture.directory.file("kaa.json")
+        try Data("{\"hub\": \"\(server.baseURL)\", \"tokenFile\": \"\(fixture.directory.file("token"))\", \"deadlineSeconds\": 30}".utf8)
+            .write(to: URL(fileURLWithPath: config))
+        expectExit(kaa.run(["sync", "--config", config]), 0)
+        var withEnvironment = kaa
+        withEnvironment.environment = ["KAA_SYNC_TOKEN": token]
+        expectExit(withEnvironment.run(["sync", "--hub", server.baseURL]), 0)
+    }
+
+    @Test(arguments: [
+        (["sync", "--token-file", "x"], 64, "no hub"),
+        (["sync", "--hub", "http://127.0.0.1:9"], 64, "no token"),
+        (["sync", "--hub", "ftp://hub", "--token-file", "x"], 65, "https://"),
+        (["sync", "--hub", "http://127.0.0.1:9", "--token-file", "/no/such/token"], 65, "kan inte läsa"),
+        (["sync", "--hub", "http://127.0.0.1:9", "--token-file", "TOKEN", "--deadline", "soon"], 65, "--deadline"),
+    ])
+    func refusesBadArguments(_ arguments: [String], _ code: Int32, _ message: String) throws {
+        try Data("kaa_x".utf8).write(to: URL(fileURLWithPath: fixture.directory.file("token")))
+        let result = kaa.run(arguments.map { $0 == "TOKEN" ? fixture.directory.file("token") : $0 })
+        expectExit(result, code)
+        #expect(result.stderr.contains(message), "\(result)")
+    }
+
+    @Test func anUnreachableHubExits75AndAWrongTokenExits65() throws {
+        try Data("kaa_wrong".utf8).write(to: URL(fileURLWithPath: fixture.directory.file("wrong")))
+        expectExit(kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND"]), 0)
+        let down = kaa.run(["sync", "--hub", "http://127.0.0.1:9", "--token-file", fixture.directory.file("wrong"), "--deadline", "1"])
+        expectExit(down, 75)
+        #expect(down.stderr.contains("outbox"))
+        let (server, _) = try hubServer()
+        let refused = kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("wrong")])
+        expectExit(refused, 65)
+        #expect(refused.stderr.contains("token"))
+        expectExit(kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("token")]), 0)
+    }
+
+    @Test func aDryRunShowsEveryCellAndChangesNothing() throws {
+        expectExit(kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND"]), 0)
+        let before = try DatabaseDump.dump(kaa.databasePath, excluding: ["audit_log"])
+        let result = kaa.run(["sync", "--dry-run"])
+        expectExit(result, 0)
+        #expect(result.stdout.contains("Provkörning"))
+        #expect(result.stdout.contains("in_kaa_reason") && result.stdout.contains("reason=OKAND"))
+        #expect(!result.stdout.contains(anna) && !result.stdout.contains("2008-01-01"))
+        #expect(try DatabaseDump.dump(kaa.databasePath, excluding: ["audit_log"]) == before)
+    }
+}
+
+@Suite struct HubCommandTests {
+    let directory = TemporaryDirectory()
+    var database: String { directory.file("hub.sqlite") }
+
+    @Test func sitesAreAddedRotatedRevokedAndListed() {
+        let added = runHub(["site", "add", "0380"], database: database)
+        expectExit(added, 0)
+        #expect(added.stdout.split(separator: "\n").count == 1 && added.stdout.hasPrefix("kaa_"), "the token is the only line")
+        expectExit(runHub(["site", "add", "0380"], database: database), 65)
+        expectExit(runHub(["site", "add", "9999"], database: database), 65)
+        let rotated = runHub(["site", "rotate", "0380"], database: database)
+        expectExit(rotated, 0)
+        #expect(rotated.stdout != added.stdout)
+        expectExit(runHub(["site", "revoke", "0380"], database: database), 0)
+        expectExit(runHub(["site", "revoke", "0381"], database: database), 65)
+        let list = runHub(["site", "list"], database: database)
+        #expect(list.stdout.contains("Uppsala [spärrad]"))
+        #expect(runHub(["site", "list", "--json"], database: database).stdout.contains("\"revoked\" : true"))
+        expectExit(runHub(["cells"], database: database), 64)
+        expectExit(runHub(["cells", "--exact", "--period", "2026-13"], database: database), 65)
+        expectExit(runHub(["--help"], database: database), 0)
+        expectExit(runHub(["nonsense"], database: database), 64)
+    }
+
+    @Test func serveListensPrintsItsAddressAndStopsOnSIGTERM() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable("kaa-hub"))
+        process.arguments = ["--db", database, "serve", "--listen", "127.0.0.1:0"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = ""
+        while !line.hasSuffix("\n") {
+            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty { break }
+            line += String(decoding: byte, as: UTF8.self)
+        }
+        #expect(line.hasPrefix("listening on 127.0.0.1:"))
+        let port = line.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ":").last.map(String.init) ?? ""
+        let health = try KAACurlAccess.get("http://127.0.0.1:\(port)/healthz")
+        #expect(health == 200)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
