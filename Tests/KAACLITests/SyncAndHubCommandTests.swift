@@ -144,3 +144,25 @@ func executable(_ name: String) -> String {
         #expect(process.terminationStatus == 0)
     }
 }
+
+@Suite struct ExampleSyncConfigurationTests {
+    @Test func theExampleFilesCarryEveryKeyTheProgramsRead() throws {
+        let settings = try SyncSettings.load(TestPeople.packageRoot + "/config/kaa.example.json")
+        #expect(settings.hub?.hasPrefix("https://") == true && settings.tokenFile != nil && settings.caFile != nil && settings.deadlineSeconds == 600)
+        let context = CommandContext(output: CapturedOutput(), errorOutput: CapturedOutput(), environment: [:], staff: "t")
+        let hub = try HubSettings.load(TestPeople.packageRoot + "/config/hub.example.json", context: context)
+        #expect(hub.listen == "0.0.0.0:8443" && hub.maxBodyBytes == 4 << 20 && hub.tlsCert != nil)
+        #expect(context.databasePath == "/var/lib/kaa-hub/hub.sqlite")
+    }
+
+    @Test func aBadHubConfigurationNamesTheKey() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("hub.json")
+        try Data("{\"threads\": 0}".utf8).write(to: URL(fileURLWithPath: path))
+        let result = runHub(["--config", path, "serve", "--listen", "127.0.0.1:0"], database: directory.file("h.sqlite"))
+        expectExit(result, 65)
+        #expect(result.stderr.contains("threads"))
+        try Data("{\"colour\": 1}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(runHub(["--config", path, "serve"], database: directory.file("h.sqlite")).stderr.contains("colour"))
+    }
+}
