@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# The demo: a kommun register (Uppsala, 0380) built the way a coordinator builds it. Two monthly
-# identification runs on generated folkbokföring and enrolment files (Skatteverket's official test
-# personnummer only), a few weeks of contacts and measures in between, then the worklists and the
-# figures. Installs what it needs on a fresh Debian machine with Swift; writes only to a temp folder.
+# The demo: a whole region. Each kommun of Uppsala län gets its own register, built the way a
+# coordinator builds it: kaa identify on generated folkbokföring and enrolment files (Skatteverket's
+# official test personnummer only), a few weeks of contacts and measures, a nightly sync over real
+# HTTP to a hub on 127.0.0.1; then a second month and a second night with changes, and the region's
+# table. Installs what it needs on a fresh Debian machine with Swift; writes only to a temp folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 kaa_ensure_swift
 kaa_ensure_packages
 
-kaa_log "building kaa"
+kaa_log "building kaa and kaa-hub"
 swift build --product kaa >&2
-bin="$(swift build --show-bin-path)/kaa"
+swift build --product kaa-hub >&2
+bindir="$(swift build --show-bin-path)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kaa-demo.XXXXXX")
-export KAA_DB="$work/uppsala.sqlite"
-kaa() { "$bin" "$@"; }
+kaa() { "$bindir/kaa" "$@"; }
+hub() { "$bindir/kaa-hub" --db "$work/hub.sqlite" "$@"; }
 
 today=$(TZ=Europe/Stockholm date +%F)
 year=${today%%-*}
@@ -22,16 +24,21 @@ year=${today%%-*}
 day() { TZ=Europe/Stockholm date -d "$today $((-$1)) days" +%F; }
 first_run=$(day 45)
 second_run=$(day 10)
+first_night=$(day 15)
 
-# Folkbokföring extracts: the age slice 15-20 of the test personnummer, every third person
-# (about 1 500). Enrolment lists: most study, some dropped out, some have a studiebevis, some are
-# still in grundskola, some have no row at all. The second month's files differ: a few drop out,
-# a few start studying, a few move away.
-generate() { # $1 = month (1 or 2), $2 = folkbokföring file, $3 = enrolment file
+# Uppsala län's kommuner, each with a share of the test personnummer roughly in proportion to its
+# population (Uppsala about 240 000 inhabitants, Älvkarleby about 9 500). Separate registers may
+# reuse the same test numbers.
+kommuner=(0380:0.50 0381:0.10 0382:0.045 0360:0.045 0305:0.045 0330:0.042 0331:0.03 0319:0.02)
+
+# Folkbokföring extracts (the age slice 15-20) and enrolment lists: most study, some dropped out,
+# some have a studiebevis, some are still in grundskola, some have no row at all. Month 2 differs:
+# a few drop out, a few start studying, a few move away.
+generate() { # $1 = month (1 or 2), $2 = folkbokföring file, $3 = enrolment file, $4 = kommun, $5 = share of the test people
     grep -E "^($((year - 20))|$((year - 19))|$((year - 18))|$((year - 17))|$((year - 16))|$((year - 15)))" seeds/testpersonnummer.txt \
-        | awk 'NR % 3 == 1' | awk -v month="$1" -v fb="$2" -v en="$3" -v year="$year" -v first="$first_run" -v second="$second_run" '
+        | awk -v month="$1" -v fb="$2" -v en="$3" -v kommun="$4" -v share="$5" -v year="$year" -v first="$first_run" -v second="$second_run" '
         BEGIN {
-            srand(2026)
+            srand(2026 + kommun)
             split("Alva Elsa Maja Wilma Ella Saga Ebba Nora Hugo Liam Noah William Oscar Elias Lucas Leo Åsa Örjan", firsts, " ")
             split("Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson Öberg Ängström", lasts, " ")
             print "Personnummer;Förnamn;Efternamn;Utdelningsadress;Postnummer;Postort;Telefon;Skyddad" > fb
@@ -39,7 +46,8 @@ generate() { # $1 = month (1 or 2), $2 = folkbokföring file, $3 = enrolment fil
         }
         {
             # Every row draws the same random numbers in both months, so people keep their story.
-            pnr = $1; r = rand(); s = rand(); f = rand(); l = rand(); a = rand(); p = rand(); q = rand()
+            pnr = $1; r = rand(); s = rand(); f = rand(); l = rand(); a = rand(); p = rand(); q = rand(); k = rand()
+            if (k >= share) next   # keep this kommuns sample of the test people
             moved = (month == 2 && s < 0.01)
             if (!moved) {
                 printf "%s;%s;%s;Exempelgatan %d;75%03d;Uppsala;;%s\n", pnr, firsts[int(f * 18) + 1], lasts[int(l * 12) + 1],
@@ -65,52 +73,76 @@ generate() { # $1 = month (1 or 2), $2 = folkbokföring file, $3 = enrolment fil
         }'
 }
 
-kaa init --kommun 0380
-generate 1 "$work/folkbokforing-1.csv" "$work/enrolment-1.csv"
-generate 2 "$work/folkbokforing-2.csv" "$work/enrolment-2.csv"
 
-echo
-echo "== Månad 1: kaa identify --date $first_run"
-kaa identify --date "$first_run" --folkbokforing "$work/folkbokforing-1.csv" --enrolment "$work/enrolment-1.csv"
+coordinator_week() { # a few weeks of contacts, measures and occupations for the people in KAA
+    local channels=(SMS TELEFON BREV EPOST HEMBESOK VIA_SKOLA) occupations=(ARBETSSOKANDE INGEN ARBETE PRAKTIK STUDIER_KOMVUX)
+    local measures=(MOTIVATION SYV PRAKTIK FORBEREDANDE ARBETSMARKNAD) pnr
+    RANDOM=2026
+    for pnr in $(kaa list --json | grep '"personnummer"' | sed -E 's/.*"([0-9]{12})".*/\1/'); do
+        case $((RANDOM % 4)) in
+            0) ;;
+            1) kaa contact add "$pnr" --date "$(day $((40 - RANDOM % 10)))" --channel "${channels[RANDOM % 6]}" >/dev/null ;;
+            *)
+                kaa contact add "$pnr" --date "$(day $((40 - RANDOM % 10)))" --channel "${channels[RANDOM % 6]}" --reached \
+                    --occupation "${occupations[RANDOM % 5]}" >/dev/null
+                if [ $((RANDOM % 2)) -eq 0 ]; then
+                    if [ $((RANDOM % 6)) -eq 0 ]; then
+                        kaa measure add "$pnr" --type "${measures[RANDOM % 5]}" --offered "$(day 25)" --declined >/dev/null
+                    else
+                        kaa measure add "$pnr" --type "${measures[RANDOM % 5]}" --offered "$(day 25)" --start "$(day 20)" \
+                            --follow-up "$(day $((RANDOM % 20 - 5)))" --responsible "Kommunens KAA-team" >/dev/null
+                    fi
+                fi ;;
+        esac
+    done
+}
 
-kaa_log "a few weeks of the coordinator's work: contacts, measures, occupations"
-channels=(SMS TELEFON BREV EPOST HEMBESOK VIA_SKOLA)
-occupations=(ARBETSSOKANDE INGEN ARBETE PRAKTIK STUDIER_KOMVUX)
-measures=(MOTIVATION SYV PRAKTIK FORBEREDANDE ARBETSMARKNAD)
-RANDOM=2026
-mapfile -t people < <(kaa list --json | grep '"personnummer"' | sed -E 's/.*"([0-9]{12})".*/\1/')
-for pnr in "${people[@]}"; do
-    case $((RANDOM % 4)) in
-        0) ;; # not reached yet
-        1) kaa contact add "$pnr" --date "$(day $((40 - RANDOM % 10)))" --channel "${channels[RANDOM % ${#channels[@]}]}" >/dev/null ;;
-        *)
-            kaa contact add "$pnr" --date "$(day $((40 - RANDOM % 10)))" --channel "${channels[RANDOM % ${#channels[@]}]}" --reached \
-                --occupation "${occupations[RANDOM % ${#occupations[@]}]}" >/dev/null
-            if [ $((RANDOM % 2)) -eq 0 ]; then
-                if [ $((RANDOM % 6)) -eq 0 ]; then
-                    kaa measure add "$pnr" --type "${measures[RANDOM % ${#measures[@]}]}" --offered "$(day 25)" --declined >/dev/null
-                else
-                    kaa measure add "$pnr" --type "${measures[RANDOM % ${#measures[@]}]}" --offered "$(day 25)" --start "$(day 20)" \
-                        --follow-up "$(day $((RANDOM % 20 - 5)))" --responsible "Kommunens KAA-team" >/dev/null
-                fi
-            fi
-            ;;
-    esac
+# The regional hub on 127.0.0.1, on a free port.
+hub serve --listen 127.0.0.1:0 > "$work/hub.out" 2> "$work/hub.log" &
+hub_pid=$!
+trap 'kill "$hub_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q "listening on" "$work/hub.out" 2>/dev/null && break; sleep 0.1; done
+address=$(sed -n 's/^listening on //p' "$work/hub.out")
+[ -n "$address" ] || { cat "$work/hub.log" >&2; echo "the hub did not start" >&2; exit 1; }
+url="http://$address"
+kaa_log "hub listening on $url"
+
+echo "== Månad 1: varje kommun kör kaa identify --date $first_run, loggar några veckors arbete, och natt 1 ($first_night) synkroniserar"
+for entry in "${kommuner[@]}"; do
+    code=${entry%%:*} share=${entry##*:}
+    export KAA_DB="$work/$code.sqlite"
+    (umask 077; hub site add "$code" > "$work/$code.token")
+    kaa init --kommun "$code" >/dev/null
+    generate 1 "$work/$code-folkbokforing-1.csv" "$work/$code-enrolment-1.csv" "$code" "$share"
+    generate 2 "$work/$code-folkbokforing-2.csv" "$work/$code-enrolment-2.csv" "$code" "$share"
+    summary=$(kaa identify --date "$first_run" --folkbokforing "$work/$code-folkbokforing-1.csv" --enrolment "$work/$code-enrolment-1.csv")
+    echo "  $code: $(echo "$summary" | sed -n 's/^Nya i aktivitetsansvaret: *//p') nya i aktivitetsansvaret av $(echo "$summary" | sed -nE 's/.*: ([0-9]+) personer i folkbok.*/\1/p') i folkbokföringsuttaget"
+    coordinator_week
+    KAA_TODAY="$first_night" kaa sync --hub "$url" --token-file "$work/$code.token" 2>>"$work/sync.log" | sed "s/^/  $code: /"
 done
 
 echo
-echo "== Månad 2: kaa identify --date $second_run"
-kaa identify --date "$second_run" --folkbokforing "$work/folkbokforing-2.csv" --enrolment "$work/enrolment-2.csv"
+echo "== Månad 2: kaa identify --date $second_run, och natt 2 ($today) skickar bara det som ändrats"
+for entry in "${kommuner[@]}"; do
+    code=${entry%%:*}
+    export KAA_DB="$work/$code.sqlite"
+    kaa identify --date "$second_run" --folkbokforing "$work/$code-folkbokforing-2.csv" --enrolment "$work/$code-enrolment-2.csv" >/dev/null
+    kaa sync --hub "$url" --token-file "$work/$code.token" 2>>"$work/sync.log" | sed "s/^/  $code: /"
+done
 
+echo
+export KAA_DB="$work/0380.sqlite"
+kaa worklist ej-nadda | head -n 6
+echo
+hub site list
+echo
 month=${today:0:7}
-half="$year-H$(( 10#${today:5:2} <= 6 ? 1 : 2 ))"
-for list in ej-nadda ingen-kontakt uppfoljning fyller-20; do
-    echo
-    kaa worklist "$list" | head -n 8
-done
+hub region --period "$month" --exact
+
+# What left the kommuner: no personnummer of any register is in the hub's database.
+for entry in "${kommuner[@]}"; do KAA_DB="$work/${entry%%:*}.sqlite" kaa list --all --json; done \
+    | sed -nE 's/.*"personnummer" : "([0-9]{12})".*/\1/p' | sort -u > "$work/all-personnummer.txt"
+found=$(cat "$work"/hub.sqlite* | { grep -a -o -F -f "$work/all-personnummer.txt" || true; } | wc -l)
 echo
-kaa stats --period "$month"
-echo
-kaa stats --period "$half"
-echo
-echo "Registret finns i $KAA_DB (prova: KAA_DB=$KAA_DB $bin list)"
+echo "Integritetskontroll: $(wc -l < "$work/all-personnummer.txt") personnummer i kommunernas register, $found av dem i hubbens databas."
+echo "Allt ligger i $work (hubbens logg: hub.log, nattjobbens: sync.log)."

@@ -10,7 +10,7 @@ import KAAProtocol
 /// The `kaa-hub` command line: the regional server and its operator's commands.
 public enum KAAHubCommandLine {
     static let commands: [any KAACommand.Type] = [
-        ServeCommand.self, SiteAddCommand.self, SiteRotateCommand.self, SiteRevokeCommand.self, SiteListCommand.self, CellsCommand.self,
+        ServeCommand.self, SiteAddCommand.self, SiteRotateCommand.self, SiteRevokeCommand.self, SiteListCommand.self, CellsCommand.self, RegionCommand.self,
     ]
 
     /// Runs `kaa-hub` with `arguments` (without the program name); returns the exit code.
@@ -259,5 +259,39 @@ enum CellsCommand: KAACommand {
         }
         let rows = cells.map { [$0.kommun, $0.cell.table.rawValue, $0.cell.period.description, $0.cell.dims.encoded, String($0.cell.n)] }
         context.output.write(Table.render(header: ["KOMMUN", "TABELL", "PERIOD", "DIMENSIONER", "N"], rows: rows))
+    }
+}
+
+/// `kaa-hub region --period P --exact`: the operator's overview of the exact figures per kommun.
+enum RegionCommand: KAACommand {
+    static let spec = CommandSpec(
+        path: "region", abstract: "Regionens exakta nyckeltal per kommun (intern avstämning; publiceras aldrig).",
+        options: [.value("--period", "period", "Månad (2026-11) eller halvår (2026-H2)."), .flag("--exact", "Krävs: bekräftar att exakta antal visas.")],
+        discussion: "Andelen är i aktivitetsansvaret / folkbokförda 16–19 år. Publicerade siffror skyddas med cell-nyckelmetoden.", program: "kaa-hub")
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws {
+        guard arguments.flag("--exact") else { throw CLIError.usage("exact figures are shown only with '--exact'") }
+        let text = try arguments.required("--period")
+        guard let period = Period(text) else { throw CLIError.badValue(option: "--period", message: "malformed period '\(text)'") }
+        let hub = try KAAHubCommandLine.openHub(context)
+        let sites = try KAAHubCommandLine.hub { () throws(HubError) in try hub.sites() }
+        let cells = try KAAHubCommandLine.hub { () throws(HubError) in try hub.exactCells() }.filter { $0.cell.period == period }
+        func total(_ kommun: String?, _ table: CellTable) -> Int {
+            cells.filter { (kommun == nil || $0.kommun == kommun) && $0.cell.table == table }.reduce(0) { $0 + $1.cell.n }
+        }
+        func share(_ kommun: String?) -> String {
+            let population = total(kommun, .population)
+            guard population > 0 else { return "–" }
+            return String(format: "%.1f %%", 100 * Double(total(kommun, .inKAA)) / Double(population)).replacingOccurrences(of: ".", with: ",")
+        }
+        var rows = sites.map { site in
+            [site.name, String(total(site.kommun, .inKAA)), String(total(site.kommun, .population)), share(site.kommun),
+             String(total(site.kommun, .new)), String(total(site.kommun, .contacted)), String(total(site.kommun, .deregistered))]
+        }
+        rows.append(["Regionen", String(total(nil, .inKAA)), String(total(nil, .population)), share(nil), String(total(nil, .new)),
+                     String(total(nil, .contacted)), String(total(nil, .deregistered))])
+        let reporting = Set(cells.map(\.kommun)).count
+        context.output.line("Regionen \(period), exakta antal (intern avstämning), \(reporting) av \(sites.count) kommuner har rapporterat:")
+        context.output.write(Table.render(header: ["KOMMUN", "I KAA", "16–19 ÅR", "ANDEL", "NYA", "NÅDDA", "AVREGISTRERADE"], rows: rows))
     }
 }
