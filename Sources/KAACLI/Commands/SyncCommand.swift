@@ -15,24 +15,11 @@ struct SyncSettings {
     static func load(_ path: String?) throws -> SyncSettings {
         var settings = SyncSettings()
         guard let path else { return settings }
-        guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw CLIError.badValue(option: "--config", message: "kan inte läsa \(path) som ett JSON-objekt")
-        }
-        func text(_ key: String) throws -> String? {
-            guard let value = object[key] else { return nil }
-            guard let text = value as? String, !text.isEmpty else { throw CLIError.badValue(option: "--config", message: "\(path): \"\(key)\" ska vara text") }
-            return text
-        }
-        settings.hub = try text("hub")
-        settings.tokenFile = try text("tokenFile")
-        settings.caFile = try text("caFile")
-        if let value = object["deadlineSeconds"] {
-            guard let number = value as? Double, !(value is Bool), number > 0, number <= 86_400 else {
-                throw CLIError.badValue(option: "--config", message: "\(path): \"deadlineSeconds\" ska vara ett tal 1–86400")
-            }
-            settings.deadlineSeconds = number
-        }
+        let file = try ConfigFile(path: path)
+        settings.hub = try file.text("hub")
+        settings.tokenFile = try file.text("tokenFile")
+        settings.caFile = try file.text("caFile")
+        if let value = try file.number("deadlineSeconds", 1...86_400) { settings.deadlineSeconds = value }
         return settings
     }
 }

@@ -81,33 +81,16 @@ struct HubSettings {
     static func load(_ path: String?, context: CommandContext) throws -> HubSettings {
         var settings = HubSettings()
         guard let path else { return settings }
-        guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw CLIError.badValue(option: "--config", message: "cannot read \(path) as a JSON object")
-        }
-        for key in object.keys where !keys.contains(key) && !key.hasPrefix("_") {
-            throw CLIError.badValue(option: "--config", message: "\(path): unknown key \"\(key)\"")
-        }
-        func text(_ key: String) throws -> String? {
-            guard let value = object[key] else { return nil }
-            guard let text = value as? String, !text.isEmpty else { throw CLIError.badValue(option: "--config", message: "\(path): \"\(key)\" must be text") }
-            return text
-        }
-        func number(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
-            guard let value = object[key] else { return nil }
-            guard let number = value as? Int, !(value is Bool), range.contains(number) else {
-                throw CLIError.badValue(option: "--config", message: "\(path): \"\(key)\" must be a whole number \(range.lowerBound)–\(range.upperBound)")
-            }
-            return number
-        }
-        if let db = try text("db"), context.environment["KAA_HUB_DB"] == nil { context.databasePath = db }
-        settings.listen = try text("listen")
-        settings.tlsCert = try text("tlsCert")
-        settings.tlsKey = try text("tlsKey")
-        if let value = try number("maxBodyBytes", 1024...(1 << 30)) { settings.maxBodyBytes = value }
-        if let value = try number("threads", 1...256) { settings.threads = UInt32(value) }
-        if let value = try number("connectionLimit", 1...100_000) { settings.connectionLimit = UInt32(value) }
-        if let value = try number("timeoutSeconds", 1...3600) { settings.timeoutSeconds = UInt32(value) }
+        let file = try ConfigFile(path: path)
+        try file.checkKeys(keys)
+        if let db = try file.text("db"), context.environment["KAA_HUB_DB"] == nil { context.databasePath = db }
+        settings.listen = try file.text("listen")
+        settings.tlsCert = try file.text("tlsCert")
+        settings.tlsKey = try file.text("tlsKey")
+        if let value = try file.integer("maxBodyBytes", 1024...(1 << 30)) { settings.maxBodyBytes = value }
+        if let value = try file.integer("threads", 1...256) { settings.threads = UInt32(value) }
+        if let value = try file.integer("connectionLimit", 1...100_000) { settings.connectionLimit = UInt32(value) }
+        if let value = try file.integer("timeoutSeconds", 1...3600) { settings.timeoutSeconds = UInt32(value) }
         return settings
     }
 }
