@@ -35,6 +35,10 @@ public final class Hub: @unchecked Sendable {
     private let now: @Sendable () -> String
     /// The largest batch body accepted, in bytes.
     public let maxBodyBytes: Int
+    /// The Cell Key Method's noise table for publication.
+    public let perturbation: PerturbationTable
+    /// How long applying batches takes, for `/metrics`.
+    let applyLatency = LatencyHistogram()
 
     /// The hub's migrations, embedded from `migrations/hub/`.
     static let migrator: Migrator = {
@@ -46,7 +50,8 @@ public final class Hub: @unchecked Sendable {
     }()
 
     /// Opens (creating when missing) the hub database at `path`, bringing its schema up to date.
-    public init(path: String, maxBodyBytes: Int = 4 << 20, now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
+    public init(path: String, maxBodyBytes: Int = 4 << 20, perturbation: PerturbationTable? = nil,
+                now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
         do {
             let existed = FileManager.default.fileExists(atPath: path)
             database = try Database(path: path, options: Database.Options(create: !existed, synchronous: "FULL"))
@@ -58,6 +63,15 @@ public final class Hub: @unchecked Sendable {
         }
         self.maxBodyBytes = maxBodyBytes
         self.now = now
+        if let perturbation {
+            self.perturbation = perturbation
+        } else {
+            do {
+                self.perturbation = try PerturbationTable()
+            } catch {
+                throw .invalidInput(error.message)
+            }
+        }
     }
 
     /// The current time as UTC ISO 8601.

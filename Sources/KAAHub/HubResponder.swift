@@ -1,3 +1,4 @@
+import Foundation
 import KAACore
 import KAAHTTP
 import KAAProtocol
@@ -8,16 +9,27 @@ import KAASQLite
 public struct HubResponder: HTTPResponder {
     let hub: Hub
     let log: @Sendable (String) -> Void
+    let today: @Sendable () -> CalendarDate
 
-    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = Hub.swedishToday) {
         self.hub = hub
         self.log = log
+        self.today = today
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         if parts == ["healthz"] {
             return request.method == "GET" ? .text(200, "ok\n") : methodNotAllowed("GET")
+        }
+        if parts == ["metrics"] {
+            guard request.method == "GET" else { return methodNotAllowed("GET") }
+            guard let text = try? hub.metricsText() else { return unavailable("the database is busy") }
+            return .text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        if parts == ["v1", "published"] || parts == ["v1", "published.csv"] {
+            guard request.method == "GET" else { return methodNotAllowed("GET") }
+            return published(request, csv: parts[1] == "published.csv", allowed: ["period", "table", "kommun"], kommun: nil)
         }
         guard parts.count >= 4, parts[0] == "v1", parts[1] == "sites", KommunCode.isWellFormed(parts[2]) else {
             return .json(404, Hub.error("no such resource"))
@@ -27,6 +39,9 @@ public struct HubResponder: HTTPResponder {
         case ["state"]:
             guard request.method == "GET" else { return methodNotAllowed("GET") }
             return authenticated(request, kommun) { getState(kommun) }
+        case ["region"]:
+            guard request.method == "GET" else { return methodNotAllowed("GET") }
+            return authenticated(request, kommun) { published(request, csv: false, allowed: ["period", "table"], kommun: kommun, regionOnly: true) }
         case let tail where tail.count == 3 && tail[0] == "batches":
             guard request.method == "PUT" else { return methodNotAllowed("PUT") }
             return authenticated(request, kommun) { putBatch(request, kommun: kommun, generation: tail[1], seqText: tail[2]) }
@@ -60,6 +75,43 @@ public struct HubResponder: HTTPResponder {
             hub.recordReject(kommun: kommun, status: response.status, reason: Self.errorMessage(response))
         }
         return response
+    }
+
+    /// Protected figures only: every value is `n + noise`; exact counts never leave the hub.
+    private func published(_ request: HTTPRequest, csv: Bool, allowed: Set<String>, kommun: String?, regionOnly: Bool = false) -> HTTPResponse {
+        if let unknown = request.query.keys.sorted().first(where: { !allowed.contains($0) }) {
+            return .json(400, Hub.error("unknown parameter '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))"))
+        }
+        guard let text = request.query["period"] else { return .json(400, Hub.error("period is required (e.g. 2026-11 or 2026-H2)")) }
+        guard let period = Period(text), (2000...2100).contains(period.firstDay.year) else {
+            return .json(400, Hub.error("malformed period '\(text)'; give a month (2026-11) or a half-year (2026-H2)"))
+        }
+        var table: CellTable?
+        if let name = request.query["table"] {
+            guard let known = CellTable(rawValue: name) else {
+                return .json(400, Hub.error("unknown table '\(name)'; known: \(CellTable.allCases.map(\.rawValue).joined(separator: ", "))"))
+            }
+            table = known
+        }
+        var filter = kommun
+        if !regionOnly, let code = request.query["kommun"] {
+            guard KommunCode.isWellFormed(code), (try? hub.sites().contains { $0.kommun == code }) == true else {
+                return .json(400, Hub.error("unknown kommun '\(code)'"))
+            }
+            filter = code
+        }
+        do {
+            var publication = try hub.publication(period: period, table: table, kommun: filter, today: today())
+            if regionOnly { publication = publication.regionOnly }
+            if csv {
+                var response = HTTPResponse(status: 200, headers: ["Content-Type": "text/csv; charset=utf-8"], body: publication.csv)
+                response.headers["Content-Disposition"] = "attachment; filename=\"kaa-\(period).csv\""
+                return response
+            }
+            return .json(200, publication.json)
+        } catch {
+            return failure(error)
+        }
     }
 
     private func getState(_ kommun: String) -> HTTPResponse {
@@ -97,7 +149,9 @@ public struct HubResponder: HTTPResponder {
             return .json(400, Hub.error("the batch's kommun, generation and seq must equal the URL's"))
         }
         do {
+            let started = DispatchTime.now().uptimeNanoseconds
             let answer = try hub.apply(batch, body: request.body)
+            if answer.status == 201 { hub.applyLatency.record(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
             log("event=batch site=\(kommun) generation=\(generation) seq=\(seq) cells=\(batch.cells.count) status=\(answer.status)")
             return .json(answer.status, answer.json)
         } catch let mismatch as Hub.DigestMismatch {
