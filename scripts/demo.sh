@@ -138,6 +138,9 @@ hub site list
 echo
 month=${today:0:7}
 hub region --period "$month" --exact
+echo
+echo "== Tillbaka till kommunen: Enköping jämför sig med regionens skyddade siffror (kaa compare)"
+KAA_DB="$work/0381.sqlite" kaa compare --period "$month"
 
 # What left the kommuner: no personnummer of any register is in the hub's database.
 for entry in "${kommuner[@]}"; do KAA_DB="$work/${entry%%:*}.sqlite" kaa list --all --json; done \

@@ -38,6 +38,8 @@ public struct SyncReport: Sendable {
     public var uploaded: [(seq: Int, bytes: Int)] = []
     /// New generations started, and why.
     public var newGenerations: [String] = []
+    /// Periods whose region figures were fetched and stored.
+    public var regionPeriods: [Period] = []
 }
 
 /// The sync client (design §7): seal, then upload every unacknowledged batch in seq order.
@@ -94,6 +96,7 @@ public struct SyncClient {
             }
             try reconcileWithHub(deadline: deadline, report: &report)
             try uploadOutbox(deadline: deadline, report: &report)
+            fetchRegion(deadline: deadline, report: &report)
         } catch let error as SyncError {
             throw error
         } catch let error as RegisterError {
@@ -142,6 +145,43 @@ public struct SyncClient {
         log("event=new_generation reason=\"\(why)\"")
         report.newGenerations.append(why)
         if let batch = try register.sealBatch(newGeneration: true, reason: why) { report.sealed.append(batch) }
+    }
+
+    // MARK: - The region back to the kommun
+
+    /// Fetches and stores the region's protected figures for every open period. A failure here does
+    /// not fail the night: the upload is what matters; the comparison waits for the next run.
+    private func fetchRegion(deadline: Double, report: inout SyncReport) {
+        let today = register.today
+        let periods = Period.all(from: Period.firstOpenDay(today: today), through: today).filter { !$0.isFrozen(today: today) }
+        for period in periods {
+            do {
+                let response = try send("GET", "/v1/sites/\(register.kommun)/region?period=\(period)", body: nil, deadline: deadline)
+                guard response.status == 200, let figures = Self.parseRegion(response.body, period: period, fetchedAt: register.clock.now) else {
+                    log("event=region_fetch_failed period=\(period) status=\(response.status)")
+                    return
+                }
+                try register.storeRegionFigures(figures)
+                report.regionPeriods.append(period)
+            } catch {
+                log("event=region_fetch_failed period=\(period) reason=\"\(error)\"")
+                return
+            }
+        }
+        if !periods.isEmpty { log("event=region_fetched periods=\(report.regionPeriods.count)") }
+    }
+
+    static func parseRegion(_ body: [UInt8], period: Period, fetchedAt: String) -> RegionFigures? {
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+              let cells = json["cells"] as? [[String: Any]], let reporting = json["reporting"] as? [String: Any] else { return nil }
+        var values: [String: Int] = [:]
+        for cell in cells where cell["kommun"] is NSNull {
+            guard let name = cell["table"] as? String, let table = CellTable(rawValue: name), let dims = cell["dims"] as? [String: String],
+                  let value = cell["value"] as? Int, value >= 0 else { return nil }
+            values[RegionFigures.key(table, Dims(dims))] = value
+        }
+        return RegionFigures(period: period, fetchedAt: fetchedAt, isPreliminary: json["preliminary"] as? Bool ?? true,
+                             reporting: reporting["kommuner"] as? Int ?? 0, enrolled: reporting["of"] as? Int ?? 0, values: values)
     }
 
     // MARK: - Uploading

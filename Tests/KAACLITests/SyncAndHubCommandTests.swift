@@ -166,3 +166,30 @@ func executable(_ name: String) -> String {
         #expect(runHub(["--config", path, "serve"], database: directory.file("h.sqlite")).stderr.contains("colour"))
     }
 }
+
+@Suite(.serialized) struct CompareCommandTests {
+    @Test func comparesTheKommunWithTheRegionAfterASync() throws {
+        let fixture = CLIFixture()
+        let hub = try Hub(path: fixture.directory.file("hub.sqlite"))
+        let token = try hub.addSite(kommun: "0380", name: nil, actor: "test")
+        try Data(token.utf8).write(to: URL(fileURLWithPath: fixture.directory.file("token")))
+        let server = try HTTPServer(host: "127.0.0.1", port: 0, responder: HubResponder(hub: hub))
+        for index in 0..<12 {
+            expectExit(fixture.kaa.run(["register", TestPeople.person(born: 2008, index).digits, "--date", "2026-11-02", "--reason", "OKAND"]), 0)
+        }
+        let before = fixture.kaa.run(["compare", "--period", "2026-11"])
+        expectExit(before, 65)
+        #expect(before.stderr.contains("kaa sync"))
+        expectExit(fixture.kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("token")]), 0)
+        let result = fixture.kaa.run(["compare", "--period", "2026-11"])
+        expectExit(result, 0)
+        #expect(result.stdout.contains("I aktivitetsansvaret") && result.stdout.contains("REGIONEN (SKYDDAT)"))
+        #expect(result.stdout.contains("1 av 1 kommuner"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(fixture.kaa.output(["compare", "--period", "2026-11", "--json"]).utf8)) as? [String: Any])
+        let first = try #require((json["lines"] as? [[String: Any]])?.first)
+        #expect(first["kommun"] as? Double == 12)
+        let published = try #require(first["region"] as? Double)
+        #expect(abs(published - 12) <= 2, "protected: within D of the exact count")
+        expectExit(fixture.kaa.run(["compare", "--period", "2026-14"]), 65)
+    }
+}
