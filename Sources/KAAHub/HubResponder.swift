@@ -19,6 +19,18 @@ public struct HubResponder: HTTPResponder {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if parts.isEmpty || (parts.count == 2 && parts[0] == "kommun") {
+            guard request.method == "GET" else { return methodNotAllowed("GET") }
+            if let unknown = request.query.keys.first(where: { $0 != "period" }) {
+                return .text(400, "Okänd parameter '\(unknown)'.\n")
+            }
+            do {
+                let page = try Dashboard(hub: hub, today: today()).page(period: request.query["period"], kommun: parts.count == 2 ? parts[1] : nil)
+                return .text(page.status, page.html, contentType: "text/html; charset=utf-8")
+            } catch {
+                return failure(error)
+            }
+        }
         if parts == ["healthz"] {
             return request.method == "GET" ? .text(200, "ok\n") : methodNotAllowed("GET")
         }
