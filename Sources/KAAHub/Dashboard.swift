@@ -27,7 +27,7 @@ struct Dashboard {
         let title = kommun.map { "\(names[$0] ?? $0): aktivitetsansvaret \(period)" } ?? "Regionens aktivitetsansvar \(period)"
         var body = "<header><p class=\"crumb\"><a href=\"/?period=\(period)\">Regionen</a>\(kommun.map { " › " + escape(names[$0] ?? $0) } ?? "")</p>"
         body += "<h1>\(escape(title))</h1>" + periodForm(period, kommun: kommun) + "</header><main>"
-        body += status(publication, sites: sites, names: names)
+        body += status(publication, sites: sites, names: names, kommun: kommun)
         if let kommun {
             body += kommunSection(publication, kommun: kommun)
             body += trend(kommun: kommun, ending: period, name: names[kommun] ?? kommun)
@@ -67,7 +67,7 @@ struct Dashboard {
         return html + "</select> <button type=\"submit\">Visa</button></form>"
     }
 
-    private func status(_ publication: Publication, sites: [SiteInfo], names: [String: String]) -> String {
+    private func status(_ publication: Publication, sites: [SiteInfo], names: [String: String], kommun: String?) -> String {
         var html = "<p class=\"status\">"
         if publication.isPreliminary {
             html += "<strong class=\"prelim\">Preliminära siffror:</strong> perioden är öppen och siffrorna kan ändras. "
@@ -75,9 +75,11 @@ struct Dashboard {
             html += "Slutliga siffror för en låst period. "
         }
         html += "\(publication.reporting) av \(publication.enrolled) kommuner har rapporterat för perioden.</p>"
+        // A kommun's page is filtered to that kommun: only the region page can tell who is missing.
         let reported = Set(publication.figures.compactMap(\.kommun))
-        let missing = sites.filter { !reported.contains($0.kommun) }.map { names[$0.kommun] ?? $0.kommun }
-        if !missing.isEmpty, publication.figures.contains(where: { $0.kommun != nil }) || publication.reporting == 0 {
+        let missing = sites.filter { kommun == nil ? !reported.contains($0.kommun) : ($0.kommun == kommun && !reported.contains($0.kommun)) }
+            .map { names[$0.kommun] ?? $0.kommun }
+        if !missing.isEmpty {
             html += "<p class=\"missing\">Saknas: \(escape(missing.joined(separator: ", ")))</p>"
         }
         return html
@@ -166,7 +168,8 @@ struct Dashboard {
         let bars: [(String, Double)] = sites.compactMap { site in share(publication, site.kommun).map { (site.name, $0) } }
             + (share(publication, nil).map { [("Regionen", $0)] } ?? [])
         guard !bars.isEmpty else { return "" }
-        let maximum = max(0.05, (bars.map(\.1).max() ?? 0) * 1.15)
+        let step = Self.niceStep(max(0.01, bars.map(\.1).max() ?? 0), steps: 4)
+        let maximum = step * 4
         let rowHeight = 26.0, left = 130.0, width = 640.0, top = 10.0
         let height = top + Double(bars.count) * rowHeight + 40
         let plot = width - left - 60
@@ -205,7 +208,7 @@ struct Dashboard {
         }
         guard points.count >= 2 else { return "" }
         let width = 640.0, height = 240.0, left = 50.0, right = 20.0, top = 15.0, bottom = 40.0
-        let maximum = Double(max(1, points.map(\.1).max() ?? 1)) * 1.15
+        let maximum = max(4, Self.niceStep(Double(max(1, points.map(\.1).max() ?? 1)), steps: 4).rounded(.up) * 4)
         let step = (width - left - right) / Double(max(1, points.count - 1))
         func x(_ index: Int) -> Double { left + Double(index) * step }
         func y(_ value: Int) -> Double { height - bottom - (height - top - bottom) * Double(value) / maximum }
@@ -228,6 +231,16 @@ struct Dashboard {
     }
 
     // MARK: - Helpers
+
+    /// A round step (1, 2, 2.5 or 5 times a power of ten) so that `steps` of them reach `maximum`.
+    static func niceStep(_ maximum: Double, steps: Int) -> Double {
+        let raw = maximum / Double(steps)
+        let magnitude = pow(10, floor(log10(raw)))
+        for factor in [1.0, 2.0, 2.5, 5.0, 10.0] where factor * magnitude >= raw {
+            return factor * magnitude
+        }
+        return 10 * magnitude
+    }
 
     private var protectionNote: String {
         """
