@@ -4,8 +4,17 @@
 # official test personnummer only), a few weeks of contacts and measures, a nightly sync over real
 # HTTP to a hub on 127.0.0.1; then a second month and a second night with changes, and the region's
 # table. Installs what it needs on a fresh Debian machine with Swift; writes only to a temp folder.
+# Usage: bash scripts/demo.sh [--serve]   (--serve keeps the hub and its dashboard up until Ctrl-C)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+serve=0
+for argument in "$@"; do
+    case "$argument" in
+        --serve) serve=1 ;;
+        -h|--help) sed -n '2,7p' "$0"; echo "Usage: bash scripts/demo.sh [--serve]"; exit 0 ;;
+        *) echo "Error: unknown option '$argument'" >&2; echo "Usage: bash scripts/demo.sh [--serve]" >&2; exit 64 ;;
+    esac
+done
 source scripts/lib.sh
 kaa_ensure_swift
 kaa_ensure_packages
@@ -149,3 +158,8 @@ found=$(cat "$work"/hub.sqlite* | { grep -a -o -F -f "$work/all-personnummer.txt
 echo
 echo "Integritetskontroll: $(wc -l < "$work/all-personnummer.txt") personnummer i kommunernas register, $found av dem i hubbens databas."
 echo "Allt ligger i $work (hubbens logg: hub.log, nattjobbens: sync.log)."
+echo "Instrumentpanelen: $url/"
+if [ "$serve" -eq 1 ]; then
+    echo "Hubben körs tills du trycker Ctrl-C."
+    wait "$hub_pid"
+fi

@@ -16,5 +16,7 @@ if grep -E '(^|: )warning: ' "$log" | grep -v '^warning: .*/Package.resolved' >/
     grep -E '(^|: )warning: ' "$log" >&2
     exit 1
 fi
+# The dashboard in a real browser (issue #5); before the test run, so its summary is the last line.
+bash scripts/browser-check.sh
 kaa_log "testing"
 swift test --skip-build 2>&1

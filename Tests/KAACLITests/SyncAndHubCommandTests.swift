@@ -152,6 +152,7 @@ func executable(_ name: String) -> String {
         let context = CommandContext(output: CapturedOutput(), errorOutput: CapturedOutput(), environment: [:], staff: "t")
         let hub = try HubSettings.load(TestPeople.packageRoot + "/config/hub.example.json", context: context)
         #expect(hub.listen == "0.0.0.0:8443" && hub.maxBodyBytes == 4 << 20 && hub.tlsCert != nil)
+        #expect(hub.noiseMaximum == 2 && hub.noiseVariance == 1)
         #expect(context.databasePath == "/var/lib/kaa-hub/hub.sqlite")
     }
 
@@ -164,6 +165,10 @@ func executable(_ name: String) -> String {
         #expect(result.stderr.contains("threads"))
         try Data("{\"colour\": 1}".utf8).write(to: URL(fileURLWithPath: path))
         #expect(runHub(["--config", path, "serve"], database: directory.file("h.sqlite")).stderr.contains("colour"))
+        try Data("{\"noiseMaximum\": 1, \"noiseVariance\": 3}".utf8).write(to: URL(fileURLWithPath: path))
+        let impossible = runHub(["--config", path, "serve"], database: directory.file("h.sqlite"))
+        expectExit(impossible, 65)
+        #expect(impossible.stderr.contains("noiseVariance"))
     }
 }
 

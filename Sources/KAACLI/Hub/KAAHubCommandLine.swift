@@ -41,9 +41,9 @@ public enum KAAHubCommandLine {
         return text + "\n  See 'kaa-hub help <kommando>' for detailed help.\n"
     }
 
-    static func openHub(_ context: CommandContext, maxBodyBytes: Int = 4 << 20) throws -> Hub {
+    static func openHub(_ context: CommandContext, maxBodyBytes: Int = 4 << 20, perturbation: PerturbationTable? = nil) throws -> Hub {
         do {
-            return try Hub(path: context.databasePath, maxBodyBytes: maxBodyBytes)
+            return try Hub(path: context.databasePath, maxBodyBytes: maxBodyBytes, perturbation: perturbation)
         } catch {
             throw CLIError.hub(error.description, isBadInput: error.isBadInput)
         }
@@ -75,8 +75,12 @@ struct HubSettings {
     var threads: UInt32 = 4
     var connectionLimit: UInt32 = 512
     var timeoutSeconds: UInt32 = 30
+    /// The Cell Key Method's parameters: the largest noise D and its variance V.
+    var noiseMaximum = 2
+    var noiseVariance = 1.0
 
-    static let keys: Set<String> = ["db", "listen", "tlsCert", "tlsKey", "maxBodyBytes", "threads", "connectionLimit", "timeoutSeconds"]
+    static let keys: Set<String> = ["db", "listen", "tlsCert", "tlsKey", "maxBodyBytes", "threads", "connectionLimit", "timeoutSeconds",
+                                    "noiseMaximum", "noiseVariance"]
 
     static func load(_ path: String?, context: CommandContext) throws -> HubSettings {
         var settings = HubSettings()
@@ -91,6 +95,13 @@ struct HubSettings {
         if let value = try file.integer("threads", 1...256) { settings.threads = UInt32(value) }
         if let value = try file.integer("connectionLimit", 1...100_000) { settings.connectionLimit = UInt32(value) }
         if let value = try file.integer("timeoutSeconds", 1...3600) { settings.timeoutSeconds = UInt32(value) }
+        if let value = try file.integer("noiseMaximum", 1...10) { settings.noiseMaximum = value }
+        if let value = try file.number("noiseVariance", 0.01...50) { settings.noiseVariance = value }
+        do {
+            _ = try PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
+        } catch {
+            throw CLIError.badValue(option: "--config", message: "\(path): noiseMaximum/noiseVariance: \(error.message)")
+        }
         return settings
     }
 }
@@ -130,7 +141,8 @@ enum ServeCommand: KAACommand {
             options.tlsCertificatePEM = certificatePEM
             options.tlsKeyPEM = keyPEM
         }
-        let hub = try KAAHubCommandLine.openHub(context, maxBodyBytes: settings.maxBodyBytes)
+        let perturbation = try? PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
+        let hub = try KAAHubCommandLine.openHub(context, maxBodyBytes: settings.maxBodyBytes, perturbation: perturbation)
         let errors = context.errorOutput
         // The daemon's threads log straight to stderr: one line per event (design §10).
         let responder = HubResponder(hub: hub, log: { FileHandle.standardError.write(Data("kaa-hub: \($0)\n".utf8)) })
