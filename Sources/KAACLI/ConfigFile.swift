@@ -1,4 +1,5 @@
 import Foundation
+import KAARegister
 
 /// A JSON configuration file read key by key, every error naming the file and the key.
 struct ConfigFile {
@@ -31,7 +32,7 @@ struct ConfigFile {
     /// A whole number in `range`, or nil when absent.
     func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
         guard let value = object[key] else { return nil }
-        guard let number = value as? Int, !(value is Bool), range.contains(number) else {
+        guard let number = value as? Int, !JSONScalar.isBoolean(value), range.contains(number) else {
             throw CLIError.badValue(option: "--config", message: "\(path): \"\(key)\" ska vara ett heltal \(range.lowerBound)–\(range.upperBound)")
         }
         return number
@@ -40,7 +41,7 @@ struct ConfigFile {
     /// A number in `range`, or nil when absent.
     func number(_ key: String, _ range: ClosedRange<Double>) throws -> Double? {
         guard let value = object[key] else { return nil }
-        guard let number = value as? Double, !(value is Bool), range.contains(number) else {
+        guard let number = (value as? NSNumber)?.doubleValue, !JSONScalar.isBoolean(value), range.contains(number) else {
             throw CLIError.badValue(option: "--config", message: "\(path): \"\(key)\" ska vara ett tal \(Int(range.lowerBound))–\(Int(range.upperBound))")
         }
         return number

@@ -39,7 +39,7 @@ public struct RegisterConfiguration: Sendable, Equatable {
         }
         func positive(_ key: String, _ range: ClosedRange<Int>) throws(RegisterError) -> Int? {
             guard let value = values[key] else { return nil }
-            guard let number = value as? Int, !(value is Bool), range.contains(number) else {
+            guard let number = value as? Int, !JSONScalar.isBoolean(value), range.contains(number) else {
                 throw .invalidConfiguration("\(source): \"\(key)\" ska vara ett heltal \(range.lowerBound)–\(range.upperBound)")
             }
             return number
@@ -59,5 +59,16 @@ public struct RegisterConfiguration: Sendable, Equatable {
             throw .invalidConfiguration("kan inte läsa konfigurationsfilen \(path)")
         }
         return try RegisterConfiguration(json: data, source: path)
+    }
+}
+
+/// Telling JSON booleans from numbers: on Linux, Foundation's `NSNumber` for 0 and 1 also casts to
+/// `Bool`, so `value is Bool` would refuse the number 1. The stored C type tells them apart.
+public enum JSONScalar {
+    /// Whether a value from `JSONSerialization` was `true` or `false` in the JSON text.
+    public static func isBoolean(_ value: Any) -> Bool {
+        guard let number = value as? NSNumber else { return value is Bool }
+        let type = String(cString: number.objCType)
+        return type == "c" || type == "B"
     }
 }

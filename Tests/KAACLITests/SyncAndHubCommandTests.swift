@@ -3,6 +3,7 @@ import Foundation
 import KAACore
 import KAAHTTPServer
 import KAAHub
+import KAARegister
 import KAATestSupport
 import Testing
 
@@ -196,5 +197,22 @@ func executable(_ name: String) -> String {
         let published = try #require(first["region"] as? Double)
         #expect(abs(published - 12) <= 2, "protected: within D of the exact count")
         expectExit(fixture.kaa.run(["compare", "--period", "2026-14"]), 65)
+    }
+}
+
+@Suite struct JSONScalarTests {
+    @Test func tellsBooleansFromZeroAndOne() throws {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(#"{"t": true, "f": false, "one": 1, "zero": 0, "x": 1.5}"#.utf8)) as? [String: Any])
+        #expect(JSONScalar.isBoolean(object["t"] as Any) && JSONScalar.isBoolean(object["f"] as Any))
+        #expect(!JSONScalar.isBoolean(object["one"] as Any) && !JSONScalar.isBoolean(object["zero"] as Any) && !JSONScalar.isBoolean(object["x"] as Any))
+    }
+
+    @Test func aConfigurationMayUseTheNumberOne() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("kaa.json")
+        try Data(#"{"auditRetentionMonths": 1, "retentionMonths": true}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: RegisterError.self) { try RegisterConfiguration.load(path: path) }
+        try Data(#"{"auditRetentionMonths": 1}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try RegisterConfiguration.load(path: path).auditRetentionMonths == 1)
     }
 }
