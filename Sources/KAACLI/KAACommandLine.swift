@@ -15,7 +15,7 @@ public enum KAACommandLine {
         OccupationSetCommand.self, OccupationCorrectCommand.self, OccupationRemoveCommand.self,
         MeasureAddCommand.self, MeasureEndCommand.self, MeasureCorrectCommand.self, MeasureRemoveCommand.self,
         EpisodeCorrectCommand.self, EpisodeRemoveCommand.self, PersonUpdateCommand.self,
-        ShowCommand.self, ListCommand.self, WorklistCommand.self, StatsCommand.self, AuditCommand.self,
+        ShowCommand.self, ListCommand.self, WorklistCommand.self, LettersCommand.self, StatsCommand.self, AuditCommand.self,
         IdentifyCommand.self, SyncCommand.self, CompareCommand.self, ImportHistoryCommand.self, ExportHistoryCommand.self, CodesCommand.self, BackupCommand.self,
     ]
 

@@ -36,18 +36,7 @@ extension Register {
 
     /// The audit log, oldest first, optionally for one person.
     public func auditEntries(person: PersonalIdentityNumber? = nil) throws(RegisterError) -> [AuditEntry] {
-        try read {
-            var sql = "SELECT id, at, staff, action, person_id, detail FROM audit_log"
-            var arguments: [SQLValue] = []
-            if let person {
-                sql += " WHERE person_id = ?"
-                arguments.append(.integer(try personID(person)))
-            }
-            return try database.query(sql + " ORDER BY id", arguments).map { row in
-                AuditEntry(id: try row.int(0), at: try row.text(1), staff: try row.text(2), action: try row.text(3),
-                           personID: try row.optionalInt(4), detail: try row.optionalText(5))
-            }
-        }
+        try auditEntries(AuditFilter(person: person))
     }
 
     /// Writes a consistent copy of the register to `path` (SQLite's online backup API).

@@ -7,12 +7,23 @@ enum ShowCommand: KAACommand {
     static let spec = CommandSpec(
         path: "show", abstract: "Visa allt registret har om en person.",
         positionals: [PositionalSpec(name: "PNR", help: "Personnummer eller samordningsnummer.")],
-        options: [.flag("--json", "Skriv ut som JSON.")],
+        options: [.flag("--json", "Skriv ut som JSON."),
+                  .value("--subject-access", "fil", "Skriv registerutdrag (GDPR art. 15) som JSON till filen, med vem som läst och ändrat.")],
         discussion: "Läsningen loggas i granskningsloggen.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws {
         let register = try context.openRegister()
-        let record = try register.show(try context.personnummer(arguments.positionals[0]))
+        let pnr = try context.personnummer(arguments.positionals[0])
+        if let path = arguments.value("--subject-access") {
+            let extract = try register.subjectAccess(pnr)
+            let data = try JSONSerialization.data(withJSONObject: extract, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw CLIError.badValue(option: "--subject-access", message: "kan inte skriva \(path)")
+            }
+            context.output.line("Registerutdraget för \(pnr.formatted) är skrivet till \(path).")
+            return
+        }
+        let record = try register.show(pnr)
         if arguments.flag("--json") {
             try context.json(json(record))
         } else {
@@ -21,33 +32,7 @@ enum ShowCommand: KAACommand {
     }
 
     static func json(_ record: PersonRecord) -> [String: Any] {
-        let pnr = record.personnummer
-        func value(_ text: String?) -> Any { text ?? NSNull() }
-        func value(_ date: CalendarDate?) -> Any { date.map { $0.description } ?? NSNull() }
-        return [
-            "personnummer": pnr.digits, "kind": pnr.kind.rawValue, "sex": pnr.sex.rawValue, "birth_date": pnr.birthDate.description,
-            "first_name": value(record.details.firstName), "last_name": value(record.details.lastName),
-            "address": value(record.details.address), "postal_code": value(record.details.postalCode), "city": value(record.details.city),
-            "phone": value(record.details.phone), "email": value(record.details.email), "protected": record.isProtected,
-            "episodes": record.history.episodes.map { episode in
-                [
-                    "id": episode.id, "registered_on": episode.registeredOn.description, "registration_reason": episode.registrationReason,
-                    "deregistered_on": value(episode.deregisteredOn), "deregistration_reason": value(episode.deregistrationReason),
-                    "contacts": episode.contacts.map { contact in
-                        ["id": contact.id, "date": contact.date.description, "channel": contact.channel, "reached": contact.isReached,
-                         "occupation": value(contact.occupation)] as [String: Any]
-                    },
-                    "occupations": episode.occupationFacts.map { ["id": $0.id, "date": $0.date.description, "code": $0.occupation] as [String: Any] },
-                    "measures": episode.measures.map { measure in
-                        ["id": measure.id, "type": measure.type, "offered_on": measure.offeredOn.description,
-                         "decision": value(measure.decision?.rawValue), "started_on": value(measure.startedOn),
-                         "ended_on": value(measure.endedOn), "end_reason": value(measure.endReason),
-                         "occupation_after": value(measure.occupationAfter), "follow_up_on": value(measure.followUpOn),
-                         "responsible": value(measure.responsible), "plan": value(measure.plan)] as [String: Any]
-                    },
-                ] as [String: Any]
-            },
-        ]
+        SubjectAccessJSON.person(record)
     }
 
     static func text(_ record: PersonRecord, register: Register, context: CommandContext) {
@@ -195,17 +180,29 @@ enum StatsCommand: KAACommand {
     }
 }
 
-/// `kaa audit [--person PNR] [--json]`.
+/// `kaa audit [--person PNR] [--staff NAME] [--action A] [--from D] [--to D] [--json] [--export FILE]`.
 enum AuditCommand: KAACommand {
     static let spec = CommandSpec(
         path: "audit", abstract: "Visa granskningsloggen (vem läste eller ändrade vad).",
-        options: [.value("--person", "PNR", "Bara händelser för en person."), .flag("--json", "Skriv ut som JSON.")],
+        options: [.value("--person", "PNR", "Bara händelser för en person."), .value("--staff", "namn", "Bara en handläggare."),
+                  .value("--action", "händelse", "Bara en händelse (t.ex. show, contact eller contact.add)."),
+                  .value("--from", "datum", "Från och med datum (UTC)."), .value("--to", "datum", "Till och med datum (UTC)."),
+                  .flag("--json", "Skriv ut som JSON."), .value("--export", "fil", "Skriv urvalet som CSV för dataskyddsombudet.")],
         discussion: "Loggen namnger personer med registrets interna id, aldrig med personnummer eller namn.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws {
         let register = try context.openRegister()
-        let person = try arguments.value("--person").map { try context.personnummer($0) }
-        let entries = try register.auditEntries(person: person)
+        let filter = AuditFilter(person: try arguments.value("--person").map { try context.personnummer($0) }, staff: arguments.value("--staff"),
+                                 action: arguments.value("--action"), from: try context.date(arguments, "--from"), through: try context.date(arguments, "--to"))
+        if let from = filter.from, let through = filter.through, through < from {
+            throw CLIError.badValue(option: "--to", message: "slutdatumet \(through) ligger före startdatumet \(from)")
+        }
+        if let path = arguments.value("--export") {
+            let count = try register.exportAudit(filter, to: path)
+            context.output.line("\(count) rader ur granskningsloggen skrivna till \(path).")
+            return
+        }
+        let entries = try register.auditEntries(filter)
         if arguments.flag("--json") {
             try context.json(entries.map { entry -> [String: Any] in
                 ["id": entry.id, "at": entry.at, "staff": entry.staff, "action": entry.action,
@@ -215,6 +212,30 @@ enum AuditCommand: KAACommand {
         }
         let rows = entries.map { [$0.at, $0.staff, $0.action, $0.personID.map(String.init) ?? "", $0.detail ?? ""] }
         context.output.write(Table.render(header: ["TID (UTC)", "HANDLÄGGARE", "HÄNDELSE", "PERSON-ID", "DETALJER"], rows: rows))
+    }
+}
+
+/// `kaa letters --worklist NAME --out FILE [--days N]`: a mail-merge CSV.
+enum LettersCommand: KAACommand {
+    static let spec = CommandSpec(
+        path: "letters", abstract: "Adresslista (CSV för dokumentkoppling) för en arbetslista.",
+        options: [.value("--worklist", "lista", "Arbetslistan: " + Worklist.allCases.map(\.rawValue).joined(separator: ", ") + "."),
+                  .value("--out", "fil", "CSV-filen (; och UTF-8 med BOM, för Excel och Word)."), .value("--days", "N", "Som för 'kaa worklist'.")],
+        discussion: "Personer med skyddad identitet och personer utan adress tas inte med (de räknas). Uttaget loggas per person.")
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws {
+        let name = try arguments.required("--worklist")
+        guard let list = Worklist(rawValue: name) else {
+            throw CLIError.badValue(option: "--worklist", message: "okänd arbetslista '\(name)'; välj bland " + Worklist.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        let path = try arguments.required("--out")
+        let register = try context.openRegister()
+        let result = try register.letterRecipients(list, days: try context.integer(arguments, "--days"))
+        let rows = [["Förnamn", "Efternamn", "Utdelningsadress", "Postnummer", "Postort"]]
+            + result.recipients.map { [$0.firstName ?? "", $0.lastName ?? "", $0.address ?? "", $0.postalCode ?? "", $0.city ?? ""] }
+        try LetterFile.write(rows, to: path)
+        context.output.line("\(result.recipients.count) mottagare skrivna till \(path); utelämnade: \(result.protected) med skyddad identitet, "
+            + "\(result.withoutAddress) utan adress.")
     }
 }
 
@@ -233,5 +254,16 @@ enum Table {
             }.joined(separator: "  ") + "\n"
         }
         return ([header] + rows).map(line).joined()
+    }
+}
+
+/// Letter lists hold names and addresses: written like every personal-data file, mode 0600.
+enum LetterFile {
+    static func write(_ rows: [[String]], to path: String) throws {
+        do {
+            try CSVWriting.write(rows, to: path)
+        } catch {
+            throw CLIError.badValue(option: "--out", message: "kan inte skriva \(path)")
+        }
     }
 }

@@ -129,8 +129,8 @@ extension Register {
 }
 
 /// Writes Excel-friendly CSV: `;`, UTF-8 with BOM, CRLF, quoted where needed, mode 0600.
-enum CSVWriting {
-    static func write(_ rows: [[String]], to path: String) throws {
+public enum CSVWriting {
+    public static func write(_ rows: [[String]], to path: String) throws {
         func quoted(_ field: String) -> String {
             field.contains(";") || field.contains("\"") || field.contains("\n") || field.contains("\r")
                 ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
