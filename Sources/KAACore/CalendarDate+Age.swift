@@ -40,3 +40,13 @@ public enum KAAAgeRule {
         date >= firstDay(birthDate: birthDate) && date < endDay(birthDate: birthDate)
     }
 }
+
+extension CalendarDate {
+    /// The same day `count` months later (earlier when negative), clamped to the month's last day.
+    public func adding(months count: Int) -> CalendarDate {
+        let (year, month, day) = components
+        let total = year * 12 + (month - 1) + count
+        let newYear = total / 12, newMonth = total % 12 + 1
+        return CalendarDate(year: newYear, month: newMonth, day: min(day, CalendarDate.daysIn(month: newMonth, year: newYear))) ?? self
+    }
+}
