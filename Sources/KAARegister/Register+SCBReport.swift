@@ -1,0 +1,127 @@
+import Foundation
+import KAACore
+import KAASQLite
+
+/// How canonical columns and codes are written in the SCB file (`config/scb-mapping.example.json`).
+public struct SCBMapping: Sendable {
+    public static let canonicalColumns = ["block", "personnummer", "kommun", "datum", "kod", "kod2"]
+    public static let canonicalBlocks = ["registrering", "kontakt", "atgard_start", "atgard_slut", "avregistrering"]
+
+    public var columns: [String: String] = [:]
+    public var blocks: [String: String] = [:]
+    public var codes: [CodeList: [String: String]] = [:]
+
+    public init() {}
+
+    /// Reads a mapping file; every error names the key.
+    public init(path: String) throws(RegisterError) {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw .invalidConfiguration("kan inte läsa \(path) som ett JSON-objekt")
+        }
+        for key in object.keys where !key.hasPrefix("_") && !["columns", "blocks", "codes"].contains(key) {
+            throw .invalidConfiguration("\(path): okänd nyckel \"\(key)\"")
+        }
+        func strings(_ value: Any?, _ name: String, allowed: [String]) throws(RegisterError) -> [String: String] {
+            guard let value else { return [:] }
+            guard let map = value as? [String: String] else { throw .invalidConfiguration("\(path): \"\(name)\" ska vara ett objekt med text") }
+            for key in map.keys where !allowed.contains(key) {
+                throw .invalidConfiguration("\(path): \"\(name)\" har okänd nyckel \"\(key)\"; kända: \(allowed.joined(separator: ", "))")
+            }
+            return map
+        }
+        columns = try strings(object["columns"], "columns", allowed: Self.canonicalColumns)
+        blocks = try strings(object["blocks"], "blocks", allowed: Self.canonicalBlocks)
+        if let raw = object["codes"] {
+            guard let lists = raw as? [String: Any] else { throw .invalidConfiguration("\(path): \"codes\" ska vara ett objekt") }
+            for (name, value) in lists {
+                guard let list = CodeList(rawValue: name) else { throw .invalidConfiguration("\(path): okänd kodlista \"\(name)\" i \"codes\"") }
+                codes[list] = try strings(value, "codes.\(name)", allowed: CodeCatalog.builtIn.codes(in: list).map(\.code))
+            }
+        }
+    }
+
+    func column(_ name: String) -> String { columns[name] ?? name }
+    func block(_ name: String) -> String { blocks[name] ?? name }
+}
+
+/// The SCB half-year report and what its checks found.
+public struct SCBReport: Sendable {
+    /// One finding of the completeness checks.
+    public struct Finding: Sendable {
+        public let check: String
+        public let personnummer: PersonalIdentityNumber?
+        public let detail: String
+    }
+
+    public let period: Period
+    public let people: Int
+    public let rows: [[String]]
+    public let findings: [Finding]
+}
+
+extension Register {
+    /// Builds the SCB report for a half-year: a complete snapshot, one record per person in KAA during
+    /// the period, in SCB's five blocks, with the completeness checks SCB would otherwise bounce.
+    public func scbReport(period: Period, mapping: SCBMapping) throws(RegisterError) -> SCBReport {
+        guard !period.isMonth else { throw .invalidInput(field: "--period", message: "SCB:s rapport gäller ett halvår, t.ex. 2026-H2") }
+        guard period.hasStarted(today: today) else { throw .invalidInput(field: "--period", message: "perioden \(period) har inte börjat") }
+        let start = period.firstDay, end = period.judgementDay(today: today)
+        let people = try read { try loadHistories() }
+        var rows: [[String]] = [SCBMapping.canonicalColumns.map(mapping.column)]
+        var findings: [SCBReport.Finding] = []
+        var unmapped: Set<String> = []
+        func code(_ value: String, _ list: CodeList) -> String {
+            if let mapped = mapping.codes[list]?[value] { return mapped }
+            unmapped.insert("\(list.rawValue): \(value)")
+            return value
+        }
+        var reported = 0
+        for person in people.sorted(by: { $0.personnummer < $1.personnummer }) {
+            let episodes = person.countingEpisodes.filter { $0.overlaps(from: start, through: end) }
+            guard !episodes.isEmpty else { continue }
+            reported += 1
+            let pnr = person.personnummer.digits
+            func row(_ block: String, _ date: CalendarDate, _ first: String, _ second: String = "") {
+                rows.append([mapping.block(block), pnr, kommun, date.description, first, second])
+            }
+            for episode in episodes {
+                row("registrering", episode.registeredOn, code(episode.registrationReason, .registrationReason))
+                if episode.registrationReason == KnownCode.registrationUnknown {
+                    findings.append(.init(check: "registreringsorsak saknas (OKAND)", personnummer: person.personnummer, detail: "period \(episode.id)"))
+                }
+                if episode.contacts.isEmpty {
+                    findings.append(.init(check: "inget kontaktförsök alls", personnummer: person.personnummer, detail: "period \(episode.id) sedan \(episode.registeredOn)"))
+                }
+                if let end = episode.deregisteredOn, end < episode.registeredOn {
+                    findings.append(.init(check: "avregistrering före registrering", personnummer: person.personnummer, detail: "period \(episode.id)"))
+                }
+                for contact in episode.contacts where contact.date >= start && contact.date <= end {
+                    row("kontakt", contact.date, contact.occupation.map { code($0, .occupation) } ?? "", contact.isReached ? "J" : "N")
+                }
+                for measure in episode.measures {
+                    if measure.type.isEmpty {
+                        findings.append(.init(check: "åtgärd utan typ", personnummer: person.personnummer, detail: "åtgärd \(measure.id)"))
+                    }
+                    if let started = measure.startedOn, started >= start, started <= end {
+                        row("atgard_start", started, code(measure.type, .measureType))
+                    }
+                    if let ended = measure.endedOn, let reason = measure.endReason, ended >= start, ended <= end {
+                        row("atgard_slut", ended, code(measure.type, .measureType), code(reason, .measureEndReason))
+                    }
+                }
+                if let deregistered = episode.deregisteredOn, let reason = episode.deregistrationReason, deregistered >= start, deregistered <= end {
+                    row("avregistrering", deregistered, code(reason, .deregistrationReason))
+                }
+            }
+        }
+        for item in unmapped.sorted() {
+            findings.append(.init(check: "kod utan översättning i SCB-mappningen", personnummer: nil, detail: item))
+        }
+        for column in SCBMapping.canonicalColumns where mapping.columns[column] == nil {
+            findings.append(.init(check: "kolumn utan namn i SCB-mappningen", personnummer: nil, detail: column))
+        }
+        try write { try auditReads("report.scb", personIDs: people.filter { $0.countingEpisodes.contains { $0.overlaps(from: start, through: end) } }.map(\.personID)) }
+        return SCBReport(period: period, people: reported, rows: rows, findings: findings)
+    }
+}
