@@ -67,6 +67,7 @@ import Testing
 @Suite struct PersonnummerCommandTests {
     let kaa = CLIFixture(initialise: false).kaa
 
+    // 0905271474 and 090527+1474 are cases of shared/testdata/personnummer-meta (also in Tests/Fixtures).
     @Test func printsOneLinePerValidNumber() {
         let result = kaa.run(["personnummer", "20080101-2386", "0801012394", "0905271474", "090527+1474"])
         expectExit(result, 0)
@@ -79,6 +80,7 @@ import Testing
             """)
     }
 
+    // 200801012387 is the official test number 200801012386 with a wrong check digit: invalid on purpose.
     @Test func namesEachInvalidNumberAndExits65() {
         let result = kaa.run(["personnummer", "200801012386", "200801012387", "20000101-T220", "nonsense"])
         expectExit(result, 65)
@@ -90,6 +92,7 @@ import Testing
         #expect(errors[2].contains("nonsense"))
     }
 
+    // 197302889931 is a samordningsnummer case of shared/testdata/personnummer-meta/structured.json.
     @Test func reportsSamordningsnummer() {
         let result = kaa.run(["personnummer", "197302889931"])
         expectExit(result, 0)

@@ -204,6 +204,7 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
     }
 
     @Test(arguments: [
+        // 200801012387: the test number 200801012386 with a wrong check digit, invalid on purpose.
         ("fb", "200801012387;A;B;C;75320;Uppsala;;N", "kontrollsiffra"),
         ("fb", "20000101-T220;A;B;C;75320;Uppsala;;N", "interimsnummer"),
         ("fb", ";A;B;C;75320;Uppsala;;N", "personnummer saknas"),

@@ -28,6 +28,7 @@ import Testing
         #expect(kaa.output(["list", "--all", "--json"]) == "[\n\n]")
     }
 
+    // 200801012387: the test number 200801012386 with a wrong check digit, invalid on purpose.
     @Test func refusesAnInvalidPersonnummer() {
         let result = kaa.run(["register", "200801012387", "--date", "2026-09-01", "--reason", "OKAND"])
         expectExit(result, 65)

@@ -115,6 +115,7 @@ func withCheckDigit(_ nine: String) -> String {
         }
     }
 
+    // 090527+1474 / 0905271474 are cases of shared/testdata/personnummer-meta (Tests/Fixtures).
     @Test func plusSeparatorMeansHundredOrOlder() throws {
         let pnr = try PersonalIdentityNumber("090527+1474", today: today)
         #expect(pnr.digits == "190905271474")
