@@ -22,11 +22,15 @@ public struct CellCalculator: Sendable {
     }
 
     private func accumulate(_ person: PersonHistory, period: Period, today: CalendarDate, into cells: inout CellAccumulator) {
-        let episodes = person.countingEpisodes
-        guard !episodes.isEmpty else { return }
         let start = period.firstDay
         let end = period.judgementDay(today: today)
         guard start <= end else { return }
+        // Every table needs an episode that reaches into the period (everything logged lies inside
+        // its episode, up to the de-registration day); most people of a long history have none, so
+        // skip them before allocating anything.
+        guard person.episodes.contains(where: { $0.registeredOn <= end && ($0.deregisteredOn.map { $0 >= start } ?? true) }) else { return }
+        let episodes = person.countingEpisodes
+        guard !episodes.isEmpty else { return }
         let sex = person.personnummer.sex.rawValue
         var cachedKey: UInt32?
         func key() -> UInt32 {
