@@ -34,10 +34,13 @@ public enum CellTable: String, CaseIterable, Sendable, Comparable {
 public struct Dims: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The `(key, value)` pairs sorted by key.
     public let pairs: [(key: String, value: String)]
+    /// `k=v,k=v`, keys sorted: computed once, since cells are hashed and compared by it constantly.
+    public let encoded: String
 
     /// Dims from a dictionary.
     public init(_ values: [String: String]) {
         pairs = values.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }
+        encoded = pairs.map { $0.key + "=" + $0.value }.joined(separator: ",")
     }
 
     /// Parses the `k=v,k=v` encoding; nil if malformed.
@@ -60,16 +63,11 @@ public struct Dims: Hashable, Comparable, Sendable, CustomStringConvertible {
         Dictionary(uniqueKeysWithValues: pairs.map { ($0.key, $0.value) })
     }
 
-    /// `k=v,k=v`, keys sorted.
-    public var encoded: String {
-        pairs.map { $0.key + "=" + $0.value }.joined(separator: ",")
-    }
-
     public var description: String { encoded }
 
     public static func == (lhs: Dims, rhs: Dims) -> Bool { lhs.encoded == rhs.encoded }
     public func hash(into hasher: inout Hasher) { hasher.combine(encoded) }
-    public static func < (lhs: Dims, rhs: Dims) -> Bool { Array(lhs.encoded.utf8).lexicographicallyPrecedes(Array(rhs.encoded.utf8)) }
+    public static func < (lhs: Dims, rhs: Dims) -> Bool { lhs.encoded.utf8.lexicographicallyPrecedes(rhs.encoded.utf8) }
 }
 
 /// One aggregate: how many distinct people (`n`) and the sum of their period keys (`ck`).

@@ -44,18 +44,18 @@ public struct CellCalculator: Sendable {
         if let latest = episodes.last(where: { $0.overlaps(from: start, through: end) }) {
             let lastDayInKAA = latest.deregisteredOn.map { $0.adding(days: -1) } ?? end
             let age = min(max(person.personnummer.birthDate.age(on: min(end, lastDayInKAA)), 16), 19)
-            cells.add(.inKAA, ["age": String(age), "sex": sex], key: key())
-            cells.add(.inKAAReason, ["reason": latest.registrationReason], key: key())
+            cells.addAgeSex(.inKAA, age: age, sex: sex, key: key())
+            cells.add(.inKAAReason, "reason", latest.registrationReason, key: key())
         }
 
         // new: the first episode in this register started in the period.
         if let first = episodes.first, first.registeredOn >= start, first.registeredOn <= end {
-            cells.add(.new, ["sex": sex], key: key())
+            cells.add(.new, "sex", sex, key: key())
         }
 
         // contacted: reached at least once in the period.
         if episodes.contains(where: { $0.contacts.contains { $0.isReached && $0.date >= start && $0.date <= end } }) {
-            cells.add(.contacted, ["sex": sex], key: key())
+            cells.add(.contacted, "sex", sex, key: key())
         }
 
         // first_contact_days: registered in the period; the latest such episode decides.
@@ -64,7 +64,7 @@ public struct CellCalculator: Sendable {
                 .filter { $0.isReached && $0.date >= registered.registeredOn && $0.date <= end }
                 .map(\.date).min()
             let band = firstReached.map { FirstContactBand(days: registered.registeredOn.days(until: $0)) } ?? .none
-            cells.add(.firstContactDays, ["band": band.rawValue], key: key())
+            cells.add(.firstContactDays, "band", band.rawValue, key: key())
         }
 
         // in_measure: one cell per type running in the period.
@@ -82,10 +82,10 @@ public struct CellCalculator: Sendable {
             }
         }
         for type in types.sorted() {
-            cells.add(.inMeasure, ["measure": type], key: key())
+            cells.add(.inMeasure, "measure", type, key: key())
         }
         if declined {
-            cells.add(.declined, ["sex": sex], key: key())
+            cells.add(.declined, "sex", sex, key: key())
         }
 
         // deregistered: the latest de-registration in the period decides.
@@ -93,13 +93,13 @@ public struct CellCalculator: Sendable {
             .filter({ ($0.deregisteredOn.map { $0 >= start && $0 <= end }) ?? false })
             .max(by: { ($0.deregisteredOn ?? start, $0.id) < ($1.deregisteredOn ?? start, $1.id) }),
            let reason = left.deregistrationReason {
-            cells.add(.deregistered, ["reason": reason], key: key())
+            cells.add(.deregistered, "reason", reason, key: key())
         }
 
         // occupation_end: in KAA on the judgement day; the latest occupation fact on or before it.
         if episodes.contains(where: { $0.covers(end) }) {
             let occupation = Self.latestOccupation(in: episodes, onOrBefore: end) ?? KnownCode.occupationUnknown
-            cells.add(.occupationEnd, ["occupation": occupation], key: key())
+            cells.add(.occupationEnd, "occupation", occupation, key: key())
         }
     }
 
@@ -137,8 +137,37 @@ struct CellAccumulator {
         self.period = period
     }
 
-    mutating func add(_ table: CellTable, _ dims: [String: String], key: UInt32) {
-        let dims = Dims(dims)
+    // The few distinct dims, built once: creating a Dims (a sort and a string) per person, table
+    // and period was the night's largest cost.
+    private var oneDimension: [String: [String: Dims]] = [:]
+    private var ageSex: [Int: Dims] = [:]
+
+    /// Counts a person into a one-dimension cell (`sex`, `reason`, `band`, `measure`, `occupation`).
+    mutating func add(_ table: CellTable, _ name: String, _ value: String, key: UInt32) {
+        let dims: Dims
+        if let cached = oneDimension[name]?[value] {
+            dims = cached
+        } else {
+            dims = Dims([name: value])
+            oneDimension[name, default: [:]][value] = dims
+        }
+        add(table, dims, key: key)
+    }
+
+    /// Counts a person into an `age` × `sex` cell.
+    mutating func addAgeSex(_ table: CellTable, age: Int, sex: String, key: UInt32) {
+        let index = age * 2 + (sex == "K" ? 0 : 1)
+        let dims: Dims
+        if let cached = ageSex[index] {
+            dims = cached
+        } else {
+            dims = Dims(["age": String(age), "sex": sex])
+            ageSex[index] = dims
+        }
+        add(table, dims, key: key)
+    }
+
+    private mutating func add(_ table: CellTable, _ dims: Dims, key: UInt32) {
         let current = totals[table, default: [:]][dims] ?? (0, 0)
         totals[table, default: [:]][dims] = (current.n + 1, current.ck &+ key)
     }
