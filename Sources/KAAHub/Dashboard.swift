@@ -264,9 +264,7 @@ struct Dashboard {
 
     private func number(_ value: Int?) -> String { value.map(String.init) ?? "–" }
 
-    private func percent(_ value: Double?) -> String {
-        value.map { String(format: "%.1f %%", $0 * 100).replacingOccurrences(of: ".", with: ",") } ?? "–"
-    }
+    private func percent(_ value: Double?) -> String { SwedishFormat.percent(value) }
 
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
 

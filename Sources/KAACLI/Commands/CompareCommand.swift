@@ -55,10 +55,7 @@ enum CompareCommand: KAACommand {
                               "lines": lines.map { ["label": $0.label, "kommun": $0.own ?? NSNull(), "region": $0.region ?? NSNull(), "share": $0.isShare] as [String: Any] }])
             return
         }
-        func show(_ value: Double?, _ isShare: Bool) -> String {
-            guard let value else { return "–" }
-            return isShare ? String(format: "%.1f %%", value * 100).replacingOccurrences(of: ".", with: ",") : String(Int(value))
-        }
+        func show(_ value: Double?, _ isShare: Bool) -> String { SwedishFormat.figure(value, isShare: isShare) }
         context.output.line("Kommun \(register.kommun) jämfört med regionen, \(period)\(region.isPreliminary ? " (preliminärt)" : ""); "
             + "\(region.reporting) av \(region.enrolled) kommuner har rapporterat; hämtat \(region.fetchedAt).")
         context.output.write(Table.render(header: ["", "KOMMUNEN (EXAKT)", "REGIONEN (SKYDDAT)"], rows: lines.map { [$0.label, show($0.own, $0.isShare), show($0.region, $0.isShare)] }))

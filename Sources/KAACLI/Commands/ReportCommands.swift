@@ -120,8 +120,7 @@ enum ReportPeriodCommand: KAACommand {
     }
 
     static func show(_ value: Double?, _ isShare: Bool) -> String {
-        guard let value else { return "–" }
-        return isShare ? String(format: "%.1f %%", value * 100).replacingOccurrences(of: ".", with: ",") : String(Int(value))
+        SwedishFormat.figure(value, isShare: isShare)
     }
 
     static func change(_ figure: Figure) -> String {

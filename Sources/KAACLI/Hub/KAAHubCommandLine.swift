@@ -276,8 +276,7 @@ enum RegionCommand: KAACommand {
         }
         func share(_ kommun: String?) -> String {
             let population = total(kommun, .population)
-            guard population > 0 else { return "–" }
-            return String(format: "%.1f %%", 100 * Double(total(kommun, .inKAA)) / Double(population)).replacingOccurrences(of: ".", with: ",")
+            return SwedishFormat.percent(population > 0 ? Double(total(kommun, .inKAA)) / Double(population) : nil)
         }
         var rows = sites.map { site in
             [site.name, String(total(site.kommun, .inKAA)), String(total(site.kommun, .population)), share(site.kommun),
