@@ -1,4 +1,5 @@
 internal import CCrypto
+import Synchronization
 
 /// Why a libcrypto call failed.
 public struct CryptoError: Error, Sendable, CustomStringConvertible {
@@ -63,5 +64,51 @@ public enum Crypto {
         return lhs.withUnsafeBytes { a in
             rhs.withUnsafeBytes { b in CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0 }
         }
+    }
+}
+
+/// An HMAC-SHA256 key whose key schedule is computed once, for MACs of many short messages
+/// (the cell keys of every person and period): half the hash work of a one-shot `HMAC()` and none of
+/// its per-call algorithm lookup. Safe to share between threads (one MAC at a time).
+public final class HMACSHA256Key: Sendable {
+    /// Owned by this object; used only under `lock`.
+    nonisolated(unsafe) private let context: OpaquePointer
+    private let lock = Mutex(())
+
+    /// Prepares `key`; fails only if libcrypto lacks HMAC-SHA256.
+    public init(key: [UInt8]) throws(CryptoError) {
+        guard let pointer = key.withUnsafeBufferPointer({ kaa_hmac_sha256_new($0.baseAddress, $0.count) }) else {
+            throw CryptoError(operation: "EVP_MAC_init(HMAC-SHA256)")
+        }
+        context = pointer
+    }
+
+    deinit { EVP_MAC_CTX_free(context) }
+
+    /// The first four bytes of the MAC of `message`, big-endian.
+    public func prefix32(_ message: UnsafeRawBufferPointer) -> UInt32 {
+        var digest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let ok = withUnsafeMutableBytes(of: &digest) { out in
+            lock.withLock { _ in
+                kaa_hmac_sha256_mac(context, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count,
+                                    out.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        precondition(ok == 1, "HMAC-SHA256 cannot fail on a prepared context")
+        return withUnsafeBytes(of: &digest) { bytes in
+            UInt32(bytes[0]) << 24 | UInt32(bytes[1]) << 16 | UInt32(bytes[2]) << 8 | UInt32(bytes[3])
+        }
+    }
+
+    /// The MAC of `message`.
+    public func mac(_ message: some Collection<UInt8>) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        let ok = Array(message).withUnsafeBufferPointer { input in
+            digest.withUnsafeMutableBufferPointer { out in
+                lock.withLock { _ in kaa_hmac_sha256_mac(context, input.baseAddress, input.count, out.baseAddress) }
+            }
+        }
+        precondition(ok == 1, "HMAC-SHA256 cannot fail on a prepared context")
+        return digest
     }
 }

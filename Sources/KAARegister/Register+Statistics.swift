@@ -58,7 +58,7 @@ extension Register {
     /// the extract aged 16–19 that day, counted by sex and age. No person is stored.
     public func recordPopulation(extractOn: CalendarDate, people: [PersonalIdentityNumber]) throws(RegisterError) {
         try checkEventDate(extractOn, field: "--date")
-        var counter = PopulationCounter(extractOn: extractOn, periodKey: Self.makePeriodKey(secret: cellKeySecret))
+        var counter = PopulationCounter(extractOn: extractOn, periodKey: Self.makePeriodKey(cellKey))
         for pnr in Set(people) { counter.add(pnr) }
         _ = try write { try storePopulation(counter) }
     }
@@ -85,19 +85,21 @@ extension Register {
 
     /// The period key of a person: the first 32 bits of HMAC-SHA256(secret, personnummer ‖ period).
     func periodKey(_ pnr: PersonalIdentityNumber, _ period: Period) -> UInt32 {
-        Self.makePeriodKey(secret: cellKeySecret)(pnr, period)
+        Self.makePeriodKey(cellKey)(pnr, period)
     }
 
-    /// The period-key function for a cell-key secret.
-    static func makePeriodKey(secret: [UInt8]) -> CellCalculator.PeriodKey {
+    /// The period-key function for a prepared cell key: the MAC of the 12 digits followed by the
+    /// period's name (`2026-11`, `2026H2`), built on the stack.
+    static func makePeriodKey(_ key: HMACSHA256Key) -> CellCalculator.PeriodKey {
         { pnr, period in
-            let mac = Crypto.hmacSHA256(key: secret, message: Array(pnr.digits.utf8) + Array(period.description.utf8))
-            return UInt32(mac[0]) << 24 | UInt32(mac[1]) << 16 | UInt32(mac[2]) << 8 | UInt32(mac[3])
+            var message = pnr.digits
+            message += period.description
+            return message.withUTF8 { key.prefix32(UnsafeRawBufferPointer($0)) }
         }
     }
 
     private func computeCells(_ period: Period, people: [PersonHistory]) throws -> [Cell] {
-        let calculator = CellCalculator(periodKey: Self.makePeriodKey(secret: cellKeySecret))
+        let calculator = CellCalculator(periodKey: Self.makePeriodKey(cellKey))
         let cells = calculator.cells(for: period, people: people, today: today) + (try populationCells(period))
         return cells.sorted(by: Cell.listingOrder)
     }

@@ -22,6 +22,8 @@ public final class Register {
     /// The code lists.
     public let catalog = CodeCatalog.builtIn
     let cellKeySecret: [UInt8]
+    /// `cellKeySecret` prepared for the many period keys of a night or an extract.
+    let cellKey: HMACSHA256Key
 
     /// The register's migrations, embedded from `migrations/register/`.
     public static let migrator: Migrator = {
@@ -43,6 +45,7 @@ public final class Register {
         }
         self.kommun = kommun
         self.cellKeySecret = secret
+        self.cellKey = try HMACSHA256Key(key: secret)
     }
 
     /// "Today" in the kommun.

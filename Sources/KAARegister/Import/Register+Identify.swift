@@ -42,7 +42,7 @@ extension Register {
                 CREATE TABLE scratch.seen (pnr INTEGER PRIMARY KEY, line INTEGER NOT NULL);
                 """)
             var scan = IdentifyScan(date: date, firstOpenDay: firstOpenDay, states: states,
-                                    population: PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(secret: cellKeySecret)))
+                                    population: PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(cellKey)))
             var problems: [ImportProblem] = []
             try database.read {
                 for (index, path) in enrolment.enumerated() {
