@@ -19,11 +19,16 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses a strict ISO date `YYYY-MM-DD`; nil for anything else.
     public init?(iso text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        guard let year = CalendarDate.number(bytes[0..<4]),
-              let month = CalendarDate.number(bytes[5..<7]),
-              let day = CalendarDate.number(bytes[8..<10]) else { return nil }
+        self.init(isoBytes: Array(text.utf8)[...])
+    }
+
+    /// `YYYY-MM-DD` as bytes read from a file.
+    public init?(isoBytes bytes: ArraySlice<UInt8>) {
+        let base = bytes.startIndex
+        guard bytes.count == 10, bytes[base + 4] == UInt8(ascii: "-"), bytes[base + 7] == UInt8(ascii: "-") else { return nil }
+        guard let year = CalendarDate.number(bytes[base..<base + 4]),
+              let month = CalendarDate.number(bytes[base + 5..<base + 7]),
+              let day = CalendarDate.number(bytes[base + 8..<base + 10]) else { return nil }
         self.init(year: year, month: month, day: day)
     }
 

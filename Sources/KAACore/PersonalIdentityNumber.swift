@@ -22,39 +22,56 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
 
     /// Parses and validates `text`; `today` decides the century of a 10-digit number.
     public init(_ text: some StringProtocol, today: CalendarDate) throws(PersonalIdentityNumberError) {
-        let input = String(text)
-        var bytes = Array(input.utf8)
-        guard !bytes.isEmpty else { throw .init(input: input, reason: .empty) }
+        var input = String(text)
+        try self.init(utf8: input.withUTF8 { Array($0)[...] }, today: today)
+    }
+
+    /// Parses and validates the UTF-8 (or ASCII) bytes of a number, as read from a file; the error
+    /// names the text. Allocates nothing on the way to a valid number.
+    public init(utf8 bytes: ArraySlice<UInt8>, today: CalendarDate) throws(PersonalIdentityNumberError) {
+        func refuse(_ reason: PersonalIdentityNumberError.Reason) -> PersonalIdentityNumberError {
+            .init(input: String(decoding: bytes, as: UTF8.self), reason: reason)
+        }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        guard !bytes.isEmpty else { throw refuse(.empty) }
+        let start = bytes.startIndex
+        var length = bytes.count
         var separator: UInt8?
-        if bytes.count == 11 || bytes.count == 13 {
-            let candidate = bytes[bytes.count - 5]
+        if length == 11 || length == 13 {
+            let candidate = bytes[start + length - 5]
             guard candidate == UInt8(ascii: "-") || candidate == UInt8(ascii: "+") else {
-                throw .init(input: input, reason: Self.hasLetterInSerial(bytes) ? .interim : .malformed)
+                throw refuse(Self.hasLetterInSerial(bytes) ? .interim : .malformed)
             }
             separator = candidate
-            bytes.remove(at: bytes.count - 5)
+            length -= 1
         }
-        guard bytes.count == 10 || bytes.count == 12 else { throw .init(input: input, reason: .wrongLength) }
-        guard bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            throw .init(input: input, reason: Self.hasLetterInSerial(bytes) ? .interim : .malformed)
+        guard length == 10 || length == 12 else { throw refuse(.wrongLength) }
+        // The digits without the separator: position `i` of the number.
+        func digitByte(_ position: Int) -> UInt8 {
+            let offset = separator != nil && position >= length - 4 ? position + 1 : position
+            return bytes[start + offset]
         }
-        let numbers = bytes.map { Int($0 - UInt8(ascii: "0")) }
-        let tail = Array(numbers.suffix(10))
+        for position in 0..<length where !isDigit(digitByte(position)) {
+            throw refuse(Self.hasLetterInSerial(bytes) ? .interim : .malformed)
+        }
+        func digit(_ position: Int) -> Int { Int(digitByte(position) &- UInt8(ascii: "0")) }
+        let first = length - 10 // where YYMMDDNNNC begins
 
         // Luhn over the ten digits YYMMDDNNNC.
         var sum = 0
-        for (index, digit) in tail.enumerated() {
-            let weighted = index % 2 == 0 ? digit * 2 : digit
+        for index in 0..<10 {
+            let value = digit(first + index)
+            let weighted = index % 2 == 0 ? value * 2 : value
             sum += weighted > 9 ? weighted - 9 : weighted
         }
-        guard sum % 10 == 0 else { throw .init(input: input, reason: .checkDigit) }
+        guard sum % 10 == 0 else { throw refuse(.checkDigit) }
 
         // The birth number (three digits before the check digit) is never 000.
-        guard tail[6] != 0 || tail[7] != 0 || tail[8] != 0 else { throw .init(input: input, reason: .invalidSerial) }
+        guard digit(first + 6) != 0 || digit(first + 7) != 0 || digit(first + 8) != 0 else { throw refuse(.invalidSerial) }
 
-        let yy = tail[0] * 10 + tail[1]
-        let month = tail[2] * 10 + tail[3]
-        var day = tail[4] * 10 + tail[5]
+        let yy = digit(first) * 10 + digit(first + 1)
+        let month = digit(first + 2) * 10 + digit(first + 3)
+        var day = digit(first + 4) * 10 + digit(first + 5)
         var kind = Kind.personnummer
         if day > 60 {
             day -= 60
@@ -62,8 +79,8 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         }
 
         let year: Int
-        if numbers.count == 12 {
-            year = numbers[0] * 1000 + numbers[1] * 100 + yy
+        if length == 12 {
+            year = digit(0) * 1000 + digit(1) * 100 + yy
         } else {
             // The most recent century that makes the person under 100 (or, with "+", 100 or more).
             var candidate = (today.year / 100) * 100 + yy
@@ -76,17 +93,32 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
             year = candidate
         }
         guard let birthDate = CalendarDate(year: year, month: month, day: day) else {
-            throw .init(input: input, reason: .invalidDate)
+            throw refuse(.invalidDate)
         }
-        if numbers.count == 12, separator == UInt8(ascii: "+"),
-           birthDate.age(on: today) < 100 {
-            throw .init(input: input, reason: .separatorMismatch)
+        if length == 12, separator == UInt8(ascii: "+"), birthDate.age(on: today) < 100 {
+            throw refuse(.separatorMismatch)
         }
         self.birthDate = birthDate
         self.kind = kind
-        self.sex = tail[8] % 2 == 0 ? .female : .male
-        let (y, _, _) = birthDate.components
-        self.digits = CalendarDate.pad(y, 4) + String(decoding: bytes.suffix(8), as: UTF8.self)
+        self.sex = digit(first + 8) % 2 == 0 ? .female : .male
+        // Twelve ASCII digits: a small string, no allocation.
+        var twelve: (UInt64, UInt32) = (0, 0)
+        let digits = withUnsafeMutableBytes(of: &twelve) { out in
+            out[0] = UInt8(ascii: "0") + UInt8(year / 1000)
+            out[1] = UInt8(ascii: "0") + UInt8(year / 100 % 10)
+            out[2] = UInt8(ascii: "0") + UInt8(year / 10 % 10)
+            out[3] = UInt8(ascii: "0") + UInt8(year % 10)
+            for index in 2..<10 { out[index + 2] = digitByte(first + index) }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: out[0..<12]), as: UTF8.self)
+        }
+        self.digits = digits
+    }
+
+    /// The 12 digits as one integer (a compact key).
+    public var number: Int64 {
+        var value: Int64 = 0
+        for byte in digits.utf8 { value = value * 10 + Int64(byte &- UInt8(ascii: "0")) }
+        return value
     }
 
     /// The 12 digits.
@@ -99,7 +131,7 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.digits < rhs.digits }
 
-    private static func hasLetterInSerial(_ bytes: [UInt8]) -> Bool {
+    private static func hasLetterInSerial(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.contains { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
     }
 }

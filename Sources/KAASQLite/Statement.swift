@@ -76,9 +76,9 @@ public final class Statement {
         }
     }
 
-    private var columnNames: [String] {
+    /// Read once: a statement run many times would otherwise build the names on every call.
+    private lazy var columnNames: [String] =
         (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
-    }
 
     private func step() throws(SQLiteError) -> Bool {
         let code = sqlite3_step(handle)

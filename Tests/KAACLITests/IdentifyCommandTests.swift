@@ -210,6 +210,8 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
         ("fb", ";A;B;C;75320;Uppsala;;N", "personnummer saknas"),
         ("fb", "\(TestPeople.person(born: 2008, 40).digits);A;B;C;75320;Uppsala;;kanske", "skyddad"),
         ("fb", "\(TestPeople.person(born: 2008, 41).digits);A;B", "fält"),
+        ("fb", "\(TestPeople.person(born: 2008, 42).digits);\"An\nna\";B;C;75320;Uppsala;;N", "radbrytningar"),
+        ("fb", "\(TestPeople.person(born: 2008, 43).digits);A;\(String(repeating: "ö", count: 201));C;75320;Uppsala;;N", "högst 200 tecken"),
         ("fb", "\(TestPeople.person(born: 2008, 0).digits);A;B;C;75320;Uppsala;;N", "finns redan på rad 2"),
         ("en", "\(TestPeople.person(born: 2008, 0).digits);Skola;HM;GYMNASIUM;STUDERAR;2026-08-20", "okänd utbildning"),
         ("en", "\(TestPeople.person(born: 2008, 0).digits);Skola;HM;NP;GLAD;2026-08-20", "okänd status"),
@@ -237,6 +239,14 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
         #expect(result.stderr.contains("ingenting har ändrats"))
         #expect(try DatabaseDump.dump(fixture.kaa.databasePath, excluding: ["audit_log"]) == before)
         #expect(try DatabaseDump.dump(fixture.kaa.databasePath) == auditBefore, "not even an audit row")
+    }
+
+    @Test func twoHundredCharactersAreAllowedHoweverManyBytesTheyTake() throws {
+        let pnr = born("2008-03-03")
+        let name = String(repeating: "Ö", count: 200) // 400 bytes in UTF-8
+        let report = try fixture.run("2026-11-02", people: [CSVFixture.person(pnr, first: name)])
+        #expect(report.new == 1)
+        #expect(fixture.kaa.output(["show", pnr]).contains(name))
     }
 
     @Test func reportsEveryBadRowNotJustTheFirst() throws {

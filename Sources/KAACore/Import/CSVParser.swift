@@ -1,8 +1,23 @@
-/// One CSV record: its fields as bytes and the physical line it starts on.
+/// One CSV record: its fields' bytes one after another, where each ends, and the physical line it
+/// starts on. One buffer per record instead of one array per field: the parser reuses it.
 public struct CSVRecord: Sendable {
-    public var fields: [ArraySlice<UInt8>]
+    /// Every field's bytes, one after another.
+    public var bytes: [UInt8]
+    /// Where each field ends in `bytes`: field `i` is `bytes[ends[i - 1] ..< ends[i]]`.
+    public var ends: [Int]
     /// 1-based line number where the record starts.
     public var line: Int
+
+    /// How many fields the record has.
+    public var count: Int { ends.count }
+
+    /// The bytes of field `index` (`0 ..< count`).
+    public func field(_ index: Int) -> ArraySlice<UInt8> {
+        bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+    }
+
+    /// Every field's bytes.
+    public var fields: [ArraySlice<UInt8>] { (0..<count).map(field) }
 }
 
 /// A CSV syntax error.
@@ -14,16 +29,15 @@ public struct CSVSyntaxError: Error, Sendable, Equatable {
 /// A streaming RFC 4180 parser over bytes: `;` or `,` delimiters, quoted fields with `""` escapes
 /// and embedded delimiters or newlines, CRLF or LF. Bytes only, so it works for UTF-8 and
 /// Windows-1252 alike (every syntax character is ASCII). Memory is bounded by the longest record.
+/// Runs of ordinary bytes are copied at once; the record buffer is reused from record to record.
 public struct CSVParser: Sendable {
     /// The field delimiter.
     public let delimiter: UInt8
-    private var field: [UInt8] = []
-    private var fields: [ArraySlice<UInt8>] = []
+    private var record = CSVRecord(bytes: [], ends: [], line: 1)
     private var inQuotes = false
     private var quoteClosed = false
     private var afterCR = false
     private var line = 1
-    private var recordLine = 1
     private var fieldStarted = false
 
     public init(delimiter: UInt8) {
@@ -46,22 +60,31 @@ public struct CSVParser: Sendable {
     /// Parses the next bytes, calling `emit` for each complete record.
     public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (CSVRecord) throws -> Void) throws {
         let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        for byte in bytes {
+        let delimiter = self.delimiter
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            let byte = bytes[index]
             if afterCR {
                 afterCR = false
-                if byte == lf { continue }
+                if byte == lf { index += 1; continue }
             }
             if inQuotes {
                 if byte == quote {
                     inQuotes = false
                     quoteClosed = true
+                } else if byte == lf || byte == cr {
+                    line += 1
+                    if byte == cr { afterCR = true }
+                    record.bytes.append(lf)
                 } else {
-                    if byte == lf || byte == cr {
-                        line += 1
-                        if byte == cr { afterCR = true; field.append(lf); continue }
-                    }
-                    field.append(byte)
+                    var end = index + 1
+                    while end < count, bytes[end] != quote, bytes[end] != lf, bytes[end] != cr { end += 1 }
+                    record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                    index = end
+                    continue
                 }
+                index += 1
                 continue
             }
             if quoteClosed {
@@ -69,7 +92,8 @@ public struct CSVParser: Sendable {
                 if byte == quote {
                     // A doubled quote inside a quoted field.
                     inQuotes = true
-                    field.append(quote)
+                    record.bytes.append(quote)
+                    index += 1
                     continue
                 }
                 guard byte == delimiter || byte == cr || byte == lf else {
@@ -83,41 +107,51 @@ public struct CSVParser: Sendable {
                 if byte == cr { afterCR = true }
                 try endRecord(emit)
                 line += 1
-                recordLine = line
+                record.line = line
             case quote:
-                guard !fieldStarted, field.isEmpty else {
+                guard !fieldStarted else {
                     throw CSVSyntaxError(line: line, message: "citattecken mitt i ett fält utan citattecken runt fältet")
                 }
                 inQuotes = true
                 fieldStarted = true
             default:
-                field.append(byte)
+                var end = index + 1
+                while end < count {
+                    let next = bytes[end]
+                    if next == delimiter || next == lf || next == cr || next == quote { break }
+                    end += 1
+                }
+                record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
                 fieldStarted = true
+                index = end
+                continue
             }
+            index += 1
         }
     }
 
     /// Ends the input: emits the last record if the file does not end with a newline.
     public mutating func finish(_ emit: (CSVRecord) throws -> Void) throws {
-        if inQuotes { throw CSVSyntaxError(line: recordLine, message: "citattecknet som börjar här avslutas aldrig") }
+        if inQuotes { throw CSVSyntaxError(line: record.line, message: "citattecknet som börjar här avslutas aldrig") }
         quoteClosed = false
         try endRecord(emit)
     }
 
     private mutating func endField() {
-        fields.append(field[...])
-        field = []
+        record.ends.append(record.bytes.count)
         fieldStarted = false
     }
 
     private mutating func endRecord(_ emit: (CSVRecord) throws -> Void) throws {
-        if fields.isEmpty, field.isEmpty, !fieldStarted {
+        if record.ends.isEmpty, record.bytes.isEmpty, !fieldStarted {
             return // an empty line
         }
         endField()
-        let record = CSVRecord(fields: fields, line: recordLine)
-        fields = []
+        // `emit` gets a copy that shares the buffers; once it returns they are ours alone again and
+        // are emptied without giving back their capacity.
         try emit(record)
+        record.bytes.removeAll(keepingCapacity: true)
+        record.ends.removeAll(keepingCapacity: true)
     }
 }
 

@@ -41,6 +41,9 @@ public struct ColumnMap: Sendable {
         self.count = header.count
     }
 
+    /// Where column `name` is, nil when the header lacks it (resolve once per file, not per row).
+    public func index(of name: String) -> Int? { indexes[name] }
+
     /// The trimmed value of `name` in a row, nil when the column is absent or the value is empty.
     public func value(_ name: String, in fields: [String]) -> String? {
         guard let index = indexes[name], index < fields.count else { return nil }
@@ -53,6 +56,43 @@ public struct ColumnMap: Sendable {
 public struct ImportColumnError: Error, Sendable {
     public let missing: [String]
     public var message: String { "kolumn saknas i rubrikraden: " + missing.joined(separator: ", ") }
+}
+
+/// One row of a table as read: its record and the file's encoding. Fields are decoded only when
+/// asked for, so a row nobody needs costs no strings.
+public struct TableRow: Sendable {
+    public let record: CSVRecord
+    public let encoding: ImportEncoding
+
+    public init(record: CSVRecord, encoding: ImportEncoding) {
+        self.record = record
+        self.encoding = encoding
+    }
+
+    /// The physical line the row starts on.
+    public var line: Int { record.line }
+
+    /// The bytes of column `index` without surrounding spaces and tabs; nil when the column is absent
+    /// or empty. A value that begins or ends with a non-ASCII byte (maybe a no-break space) is
+    /// trimmed by `value` instead.
+    public func bytes(_ index: Int?) -> ArraySlice<UInt8>? {
+        guard let index, index < record.count else { return nil }
+        var field = record.field(index)
+        while let first = field.first, first == 0x20 || first == 0x09 { field.removeFirst() }
+        while let last = field.last, last == 0x20 || last == 0x09 { field.removeLast() }
+        return field.isEmpty ? nil : field
+    }
+
+    /// The trimmed text of column `index`; nil when the column is absent or the value is empty.
+    public func value(_ index: Int?) -> String? {
+        guard let field = bytes(index) else { return nil }
+        if let first = field.first, let last = field.last, first < 0x80, last < 0x80 { return encoding.decode(field) }
+        let text = encoding.decode(field).trimmingWhitespace
+        return text.isEmpty ? nil : text
+    }
+
+    /// True when column `index` holds nothing but whitespace (or is absent).
+    public func isEmpty(_ index: Int?) -> Bool { value(index) == nil }
 }
 
 /// One row of a folkbokföring extract.
@@ -68,19 +108,58 @@ public struct FolkbokforingRow: Sendable {
         "telefon": ["telefon"], "epost": ["epost", "e-post"], "skyddad": ["skyddad", "sekretessmarkering"],
     ]
 
-    /// Reads a row; throws a Swedish message naming the bad field.
-    public init(fields: [String], columns: ColumnMap, today: CalendarDate) throws(ImportFieldError) {
-        personnummer = try ImportFields.personnummer(columns.value("personnummer", in: fields), today: today)
-        let isProtected = try ImportFields.flag(columns.value("skyddad", in: fields), column: "skyddad")
-        func text(_ name: String) throws(ImportFieldError) -> String? {
-            guard let value = columns.value(name, in: fields) else { return nil }
-            guard value.count <= 200 else { throw ImportFieldError("\(name): högst 200 tecken") }
-            return value
+    /// The columns of one file, resolved once from its header.
+    public struct Columns: Sendable {
+        let personnummer: Int?, firstName: Int?, lastName: Int?, address: Int?, postalCode: Int?, city: Int?
+        let phone: Int?, email: Int?, isProtected: Int?
+
+        public init(_ map: ColumnMap) {
+            personnummer = map.index(of: "personnummer")
+            firstName = map.index(of: "fornamn")
+            lastName = map.index(of: "efternamn")
+            address = map.index(of: "adress")
+            postalCode = map.index(of: "postnummer")
+            city = map.index(of: "postort")
+            phone = map.index(of: "telefon")
+            email = map.index(of: "epost")
+            isProtected = map.index(of: "skyddad")
         }
+
+        fileprivate var texts: [(name: String, index: Int?)] {
+            [("fornamn", firstName), ("efternamn", lastName), ("adress", address), ("postnummer", postalCode),
+             ("postort", city), ("telefon", phone), ("epost", email)]
+        }
+    }
+
+    /// What every row is checked for, without decoding its names: the personnummer, the flag, and
+    /// that every text is at most 200 characters on one line. Throws a Swedish message naming the field.
+    public static func check(_ row: TableRow, columns: Columns, today: CalendarDate) throws(ImportFieldError)
+        -> (personnummer: PersonalIdentityNumber, isProtected: Bool) {
+        guard let digits = row.bytes(columns.personnummer) else { throw ImportFieldError("personnummer saknas") }
+        let personnummer: PersonalIdentityNumber
+        do {
+            personnummer = try PersonalIdentityNumber(utf8: digits, today: today)
+        } catch {
+            throw ImportFieldError(error.description)
+        }
+        let isProtected = try ImportFields.flag(row.bytes(columns.isProtected), column: "skyddad")
+        for (name, index) in columns.texts {
+            guard let field = row.bytes(index) else { continue }
+            if field.contains(where: { $0 == 0x0A || $0 == 0x0D }) { throw ImportFieldError("\(name): får inte innehålla radbrytningar") }
+            // 200 bytes are at most 200 characters; only a longer field needs counting.
+            if field.count > 200, let text = row.value(index), text.count > 200 { throw ImportFieldError("\(name): högst 200 tecken") }
+        }
+        return (personnummer, isProtected)
+    }
+
+    /// Reads a checked row's contact details (a protected person's address is not read).
+    public init(_ row: TableRow, columns: Columns, personnummer: PersonalIdentityNumber, isProtected: Bool) {
+        self.personnummer = personnummer
         details = ContactDetails(
-            firstName: try text("fornamn"), lastName: try text("efternamn"),
-            address: isProtected ? nil : try text("adress"), postalCode: isProtected ? nil : try text("postnummer"),
-            city: isProtected ? nil : try text("postort"), phone: try text("telefon"), email: try text("epost"), isProtected: isProtected)
+            firstName: row.value(columns.firstName), lastName: row.value(columns.lastName),
+            address: isProtected ? nil : row.value(columns.address), postalCode: isProtected ? nil : row.value(columns.postalCode),
+            city: isProtected ? nil : row.value(columns.city), phone: row.value(columns.phone), email: row.value(columns.email),
+            isProtected: isProtected)
     }
 }
 
@@ -94,18 +173,41 @@ public struct EnrolmentRow: Sendable {
     ]
     public static let optional: [String: [String]] = ["huvudman": ["huvudman"]]
 
-    public init(fields: [String], columns: ColumnMap, today: CalendarDate) throws(ImportFieldError) {
-        personnummer = try ImportFields.personnummer(columns.value("personnummer", in: fields), today: today)
-        guard columns.value("skola", in: fields) != nil else { throw ImportFieldError("skola saknas") }
-        let programmeText = columns.value("utbildning", in: fields)?.uppercased() ?? ""
+    /// The columns of one file, resolved once from its header.
+    public struct Columns: Sendable {
+        let personnummer: Int?, school: Int?, programme: Int?, status: Int?, date: Int?
+
+        public init(_ map: ColumnMap) {
+            personnummer = map.index(of: "personnummer")
+            school = map.index(of: "skola")
+            programme = map.index(of: "utbildning")
+            status = map.index(of: "status")
+            date = map.index(of: "datum")
+        }
+    }
+
+    public init(_ row: TableRow, columns: Columns, today: CalendarDate) throws(ImportFieldError) {
+        guard let digits = row.bytes(columns.personnummer) else { throw ImportFieldError("personnummer saknas") }
+        do {
+            personnummer = try PersonalIdentityNumber(utf8: digits, today: today)
+        } catch {
+            throw ImportFieldError(error.description)
+        }
+        guard row.bytes(columns.school) != nil else { throw ImportFieldError("skola saknas") }
+        let programmeText = row.value(columns.programme)?.uppercased() ?? ""
         guard let programme = Programme(rawValue: programmeText) else {
             throw ImportFieldError("okänd utbildning '\(programmeText)'; giltiga: " + Programme.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        let statusText = columns.value("status", in: fields)?.uppercased() ?? ""
+        let statusText = row.value(columns.status)?.uppercased() ?? ""
         guard let status = EnrolmentStatus(rawValue: statusText) else {
             throw ImportFieldError("okänd status '\(statusText)'; giltiga: " + EnrolmentStatus.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        fact = EnrolmentFact(programme: programme, status: status, date: try ImportFields.date(columns.value("datum", in: fields), column: "datum"))
+        let dateText = row.bytes(columns.date)
+        guard let dateText else { throw ImportFieldError("datum saknas") }
+        guard let date = CalendarDate(isoBytes: dateText) else {
+            throw ImportFieldError("datum: ogiltigt datum '\(row.value(columns.date) ?? "")' (ÅÅÅÅ-MM-DD)")
+        }
+        fact = EnrolmentFact(programme: programme, status: status, date: date)
     }
 }
 
@@ -138,6 +240,19 @@ public enum ImportFields {
     public static func optionalDate(_ text: String?, column: String) throws(ImportFieldError) -> CalendarDate? {
         guard let text else { return nil }
         return try date(text, column: column)
+    }
+
+    /// J/N, ja/nej, 1/0, true/false (any case) as bytes; empty is false.
+    public static func flag(_ bytes: ArraySlice<UInt8>?, column: String) throws(ImportFieldError) -> Bool {
+        guard let bytes else { return false }
+        if bytes.count == 1 {
+            switch bytes[bytes.startIndex] | 0x20 {
+            case UInt8(ascii: "n"), UInt8(ascii: "0"): return false
+            case UInt8(ascii: "j"), UInt8(ascii: "1"), UInt8(ascii: "y"): return true
+            default: break
+            }
+        }
+        return try flag(String(decoding: bytes, as: UTF8.self), column: column)
     }
 
     /// J/N, ja/nej, 1/0, true/false (any case); empty is false.

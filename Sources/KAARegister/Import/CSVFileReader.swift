@@ -20,9 +20,9 @@ struct CSVFileReader {
         let hasByteOrderMark: Bool
     }
 
-    /// Reads the file: `header` gets the header row, `row` every further row with its line number.
+    /// Reads the file: `header` gets the header row decoded, `row` every further row as read.
     /// Problems with the file itself are thrown; the callbacks report their own.
-    func read(header: ([String]) throws -> Void, row: ([String], Int) throws -> Void) throws {
+    func read(header: ([String]) throws -> Void, row: (TableRow) throws -> Void) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ImportProblem(file: displayName, line: 0, message: "kan inte läsa filen: \(String(cString: strerror(errno)))")
@@ -55,12 +55,11 @@ struct CSVFileReader {
         var sawHeader = false
         var skipBOM = format.hasByteOrderMark
         func emit(_ record: CSVRecord) throws {
-            let fields = record.fields.map { format.encoding.decode($0) }
             if sawHeader {
-                try row(fields, record.line)
+                try row(TableRow(record: record, encoding: format.encoding))
             } else {
                 sawHeader = true
-                try header(fields)
+                try header(record.fields.map { format.encoding.decode($0) })
             }
         }
         do {
@@ -87,6 +86,14 @@ struct CSVFileReader {
     /// line, so that every bad row is reported, not just the first.
     func readTable(required: [String: [String]], optional: [String: [String]], problems: inout [ImportProblem],
                    row: (ColumnMap, [String], Int) throws -> Void) throws {
+        try readRows(required: required, optional: optional, problems: &problems) { columns, tableRow in
+            try row(columns, (0..<tableRow.record.count).map { tableRow.encoding.decode(tableRow.record.field($0)) }, tableRow.line)
+        }
+    }
+
+    /// `readTable` without decoding: `row` gets each row as read and decodes what it needs.
+    func readRows(required: [String: [String]], optional: [String: [String]], problems: inout [ImportProblem],
+                  row: (ColumnMap, TableRow) throws -> Void) throws {
         var columns: ColumnMap?
         do {
             try read(header: { header in
@@ -95,17 +102,18 @@ struct CSVFileReader {
                 } catch let error as ImportColumnError {
                     problems.append(ImportProblem(file: displayName, line: 1, message: error.message))
                 }
-            }, row: { fields, line in
+            }, row: { tableRow in
                 guard let columns else { return }
+                let record = tableRow.record
                 // Fewer fields than the header is an error; extra fields only if they hold something.
-                if fields.count < columns.count || (fields.count > columns.count && fields[columns.count...].contains { !$0.isEmpty }) {
-                    problems.append(ImportProblem(file: displayName, line: line, message: "raden har \(fields.count) fält men rubrikraden \(columns.count)"))
+                if record.count < columns.count || (record.count > columns.count && (columns.count..<record.count).contains { !record.field($0).isEmpty }) {
+                    problems.append(ImportProblem(file: displayName, line: record.line, message: "raden har \(record.count) fält men rubrikraden \(columns.count)"))
                     return
                 }
                 do {
-                    try row(columns, fields, line)
+                    try row(columns, tableRow)
                 } catch let error as ImportFieldError {
-                    problems.append(ImportProblem(file: displayName, line: line, message: error.message))
+                    problems.append(ImportProblem(file: displayName, line: record.line, message: error.message))
                 }
             })
         } catch let problem as ImportProblem {

@@ -7,7 +7,12 @@ struct PopulationCounter {
     private let periodKey: CellCalculator.PeriodKey
     private let month: Period
     private let half: Period
-    private var cells: [String: (kind: String, sex: String, age: Int, n: Int, ck: UInt32)] = [:]
+    private struct Key: Hashable {
+        let isMonth: Bool
+        let sex: Sex
+        let age: Int
+    }
+    private var cells: [Key: (n: Int, ck: UInt32)] = [:]
     /// People counted.
     private(set) var total = 0
 
@@ -23,13 +28,14 @@ struct PopulationCounter {
         let age = pnr.birthDate.age(on: extractOn)
         guard (16...19).contains(age) else { return }
         total += 1
-        for (kind, period) in [("month", month), ("half", half)] {
-            let key = "\(kind)|\(pnr.sex.rawValue)|\(age)"
-            let current = cells[key] ?? (kind, pnr.sex.rawValue, age, 0, 0)
-            cells[key] = (kind, pnr.sex.rawValue, age, current.n + 1, current.ck &+ periodKey(pnr, period))
+        for (isMonth, period) in [(true, month), (false, half)] {
+            cells[Key(isMonth: isMonth, sex: pnr.sex, age: age), default: (0, 0)].n += 1
+            cells[Key(isMonth: isMonth, sex: pnr.sex, age: age), default: (0, 0)].ck &+= periodKey(pnr, period)
         }
     }
 
     /// The cells, in no particular order.
-    var rows: [(kind: String, sex: String, age: Int, n: Int, ck: UInt32)] { Array(cells.values) }
+    var rows: [(kind: String, sex: String, age: Int, n: Int, ck: UInt32)] {
+        cells.map { key, value in (key.isMonth ? "month" : "half", key.sex.rawValue, key.age, value.n, value.ck) }
+    }
 }

@@ -26,7 +26,10 @@ public struct IdentifyReport: Sendable {
 extension Register {
     /// Computes the bevakningslista on `date` from a folkbokföring extract and enrolment files, and
     /// (unless `dryRun`) brings the register in line with it in one transaction (design §3, §5).
-    /// Every row is checked before anything is written: one bad row and nothing changes.
+    /// Every row is checked; one bad row and the transaction is rolled back, so nothing changes.
+    ///
+    /// Memory does not grow with the files: enrolment rows and the personnummer seen go to an
+    /// attached on-disk scratch database, and people entering KAA are written as their rows pass.
     public func identify(on date: CalendarDate, folkbokforing: String, enrolment: [String], dryRun: Bool,
                          progress: (String) -> Void = { _ in }) throws(RegisterError) -> IdentifyReport {
         try checkEventDate(date, field: "--date")
@@ -35,26 +38,26 @@ extension Register {
             let states = try loadRegisterStates()
             try database.execute(script: "ATTACH DATABASE '' AS scratch")
             defer { try? database.execute(script: "DETACH DATABASE scratch") }
+            // The scratch cache is capped (8 MB): beyond it pages go to the temporary file, not to memory.
             try database.execute(script: """
-                PRAGMA scratch.journal_mode = OFF; PRAGMA scratch.synchronous = OFF;
-                CREATE TABLE scratch.enrolment (pnr INTEGER PRIMARY KEY, programme TEXT NOT NULL, status TEXT NOT NULL,
-                                                datum TEXT NOT NULL, rank INTEGER NOT NULL);
-                CREATE TABLE scratch.seen (pnr INTEGER PRIMARY KEY, line INTEGER NOT NULL);
+                PRAGMA scratch.journal_mode = OFF; PRAGMA scratch.synchronous = OFF; PRAGMA scratch.cache_size = -8000;
+                CREATE TABLE scratch.person (pnr INTEGER PRIMARY KEY, programme TEXT, status TEXT, datum INTEGER, line INTEGER);
                 """)
             var scan = IdentifyScan(date: date, firstOpenDay: firstOpenDay, states: states,
                                     population: PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(cellKey)))
             var problems: [ImportProblem] = []
-            try database.read {
+            let body = { () throws -> IdentifyReport in
                 for (index, path) in enrolment.enumerated() {
-                    try readEnrolment(path, fileIndex: index, date: date, problems: &problems, progress: progress)
+                    try self.readEnrolment(path, fileIndex: index, date: date, problems: &problems, progress: progress)
                 }
-                try readFolkbokforing(folkbokforing, scan: &scan, problems: &problems, progress: progress)
+                try self.readFolkbokforing(folkbokforing, scan: &scan, problems: &problems, write: !dryRun, progress: progress)
+                scan.finish()
+                guard problems.isEmpty else { throw RegisterError.importProblems(problems) }
+                let report = scan.report(isDryRun: dryRun)
+                if !dryRun { try self.applyRest(scan, report: report) }
+                return report
             }
-            scan.finish()
-            guard problems.isEmpty else { throw RegisterError.importProblems(problems) }
-            let report = scan.report(isDryRun: dryRun)
-            if !dryRun { try apply(scan, report: report) }
-            return report
+            return dryRun ? try database.read(body) : try database.write(body)
         } catch {
             throw .wrap(error)
         }
@@ -62,74 +65,118 @@ extension Register {
 
     private func readEnrolment(_ path: String, fileIndex: Int, date: CalendarDate, problems: inout [ImportProblem],
                                progress: (String) -> Void) throws {
+        // Files are read in the order given and rows in file order, so on the same date the later row wins.
         let upsert = try database.cachedStatement("""
-            INSERT INTO scratch.enrolment (pnr, programme, status, datum, rank) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (pnr) DO UPDATE SET programme = excluded.programme, status = excluded.status, datum = excluded.datum, rank = excluded.rank
-            WHERE excluded.datum > enrolment.datum OR (excluded.datum = enrolment.datum AND excluded.rank > enrolment.rank)
+            INSERT INTO scratch.person (pnr, programme, status, datum) VALUES (?, ?, ?, ?)
+            ON CONFLICT (pnr) DO UPDATE SET programme = excluded.programme, status = excluded.status, datum = excluded.datum
+            WHERE excluded.datum >= person.datum
             """)
         var rows = 0
-        try CSVFileReader(path: path, displayName: path).readTable(
-            required: EnrolmentRow.required, optional: EnrolmentRow.optional, problems: &problems) { columns, fields, line in
+        try CSVFileReader(path: path, displayName: path).readRows(
+            required: EnrolmentRow.required, optional: EnrolmentRow.optional, problems: &problems) { map, row in
+            let columns = EnrolmentRow.Columns(map)
             rows += 1
             if rows % 100_000 == 0 { progress("\(path): \(rows) rader lästa") }
-            let row = try EnrolmentRow(fields: fields, columns: columns, today: today)
-            guard row.fact.date <= date else { return } // a status that begins after the run's date does not count yet
-            try upsert.run([.integer(Int64(row.personnummer.digits) ?? 0), .text(row.fact.programme.rawValue),
-                            .text(row.fact.status.rawValue), SQLValue(row.fact.date), .integer(Int64(fileIndex) << 40 | Int64(line))])
+            let enrolment = try EnrolmentRow(row, columns: columns, today: today)
+            guard enrolment.fact.date <= date else { return } // a status that begins after the run's date does not count yet
+            try upsert.run([.integer(enrolment.personnummer.number), .text(enrolment.fact.programme.rawValue),
+                            .text(enrolment.fact.status.rawValue), .integer(Int64(enrolment.fact.date.dayNumber))])
         }
     }
 
-    private func readFolkbokforing(_ path: String, scan: inout IdentifyScan, problems: inout [ImportProblem],
+    private func readFolkbokforing(_ path: String, scan: inout IdentifyScan, problems: inout [ImportProblem], write: Bool,
                                    progress: (String) -> Void) throws {
-        let lookup = try database.cachedStatement("SELECT programme, status, datum FROM scratch.enrolment WHERE pnr = ?")
-        let markSeen = try database.cachedStatement("INSERT INTO scratch.seen (pnr, line) VALUES (?, ?) ON CONFLICT (pnr) DO NOTHING")
-        let firstLine = try database.cachedStatement("SELECT line FROM scratch.seen WHERE pnr = ?")
-        try CSVFileReader(path: path, displayName: path).readTable(
-            required: FolkbokforingRow.required, optional: FolkbokforingRow.optional, problems: &problems) { columns, fields, line in
+        // A point lookup, then an update of the same (cached) page or an insert: cheaper than one upsert
+        // with RETURNING, which SQLite runs through a statement journal.
+        let lookup = try database.cachedStatement("SELECT programme, status, datum, line FROM scratch.person WHERE pnr = ?")
+        let markSeen = try database.cachedStatement("UPDATE scratch.person SET line = ? WHERE pnr = ?")
+        let insertSeen = try database.cachedStatement("INSERT INTO scratch.person (pnr, line) VALUES (?, ?)")
+        var columns: FolkbokforingRow.Columns?
+        try CSVFileReader(path: path, displayName: path).readRows(
+            required: FolkbokforingRow.required, optional: FolkbokforingRow.optional, problems: &problems) { map, row in
+            let resolved = columns ?? FolkbokforingRow.Columns(map)
+            columns = resolved
             scan.rows += 1
             if scan.rows % 100_000 == 0 { progress("\(path): \(scan.rows) rader lästa") }
-            let row = try FolkbokforingRow(fields: fields, columns: columns, today: today)
-            let key = SQLValue.integer(Int64(row.personnummer.digits) ?? 0)
-            try markSeen.run([key, .integer(Int64(line))])
-            if database.changes == 0 {
-                let earlier = try firstLine.rows([key]).first?.int(0) ?? 0
-                throw ImportFieldError("personnumret finns redan på rad \(earlier)")
-            }
+            let (pnr, isProtected) = try FolkbokforingRow.check(row, columns: resolved, today: today)
+            let key = SQLValue.integer(pnr.number)
+            let line = SQLValue.integer(Int64(row.line))
+            var found = false
+            var earlier: Int64?
             var enrolment: EnrolmentFact?
-            if let found = try lookup.rows([key]).first,
-               let programme = Programme(rawValue: try found.text(0)), let status = EnrolmentStatus(rawValue: try found.text(1)),
-               let day = CalendarDate(iso: try found.text(2)) {
-                enrolment = EnrolmentFact(programme: programme, status: status, date: day)
+            try lookup.forEach([key]) { stored in
+                found = true
+                earlier = try stored.optionalInt(3)
+                if let programme = try stored.optionalText(0).flatMap(Programme.init(rawValue:)),
+                   let status = try stored.optionalText(1).flatMap(EnrolmentStatus.init(rawValue:)),
+                   let day = try stored.optionalInt(2) {
+                    enrolment = EnrolmentFact(programme: programme, status: status, date: CalendarDate(dayNumber: Int(day)))
+                }
             }
-            scan.consider(row, enrolment: enrolment)
+            if let earlier { throw ImportFieldError("personnumret finns redan på rad \(earlier)") }
+            try (found ? markSeen : insertSeen).run(found ? [line, key] : [key, line])
+            let decision = scan.consider(pnr, enrolment: enrolment)
+            guard decision.needsDetails else { return }
+            let person = FolkbokforingRow(row, columns: resolved, personnummer: pnr, isProtected: isProtected)
+            if case let .register(reason, occupation) = decision.action {
+                // Written now (memory stays flat); a bad row anywhere rolls the whole transaction back.
+                if write { try self.registerFromExtract(person, on: scan.date, reason: reason, occupation: occupation, state: decision.known) }
+            } else {
+                scan.keep(person, decision: decision)
+            }
         }
     }
 
-    /// Writes what the scan decided, in one transaction.
-    private func apply(_ scan: IdentifyScan, report: IdentifyReport) throws {
-        try write {
-            for left in report.left {
-                try deregister(left.personnummer, on: left.date, reason: left.reason)
-            }
-            for entry in scan.registrations {
-                try register(entry.row.personnummer, on: scan.date, reason: entry.reason, details: Self.authoritative(entry.row.details))
-                if let occupation = entry.occupation {
-                    _ = try setOccupation(entry.row.personnummer, on: scan.date, code: occupation)
-                }
-            }
-            for entry in scan.stays {
-                try refresh(entry.row, personID: entry.personID)
-                if let occupation = entry.occupation, let history = try loadHistories(personID: entry.personID).first,
-                   let open = history.openEpisode,
-                   CellCalculator.latestOccupation(in: [open], onOrBefore: today) != occupation {
-                    let day = max(entry.enrolmentDate ?? scan.date, open.registeredOn)
-                    _ = try setOccupation(entry.row.personnummer, on: max(day, Period.firstOpenDay(today: today)), code: occupation)
-                }
-            }
-            try storePopulation(scan.population)
-            try audit("identify", detail: "date=\(scan.date) new=\(report.new.count) left=\(report.left.count) "
-                      + "unchanged=\(report.unchanged) review=\(report.review.count) population=\(report.population)")
+    /// Registers one person of the extract. Someone the register has never held is written with
+    /// three inserts and their audit rows (nothing to check against: no other episode, no records);
+    /// anyone else takes the full checked path.
+    private func registerFromExtract(_ row: FolkbokforingRow, on date: CalendarDate, reason: String, occupation: String?,
+                                     state known: Int64?) throws {
+        guard known == nil else {
+            try register(row.personnummer, on: date, reason: reason, details: Self.authoritative(row.details))
+            if let occupation { _ = try setOccupation(row.personnummer, on: date, code: occupation) }
+            return
         }
+        try checkAgeRule(row.personnummer, on: date, field: "--date")
+        let details = Self.authoritative(row.details)
+        func text(_ value: String?) -> SQLValue { value.map { $0.isEmpty ? .null : .text($0) } ?? .null }
+        try database.cachedStatement("""
+            INSERT INTO person (personnummer, first_name, last_name, address, postal_code, city, phone, email, is_protected)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run([.text(row.personnummer.digits), text(details.firstName), text(details.lastName), text(details.address),
+                      text(details.postalCode), text(details.city), text(details.phone), text(details.email),
+                      SQLValue(details.isProtected ?? false)])
+        let personID = database.lastInsertRowID
+        try database.cachedStatement("INSERT INTO episode (person_id, registered_on, registration_reason) VALUES (?, ?, ?)")
+            .run([.integer(personID), SQLValue(date), .text(reason)])
+        let episodeID = database.lastInsertRowID
+        try audit("register", personID: personID, detail: "episode=\(episodeID) reason=\(reason)")
+        if let occupation {
+            try checkCode(occupation, .occupation, field: "sysselsättning")
+            try database.cachedStatement("INSERT INTO occupation_fact (episode_id, noted_on, occupation) VALUES (?, ?, ?)")
+                .run([.integer(episodeID), SQLValue(date), .text(occupation)])
+            try audit("occupation.set", personID: personID, detail: "occupation_fact=\(database.lastInsertRowID) code=\(occupation)")
+        }
+    }
+
+    /// Writes what the scan decided beyond the registrations: de-registrations, refreshed contact
+    /// details and occupations of people who stay, the population and the run's own audit row.
+    private func applyRest(_ scan: IdentifyScan, report: IdentifyReport) throws {
+        for left in report.left {
+            try deregister(left.personnummer, on: left.date, reason: left.reason)
+        }
+        for entry in scan.stays {
+            try refresh(entry.row, personID: entry.personID)
+            if let occupation = entry.occupation, let history = try loadHistories(personID: entry.personID).first,
+               let open = history.openEpisode,
+               CellCalculator.latestOccupation(in: [open], onOrBefore: today) != occupation {
+                let day = max(entry.enrolmentDate ?? scan.date, open.registeredOn)
+                _ = try setOccupation(entry.row.personnummer, on: max(day, Period.firstOpenDay(today: today)), code: occupation)
+            }
+        }
+        try storePopulation(scan.population)
+        try audit("identify", detail: "date=\(scan.date) new=\(report.new.count) left=\(report.left.count) "
+                  + "unchanged=\(report.unchanged) review=\(report.review.count) population=\(report.population)")
     }
 
     /// Contact details from the extract replace what the register holds (an empty cell clears).
@@ -151,8 +198,8 @@ extension Register {
     }
 
     /// Every person in the register with their open and last closed episode.
-    private func loadRegisterStates() throws -> [String: (personID: Int64, state: RegisterState)] {
-        var states: [String: (personID: Int64, state: RegisterState)] = [:]
+    private func loadRegisterStates() throws -> [Int64: (personID: Int64, state: RegisterState)] {
+        var states: [Int64: (personID: Int64, state: RegisterState)] = [:]
         let rows = try database.query("""
             SELECT p.personnummer, p.id, e.id, e.registered_on, e.deregistered_on, e.deregistration_reason,
                    (SELECT max(d) FROM (
@@ -163,7 +210,7 @@ extension Register {
             ORDER BY e.registered_on, e.id
             """)
         for row in rows {
-            let digits = try row.text(0)
+            let digits = Int64(try row.text(0)) ?? 0
             let personID = try row.int(1)
             var entry = states[digits] ?? (personID, RegisterState())
             let registered = try date(row, 3)
@@ -179,20 +226,38 @@ extension Register {
     }
 }
 
-/// The state of one identification run while its files stream past.
+/// The state of one identification run while its files stream past. What it keeps grows with the
+/// register (people already in KAA), not with the extract: people entering KAA are written at once
+/// and only their personnummer kept for the report.
 struct IdentifyScan {
     let date: CalendarDate
     let firstOpenDay: CalendarDate
-    let states: [String: (personID: Int64, state: RegisterState)]
+    let states: [Int64: (personID: Int64, state: RegisterState)]
     var population: PopulationCounter
     var rows = 0
-    var registrations: [(row: FolkbokforingRow, reason: String, occupation: String?)] = []
+    private(set) var new: [PersonalIdentityNumber] = []
     var stays: [(row: FolkbokforingRow, personID: Int64, occupation: String?, enrolmentDate: CalendarDate?)] = []
     var leaving: [IdentifyReport.Left] = []
     var review: [(personnummer: PersonalIdentityNumber, reason: String)] = []
-    private var seenInRegister = Set<String>()
+    private var seenInRegister = Set<Int64>()
 
-    init(date: CalendarDate, firstOpenDay: CalendarDate, states: [String: (personID: Int64, state: RegisterState)], population: PopulationCounter) {
+    /// What was decided for one row.
+    struct Decision {
+        let action: IdentifyAction
+        /// The person's id if the register holds them.
+        let known: Int64?
+        let enrolmentDate: CalendarDate?
+        /// Whether the row's contact details are needed (to register or to refresh).
+        var needsDetails: Bool {
+            switch action {
+            case .register: return true
+            case .stay: return known != nil
+            default: return false
+            }
+        }
+    }
+
+    init(date: CalendarDate, firstOpenDay: CalendarDate, states: [Int64: (personID: Int64, state: RegisterState)], population: PopulationCounter) {
         self.date = date
         self.firstOpenDay = firstOpenDay
         self.states = states
@@ -200,42 +265,49 @@ struct IdentifyScan {
     }
 
     /// Decides for one person of the folkbokföring extract.
-    mutating func consider(_ row: FolkbokforingRow, enrolment: EnrolmentFact?) {
-        population.add(row.personnummer)
-        let digits = row.personnummer.digits
-        let known = states[digits]
-        if known != nil { seenInRegister.insert(digits) }
-        let status = TargetGroupStatus.classify(birthDate: row.personnummer.birthDate, enrolment: enrolment, on: date)
+    mutating func consider(_ pnr: PersonalIdentityNumber, enrolment: EnrolmentFact?) -> Decision {
+        population.add(pnr)
+        let number = pnr.number
+        let known = states[number]
+        if known != nil { seenInRegister.insert(number) }
+        let status = TargetGroupStatus.classify(birthDate: pnr.birthDate, enrolment: enrolment, on: date)
         let action = IdentificationRules.decide(status: status, state: known?.state ?? RegisterState(), enrolment: enrolment,
                                                 date: date, firstOpenDay: firstOpenDay)
         switch action {
-        case let .register(reason, occupation):
-            registrations.append((row, reason, occupation))
-        case let .stay(occupation):
-            if let known { stays.append((row, known.personID, occupation, enrolment?.date)) }
+        case .register:
+            new.append(pnr)
         case let .deregister(reason, day):
-            leaving.append(IdentifyReport.Left(personnummer: row.personnummer, reason: reason, date: day))
+            leaving.append(IdentifyReport.Left(personnummer: pnr, reason: reason, date: day))
         case let .review(why):
-            review.append((row.personnummer, why))
-        case .nothing:
+            review.append((pnr, why))
+        case .stay, .nothing:
             break
+        }
+        return Decision(action: action, known: known?.personID, enrolmentDate: enrolment?.date)
+    }
+
+    /// Keeps a person who stays, with the details read from their row.
+    mutating func keep(_ row: FolkbokforingRow, decision: Decision) {
+        if case let .stay(occupation) = decision.action, let personID = decision.known {
+            stays.append((row, personID, occupation, decision.enrolmentDate))
         }
     }
 
     /// People with an open episode who were not in the extract have moved out.
     mutating func finish() {
-        for (digits, known) in states where known.state.open != nil && !seenInRegister.contains(digits) {
+        for (number, known) in states where known.state.open != nil && !seenInRegister.contains(number) {
+            let digits = String(number)
             guard case let .deregister(reason, day) = IdentificationRules.missingFromExtract(state: known.state, date: date, firstOpenDay: firstOpenDay),
                   let pnr = try? PersonalIdentityNumber(digits, today: date) else { continue }
             leaving.append(IdentifyReport.Left(personnummer: pnr, reason: reason, date: day))
         }
         leaving.sort { $0.personnummer < $1.personnummer }
-        registrations.sort { $0.row.personnummer < $1.row.personnummer }
+        new.sort()
         review.sort { $0.personnummer < $1.personnummer }
     }
 
     func report(isDryRun: Bool) -> IdentifyReport {
         IdentifyReport(date: date, isDryRun: isDryRun, rows: rows, population: population.total,
-                       new: registrations.map(\.row.personnummer), left: leaving, unchanged: stays.count, review: review)
+                       new: new, left: leaving, unchanged: stays.count, review: review)
     }
 }
