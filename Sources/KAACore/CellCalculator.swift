@@ -14,28 +14,37 @@ public struct CellCalculator: Sendable {
 
     /// Every cell with `n > 0` of `period`, judged on its last day (or `today` while it runs).
     public func cells(for period: Period, people: [PersonHistory], today: CalendarDate) -> [Cell] {
-        var accumulator = CellAccumulator(period: period)
-        for person in people {
-            accumulate(person, period: period, today: today, into: &accumulator)
-        }
-        return accumulator.cells
+        cells(for: [period], people: people, today: today)[0]
     }
 
-    private func accumulate(_ person: PersonHistory, period: Period, today: CalendarDate, into cells: inout CellAccumulator) {
-        let start = period.firstDay
-        let end = period.judgementDay(today: today)
-        guard start <= end else { return }
-        // Every table needs an episode that reaches into the period (everything logged lies inside
-        // its episode, up to the de-registration day); most people of a long history have none, so
-        // skip them before allocating anything.
-        guard person.episodes.contains(where: { $0.registeredOn <= end && ($0.deregisteredOn.map { $0 >= start } ?? true) }) else { return }
-        let episodes = person.countingEpisodes
-        guard !episodes.isEmpty else { return }
-        let sex = person.personnummer.sex.rawValue
+    /// The cells of several periods in one pass over the people (what a night needs: each person's
+    /// episodes are sorted once, not once per period). One list per period, in the order given.
+    public func cells(for periods: [Period], people: [PersonHistory], today: CalendarDate) -> [[Cell]] {
+        var accumulators = periods.map { CellAccumulator(period: $0) }
+        let spans = periods.map { (start: $0.firstDay, end: $0.judgementDay(today: today)) }
+        guard let earliest = spans.map(\.start).min(), let latest = spans.map(\.end).max() else { return [] }
+        for index in people.indices {
+            // Every table needs an episode that reaches into the period (everything logged lies
+            // inside its episode, up to the de-registration day); most people of a long history
+            // have none, so skip them before allocating anything.
+            guard people[index].episodes.contains(where: { $0.registeredOn <= latest && ($0.deregisteredOn.map { $0 >= earliest } ?? true) }) else { continue }
+            let episodes = people[index].countingEpisodes
+            guard !episodes.isEmpty else { continue }
+            for (slot, span) in spans.enumerated() where span.start <= span.end {
+                accumulate(people[index].personnummer, episodes, period: periods[slot], start: span.start, end: span.end, into: &accumulators[slot])
+            }
+        }
+        return accumulators.map(\.cells)
+    }
+
+    private func accumulate(_ personnummer: PersonalIdentityNumber, _ episodes: [EpisodeHistory], period: Period,
+                            start: CalendarDate, end: CalendarDate, into cells: inout CellAccumulator) {
+        guard episodes.contains(where: { $0.registeredOn <= end && ($0.deregisteredOn.map { $0 >= start } ?? true) }) else { return }
+        let sex = personnummer.sex.rawValue
         var cachedKey: UInt32?
         func key() -> UInt32 {
             if let cachedKey { return cachedKey }
-            let value = periodKey(person.personnummer, period)
+            let value = periodKey(personnummer, period)
             cachedKey = value
             return value
         }
@@ -43,7 +52,7 @@ public struct CellCalculator: Sendable {
         // in_kaa and in_kaa_reason: the latest episode overlapping the period decides.
         if let latest = episodes.last(where: { $0.overlaps(from: start, through: end) }) {
             let lastDayInKAA = latest.deregisteredOn.map { $0.adding(days: -1) } ?? end
-            let age = min(max(person.personnummer.birthDate.age(on: min(end, lastDayInKAA)), 16), 19)
+            let age = min(max(personnummer.birthDate.age(on: min(end, lastDayInKAA)), 16), 19)
             cells.addAgeSex(.inKAA, age: age, sex: sex, key: key())
             cells.add(.inKAAReason, "reason", latest.registrationReason, key: key())
         }
@@ -129,52 +138,50 @@ public struct CellCalculator: Sendable {
 }
 
 /// Sums people into cells: `n` counts, `ck` adds keys modulo 2^32.
+///
+/// Cells live in arrays; a small key (table, value, age) finds a cell's slot with one hash of a
+/// short string, and a cell's `Dims` is built once, when the cell first appears.
 struct CellAccumulator {
     let period: Period
-    private var totals: [CellTable: [Dims: (n: Int, ck: UInt32)]] = [:]
+    private struct Key: Hashable {
+        let table: CellTable
+        let value: String
+        let age: Int
+    }
+    private var slots: [Key: Int] = [:]
+    private var dims: [(table: CellTable, dims: Dims)] = []
+    private var n: [Int] = []
+    private var ck: [UInt32] = []
 
     init(period: Period) {
         self.period = period
     }
 
-    // The few distinct dims, built once: creating a Dims (a sort and a string) per person, table
-    // and period was the night's largest cost.
-    private var oneDimension: [String: [String: Dims]] = [:]
-    private var ageSex: [Int: Dims] = [:]
-
-    /// Counts a person into a one-dimension cell (`sex`, `reason`, `band`, `measure`, `occupation`).
+    /// Counts a person into a one-dimension cell (`sex`, `reason`, `band`, `measure`, `occupation`);
+    /// `name` is the table's one dimension.
     mutating func add(_ table: CellTable, _ name: String, _ value: String, key: UInt32) {
-        let dims: Dims
-        if let cached = oneDimension[name]?[value] {
-            dims = cached
-        } else {
-            dims = Dims([name: value])
-            oneDimension[name, default: [:]][value] = dims
-        }
-        add(table, dims, key: key)
+        add(Key(table: table, value: value, age: -1), key: key) { Dims([name: value]) }
     }
 
     /// Counts a person into an `age` × `sex` cell.
     mutating func addAgeSex(_ table: CellTable, age: Int, sex: String, key: UInt32) {
-        let index = age * 2 + (sex == "K" ? 0 : 1)
-        let dims: Dims
-        if let cached = ageSex[index] {
-            dims = cached
-        } else {
-            dims = Dims(["age": String(age), "sex": sex])
-            ageSex[index] = dims
-        }
-        add(table, dims, key: key)
+        add(Key(table: table, value: sex, age: age), key: key) { Dims(["age": String(age), "sex": sex]) }
     }
 
-    private mutating func add(_ table: CellTable, _ dims: Dims, key: UInt32) {
-        let current = totals[table, default: [:]][dims] ?? (0, 0)
-        totals[table, default: [:]][dims] = (current.n + 1, current.ck &+ key)
+    private mutating func add(_ slotKey: Key, key: UInt32, makeDims: () -> Dims) {
+        if let slot = slots[slotKey] {
+            n[slot] += 1
+            ck[slot] &+= key
+        } else {
+            slots[slotKey] = dims.count
+            dims.append((slotKey.table, makeDims()))
+            n.append(1)
+            ck.append(key)
+        }
     }
 
     var cells: [Cell] {
-        totals.flatMap { table, byDims in
-            byDims.map { Cell(table: table, period: period, dims: $0.key, n: $0.value.n, ck: $0.value.ck) }
-        }.sorted(by: Cell.listingOrder)
+        dims.indices.map { Cell(table: dims[$0].table, period: period, dims: dims[$0].dims, n: n[$0], ck: ck[$0]) }
+            .sorted(by: Cell.listingOrder)
     }
 }

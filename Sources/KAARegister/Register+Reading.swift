@@ -88,9 +88,22 @@ extension Register {
     }
 
     /// Loads person histories (every person with an episode, or one person).
-    func loadHistories(personID: Int64? = nil) throws -> [PersonHistory] {
-        let filter = personID == nil ? "" : " WHERE e.person_id = ?1"
-        let arguments: [SQLValue] = personID.map { [.integer($0)] } ?? []
+    ///
+    /// With `reachingFrom`, only people with an episode open on or after that day (the rest cannot
+    /// count in a period starting then), each with their whole history: a night looks at the open
+    /// periods only, and most of a long history lies before them.
+    func loadHistories(personID: Int64? = nil, reachingFrom: CalendarDate? = nil) throws -> [PersonHistory] {
+        var conditions: [String] = []
+        var arguments: [SQLValue] = []
+        if let personID {
+            arguments.append(.integer(personID))
+            conditions.append("e.person_id = ?\(arguments.count)")
+        }
+        if let reachingFrom {
+            arguments.append(SQLValue(reachingFrom))
+            conditions.append("e.person_id IN (SELECT person_id FROM episode WHERE deregistered_on IS NULL OR deregistered_on >= ?\(arguments.count))")
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         var people: [Int64: PersonHistory] = [:]
         var episodes: [Int64: EpisodeHistory] = [:]
         var episodePerson: [Int64: Int64] = [:]

@@ -12,16 +12,20 @@ extension Register {
             try freezeDuePeriods()
             return try read { try storedCells(period) }
         }
-        return try read { try computeCells(period, people: loadHistories()) }
+        return try read { try computeCells(period, people: loadHistories(reachingFrom: period.firstDay)) }
     }
 
     /// The cells of every open period that has started, oldest first (what a sync recomputes).
     public func openPeriodCells() throws(RegisterError) -> [Cell] {
         let today = self.today
         return try read {
-            let people = try loadHistories()
             let periods = Period.all(from: Period.firstOpenDay(today: today), through: today).filter { !$0.isFrozen(today: today) }
-            return try periods.flatMap { try computeCells($0, people: people) }
+            let people = try loadHistories(reachingFrom: periods.map(\.firstDay).min() ?? today)
+            let calculator = CellCalculator(periodKey: Self.makePeriodKey(cellKey))
+            let computed = calculator.cells(for: periods, people: people, today: today)
+            return try zip(periods, computed).flatMap { period, cells in
+                (cells + (try populationCells(period))).sorted(by: Cell.listingOrder)
+            }
         }
     }
 
@@ -39,7 +43,7 @@ extension Register {
             let due = Period.all(from: earliest, through: lastFrozenDay)
                 .filter { $0.isFrozen(today: today) && !stored.contains($0.description) }
             guard !due.isEmpty else { return [] }
-            let people = try loadHistories()
+            let people = try loadHistories(reachingFrom: due.map(\.firstDay).min() ?? earliest)
             for period in due {
                 try database.execute("INSERT INTO frozen_period (period, frozen_on, catalogue_version) VALUES (?, ?, ?)",
                                      [.text(period.description), SQLValue(today), .integer(Int64(CellTable.catalogueVersion))])

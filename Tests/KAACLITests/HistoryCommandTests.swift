@@ -72,6 +72,25 @@ import Testing
         #expect(kaa.output(["stats", "--period", "2025-H2"]).contains("declined"))
     }
 
+    @Test func aNightSeesTheWholeHistoryOfEveryoneStillInAnOpenPeriod() throws {
+        // p1's first episode ended in 2025 (frozen); the second began in May 2026 (open). A night
+        // reads only people who reach into the open periods, but with their whole history, so p1
+        // is not "new" in 2026-05 while p2, first registered then, is.
+        try CSVFixture.write(fixture.directory.file("episodes.csv"),
+            header: ["personnummer", "registrerad", "registreringsorsak", "avregistrerad", "avregistreringsorsak"],
+            rows: [[p1, "2025-09-01", "AVBROTT_NP", "2025-12-01", "BORJAT_STUDERA"], [p1, "2026-05-04", "AVBROTT_NP", "", ""],
+                   [p2, "2026-05-06", "EJ_PABORJAT", "", ""], [p3, "2025-03-01", "EJ_PABORJAT", "2025-06-01", "FLYTTAT"]])
+        expectExit(kaa.run(["import", "history", "--episodes", fixture.directory.file("episodes.csv")]), 0)
+        struct StatsCell: Decodable { let table: String; let n: Int }
+        func cells(_ period: String) throws -> [StatsCell] {
+            try JSONDecoder().decode([StatsCell].self, from: Data(kaa.output(["stats", "--period", period, "--json"]).utf8))
+        }
+        let may = try cells("2026-05")
+        #expect(may.filter { $0.table == "in_kaa" }.map(\.n).reduce(0, +) == 2, "\(may)")
+        #expect(may.filter { $0.table == "new" }.map(\.n).reduce(0, +) == 1, "only p2 is new: \(may)")
+        #expect(try cells("2025-H1").filter { $0.table == "new" }.map(\.n).reduce(0, +) == 1, "p3, from a frozen period")
+    }
+
     @Test(arguments: [
         ("episodes", "\(born("2008-01-20"));2026-01-01;NOPE;;", "registreringsorsak"),
         ("episodes", "\(born("2008-03-15"));2026-04-01;OKAND;;", "överlappar"),

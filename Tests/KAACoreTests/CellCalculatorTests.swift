@@ -152,6 +152,26 @@ let fakeKey: CellCalculator.PeriodKey = { pnr, period in
         #expect(newCell.ck == expected)
     }
 
+    @Test func onePassOverSeveralPeriodsGivesEachPeriodsOwnCells() throws {
+        // People whose episodes start, end and overlap at different points of a year.
+        let people = (0..<40).map { index -> PersonHistory in
+            let month = index % 12 + 1
+            let registered = "2026-\(month < 10 ? "0" : "")\(month)-0\(index % 9 + 1)"
+            let ends = index % 3 == 0 ? "2026-\(month < 9 ? "0" : "")\(min(month + 1, 11))-15" : nil
+            let contact = ContactFact(id: Int64(index), date: d(registered).adding(days: 3), channel: "SMS", isReached: index % 2 == 0, occupation: nil)
+            return PersonHistory(personID: Int64(index), personnummer: TestPeople.person(born: 2008 + index % 2, index),
+                                 episodes: [episode(Int64(index), registered, until: ends, contacts: [contact])])
+        }
+        let periods = try ["2026-01", "2026-05", "2026-H1", "2026-10", "2026-H2", "2026-12"].map { try #require(Period($0)) }
+        let together = calculator.cells(for: periods, people: people, today: TestDates.today)
+        #expect(together.count == periods.count)
+        for (period, cells) in zip(periods, together) {
+            #expect(cells == calculator.cells(for: period, people: people, today: TestDates.today), "\(period)")
+            #expect(cells.allSatisfy { $0.period == period })
+        }
+        #expect(together.contains { !$0.isEmpty })
+    }
+
     @Test func aPeriodThatHasNotStartedHasNoCells() throws {
         let person = PersonHistory(personID: 1, personnummer: anna, episodes: [episode(1, "2026-01-05")])
         #expect(try cells("2026-12", [person]).isEmpty)
