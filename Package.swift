@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "kaa", targets: ["kaa"]),
         .executable(name: "kaa-hub", targets: ["kaa-hub"]),
+        .executable(name: "kaa-bench", targets: ["kaa-bench"]),
     ],
     targets: [
         // C libraries, each imported by exactly one Swift target.
@@ -47,6 +48,9 @@ let package = Package(
         .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore", "KAASync", "KAACurl", "KAAHub", "KAAHTTPServer", "KAAHTTP", "KAAProtocol"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAACLI"], swiftSettings: strict),
         .executableTarget(name: "kaa-hub", dependencies: ["KAACLI"], swiftSettings: strict),
+        // Benchmark helpers for benchmarks/run.sh (design §11 cases 3 and 4); not installed.
+        .target(name: "KAABench", dependencies: ["KAACore", "KAARegister", "KAASync", "KAACurl", "KAAHTTP", "KAAHTTPServer", "KAAHub"], swiftSettings: strict),
+        .executableTarget(name: "kaa-bench", dependencies: ["KAABench"], swiftSettings: strict),
 
         .target(name: "KAATestSupport", dependencies: ["KAARegister", "KAACLI", "KAACore", "KAAHTTP", "KAASQLite"], path: "Tests/KAATestSupport", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestSupport"], swiftSettings: strict),

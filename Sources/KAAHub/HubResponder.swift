@@ -113,14 +113,18 @@ public struct HubResponder: HTTPResponder {
             filter = code
         }
         do {
-            var publication = try hub.publication(period: period, table: table, kommun: filter, today: today())
-            if regionOnly { publication = publication.regionOnly }
-            if csv {
-                var response = HTTPResponse(status: 200, headers: ["Content-Type": "text/csv; charset=utf-8"], body: publication.csv)
-                response.headers["Content-Disposition"] = "attachment; filename=\"kaa-\(period).csv\""
-                return response
+            let day = today()
+            let key = "\(period)|\(table?.rawValue ?? "*")|\(filter ?? "*")|\(regionOnly)|\(csv)|\(day)"
+            let body = try hub.publicationCache.body(key, dataVersion: try hub.dataVersion()) {
+                var publication = try hub.publication(period: period, table: table, kommun: filter, today: day)
+                if regionOnly { publication = publication.regionOnly }
+                return csv ? publication.csv : Array(publication.json.utf8)
             }
-            return .json(200, publication.json)
+            if csv {
+                return HTTPResponse(status: 200, headers: ["Content-Type": "text/csv; charset=utf-8",
+                                                           "Content-Disposition": "attachment; filename=\"kaa-\(period).csv\""], body: body)
+            }
+            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
         } catch {
             return failure(error)
         }

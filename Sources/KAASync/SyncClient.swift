@@ -107,6 +107,25 @@ public struct SyncClient {
         return report
     }
 
+    /// Uploads the batches already sealed, with the same rules as `run` (state first, then the
+    /// outbox in seq order), without sealing or fetching region figures. For a register whose
+    /// batch was sealed earlier, and for the national-night benchmark.
+    public func upload() throws(SyncError) -> SyncReport {
+        let deadline = now() + options.deadlineSeconds
+        var report = SyncReport()
+        do {
+            try reconcileWithHub(deadline: deadline, report: &report)
+            try uploadOutbox(deadline: deadline, report: &report)
+        } catch let error as SyncError {
+            throw error
+        } catch let error as RegisterError {
+            throw .register(error)
+        } catch {
+            throw .temporary(String(describing: error))
+        }
+        return report
+    }
+
     // MARK: - Reconciling with the hub's state
 
     /// Reads the hub's state for this kommun first, so that a restored register (the hub is ahead

@@ -4,6 +4,7 @@ import KAAHTTP
 import KAAHub
 import KAAProtocol
 import KAATestSupport
+import Synchronization
 import Testing
 
 /// A hub on a temp database with one enrolled kommun, called in-process.
@@ -125,6 +126,40 @@ let state2: Set<Cell> = [c(.inKAA, "2026-11", ["age": "17", "sex": "K"], 4, 99),
         #expect(fixture.put(makeBatch(HubFixture.generationB, 1, from: [], to: state2)).status == 201)
         #expect(try fixture.exact() == state2)
         #expect(try fixture.state()["generation"] as? String == HubFixture.generationB)
+    }
+
+    @Test func batchesArrivingTogetherShareACommitButFailAlone() throws {
+        // Twenty kommuner upload at once (group commit); one sends cells that miss its digest.
+        let fixture = try HubFixture()
+        let kommuner = Kommuner.all.keys.sorted().filter { $0 != fixture.kommun }.prefix(20).map { $0 }
+        var tokens: [String: String] = [:]
+        for kommun in kommuner { tokens[kommun] = try fixture.hub.addSite(kommun: kommun, name: nil, actor: "test") }
+        let liar = kommuner[7]
+        let statuses = Mutex<[String: Int]>([:])
+        let responder = fixture.responder
+        let tokensByKommun = tokens
+        DispatchQueue.concurrentPerform(iterations: kommuner.count) { index in
+            let kommun = kommuner[index]
+            var batch = makeBatch(HubFixture.generationA, 1, from: [], to: state1, kommun: kommun)
+            if kommun == liar {
+                batch = Batch(kommun: kommun, generation: batch.generation, seq: 1, kind: .snapshot, previousDigest: batch.previousDigest,
+                              digest: StateDigest.digest(state2), sealedAt: batch.sealedAt, cells: batch.cells)
+            }
+            let bytes = batch.encoded()
+            let status = responder.respond(to: HTTPRequest(
+                method: "PUT", path: "/v1/sites/\(kommun)/batches/\(batch.generation)/1",
+                headers: ["Authorization": "Bearer \(tokensByKommun[kommun] ?? "")", "Content-Type": "application/json",
+                          "Content-Digest": ContentDigest.header(for: bytes)], body: bytes)).status
+            statuses.withLock { $0[kommun] = status }
+        }
+        let answered = statuses.withLock { $0 }
+        #expect(answered[liar] == 422)
+        #expect(answered.filter { $0.key != liar }.values.allSatisfy { $0 == 201 }, "\(answered)")
+        for kommun in kommuner {
+            #expect(try fixture.state(token: tokens[kommun], kommun: kommun)["last_seq"] as? Int == (kommun == liar ? 0 : 1), "\(kommun)")
+        }
+        #expect(try fixture.hub.exactCells(kommun: liar).isEmpty)
+        #expect(try fixture.hub.exactCells(kommun: kommuner[0]).count == state1.count)
     }
 
     @Test func aBatchWhoseCellsDoNotReachItsDigestChangesNothing() throws {

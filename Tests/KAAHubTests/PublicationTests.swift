@@ -57,6 +57,27 @@ func publishedFixture() throws -> (HubFixture, String) {
         #expect(shares.contains { $0["kommun"] is NSNull && $0["share"] is Double })
     }
 
+    @Test func aCachedPublicationNeverOutlivesAChange() throws {
+        let (fixture, tokenB) = try publishedFixture()
+        let before = get(fixture, "/v1/published.csv", query: ["period": "2026-11"])
+        #expect(get(fixture, "/v1/published.csv", query: ["period": "2026-11"]).body == before.body, "served again unchanged")
+        // A batch applied by this hub: the next reader sees it.
+        let b: Set<Cell> = [c(.inKAA, "2026-11", ["age": "17", "sex": "K"], 7, 123_456), c(.inKAAReason, "2026-11", ["reason": "OKAND"], 7, 123_456),
+                            c(.population, "2026-11", ["age": "17", "sex": "K"], 60, 99)]
+        let more = b.union([c(.inKAA, "2026-11", ["age": "19", "sex": "M"], 30, 42)])
+        #expect(fixture.put(makeBatch(HubFixture.generationB, 2, from: b, to: more, kommun: "0381"), token: tokenB).status == 201)
+        let after = get(fixture, "/v1/published.csv", query: ["period": "2026-11"])
+        #expect(after.body != before.body)
+        #expect(String(decoding: after.body, as: UTF8.self).contains("in_kaa"))
+        // A site enrolled by another process (the admin CLI) changes "reporting … of": seen at once.
+        let json1 = try json(get(fixture, "/v1/published", query: ["period": "2026-11"]))
+        let other = try Hub(path: fixture.directory.file("hub.sqlite"))
+        _ = try other.addSite(kommun: "0382", name: nil, actor: "test")
+        let json2 = try json(get(fixture, "/v1/published", query: ["period": "2026-11"]))
+        #expect((json1["reporting"] as? [String: Int]) == ["kommuner": 2, "of": 2])
+        #expect((json2["reporting"] as? [String: Int]) == ["kommuner": 2, "of": 3], "\(json2)")
+    }
+
     @Test func filtersByTableAndKommunAndAnswersAnEmptyPeriod() throws {
         let (fixture, _) = try publishedFixture()
         let one = try json(get(fixture, "/v1/published", query: ["period": "2026-11", "kommun": "0381", "table": "in_kaa"]))

@@ -1,0 +1,4 @@
+import Foundation
+import KAABench
+
+exit(BenchCommandLine.main(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
