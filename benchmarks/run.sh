@@ -6,25 +6,28 @@
 #   bash benchmarks/run.sh --quick   small sizes, one repetition (keeps the script from rotting)
 #
 # Data is generated (valid personnummer) into a temporary folder and deleted afterwards; nothing is
-# committed. Cases 3 (a national night of 290 concurrent uploads) and 4 (the published table under
-# 50 readers) are not written yet: see issue #7.
+# committed. Cases 3 and 4 use kaa-bench (Sources/KAABench): registers prepared per kommun, the sync
+# client's own upload on one thread per kommun, and the hub's HTTP server serving nothing or a file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 kaa_ensure_swift
-KAA_APT_PACKAGES+=(python3 time)
+KAA_APT_PACKAGES+=(python3 time curl wrk bc)
 kaa_ensure_packages
 
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-if [ "$quick" -eq 1 ]; then small=2000 large=20000 episodes=5000 runs=1; else small=50000 large=500000 episodes=50000 runs=3; fi
+if [ "$quick" -eq 1 ]; then small=2000 large=20000 episodes=5000 runs=1 kommuner=20 readers_seconds=1
+else small=50000 large=500000 episodes=50000 runs=3 kommuner=290 readers_seconds=10; fi
 
 kaa_log "building (release)"
 swift build -c release --product kaa >&2
 swift build -c release --product kaa-hub >&2
+swift build -c release --product kaa-bench >&2
 bin="$(swift build -c release --show-bin-path)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kaa-bench.XXXXXX")
-trap 'pkill -f "kaa-hub --db $work" 2>/dev/null || true; rm -rf "$work"' EXIT
+servers=()
+trap 'pkill -f "kaa-hub --db $work" 2>/dev/null || true; for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 export KAA_TODAY=$(TZ=Europe/Stockholm date +%F)
 
 # time_of COMMAND...: prints "seconds peak_kb" of one run (GNU time), output discarded.
@@ -86,10 +89,92 @@ rows+=("2 recompute + seal + upload, 1 % changed|$(stats "${nights[@]}") s|—|�
 share=$(awk -v a="$(median "${changed[@]}")" -v b="$snapshot" 'BEGIN {printf "%.1f %%", 100 * a / b}')
 rows+=("2 bytes: 1 % night vs snapshot|$(median "${changed[@]}") B vs $snapshot B|—|$share|≤ 10 %")
 
+# start_server NAME COMMAND...: starts a server that prints "listening on HOST:PORT", sets $url.
+start_server() {
+    local name=$1; shift
+    "$@" > "$work/$name.out" 2>"$work/$name.err" &
+    server=$!
+    servers+=("$server")
+    for _ in $(seq 100); do grep -q "listening on" "$work/$name.out" 2>/dev/null && break; sleep 0.1; done
+    url="http://$(sed -n 's/^listening on //p' "$work/$name.out")"
+}
+# seconds since the epoch, with fractions.
+now() { date +%s.%N; }
+
+# --- Case 3: a national night: $kommuner sealed batches uploaded at once by one process.
+kaa_log "case 3: preparing $kommuner registers with a sealed batch each"
+mkdir -p "$work/national"
+"$bin/kaa-bench" national-prepare --dir "$work/national" --hub-db "$work/national/hub0.sqlite" --kommuner "$kommuner" >/dev/null
+totals=() p50s=() p99s=() base_totals=() base_p50s=() base_p99s=()
+# The baseline: the same bytes PUT by curl (one process, all transfers at once) to a do-nothing handler.
+start_server null "$bin/kaa-bench" null-server --listen 127.0.0.1:0
+null_server=$server
+: > "$work/curl.cfg"
+while read -r kommun generation seq _; do
+    printf 'url = "%s/v1/sites/%s/batches/%s/%s"\nrequest = "PUT"\ndata-binary = "@%s/national/batches/%s.json"\nheader = "Content-Type: application/json"\nheader = "Expect:"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %%{time_total}\\n"\nnext\n' \
+        "$url" "$kommun" "$generation" "$seq" "$work" "$kommun" >> "$work/curl.cfg"
+done < "$work/national/manifest.txt"
+sed -i '$ d' "$work/curl.cfg" # no empty transfer after the last "next"
+for run in $(seq "$runs"); do
+    # The sync client's own code against a fresh hub holding the same sites.
+    rm -f "$work/national/hub.sqlite"*
+    cp "$work/national/hub0.sqlite" "$work/national/hub.sqlite"
+    start_server hub "$bin/kaa-hub" --db "$work/national/hub.sqlite" serve --listen 127.0.0.1:0
+    hub_server=$server
+    read -r _ _ _ total _ p50 _ p99 _ _ _ failures < <("$bin/kaa-bench" national-upload --dir "$work/national" --hub "$url")
+    [ "$failures" = "0" ] || kaa_die "case 3: $failures uploads failed"
+    applied=$("$bin/kaa-hub" --db "$work/national/hub.sqlite" site list | awk 'NR > 1 && $(NF-3) == 1' | wc -l)
+    [ "$applied" -eq "$kommuner" ] || kaa_die "case 3: the hub applied $applied of $kommuner batches"
+    kill "$hub_server"; wait "$hub_server" 2>/dev/null || true
+    totals+=("$total") p50s+=("$(echo "$p50 * 1000" | bc)") p99s+=("$(echo "$p99 * 1000" | bc)")
+    start=$(now)
+    curl -s --parallel --parallel-immediate --parallel-max 1000 -K "$work/curl.cfg" > "$work/curl.times"
+    base_totals+=("$(echo "$(now) - $start" | bc)")
+    [ "$(grep -c '^204 ' "$work/curl.times")" -eq "$kommuner" ] || kaa_die "case 3: the baseline's PUTs did not all succeed"
+    base_p50s+=("$(cut -d' ' -f2 "$work/curl.times" | sort -g | awk '{v[NR]=$1} END {print 1000 * v[int((NR + 1) / 2)]}')")
+    base_p99s+=("$(cut -d' ' -f2 "$work/curl.times" | sort -g | awk '{v[NR]=$1} END {r = int(NR * 0.99 + 0.999); print 1000 * v[r < 1 ? 1 : r]}')")
+done
+kill "$null_server"
+throughput=$(awk -v ours="$(median "${totals[@]}")" -v base="$(median "${base_totals[@]}")" 'BEGIN {printf "%.0f %%", 100 * base / ours}')
+rows+=("3 $kommuner uploads, all applied durably|$(stats "${totals[@]}") s|curl PUTs, no-op $(stats "${base_totals[@]}") s|$throughput|< 10 s; ≥ 50 %")
+rows+=("3 per-batch p50|$(stats "${p50s[@]}") ms|$(stats "${base_p50s[@]}") ms|—|—")
+rows+=("3 per-batch p99|$(stats "${p99s[@]}") ms|$(stats "${base_p99s[@]}") ms|—|—")
+
+# --- Case 4: the published regional table of 52 kommuner under 50 concurrent readers.
+kaa_log "case 4: a region of 52 kommuner, 50 readers"
+mkdir -p "$work/region"
+"$bin/kaa-bench" national-prepare --dir "$work/region" --hub-db "$work/region/hub.sqlite" --kommuner 52 >/dev/null
+start_server region "$bin/kaa-hub" --db "$work/region/hub.sqlite" serve --listen 127.0.0.1:0
+region_server=$server
+"$bin/kaa-bench" national-upload --dir "$work/region" --hub "$url" >/dev/null
+table="$url/v1/published.csv?period=$(echo "$KAA_TODAY" | cut -c1-7)"
+curl -sf "$table" > "$work/region/table.csv"
+start_server static "$bin/kaa-bench" static-server --listen 127.0.0.1:0 --file "$work/region/table.csv"
+static_server=$server
+static=$url/table.csv
+curl -sf "$static" | cmp -s - "$work/region/table.csv" || kaa_die "case 4: the static server does not serve the same bytes"
+# wrk_run URL: "p50_ms p99_ms requests_per_second" over $readers_seconds with 50 connections.
+to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; printf "%.2f", v}'; }
+wrk_run() {
+    wrk -t2 -c50 -d"${readers_seconds}s" --latency "$1" > "$work/wrk.out"
+    ! grep -q "Non-2xx" "$work/wrk.out" || kaa_die "case 4: errors from $1"
+    echo "$(awk '$1 == "50%" {print $2}' "$work/wrk.out" | to_ms) $(awk '$1 == "99%" {print $2}' "$work/wrk.out" | to_ms) $(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")"
+}
+p50s=() p99s=() rates=() base_p50s=() base_p99s=() base_rates=()
+for run in $(seq "$runs"); do
+    read -r p50 p99 rate < <(wrk_run "$table"); p50s+=("$p50") p99s+=("$p99") rates+=("$rate")
+    read -r p50 p99 rate < <(wrk_run "$static"); base_p50s+=("$p50") base_p99s+=("$p99") base_rates+=("$rate")
+done
+kill "$region_server" "$static_server"
+bytes=$(wc -c < "$work/region/table.csv")
+rows+=("4 published table ($bytes B), p50|$(stats "${p50s[@]}") ms|static file $(stats "${base_p50s[@]}") ms|$(awk -v a="$(median "${p50s[@]}")" -v b="$(median "${base_p50s[@]}")" 'BEGIN {printf "%.1f×", a / b}')|—")
+rows+=("4 published table, p99|$(stats "${p99s[@]}") ms|static file $(stats "${base_p99s[@]}") ms|$(awk -v a="$(median "${p99s[@]}")" -v b="$(median "${base_p99s[@]}")" 'BEGIN {printf "%.1f×", a / b}')|< 50 ms")
+rows+=("4 published table, requests/s|$(stats "${rates[@]}")|static file $(stats "${base_rates[@]}")|$(awk -v a="$(median "${rates[@]}")" -v b="$(median "${base_rates[@]}")" 'BEGIN {printf "%.0f %%", 100 * a / b}')|—")
+
 echo
-printf '%-44s | %-26s | %-32s | %-7s | %s\n' "case" "measured: median (min–max)" "baseline (same run)" "ratio" "target"
+printf '%-44s | %-28s | %-40s | %-7s | %s\n' "case" "measured: median (min–max)" "baseline (same run)" "ratio" "target"
 printf '%s\n' "$(printf '%.0s-' {1..130})"
 for row in "${rows[@]}"; do
     IFS='|' read -r name measured baseline ratio target <<< "$row"
-    printf '%-44s | %-26s | %-32s | %-7s | %s\n' "$name" "$measured" "$baseline" "$ratio" "$target"
+    printf '%-44s | %-28s | %-40s | %-7s | %s\n' "$name" "$measured" "$baseline" "$ratio" "$target"
 done

@@ -5,6 +5,7 @@
 KAA_APT_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev sqlite3 pkg-config)
 
 kaa_log() { printf '==> %s\n' "$*" >&2; }
+kaa_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 kaa_ensure_packages() {
     local missing=()

@@ -18,5 +18,8 @@ if grep -E '(^|: )warning: ' "$log" | grep -v '^warning: .*/Package.resolved' >/
 fi
 # The dashboard in a real browser (issue #5); before the test run, so its summary is the last line.
 bash scripts/browser-check.sh
+# The benchmark script at small sizes, so it does not rot (issue #7); it asserts no speed targets.
+kaa_log "benchmark script (--quick)"
+bash benchmarks/run.sh --quick
 kaa_log "testing"
 swift test --skip-build 2>&1

@@ -1,5 +1,6 @@
 import Foundation
 import KAACore
+import KAAHTTP
 import KAAHTTPServer
 import KAARegister
 
@@ -11,14 +12,17 @@ public enum BenchCommandLine {
         Benchmark helpers for benchmarks/run.sh (design §11); not for production use.
 
         COMMANDS:
-          national-prepare --dir DIR --hub-db FILE [--people N]
-                          One register per kommun (290) with N synthetic people each (default: 20 to 400,
-                          by kommun), its first batch sealed, and the kommun added as a site on the hub.
+          national-prepare --dir DIR --hub-db FILE [--people N] [--kommuner N]
+                          One register per kommun (all 290, or the first N by code) with N synthetic people
+                          each (default: 20 to 400, by kommun), its first batch sealed, and the kommun
+                          added as a site on the hub.
           national-upload --dir DIR --hub URL
                           Uploads every prepared batch at once, one thread per kommun, with the sync
                           client and libcurl; prints total seconds, p50 and p99 per batch, and bytes.
           null-server --listen HOST:PORT
                           Serves 204 to every request with the hub's HTTP server: the transport baseline.
+          static-server --listen HOST:PORT --file FILE
+                          Serves FILE's bytes (as text/csv) to every request with the same server.
           -h, --help      Show this help.
 
         Dates: KAA_TODAY=YYYY-MM-DD or today in Europe/Stockholm.
@@ -43,7 +47,14 @@ public enum BenchCommandLine {
                     guard let value = Int(text), value > 0, value <= 100_000 else { throw BenchError.usage("--people: a whole number 1–100000, not '\(text)'") }
                     return value
                 }
+                let count = try options["kommuner"].map { text -> Int in
+                    guard let value = Int(text), (1...Kommuner.all.count).contains(value) else {
+                        throw BenchError.usage("--kommuner: a whole number 1–\(Kommuner.all.count), not '\(text)'")
+                    }
+                    return value
+                }
                 try NationalNight.prepare(directory: try required(options, "dir"), hubDatabase: try required(options, "hub-db"), clock: clock,
+                                          kommuner: count,
                                           people: { kommun in fixed ?? 20 + (Int(kommun) ?? 0) % 381 },
                                           progress: { FileHandle.standardError.write(Data("kaa-bench: \($0)\n".utf8)) })
             case "national-upload":
@@ -53,9 +64,15 @@ public enum BenchCommandLine {
                              times.count, result.totalSeconds, percentile(times, 0.50), percentile(times, 0.99), result.bytes, result.failures.count))
                 for failure in result.failures.prefix(10) { FileHandle.standardError.write(Data("kaa-bench: \(failure)\n".utf8)) }
                 return result.failures.isEmpty ? 0 : 1
-            case "null-server":
+            case "null-server", "static-server":
                 let (host, port) = try hostAndPort(try required(options, "listen"))
-                let server = try HTTPServer(host: host, port: port, responder: NullResponder())
+                var responder: any HTTPResponder = NullResponder()
+                if command == "static-server" {
+                    let path = try required(options, "file")
+                    guard let data = FileManager.default.contents(atPath: path) else { throw BenchError.usage("--file: cannot read '\(path)'") }
+                    responder = StaticResponder(body: Array(data), contentType: "text/csv; charset=utf-8")
+                }
+                let server = try HTTPServer(host: host, port: port, responder: responder)
                 FileHandle.standardOutput.write(Data("listening on \(host):\(server.port)\n".utf8))
                 while true { sleep(3600) }
             default:

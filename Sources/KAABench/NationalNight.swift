@@ -31,8 +31,8 @@ public enum NationalNight {
     /// Creates a register per kommun with `people(kommun)` synthetic people in KAA (generated valid
     /// numbers, in temporary files only), seals its first batch, adds the kommun as a site on the
     /// hub database and writes the manifest and the batch bodies (for the curl baseline).
-    public static func prepare(directory: String, hubDatabase: String, clock: any RegisterClock, people: (String) -> Int,
-                               progress: (String) -> Void) throws {
+    public static func prepare(directory: String, hubDatabase: String, clock: any RegisterClock, kommuner count: Int? = nil,
+                               people: (String) -> Int, progress: (String) -> Void) throws {
         let layout = Layout(directory: directory)
         let files = FileManager.default
         try files.createDirectory(atPath: directory + "/registers", withIntermediateDirectories: true)
@@ -40,7 +40,8 @@ public enum NationalNight {
         let hub = try Hub(path: hubDatabase)
         var lines: [String] = []
         var serial = 0
-        for (index, kommun) in Kommuner.all.keys.sorted().enumerated() {
+        let chosen = Kommuner.all.keys.sorted().prefix(count ?? Kommuner.all.count)
+        for (index, kommun) in chosen.enumerated() {
             let register = try Register.create(at: layout.register(kommun), kommun: kommun, clock: clock, staff: "benchmark")
             for _ in 0..<people(kommun) {
                 serial += 1
@@ -163,6 +164,21 @@ public enum NationalNight {
         guard setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur >= wanted else {
             throw BenchError.failed("the open-file limit (\(limit.rlim_max)) is below the \(wanted) this run needs")
         }
+    }
+}
+
+/// A server that answers every request with the same bytes: the static-file baseline.
+public struct StaticResponder: HTTPResponder {
+    let body: [UInt8]
+    let contentType: String
+
+    public init(body: [UInt8], contentType: String) {
+        self.body = body
+        self.contentType = contentType
+    }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: ["Content-Type": contentType], body: body)
     }
 }
 
