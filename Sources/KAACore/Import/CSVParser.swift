@@ -7,6 +7,10 @@ public struct CSVRecord: Sendable {
     public var ends: [Int]
     /// 1-based line number where the record starts.
     public var line: Int
+    /// Where the record's bytes begin and end in the input (end excludes the line break), counted
+    /// from the parser's `offset` at the start: the record can be read again from the file later.
+    public var start: Int = 0
+    public var end: Int = 0
 
     /// How many fields the record has.
     public var count: Int { ends.count }
@@ -39,9 +43,14 @@ public struct CSVParser: Sendable {
     private var afterCR = false
     private var line = 1
     private var fieldStarted = false
+    /// Bytes fed before the current chunk (plus the starting offset).
+    private var consumed: Int
 
-    public init(delimiter: UInt8) {
+    /// A parser; `offset` is where its input begins in the file (after a byte order mark, say).
+    public init(delimiter: UInt8, offset: Int = 0) {
         self.delimiter = delimiter
+        consumed = offset
+        record.start = offset
     }
 
     /// Picks `;` or `,` from a header line: whichever occurs more often outside quotes (`;` on a tie).
@@ -63,11 +72,16 @@ public struct CSVParser: Sendable {
         let delimiter = self.delimiter
         let count = bytes.count
         var index = 0
+        defer { consumed += count }
         while index < count {
             let byte = bytes[index]
             if afterCR {
                 afterCR = false
-                if byte == lf { index += 1; continue }
+                if byte == lf {
+                    if !inQuotes { record.start = consumed + index + 1 }
+                    index += 1
+                    continue
+                }
             }
             if inQuotes {
                 if byte == quote {
@@ -105,9 +119,11 @@ public struct CSVParser: Sendable {
                 endField()
             case cr, lf:
                 if byte == cr { afterCR = true }
+                record.end = consumed + index
                 try endRecord(emit)
                 line += 1
                 record.line = line
+                record.start = consumed + index + 1
             case quote:
                 guard !fieldStarted else {
                     throw CSVSyntaxError(line: line, message: "citattecken mitt i ett fält utan citattecken runt fältet")
@@ -134,6 +150,7 @@ public struct CSVParser: Sendable {
     public mutating func finish(_ emit: (CSVRecord) throws -> Void) throws {
         if inQuotes { throw CSVSyntaxError(line: record.line, message: "citattecknet som börjar här avslutas aldrig") }
         quoteClosed = false
+        record.end = consumed
         try endRecord(emit)
     }
 

@@ -91,6 +91,19 @@ public struct TableRow: Sendable {
         return text.isEmpty ? nil : text
     }
 
+    /// The case of `T` whose raw value equals column `index` ignoring ASCII case, compared on the
+    /// bytes (no string is made for the common, valid row).
+    public func code<T: CaseIterable & RawRepresentable>(_ index: Int?, as type: T.Type) -> T? where T.RawValue == String {
+        guard let field = bytes(index) else { return nil }
+        return T.allCases.first { candidate in
+            let raw = candidate.rawValue.utf8
+            guard raw.count == field.count else { return false }
+            return zip(raw, field).allSatisfy { wanted, found in
+                wanted == found || (found >= UInt8(ascii: "a") && found <= UInt8(ascii: "z") && wanted == found - 32)
+            }
+        }
+    }
+
     /// True when column `index` holds nothing but whitespace (or is absent).
     public func isEmpty(_ index: Int?) -> Bool { value(index) == nil }
 }
@@ -194,12 +207,12 @@ public struct EnrolmentRow: Sendable {
             throw ImportFieldError(error.description)
         }
         guard row.bytes(columns.school) != nil else { throw ImportFieldError("skola saknas") }
-        let programmeText = row.value(columns.programme)?.uppercased() ?? ""
-        guard let programme = Programme(rawValue: programmeText) else {
+        guard let programme = row.code(columns.programme, as: Programme.self) else {
+            let programmeText = row.value(columns.programme)?.uppercased() ?? ""
             throw ImportFieldError("okänd utbildning '\(programmeText)'; giltiga: " + Programme.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        let statusText = row.value(columns.status)?.uppercased() ?? ""
-        guard let status = EnrolmentStatus(rawValue: statusText) else {
+        guard let status = row.code(columns.status, as: EnrolmentStatus.self) else {
+            let statusText = row.value(columns.status)?.uppercased() ?? ""
             throw ImportFieldError("okänd status '\(statusText)'; giltiga: " + EnrolmentStatus.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let dateText = row.bytes(columns.date)

@@ -5,6 +5,38 @@ import Darwin
 #endif
 import KAACore
 
+/// Reads single records of a file again, by the byte range the parser reported for them.
+final class CSVRecordRereader {
+    private let fd: Int32
+    private let format: CSVFileReader.Format
+    private var buffer: [UInt8] = []
+
+    init(path: String, format: CSVFileReader.Format) throws {
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ImportProblem(file: path, line: 0, message: "kan inte läsa filen: \(String(cString: strerror(errno)))") }
+        self.format = format
+    }
+
+    deinit { close(fd) }
+
+    /// The record of `start ..< end` (as `CSVRecord.start` and `.end` gave them), at `line`.
+    func row(start: Int, end: Int, line: Int) throws -> TableRow {
+        let count = end - start
+        if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
+        let read = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(start)) }
+        guard read == count else { throw ImportProblem(file: "", line: line, message: "raden gick inte att läsa igen") }
+        var parser = CSVParser(delimiter: format.delimiter, offset: start)
+        var found: CSVRecord?
+        try buffer.withUnsafeBufferPointer { bytes in
+            try parser.feed(UnsafeBufferPointer(rebasing: bytes[0..<count])) { found = $0 }
+            try parser.finish { found = $0 }
+        }
+        guard var record = found else { throw ImportProblem(file: "", line: line, message: "raden gick inte att läsa igen") }
+        record.line = line
+        return TableRow(record: record, encoding: format.encoding)
+    }
+}
+
 /// Reads a CSV import file in two streaming passes: the first decides the encoding from every
 /// byte, the second parses. Memory stays bounded by the chunk size and the longest record.
 struct CSVFileReader {
@@ -22,7 +54,8 @@ struct CSVFileReader {
 
     /// Reads the file: `header` gets the header row decoded, `row` every further row as read.
     /// Problems with the file itself are thrown; the callbacks report their own.
-    func read(header: ([String]) throws -> Void, row: (TableRow) throws -> Void) throws {
+    @discardableResult
+    func read(header: ([String]) throws -> Void, row: (TableRow) throws -> Void) throws -> Format {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ImportProblem(file: displayName, line: 0, message: "kan inte läsa filen: \(String(cString: strerror(errno)))")
@@ -51,7 +84,7 @@ struct CSVFileReader {
                             hasByteOrderMark: detector.hasByteOrderMark)
 
         // Pass 2: parse.
-        var parser = CSVParser(delimiter: format.delimiter)
+        var parser = CSVParser(delimiter: format.delimiter, offset: format.hasByteOrderMark ? 3 : 0)
         var sawHeader = false
         var skipBOM = format.hasByteOrderMark
         func emit(_ record: CSVRecord) throws {
@@ -78,6 +111,7 @@ struct CSVFileReader {
         if !sawHeader {
             throw ImportProblem(file: displayName, line: 0, message: "filen är tom (rubrikrad saknas)")
         }
+        return format
     }
 
     /// Reads a table: the header is mapped against the columns, each row is checked for width and
@@ -92,11 +126,13 @@ struct CSVFileReader {
     }
 
     /// `readTable` without decoding: `row` gets each row as read and decodes what it needs.
+    @discardableResult
     func readRows(required: [String: [String]], optional: [String: [String]], problems: inout [ImportProblem],
-                  row: (ColumnMap, TableRow) throws -> Void) throws {
+                  row: (ColumnMap, TableRow) throws -> Void) throws -> Format? {
         var columns: ColumnMap?
+        var format: Format?
         do {
-            try read(header: { header in
+            format = try read(header: { header in
                 do {
                     columns = try ColumnMap(header: header, required: required, optional: optional)
                 } catch let error as ImportColumnError {
@@ -119,6 +155,7 @@ struct CSVFileReader {
         } catch let problem as ImportProblem {
             problems.append(problem)
         }
+        return format
     }
 
     private func forEachChunk(_ fd: Int32, _ buffer: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {

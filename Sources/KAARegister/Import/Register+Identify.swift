@@ -28,31 +28,41 @@ extension Register {
     /// (unless `dryRun`) brings the register in line with it in one transaction (design §3, §5).
     /// Every row is checked; one bad row and the transaction is rolled back, so nothing changes.
     ///
-    /// Memory does not grow with the files: enrolment rows and the personnummer seen go to an
-    /// attached on-disk scratch database, and people entering KAA are written as their rows pass.
+    /// Memory does not grow with the files (a grace hash join): the files are read once, each valid
+    /// row leaving a small fixed-size record in one of 64 buckets of an anonymous temporary file;
+    /// then bucket by bucket, enrolment facts are joined to the extract's people in memory, each
+    /// person is decided, and the rows of people entering or staying in KAA are read again from the
+    /// extract for their contact details. Entrants are written as they are decided.
     public func identify(on date: CalendarDate, folkbokforing: String, enrolment: [String], dryRun: Bool,
                          progress: (String) -> Void = { _ in }) throws(RegisterError) -> IdentifyReport {
         try checkEventDate(date, field: "--date")
         let firstOpenDay = Period.firstOpenDay(today: today)
         do {
             let states = try loadRegisterStates()
-            try database.execute(script: "ATTACH DATABASE '' AS scratch")
-            defer { try? database.execute(script: "DETACH DATABASE scratch") }
-            // The scratch cache is capped (8 MB): beyond it pages go to the temporary file, not to memory.
-            try database.execute(script: """
-                PRAGMA scratch.journal_mode = OFF; PRAGMA scratch.synchronous = OFF; PRAGMA scratch.cache_size = -8000;
-                CREATE TABLE scratch.person (pnr INTEGER PRIMARY KEY, programme TEXT, status TEXT, datum INTEGER, line INTEGER);
-                """)
             var scan = IdentifyScan(date: date, firstOpenDay: firstOpenDay, states: states,
                                     population: PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(cellKey)))
+            let facts = try BucketSpill<EnrolmentSpill>(buckets: Self.identifyBuckets)
+            let people = try BucketSpill<ExtractSpill>(buckets: Self.identifyBuckets)
             var problems: [ImportProblem] = []
+            for path in enrolment {
+                try Self.readEnrolment(path, date: date, today: today, into: facts, problems: &problems, progress: progress)
+            }
+            let extract = try Self.readFolkbokforing(folkbokforing, today: today, into: people, rows: &scan.rows,
+                                                     population: &scan.population, problems: &problems, progress: progress)
             let body = { () throws -> IdentifyReport in
-                for (index, path) in enrolment.enumerated() {
-                    try self.readEnrolment(path, fileIndex: index, date: date, problems: &problems, progress: progress)
+                if let extract {
+                    let rereader = try CSVRecordRereader(path: folkbokforing, format: extract.format)
+                    let write = !dryRun && problems.isEmpty
+                    for bucket in 0..<Self.identifyBuckets {
+                        try self.decide(bucket: bucket, facts: facts, people: people, path: folkbokforing, columns: extract.columns,
+                                        rereader: rereader, scan: &scan, problems: &problems, write: write)
+                    }
                 }
-                try self.readFolkbokforing(folkbokforing, scan: &scan, problems: &problems, write: !dryRun, progress: progress)
                 scan.finish()
-                guard problems.isEmpty else { throw RegisterError.importProblems(problems) }
+                guard problems.isEmpty else {
+                    let order = Dictionary(zip(enrolment + [folkbokforing], 0...), uniquingKeysWith: { first, _ in first })
+                    throw RegisterError.importProblems(problems.sorted { (order[$0.file] ?? 0, $0.line) < (order[$1.file] ?? 0, $1.line) })
+                }
                 let report = scan.report(isDryRun: dryRun)
                 if !dryRun { try self.applyRest(scan, report: report) }
                 return report
@@ -63,66 +73,102 @@ extension Register {
         }
     }
 
-    private func readEnrolment(_ path: String, fileIndex: Int, date: CalendarDate, problems: inout [ImportProblem],
-                               progress: (String) -> Void) throws {
-        // Files are read in the order given and rows in file order, so on the same date the later row wins.
-        let upsert = try database.cachedStatement("""
-            INSERT INTO scratch.person (pnr, programme, status, datum) VALUES (?, ?, ?, ?)
-            ON CONFLICT (pnr) DO UPDATE SET programme = excluded.programme, status = excluded.status, datum = excluded.datum
-            WHERE excluded.datum >= person.datum
-            """)
+    static let identifyBuckets = 64
+
+    /// An enrolment row as spilled: 16 bytes.
+    struct EnrolmentSpill: BitwiseCopyable {
+        var pnr: Int64
+        var day: Int32
+        var programme: UInt8
+        var status: UInt8
+    }
+
+    /// A folkbokföring row as spilled: the person, and where the row is for its details.
+    struct ExtractSpill: BitwiseCopyable {
+        var pnr: Int64
+        var start: Int64
+        var end: Int64
+        var line: Int64
+    }
+
+    /// Where the extract's rows can be read again, and its columns.
+    typealias ExtractFormat = (format: CSVFileReader.Format, columns: FolkbokforingRow.Columns)
+
+    private static func readEnrolment(_ path: String, date: CalendarDate, today: CalendarDate, into facts: BucketSpill<EnrolmentSpill>,
+                                      problems: inout [ImportProblem], progress: (String) -> Void) throws {
         var rows = 0
+        var columns: EnrolmentRow.Columns?
         try CSVFileReader(path: path, displayName: path).readRows(
             required: EnrolmentRow.required, optional: EnrolmentRow.optional, problems: &problems) { map, row in
-            let columns = EnrolmentRow.Columns(map)
+            let resolved = columns ?? EnrolmentRow.Columns(map)
+            columns = resolved
             rows += 1
             if rows % 100_000 == 0 { progress("\(path): \(rows) rader lästa") }
-            let enrolment = try EnrolmentRow(row, columns: columns, today: today)
+            let enrolment = try EnrolmentRow(row, columns: resolved, today: today)
             guard enrolment.fact.date <= date else { return } // a status that begins after the run's date does not count yet
-            try upsert.run([.integer(enrolment.personnummer.number), .text(enrolment.fact.programme.rawValue),
-                            .text(enrolment.fact.status.rawValue), .integer(Int64(enrolment.fact.date.dayNumber))])
+            let number = enrolment.personnummer.number
+            // Files in the order given, rows in file order: on the same date the later row wins.
+            try facts.append(EnrolmentSpill(pnr: number, day: Int32(enrolment.fact.date.dayNumber),
+                                            programme: UInt8(Programme.allCases.firstIndex(of: enrolment.fact.programme) ?? 0),
+                                            status: UInt8(EnrolmentStatus.allCases.firstIndex(of: enrolment.fact.status) ?? 0)), key: number)
         }
     }
 
-    private func readFolkbokforing(_ path: String, scan: inout IdentifyScan, problems: inout [ImportProblem], write: Bool,
-                                   progress: (String) -> Void) throws {
-        // A point lookup, then an update of the same (cached) page or an insert: cheaper than one upsert
-        // with RETURNING, which SQLite runs through a statement journal.
-        let lookup = try database.cachedStatement("SELECT programme, status, datum, line FROM scratch.person WHERE pnr = ?")
-        let markSeen = try database.cachedStatement("UPDATE scratch.person SET line = ? WHERE pnr = ?")
-        let insertSeen = try database.cachedStatement("INSERT INTO scratch.person (pnr, line) VALUES (?, ?)")
+    /// Reads the extract, spilling each valid row and counting the population as it goes (a
+    /// duplicate row would count twice, but it also fails the run, so nothing is stored then).
+    private static func readFolkbokforing(_ path: String, today: CalendarDate, into people: BucketSpill<ExtractSpill>, rows: inout Int,
+                                          population: inout PopulationCounter, problems: inout [ImportProblem],
+                                          progress: (String) -> Void) throws -> ExtractFormat? {
         var columns: FolkbokforingRow.Columns?
-        try CSVFileReader(path: path, displayName: path).readRows(
+        var count = 0
+        let format = try CSVFileReader(path: path, displayName: path).readRows(
             required: FolkbokforingRow.required, optional: FolkbokforingRow.optional, problems: &problems) { map, row in
             let resolved = columns ?? FolkbokforingRow.Columns(map)
             columns = resolved
-            scan.rows += 1
-            if scan.rows % 100_000 == 0 { progress("\(path): \(scan.rows) rader lästa") }
-            let (pnr, isProtected) = try FolkbokforingRow.check(row, columns: resolved, today: today)
-            let key = SQLValue.integer(pnr.number)
-            let line = SQLValue.integer(Int64(row.line))
-            var found = false
-            var earlier: Int64?
-            var enrolment: EnrolmentFact?
-            try lookup.forEach([key]) { stored in
-                found = true
-                earlier = try stored.optionalInt(3)
-                if let programme = try stored.optionalText(0).flatMap(Programme.init(rawValue:)),
-                   let status = try stored.optionalText(1).flatMap(EnrolmentStatus.init(rawValue:)),
-                   let day = try stored.optionalInt(2) {
-                    enrolment = EnrolmentFact(programme: programme, status: status, date: CalendarDate(dayNumber: Int(day)))
-                }
+            count += 1
+            if count % 100_000 == 0 { progress("\(path): \(count) rader lästa") }
+            let (pnr, _) = try FolkbokforingRow.check(row, columns: resolved, today: today)
+            population.add(pnr)
+            let number = pnr.number
+            try people.append(ExtractSpill(pnr: number, start: Int64(row.record.start), end: Int64(row.record.end), line: Int64(row.line)), key: number)
+        }
+        rows = count
+        guard let format, let columns else { return nil }
+        return (format, columns)
+    }
+
+    /// Joins one bucket: the latest enrolment fact per person, then each person of the extract in
+    /// file order (a second row for the same person is an error naming the first).
+    private func decide(bucket: Int, facts: BucketSpill<EnrolmentSpill>, people: BucketSpill<ExtractSpill>, path: String,
+                        columns: FolkbokforingRow.Columns, rereader: CSVRecordRereader, scan: inout IdentifyScan,
+                        problems: inout [ImportProblem], write: Bool) throws {
+        var latest: [Int64: EnrolmentSpill] = [:]
+        for fact in try facts.records(in: bucket) {
+            if let known = latest[fact.pnr], fact.day < known.day { continue }
+            latest[fact.pnr] = fact
+        }
+        var firstLine: [Int64: Int64] = [:]
+        for person in try people.records(in: bucket) {
+            if let first = firstLine[person.pnr] {
+                problems.append(ImportProblem(file: path, line: Int(person.line), message: "personnumret finns redan på rad \(first)"))
+                continue
             }
-            if let earlier { throw ImportFieldError("personnumret finns redan på rad \(earlier)") }
-            try (found ? markSeen : insertSeen).run(found ? [line, key] : [key, line])
+            firstLine[person.pnr] = person.line
+            let pnr = try PersonalIdentityNumber(String(person.pnr), today: today)
+            let enrolment = latest[person.pnr].map { fact in
+                EnrolmentFact(programme: Programme.allCases[Int(fact.programme)], status: EnrolmentStatus.allCases[Int(fact.status)],
+                              date: CalendarDate(dayNumber: Int(fact.day)))
+            }
             let decision = scan.consider(pnr, enrolment: enrolment)
-            guard decision.needsDetails else { return }
-            let person = FolkbokforingRow(row, columns: resolved, personnummer: pnr, isProtected: isProtected)
+            guard decision.needsDetails else { continue }
+            let row = try rereader.row(start: Int(person.start), end: Int(person.end), line: Int(person.line))
+            let (_, isProtected) = try FolkbokforingRow.check(row, columns: columns, today: today)
+            let details = FolkbokforingRow(row, columns: columns, personnummer: pnr, isProtected: isProtected)
             if case let .register(reason, occupation) = decision.action {
                 // Written now (memory stays flat); a bad row anywhere rolls the whole transaction back.
-                if write { try self.registerFromExtract(person, on: scan.date, reason: reason, occupation: occupation, state: decision.known) }
+                if write { try registerFromExtract(details, on: scan.date, reason: reason, occupation: occupation, state: decision.known) }
             } else {
-                scan.keep(person, decision: decision)
+                scan.keep(details, decision: decision)
             }
         }
     }
@@ -264,9 +310,8 @@ struct IdentifyScan {
         self.population = population
     }
 
-    /// Decides for one person of the folkbokföring extract.
+    /// Decides for one person of the folkbokföring extract (counted in `population` as it was read).
     mutating func consider(_ pnr: PersonalIdentityNumber, enrolment: EnrolmentFact?) -> Decision {
-        population.add(pnr)
         let number = pnr.number
         let known = states[number]
         if known != nil { seenInRegister.insert(number) }
