@@ -213,6 +213,8 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
         ("fb", "\(TestPeople.person(born: 2008, 42).digits);\"An\nna\";B;C;75320;Uppsala;;N", "radbrytningar"),
         ("fb", "\(TestPeople.person(born: 2008, 43).digits);A;\(String(repeating: "ö", count: 201));C;75320;Uppsala;;N", "högst 200 tecken"),
         ("fb", "\(TestPeople.person(born: 2008, 0).digits);A;B;C;75320;Uppsala;;N", "finns redan på rad 2"),
+        // The same person written with ten digits and a dash.
+        ("fb", "\(TestPeople.person(born: 2008, 0).digits.dropFirst(2).prefix(6))-\(TestPeople.person(born: 2008, 0).digits.suffix(4));A;B;C;75320;Uppsala;;N", "finns redan på rad 2"),
         ("en", "\(TestPeople.person(born: 2008, 0).digits);Skola;HM;GYMNASIUM;STUDERAR;2026-08-20", "okänd utbildning"),
         ("en", "\(TestPeople.person(born: 2008, 0).digits);Skola;HM;NP;GLAD;2026-08-20", "okänd status"),
         ("en", "\(TestPeople.person(born: 2008, 0).digits);Skola;HM;NP;STUDERAR;20/08/2026", "ogiltigt datum"),

@@ -1,0 +1,48 @@
+import Foundation
+import KAACore
+@testable import KAARegister
+import KAATestSupport
+import Testing
+
+@Suite struct ImportSpillTests {
+    struct Pair: BitwiseCopyable, Equatable {
+        var key: Int64
+        var value: Int64
+    }
+
+    @Test func bucketsKeepEveryRecordInOrderAcrossChunks() throws {
+        let spill = try BucketSpill<Pair>(buckets: 8, chunkRecords: 3)
+        let keys = (0..<500).map { Int64($0 * 7919 % 1000) }
+        for (index, key) in keys.enumerated() { try spill.append(Pair(key: key, value: Int64(index)), key: key) }
+        var seen: [Pair] = []
+        for bucket in 0..<spill.bucketCount {
+            let records = try spill.records(in: bucket)
+            #expect(records.allSatisfy { spill.bucket(of: $0.key) == bucket })
+            #expect(records.map(\.value) == records.map(\.value).sorted(), "appended order within a bucket")
+            seen += records
+        }
+        #expect(seen.sorted { $0.value < $1.value } == keys.enumerated().map { Pair(key: $1, value: Int64($0)) })
+        #expect(Set(keys.map(spill.bucket(of:))).count > 1, "the keys spread over buckets")
+    }
+
+    @Test(arguments: [false, true])
+    func recordsAreReadAgainByTheRangeTheParserGave(_ crlf: Bool) throws {
+        let directory = TemporaryDirectory()
+        let newline = crlf ? "\r\n" : "\n"
+        let lines = ["a;b;c", "1;\"two;\(newline)lines\";3", "", "4;5;6", "\"7\";\"\"\"8\"\"\";9"]
+        let path = directory.file("t.csv")
+        // A byte order mark, an empty line, a quoted newline and no newline at the end.
+        try Data([0xEF, 0xBB, 0xBF] + Array(lines.joined(separator: newline).utf8)).write(to: URL(fileURLWithPath: path))
+        var rows: [TableRow] = []
+        let format = try CSVFileReader(path: path, displayName: path).read(header: { _ in }, row: { rows.append($0) })
+        #expect(rows.map(\.line) == [2, 5, 6], "the quoted newline makes the second record two lines; then an empty line")
+        let again = try CSVRecordRereader(path: path, format: format)
+        for row in rows {
+            let reread = try again.row(start: row.record.start, end: row.record.end, line: row.line)
+            #expect(reread.record.fields == row.record.fields, "line \(row.line)")
+            #expect(reread.line == row.line)
+        }
+        #expect(rows[0].value(1) == "two;\nlines")
+        #expect(rows[2].value(1) == "\"8\"")
+    }
+}
