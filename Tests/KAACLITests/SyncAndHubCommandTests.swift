@@ -40,6 +40,7 @@ func executable(_ name: String) -> String {
         expectExit(result, 0)
         #expect(result.stdout.contains("skickade batch 1"))
         #expect(result.stderr.contains("event=uploaded"))
+        #expect(result.stderr.range(of: #"event=sealed .* seconds=[0-9]+\.[0-9]{3}"#, options: .regularExpression) != nil, "how long sealing took: \(result.stderr)")
         #expect(!result.stderr.contains(anna) && !result.stdout.contains(anna))
         let quiet = kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("token")])
         #expect(quiet.stdout.contains("inget nytt"))
