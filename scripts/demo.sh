@@ -106,8 +106,9 @@ coordinator_week() { # a few weeks of contacts, measures and occupations for the
     done
 }
 
-# The regional hub on 127.0.0.1, on a free port.
-hub serve --listen 127.0.0.1:0 > "$work/hub.out" 2> "$work/hub.log" &
+# The regional hub on 127.0.0.1, on a free port. Started directly, not through the hub function:
+# $! of a backgrounded function is its subshell, and killing that left the hub running.
+"$bindir/kaa-hub" --db "$work/hub.sqlite" serve --listen 127.0.0.1:0 > "$work/hub.out" 2> "$work/hub.log" &
 hub_pid=$!
 trap 'kill "$hub_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$work/hub.out" 2>/dev/null && break; sleep 0.1; done
