@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["KAABench", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAACrypto", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAACLITests", dependencies: ["KAACLI", "KAARegister", "KAASQLite", "KAATestSupport", "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -37,6 +37,29 @@ public struct CellCalculator: Sendable {
         return accumulators.map(\.cells)
     }
 
+    /// Adds up cells computed over disjoint groups of people (n and ck are sums), per table, period
+    /// and dims, in listing order: how counts over parts of a register become the register's.
+    public static func merge(_ parts: [[Cell]]) -> [Cell] {
+        struct Key: Hashable {
+            let table: CellTable
+            let period: Period
+            let dims: Dims
+        }
+        var order: [Key] = []
+        var totals: [Key: (n: Int, ck: UInt32)] = [:]
+        for cell in parts.joined() {
+            let key = Key(table: cell.table, period: cell.period, dims: cell.dims)
+            if let total = totals[key] {
+                totals[key] = (total.n + cell.n, total.ck &+ cell.ck)
+            } else {
+                totals[key] = (cell.n, cell.ck)
+                order.append(key)
+            }
+        }
+        return order.compactMap { key in totals[key].map { Cell(table: key.table, period: key.period, dims: key.dims, n: $0.n, ck: $0.ck) } }
+            .sorted(by: Cell.listingOrder)
+    }
+
     private func accumulate(_ personnummer: PersonalIdentityNumber, _ episodes: [EpisodeHistory], period: Period,
                             start: CalendarDate, end: CalendarDate, into cells: inout CellAccumulator) {
         guard episodes.contains(where: { $0.registeredOn <= end && ($0.deregisteredOn.map { $0 >= start } ?? true) }) else { return }

@@ -1,6 +1,7 @@
 import Foundation
 import KAACore
 @testable import KAARegister
+import KAACrypto
 import KAATestSupport
 import Testing
 
@@ -44,5 +45,41 @@ import Testing
         }
         #expect(rows[0].value(1) == "two;\nlines")
         #expect(rows[2].value(1) == "\"8\"")
+    }
+}
+
+@Suite struct NightCellsTests {
+    @Test func twoHalvesAddUpToTheWholeRegister() throws {
+        let today = TestDates.today
+        let people = ([2007, 2008, 2009].flatMap { TestPeople.born(in: $0) }).prefix(3000).enumerated().map { index, pnr in
+            let registered = today.adding(days: -(index % 400))
+            let ended = index % 3 == 0 ? registered.adding(days: 30 + index % 50) : nil
+            let contact = ContactFact(id: Int64(index), date: registered.adding(days: 2), channel: "SMS", isReached: index % 2 == 0,
+                                      occupation: index % 5 == 0 ? "ARBETE" : nil)
+            return PersonHistory(personID: Int64(index), personnummer: pnr, episodes: [
+                EpisodeHistory(id: Int64(index), registeredOn: registered, registrationReason: "AVBROTT_NP",
+                               deregisteredOn: ended.map { min($0, today) }, deregistrationReason: ended == nil ? nil : "FLYTTAT",
+                               contacts: [contact]),
+            ])
+        }
+        #expect(people.count >= 2_000, "enough people to take the two-thread path")
+        let periods = Period.all(from: Period.firstOpenDay(today: today), through: today).filter { !$0.isFrozen(today: today) }
+        let secret = Array("a cell key secret for the test".utf8)
+        let key = try HMACSHA256Key(key: secret)
+        let split = try Register.cellsOnTwoThreads(for: periods, people: Array(people), today: today, secret: secret, key: key)
+        let whole = CellCalculator(periodKey: Register.makePeriodKey(key)).cells(for: periods, people: Array(people), today: today)
+        #expect(split == whole)
+        #expect(split.contains { !$0.isEmpty })
+    }
+
+    @Test func mergeSumsCountsAndKeysOfTheSameCell() throws {
+        let period = try #require(Period("2026-11"))
+        let dims = Dims(["sex": "K"])
+        let a = [Cell(table: .new, period: period, dims: dims, n: 2, ck: 4_000_000_000), Cell(table: .contacted, period: period, dims: dims, n: 1, ck: 7)]
+        let b = [Cell(table: .new, period: period, dims: dims, n: 3, ck: 500_000_000)]
+        let merged = CellCalculator.merge([a, b])
+        #expect(merged.count == 2)
+        #expect(merged.first { $0.table == .new } == Cell(table: .new, period: period, dims: dims, n: 5, ck: 4_000_000_000 &+ 500_000_000))
+        #expect(merged.first { $0.table == .contacted }?.n == 1)
     }
 }
