@@ -83,3 +83,33 @@ import Testing
         #expect(merged.first { $0.table == .contacted }?.n == 1)
     }
 }
+
+@Suite struct IdentifyPopulationTests {
+    @Test func populationCellsSumTheCellKeysOfEveryoneAged16To19() throws {
+        let fixture = RegisterFixture()
+        let register = try fixture.create()
+        let today = TestDates.today
+        // More people than fit one bucket, born across the age limits.
+        let people = ([2005, 2006, 2007, 2008, 2009, 2010, 2011].flatMap { TestPeople.born(in: $0).prefix(150) })
+        let path = fixture.directory.file("fb.csv")
+        try CSVFixture.write(path, header: CSVFixture.folkbokforingHeader, rows: people.map { CSVFixture.person($0.digits) })
+        let report = try register.identify(on: today, folkbokforing: path, enrolment: [], dryRun: false)
+        let counted = people.filter { (16...19).contains($0.birthDate.age(on: today)) }
+        #expect(report.population == counted.count)
+        for period in [Period.month(of: today), Period.half(of: today)] {
+            let kind = period == Period.month(of: today) ? "month" : "half"
+            let stored = try register.database.query("SELECT sex, age, n, ck FROM population_cell WHERE extract_on = ? AND period_kind = ?",
+                                                     [.text(today.description), .text(kind)])
+            let total = try stored.map { try $0.int(2) }.reduce(0, +)
+            #expect(total == Int64(counted.count))
+            for row in stored {
+                let sex = try row.text(0), age = Int(try row.int(1))
+                let members = counted.filter { $0.sex.rawValue == sex && $0.birthDate.age(on: today) == age }
+                let n = Int(try row.int(2)), ck = UInt32(truncatingIfNeeded: try row.int(3))
+                #expect(n == members.count, "\(kind) \(sex) \(age)")
+                let expected = members.reduce(UInt32(0)) { $0 &+ register.periodKey($1, period) }
+                #expect(ck == expected, "\(kind) \(sex) \(age): ck")
+            }
+        }
+    }
+}

@@ -1,4 +1,6 @@
+import Dispatch
 import KAACore
+import KAACrypto
 import KAASQLite
 
 /// What an identification run found (and, unless it was a dry run, did).
@@ -48,16 +50,22 @@ extension Register {
                 try Self.readEnrolment(path, date: date, today: today, into: facts, problems: &problems, progress: progress)
             }
             let extract = try Self.readFolkbokforing(folkbokforing, today: today, into: people, rows: &scan.rows,
-                                                     population: &scan.population, problems: &problems, progress: progress)
+                                                     problems: &problems, progress: progress)
+            // The population's cell keys (two HMACs per person) are counted on a second thread,
+            // bucket by bucket, while this one decides and writes; its own prepared key, so the
+            // threads never wait for each other.
+            let population = PopulationWorker(PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(try HMACSHA256Key(key: cellKeySecret))),
+                                              today: today)
             let body = { () throws -> IdentifyReport in
                 if let extract {
                     let rereader = try CSVRecordRereader(path: folkbokforing, format: extract.format)
                     let write = !dryRun && problems.isEmpty
                     for bucket in 0..<Self.identifyBuckets {
                         try self.decide(bucket: bucket, facts: facts, people: people, path: folkbokforing, columns: extract.columns,
-                                        rereader: rereader, scan: &scan, problems: &problems, write: write)
+                                        rereader: rereader, population: population, scan: &scan, problems: &problems, write: write)
                     }
                 }
+                scan.population = population.finish()
                 scan.finish()
                 guard problems.isEmpty else {
                     let order = Dictionary(zip(enrolment + [folkbokforing], 0...), uniquingKeysWith: { first, _ in first })
@@ -114,11 +122,9 @@ extension Register {
         }
     }
 
-    /// Reads the extract, spilling each valid row and counting the population as it goes (a
-    /// duplicate row would count twice, but it also fails the run, so nothing is stored then).
+    /// Reads the extract, spilling each valid row.
     private static func readFolkbokforing(_ path: String, today: CalendarDate, into people: BucketSpill<ExtractSpill>, rows: inout Int,
-                                          population: inout PopulationCounter, problems: inout [ImportProblem],
-                                          progress: (String) -> Void) throws -> ExtractFormat? {
+                                          problems: inout [ImportProblem], progress: (String) -> Void) throws -> ExtractFormat? {
         var columns: FolkbokforingRow.Columns?
         var count = 0
         let format = try CSVFileReader(path: path, displayName: path).readRows(
@@ -128,7 +134,6 @@ extension Register {
             count += 1
             if count % 100_000 == 0 { progress("\(path): \(count) rader lästa") }
             let (pnr, _) = try FolkbokforingRow.check(row, columns: resolved, today: today)
-            population.add(pnr)
             let number = pnr.number
             try people.append(ExtractSpill(pnr: number, start: Int64(row.record.start), end: Int64(row.record.end), line: Int64(row.line)), key: number)
         }
@@ -140,15 +145,18 @@ extension Register {
     /// Joins one bucket: the latest enrolment fact per person, then each person of the extract in
     /// file order (a second row for the same person is an error naming the first).
     private func decide(bucket: Int, facts: BucketSpill<EnrolmentSpill>, people: BucketSpill<ExtractSpill>, path: String,
-                        columns: FolkbokforingRow.Columns, rereader: CSVRecordRereader, scan: inout IdentifyScan,
-                        problems: inout [ImportProblem], write: Bool) throws {
+                        columns: FolkbokforingRow.Columns, rereader: CSVRecordRereader, population: PopulationWorker,
+                        scan: inout IdentifyScan, problems: inout [ImportProblem], write: Bool) throws {
         var latest: [Int64: EnrolmentSpill] = [:]
         for fact in try facts.records(in: bucket) {
             if let known = latest[fact.pnr], fact.day < known.day { continue }
             latest[fact.pnr] = fact
         }
         var firstLine: [Int64: Int64] = [:]
-        for person in try people.records(in: bucket) {
+        let bucketPeople = try people.records(in: bucket)
+        // A duplicate row counts twice here, but it also fails the run, so nothing is stored then.
+        population.count(bucketPeople.map(\.pnr))
+        for person in bucketPeople {
             if let first = firstLine[person.pnr] {
                 problems.append(ImportProblem(file: path, line: Int(person.line), message: "personnumret finns redan på rad \(first)"))
                 continue
@@ -269,6 +277,33 @@ extension Register {
             states[digits] = entry
         }
         return states
+    }
+}
+
+/// Counts the population on its own serial queue, one bucket of personnummer at a time.
+final class PopulationWorker: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: `counter` is touched only on `queue`.
+    private var counter: PopulationCounter
+    private let today: CalendarDate
+    private let queue = DispatchQueue(label: "kaa.identify.population")
+
+    init(_ counter: PopulationCounter, today: CalendarDate) {
+        self.counter = counter
+        self.today = today
+    }
+
+    /// Queues a bucket's people (as 12-digit numbers).
+    func count(_ numbers: [Int64]) {
+        queue.async { [self] in
+            for number in numbers {
+                if let pnr = try? PersonalIdentityNumber(String(number), today: today) { counter.add(pnr) }
+            }
+        }
+    }
+
+    /// Waits for every queued bucket and returns the counts.
+    func finish() -> PopulationCounter {
+        queue.sync { counter }
     }
 }
 
