@@ -44,3 +44,14 @@ public enum TestPeople {
         packageRoot + "/Tests/Fixtures/" + name
     }
 }
+
+/// Builds a number `YYMMDDNNN` + its Luhn check digit, for edge cases the test list lacks.
+public func withCheckDigit(_ nine: String) -> String {
+    var sum = 0
+    for (index, character) in nine.enumerated() {
+        let digit = Int(String(character)) ?? 0
+        let weighted = index % 2 == 0 ? digit * 2 : digit
+        sum += weighted > 9 ? weighted - 9 : weighted
+    }
+    return nine + String((10 - sum % 10) % 10)
+}
