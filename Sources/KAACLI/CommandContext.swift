@@ -65,6 +65,15 @@ public final class CommandContext {
         return date
     }
 
+    /// A required `--period`: a month (2026-11) or a half-year (2026-H2).
+    func requiredPeriod(_ arguments: ParsedArguments) throws -> Period {
+        let text = try arguments.required("--period")
+        guard let period = Period(text) else {
+            throw CLIError.badValue(option: "--period", message: "ogiltig period '\(text)'; ange en månad (2026-11) eller ett halvår (2026-H2)")
+        }
+        return period
+    }
+
     /// A required date option.
     func requiredDate(_ arguments: ParsedArguments, _ option: String) throws -> CalendarDate {
         guard let date = try date(arguments, option) else { throw CLIError.usage("missing required option '\(option)'") }

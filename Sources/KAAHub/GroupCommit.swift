@@ -38,35 +38,33 @@ final class GroupCommit: @unchecked Sendable {
         let job = Job(work)
         lock.lock()
         queue.append(job)
-        var lead = !leading
+        let lead = !leading
         if lead { leading = true }
         lock.unlock()
-        while true {
-            if !lead {
-                job.done.wait()
-                if let result = job.result { return try result.get() }
-                lead = true // woken without a result: our turn to lead
-            }
-            while job.result == nil {
-                lock.lock()
-                let group = Array(queue.prefix(maxGroup))
-                queue.removeFirst(group.count)
-                lock.unlock()
-                let results = execute(group.map(\.work))
-                for (member, result) in zip(group, results) {
-                    member.result = result
-                    if member !== job { member.done.signal() }
-                }
-            }
-            lock.lock()
-            if let next = queue.first {
-                next.done.signal()
-            } else {
-                leading = false
-            }
-            lock.unlock()
-            guard let result = job.result else { throw HubError.other("the batch was not applied") }
-            return try result.get()
+        if !lead {
+            job.done.wait()
+            if let result = job.result { return try result.get() }
+            // Woken without a result: our turn to lead.
         }
+        while job.result == nil {
+            lock.lock()
+            let group = Array(queue.prefix(maxGroup))
+            queue.removeFirst(group.count)
+            lock.unlock()
+            let results = execute(group.map(\.work))
+            for (member, result) in zip(group, results) {
+                member.result = result
+                if member !== job { member.done.signal() }
+            }
+        }
+        lock.lock()
+        if let next = queue.first {
+            next.done.signal()
+        } else {
+            leading = false
+        }
+        lock.unlock()
+        guard let result = job.result else { throw HubError.other("the batch was not applied") }
+        return try result.get()
     }
 }

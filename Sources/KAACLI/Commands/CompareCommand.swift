@@ -19,10 +19,7 @@ enum CompareCommand: KAACommand {
     }
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws {
-        let text = try arguments.required("--period")
-        guard let period = Period(text) else {
-            throw CLIError.badValue(option: "--period", message: "ogiltig period '\(text)'; ange en månad (2026-11) eller ett halvår (2026-H2)")
-        }
+        let period = try context.requiredPeriod(arguments)
         let register = try context.openRegister()
         let own = try register.cells(for: period)
         guard let region = try register.regionFigures(period) else {

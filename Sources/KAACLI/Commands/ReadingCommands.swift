@@ -163,10 +163,7 @@ enum StatsCommand: KAACommand {
             + "siffrorna lagras och ändras inte mer. Inga personuppgifter visas.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws {
-        let text = try arguments.required("--period")
-        guard let period = Period(text) else {
-            throw CLIError.badValue(option: "--period", message: "ogiltig period '\(text)'; ange en månad (2026-11) eller ett halvår (2026-H2)")
-        }
+        let period = try context.requiredPeriod(arguments)
         let register = try context.openRegister()
         let cells = try register.cells(for: period)
         if arguments.flag("--json") {

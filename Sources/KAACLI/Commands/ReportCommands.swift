@@ -67,8 +67,7 @@ enum ReportPeriodCommand: KAACommand {
     }
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws {
-        let text = try arguments.required("--period")
-        guard let period = Period(text) else { throw CLIError.badValue(option: "--period", message: "ogiltig period '\(text)'") }
+        let period = try context.requiredPeriod(arguments)
         let register = try context.openRegister()
         let current = try register.cells(for: period)
         let before: Period = period.isMonth ? Period.month(of: period.firstDay.adding(days: -1)) : period.previousHalf

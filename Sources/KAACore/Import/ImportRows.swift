@@ -103,9 +103,6 @@ public struct TableRow: Sendable {
             }
         }
     }
-
-    /// True when column `index` holds nothing but whitespace (or is absent).
-    public func isEmpty(_ index: Int?) -> Bool { value(index) == nil }
 }
 
 /// One row of a folkbokföring extract.

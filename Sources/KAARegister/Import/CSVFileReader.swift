@@ -8,10 +8,12 @@ import KAACore
 /// Reads single records of a file again, by the byte range the parser reported for them.
 final class CSVRecordRereader {
     private let fd: Int32
+    private let path: String
     private let format: CSVFileReader.Format
     private var buffer: [UInt8] = []
 
     init(path: String, format: CSVFileReader.Format) throws {
+        self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ImportProblem(file: path, line: 0, message: "kan inte läsa filen: \(String(cString: strerror(errno)))") }
         self.format = format
@@ -24,14 +26,14 @@ final class CSVRecordRereader {
         let count = end - start
         if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
         let read = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(start)) }
-        guard read == count else { throw ImportProblem(file: "", line: line, message: "raden gick inte att läsa igen") }
+        guard read == count else { throw ImportProblem(file: path, line: line, message: "raden gick inte att läsa igen") }
         var parser = CSVParser(delimiter: format.delimiter, offset: start)
         var found: CSVRecord?
         try buffer.withUnsafeBufferPointer { bytes in
             try parser.feed(UnsafeBufferPointer(rebasing: bytes[0..<count])) { found = $0 }
             try parser.finish { found = $0 }
         }
-        guard var record = found else { throw ImportProblem(file: "", line: line, message: "raden gick inte att läsa igen") }
+        guard var record = found else { throw ImportProblem(file: path, line: line, message: "raden gick inte att läsa igen") }
         record.line = line
         return TableRow(record: record, encoding: format.encoding)
     }

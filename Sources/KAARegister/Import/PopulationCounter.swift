@@ -7,12 +7,8 @@ struct PopulationCounter {
     private let periodKey: CellCalculator.PeriodKey
     private let month: Period
     private let half: Period
-    private struct Key: Hashable {
-        let isMonth: Bool
-        let sex: Sex
-        let age: Int
-    }
-    private var cells: [Key: (n: Int, ck: UInt32)] = [:]
+    /// One slot per (month or half-year, sex, age 16–19).
+    private var cells = [(n: Int, ck: UInt32)](repeating: (0, 0), count: 16)
     /// People counted.
     private(set) var total = 0
 
@@ -28,14 +24,26 @@ struct PopulationCounter {
         let age = pnr.birthDate.age(on: extractOn)
         guard (16...19).contains(age) else { return }
         total += 1
-        for (isMonth, period) in [(true, month), (false, half)] {
-            cells[Key(isMonth: isMonth, sex: pnr.sex, age: age), default: (0, 0)].n += 1
-            cells[Key(isMonth: isMonth, sex: pnr.sex, age: age), default: (0, 0)].ck &+= periodKey(pnr, period)
+        for (kind, period) in [(0, month), (1, half)] {
+            let slot = Self.slot(kind: kind, sex: pnr.sex, age: age)
+            cells[slot].n += 1
+            cells[slot].ck &+= periodKey(pnr, period)
         }
     }
 
-    /// The cells, in no particular order.
+    private static func slot(kind: Int, sex: Sex, age: Int) -> Int {
+        kind * 8 + (sex == .female ? 0 : 4) + (age - 16)
+    }
+
+    /// The cells with at least one person, in no particular order.
     var rows: [(kind: String, sex: String, age: Int, n: Int, ck: UInt32)] {
-        cells.map { key, value in (key.isMonth ? "month" : "half", key.sex.rawValue, key.age, value.n, value.ck) }
+        [0, 1].flatMap { kind in
+            Sex.allCases.flatMap { sex in
+                (16...19).compactMap { age in
+                    let cell = cells[Self.slot(kind: kind, sex: sex, age: age)]
+                    return cell.n > 0 ? (kind == 0 ? "month" : "half", sex.rawValue, age, cell.n, cell.ck) : nil
+                }
+            }
+        }
     }
 }

@@ -91,12 +91,13 @@ extension Register {
         var status: UInt8
     }
 
-    /// A folkbokföring row as spilled: the person, and where the row is for its details.
+    /// A folkbokföring row as spilled: the person, whether protected, and where the row is for its details.
     struct ExtractSpill: BitwiseCopyable {
         var pnr: Int64
         var start: Int64
         var end: Int64
-        var line: Int64
+        var line: Int32
+        var isProtected: Bool
     }
 
     /// Where the extract's rows can be read again, and its columns.
@@ -133,9 +134,10 @@ extension Register {
             columns = resolved
             count += 1
             if count % 100_000 == 0 { progress("\(path): \(count) rader lästa") }
-            let (pnr, _) = try FolkbokforingRow.check(row, columns: resolved, today: today)
+            let (pnr, isProtected) = try FolkbokforingRow.check(row, columns: resolved, today: today)
             let number = pnr.number
-            try people.append(ExtractSpill(pnr: number, start: Int64(row.record.start), end: Int64(row.record.end), line: Int64(row.line)), key: number)
+            try people.append(ExtractSpill(pnr: number, start: Int64(row.record.start), end: Int64(row.record.end), line: Int32(clamping: row.line),
+                                           isProtected: isProtected), key: number)
         }
         rows = count
         guard let format, let columns else { return nil }
@@ -152,7 +154,7 @@ extension Register {
             if let known = latest[fact.pnr], fact.day < known.day { continue }
             latest[fact.pnr] = fact
         }
-        var firstLine: [Int64: Int64] = [:]
+        var firstLine: [Int64: Int32] = [:]
         let bucketPeople = try people.records(in: bucket)
         // A duplicate row counts twice here, but it also fails the run, so nothing is stored then.
         population.count(bucketPeople.map(\.pnr))
@@ -169,9 +171,9 @@ extension Register {
             }
             let decision = scan.consider(pnr, enrolment: enrolment)
             guard decision.needsDetails else { continue }
+            // Checked when it was first read; only its details are wanted now.
             let row = try rereader.row(start: Int(person.start), end: Int(person.end), line: Int(person.line))
-            let (_, isProtected) = try FolkbokforingRow.check(row, columns: columns, today: today)
-            let details = FolkbokforingRow(row, columns: columns, personnummer: pnr, isProtected: isProtected)
+            let details = FolkbokforingRow(row, columns: columns, personnummer: pnr, isProtected: person.isProtected)
             if case let .register(reason, occupation) = decision.action {
                 // Written now (memory stays flat); a bad row anywhere rolls the whole transaction back.
                 if write { try registerFromExtract(details, on: scan.date, reason: reason, occupation: occupation, state: decision.known) }
