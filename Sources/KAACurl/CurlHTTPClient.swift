@@ -1,26 +1,44 @@
 import Foundation
 internal import CCurl
 import KAAHTTP
+import Synchronization
 
-/// An `HTTPClient` on libcurl: one easy handle per request, owned and cleaned up here.
+/// An `HTTPClient` on libcurl. It keeps one easy handle, owned and cleaned up here, so that
+/// the requests of one sync run share a connection (and, over https, one TLS handshake) while the
+/// hub keeps it alive; requests through one client are sent one at a time.
 ///
 /// TLS verifies the server against `caFile` (or the system's store); only http and https are
 /// allowed; no signals (safe in threads).
-public struct CurlHTTPClient: HTTPClient {
+public final class CurlHTTPClient: HTTPClient {
     /// A PEM bundle of the CA that signed the hub's certificate (design §7: from the config).
     public let caFile: String?
+    private let handle: Mutex<EasyHandle>
 
     public init(caFile: String? = nil) {
         _ = Self.globalInit
         self.caFile = caFile
+        handle = Mutex(EasyHandle())
     }
 
     // curl_global_init is not thread-safe; run it once, before any handle.
     private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     public func send(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPResponse {
-        guard let handle = curl_easy_init() else { throw HTTPClientError("libcurl could not create a handle") }
-        defer { curl_easy_cleanup(handle) }
+        try handle.withLock { (easy: inout EasyHandle) throws(HTTPClientError) -> HTTPResponse in
+            // The handle is reset (options gone, connection kept) or, if it could not be made, made again.
+            guard let handle = easy.prepared() else { throw HTTPClientError("libcurl could not create a handle") }
+            defer {
+                var made = 0
+                if kaa_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &made) == CURLE_OK { easy.connectionsOpened += made }
+            }
+            return try Self.perform(request, on: handle, caFile: caFile)
+        }
+    }
+
+    /// How many connections this client has opened so far (1 for a run whose requests all shared one).
+    public var connectionsOpened: Int { handle.withLock { $0.connectionsOpened } }
+
+    private static func perform(_ request: HTTPClientRequest, on handle: UnsafeMutableRawPointer, caFile: String?) throws(HTTPClientError) -> HTTPResponse {
         let exchange = Exchange()
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -66,6 +84,28 @@ public struct CurlHTTPClient: HTTPClient {
         var status = 0
         _ = kaa_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: exchange.headers, body: exchange.body)
+    }
+}
+
+/// The one easy handle of a client: made on first use, reset before each request (which keeps its
+/// connection cache), cleaned up with the client.
+struct EasyHandle: ~Copyable {
+    private var pointer: UnsafeMutableRawPointer?
+    var connectionsOpened = 0
+
+    init() {}
+
+    mutating func prepared() -> UnsafeMutableRawPointer? {
+        if let pointer {
+            curl_easy_reset(pointer)
+            return pointer
+        }
+        pointer = curl_easy_init()
+        return pointer
+    }
+
+    deinit {
+        if let pointer { curl_easy_cleanup(pointer) }
     }
 }
 

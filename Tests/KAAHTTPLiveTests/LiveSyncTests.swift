@@ -133,3 +133,32 @@ struct LiveFixture {
         #expect(try fixture.hubMatchesRegister())
     }
 }
+
+@Suite struct CurlConnectionTests {
+    @Test func oneClientSendsItsRequestsOverOneConnection() throws {
+        let fixture = try LiveFixture()
+        let client = CurlHTTPClient()
+        for _ in 0..<3 {
+            #expect(try client.send(HTTPClientRequest(method: "GET", url: fixture.server.baseURL + "/healthz", timeout: 5)).status == 200)
+        }
+        #expect(client.connectionsOpened == 1)
+        // A sync run's requests (state, batch, region figures) share it too, and each is still answered.
+        let report = try SyncClient(register: fixture.register, http: client,
+                                    options: SyncClient.Options(hubURL: fixture.server.baseURL, token: fixture.token, deadlineSeconds: 5)).run()
+        #expect(report.uploaded.count == 1)
+        #expect(client.connectionsOpened == 1)
+    }
+
+    @Test func aConnectionTheServerDroppedIsReplaced() throws {
+        let fixture = try LiveFixture()
+        let client = CurlHTTPClient()
+        #expect(try client.send(HTTPClientRequest(method: "GET", url: fixture.server.baseURL + "/healthz", timeout: 5)).status == 200)
+        // The hub restarts on the same port: the kept connection is dead; the next request opens another.
+        let port = fixture.server.port
+        fixture.server.stop()
+        let restarted = try HTTPServer(host: "127.0.0.1", port: port, responder: HubResponder(hub: fixture.hub))
+        defer { restarted.stop() }
+        #expect(try client.send(HTTPClientRequest(method: "GET", url: fixture.server.baseURL + "/healthz", timeout: 5)).status == 200)
+        #expect(client.connectionsOpened == 2)
+    }
+}
