@@ -107,7 +107,9 @@ now() { date +%s.%N; }
 kaa_log "case 3: preparing $kommuner registers with a sealed batch each"
 mkdir -p "$work/national"
 "$bin/kaa-bench" national-prepare --dir "$work/national" --hub-db "$work/national/hub0.sqlite" --kommuner "$kommuner" >/dev/null
-totals=() p50s=() p99s=() base_totals=() base_p50s=() base_p99s=() proc_totals=()
+totals=() p50s=() p99s=() base_totals=() base_p50s=() base_p99s=() proc_totals=() hub_cpus=() client_cpus=() null_cpus=() curl_cpus=()
+# cpu_ticks PID: user + system clock ticks the process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # The baseline: the same bytes PUT by curl (one process, all transfers at once) to a do-nothing handler.
 start_server null "$bin/kaa-bench" null-server --listen 127.0.0.1:0
 null_server=$server
@@ -127,15 +129,20 @@ for run in $(seq "$runs"); do
     cp -r "$work/national/registers0" "$work/national/registers"
     start_server hub "$bin/kaa-hub" --db "$work/national/hub.sqlite" serve --listen 127.0.0.1:0
     hub_server=$server
-    read -r _ _ _ total _ p50 _ p99 _ _ _ failures < <("$bin/kaa-bench" national-upload --dir "$work/national" --hub "$url")
+    hub_ticks=$(cpu_ticks "$hub_server")
+    read -r _ _ _ total _ p50 _ p99 _ _ _ failures _ client_cpu < <("$bin/kaa-bench" national-upload --dir "$work/national" --hub "$url")
+    hub_cpus+=("$(echo "scale=3; ($(cpu_ticks "$hub_server") - $hub_ticks) / $(getconf CLK_TCK)" | bc)") client_cpus+=("$client_cpu")
     [ "$failures" = "0" ] || kaa_die "case 3: $failures uploads failed"
     applied=$("$bin/kaa-hub" --db "$work/national/hub.sqlite" site list | awk 'NR > 1 && $(NF-3) == 1' | wc -l)
     [ "$applied" -eq "$kommuner" ] || kaa_die "case 3: the hub applied $applied of $kommuner batches"
     kill "$hub_server"; wait "$hub_server" 2>/dev/null || true
     totals+=("$total") p50s+=("$(echo "$p50 * 1000" | bc)") p99s+=("$(echo "$p99 * 1000" | bc)")
     start=$(now)
-    curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max 1000 -K "$work/curl.cfg" > "$work/curl.times"
+    null_ticks=$(cpu_ticks "$null_server")
+    /usr/bin/time -f "%U %S" -o "$work/curl.cpu" curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max 1000 -K "$work/curl.cfg" > "$work/curl.times"
     base_totals+=("$(echo "$(now) - $start" | bc)")
+    null_cpus+=("$(echo "scale=3; ($(cpu_ticks "$null_server") - $null_ticks) / $(getconf CLK_TCK)" | bc)")
+    curl_cpus+=("$(awk '{print $1 + $2}' "$work/curl.cpu")")
     [ "$(grep -c '^204 ' "$work/curl.times")" -eq "$kommuner" ] || kaa_die "case 3: the baseline's PUTs did not all succeed"
     base_p50s+=("$(cut -d' ' -f2 "$work/curl.times" | sort -g | awk '{v[NR]=$1} END {print 1000 * v[int((NR + 1) / 2)]}')")
     base_p99s+=("$(cut -d' ' -f2 "$work/curl.times" | sort -g | awk '{v[NR]=$1} END {r = int(NR * 0.99 + 0.999); print 1000 * v[r < 1 ? 1 : r]}')")
@@ -157,6 +164,7 @@ throughput=$(awk -v ours="$(median "${totals[@]}")" -v base="$(median "${base_to
 rows+=("3 $kommuner uploads, all applied durably|$(stats "${totals[@]}") s|1 curl, all at once, no-op $(stats "${base_totals[@]}") s|$throughput|< 10 s; ≥ 50 %")
 throughput=$(awk -v ours="$(median "${totals[@]}")" -v base="$(median "${proc_totals[@]}")" 'BEGIN {printf "%.0f %%", 100 * base / ours}')
 rows+=("3 (same, other baseline)|$(stats "${totals[@]}") s|$kommuner curl processes, no-op $(stats "${proc_totals[@]}") s|$throughput|≥ 50 %")
+rows+=("3 CPU s: uploading process; hub|$(stats "${client_cpus[@]}"); $(stats "${hub_cpus[@]}")|1 curl $(stats "${curl_cpus[@]}"); no-op $(stats "${null_cpus[@]}")|—|—")
 rows+=("3 per-batch p50|$(stats "${p50s[@]}") ms|$(stats "${base_p50s[@]}") ms|—|—")
 rows+=("3 per-batch p99|$(stats "${p99s[@]}") ms|$(stats "${base_p99s[@]}") ms|—|—")
 

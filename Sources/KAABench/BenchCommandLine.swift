@@ -18,7 +18,8 @@ public enum BenchCommandLine {
                           added as a site on the hub.
           national-upload --dir DIR --hub URL
                           Uploads every prepared batch at once, one thread per kommun, with the sync
-                          client and libcurl; prints total seconds, p50 and p99 per batch, and bytes.
+                          client and libcurl; prints total seconds, p50 and p99 per batch, bytes, failures
+                          and the CPU seconds this process used meanwhile.
           null-server --listen HOST:PORT
                           Serves 204 to every request with the hub's HTTP server: the transport baseline.
           static-server --listen HOST:PORT --file FILE
@@ -60,8 +61,9 @@ public enum BenchCommandLine {
             case "national-upload":
                 let result = try NationalNight.upload(directory: try required(options, "dir"), hubURL: try required(options, "hub"), clock: clock)
                 let times = result.perBatchSeconds
-                print(String(format: "batches %d total %.3f p50 %.3f p99 %.3f bytes %d failures %d",
-                             times.count, result.totalSeconds, percentile(times, 0.50), percentile(times, 0.99), result.bytes, result.failures.count))
+                print(String(format: "batches %d total %.3f p50 %.3f p99 %.3f bytes %d failures %d cpu %.3f",
+                             times.count, result.totalSeconds, percentile(times, 0.50), percentile(times, 0.99), result.bytes, result.failures.count,
+                             result.clientCPUSeconds))
                 for failure in result.failures.prefix(10) { FileHandle.standardError.write(Data("kaa-bench: \(failure)\n".utf8)) }
                 return result.failures.isEmpty ? 0 : 1
             case "null-server", "static-server":

@@ -67,6 +67,8 @@ public enum NationalNight {
         public let perBatchSeconds: [Double]
         public let bytes: Int
         public let failures: [String]
+        /// CPU seconds the uploading process used from the start signal until the last acknowledgement.
+        public let clientCPUSeconds: Double
     }
 
     /// Opens every prepared register, then lets them all upload at once, each on its own thread
@@ -79,28 +81,31 @@ public enum NationalNight {
         let gate = DispatchSemaphore(value: 0)
         let opened = DispatchGroup()
         let finished = DispatchGroup()
+        // Registers are closed (a WAL checkpoint each) after the clock stops: closing comes after
+        // the batch was applied and acknowledged, so it is not part of what is measured.
+        let closing = DispatchSemaphore(value: 0)
+        let closed = DispatchGroup()
         let outcomes = Mutex<[(seconds: Double, bytes: Int, failure: String?)]>([])
         let startTime = Mutex<Double>(0)
         for entry in entries {
             opened.enter()
             finished.enter()
+            closed.enter()
             let path = Layout(directory: directory).register(entry.kommun)
             let thread = Thread {
-                var outcome: (seconds: Double, bytes: Int, failure: String?) = (0, 0, nil)
-                defer {
-                    outcomes.withLock { $0.append(outcome) }
-                    finished.leave()
-                }
+                defer { closed.leave() }
                 let register: Register
                 do {
                     register = try Register.open(at: path, clock: clock, staff: "benchmark")
                 } catch {
                     opened.leave()
-                    outcome.failure = "\(entry.kommun): \(error)"
+                    outcomes.withLock { $0.append((0, 0, "\(entry.kommun): \(error)")) }
+                    finished.leave()
                     return
                 }
                 opened.leave()
                 gate.wait()
+                var outcome: (seconds: Double, bytes: Int, failure: String?) = (0, 0, nil)
                 let client = SyncClient(register: register, http: CurlHTTPClient(),
                                         options: SyncClient.Options(hubURL: hubURL, token: entry.token, deadlineSeconds: 120))
                 do {
@@ -111,19 +116,27 @@ public enum NationalNight {
                     outcome.failure = "\(entry.kommun): \(error)"
                 }
                 outcome.seconds = ProcessInfo.processInfo.systemUptime - startTime.withLock { $0 }
+                outcomes.withLock { $0.append(outcome) }
+                finished.leave()
+                closing.wait()
+                withExtendedLifetime(register) {}
             }
             thread.stackSize = 1 << 20
             thread.start()
         }
         opened.wait()
+        let cpu0 = cpuSeconds()
         let start = ProcessInfo.processInfo.systemUptime
         startTime.withLock { $0 = start }
         for _ in entries { gate.signal() }
         finished.wait()
         let total = ProcessInfo.processInfo.systemUptime - start
+        let cpu = cpuSeconds() - cpu0
+        for _ in entries { closing.signal() }
+        closed.wait()
         let all = outcomes.withLock { $0 }
         return Result(totalSeconds: total, perBatchSeconds: all.map(\.seconds).sorted(), bytes: all.map(\.bytes).reduce(0, +),
-                      failures: all.compactMap(\.failure).sorted())
+                      failures: all.compactMap(\.failure).sorted(), clientCPUSeconds: cpu)
     }
 
     /// The manifest's lines, for the curl baseline: kommun, generation, seq.
@@ -198,4 +211,11 @@ public enum BenchError: Error, CustomStringConvertible {
         case let .usage(message), let .failed(message): return message
         }
     }
+}
+
+/// CPU seconds (user + system) this process has used so far.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
