@@ -114,6 +114,27 @@ public enum Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// `2026-11` or `2026-H2`.
+    /// Writes the 7 ASCII bytes of `description` to `buffer` (at least 7 bytes): no string is made.
+    public func writeUTF8(to buffer: UnsafeMutableRawBufferPointer) {
+        let (year, second, isHalf): (Int, Int, Bool)
+        switch self {
+        case let .month(y, m): (year, second, isHalf) = (y, m, false)
+        case let .half(y, h): (year, second, isHalf) = (y, h, true)
+        }
+        buffer[0] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: year / 1000 % 10)
+        buffer[1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: year / 100 % 10)
+        buffer[2] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: year / 10 % 10)
+        buffer[3] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: year % 10)
+        buffer[4] = UInt8(ascii: "-")
+        if isHalf {
+            buffer[5] = UInt8(ascii: "H")
+            buffer[6] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: second % 10)
+        } else {
+            buffer[5] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: second / 10 % 10)
+            buffer[6] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: second % 10)
+        }
+    }
+
     public var description: String {
         switch self {
         case let .month(year, month): return CalendarDate.pad(year, 4) + "-" + CalendarDate.pad(month, 2)

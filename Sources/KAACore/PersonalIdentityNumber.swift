@@ -19,6 +19,8 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
     public let kind: Kind
     /// `K` (even ninth digit) or `M` (odd).
     public let sex: Sex
+    /// The 12 digits as one integer (a compact key; `init(number:)` is its inverse).
+    public let number: Int64
 
     /// Parses and validates `text`; `today` decides the century of a 10-digit number.
     public init(_ text: some StringProtocol, today: CalendarDate) throws(PersonalIdentityNumberError) {
@@ -101,24 +103,68 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         self.birthDate = birthDate
         self.kind = kind
         self.sex = digit(first + 8) % 2 == 0 ? .female : .male
-        // Twelve ASCII digits: a small string, no allocation.
-        var twelve: (UInt64, UInt32) = (0, 0)
-        let digits = withUnsafeMutableBytes(of: &twelve) { out in
-            out[0] = UInt8(ascii: "0") + UInt8(year / 1000)
-            out[1] = UInt8(ascii: "0") + UInt8(year / 100 % 10)
-            out[2] = UInt8(ascii: "0") + UInt8(year / 10 % 10)
-            out[3] = UInt8(ascii: "0") + UInt8(year % 10)
-            for index in 2..<10 { out[index + 2] = digitByte(first + index) }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: out[0..<12]), as: UTF8.self)
-        }
-        self.digits = digits
+        var rest: Int64 = 0 // MMDDNNNC (day as written: +60 for a samordningsnummer)
+        for index in 2..<10 { rest = rest * 10 + Int64(digit(first + index)) }
+        number = Int64(year) * 100_000_000 + rest
+        digits = Self.twelveDigits(number)
     }
 
-    /// The 12 digits as one integer (a compact key).
-    public var number: Int64 {
-        var value: Int64 = 0
-        for byte in digits.utf8 { value = value * 10 + Int64(byte &- UInt8(ascii: "0")) }
-        return value
+    /// The number whose 12 digits are `number` (the inverse of `number`), checked like a 12-digit
+    /// text without a separator. For numbers kept as integers while a file is read; no text is parsed.
+    public init(number: Int64) throws(PersonalIdentityNumberError) {
+        func refuse(_ reason: PersonalIdentityNumberError.Reason) -> PersonalIdentityNumberError {
+            .init(input: String(number), reason: reason)
+        }
+        guard number >= 1000_00_00_0000, number <= 9999_99_99_9999 else { throw refuse(.wrongLength) }
+        let ten = Int(number % 10_000_000_000) // YYMMDDNNNC
+        // Luhn over the ten digits, the first doubled.
+        var sum = 0
+        var rest = ten
+        for index in 0..<10 {
+            let value = rest % 10
+            rest /= 10
+            let weighted = index % 2 == 1 ? value * 2 : value // from the right: the check digit is not doubled
+            sum += weighted > 9 ? weighted - 9 : weighted
+        }
+        guard sum % 10 == 0 else { throw refuse(.checkDigit) }
+        let serial = ten / 10 % 1000
+        guard serial != 0 else { throw refuse(.invalidSerial) }
+        let year = Int(number / 100_000_000)
+        let month = ten / 1_000_000 % 100
+        var day = ten / 10_000 % 100
+        var kind = Kind.personnummer
+        if day > 60 {
+            day -= 60
+            kind = .samordningsnummer
+        }
+        guard let birthDate = CalendarDate(year: year, month: month, day: day) else { throw refuse(.invalidDate) }
+        self.birthDate = birthDate
+        self.kind = kind
+        sex = serial % 2 == 0 ? .female : .male
+        self.number = number
+        digits = Self.twelveDigits(number)
+    }
+
+    /// Twelve ASCII digits: a small string, no allocation.
+    private static func twelveDigits(_ number: Int64) -> String {
+        var twelve: (UInt64, UInt32) = (0, 0)
+        return withUnsafeMutableBytes(of: &twelve) { out in
+            var rest = number
+            for index in (0..<12).reversed() {
+                out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: out[0..<12]), as: UTF8.self)
+        }
+    }
+
+    /// Writes the 12 ASCII digits to `buffer` (at least 12 bytes).
+    public func writeDigits(to buffer: UnsafeMutableRawBufferPointer) {
+        var rest = number
+        for index in (0..<12).reversed() {
+            buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     /// The 12 digits.

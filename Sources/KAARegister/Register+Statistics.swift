@@ -116,9 +116,13 @@ extension Register {
     /// period's name (`2026-11`, `2026H2`), built on the stack.
     static func makePeriodKey(_ key: HMACSHA256Key) -> CellCalculator.PeriodKey {
         { pnr, period in
-            var message = pnr.digits
-            message += period.description
-            return message.withUTF8 { key.prefix32(UnsafeRawBufferPointer($0)) }
+            // The MAC of the 12 digits followed by the period's text (`1999123123822026-11`), built on the stack.
+            var message: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            return withUnsafeMutableBytes(of: &message) { buffer in
+                pnr.writeDigits(to: buffer)
+                period.writeUTF8(to: UnsafeMutableRawBufferPointer(rebasing: buffer[12..<19]))
+                return key.prefix32(UnsafeRawBufferPointer(rebasing: buffer[0..<19]))
+            }
         }
     }
 

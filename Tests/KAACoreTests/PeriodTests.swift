@@ -43,4 +43,12 @@ import Testing
         let periods = Period.all(from: TestDates.date("2026-05-15"), through: TestDates.date("2026-07-02"))
         #expect(periods.map(\.description) == ["2026-H1", "2026-05", "2026-06", "2026-07", "2026-H2"])
     }
+
+    @Test(arguments: ["2026-11", "2026-01", "1999-12", "2026-H1", "2026-H2"])
+    func writesTheSameBytesAsItsText(text: String) throws {
+        let period = try #require(Period(text))
+        var buffer = [UInt8](repeating: 0, count: 7)
+        buffer.withUnsafeMutableBytes { period.writeUTF8(to: $0) }
+        #expect(String(decoding: buffer, as: UTF8.self) == text)
+    }
 }

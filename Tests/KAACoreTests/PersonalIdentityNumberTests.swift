@@ -162,4 +162,35 @@ struct StructuredCases: Decodable {
             #expect(error.description.contains("200801012387"))
         }
     }
+
+    @Test func aNumberKeptAsAnIntegerComesBackTheSame() throws {
+        var checked = 0
+        for text in TestPeople.all {
+            guard let pnr = try? PersonalIdentityNumber(text, today: today) else { continue }
+            let again = try PersonalIdentityNumber(number: pnr.number)
+            #expect(again == pnr)
+            #expect(again.digits == text && again.birthDate == pnr.birthDate && again.sex == pnr.sex && again.kind == pnr.kind)
+            checked += 1
+        }
+        #expect(checked > 1000)
+        let coordinated = try PersonalIdentityNumber("20" + withCheckDigit("080175238"), today: today)
+        #expect(try PersonalIdentityNumber(number: coordinated.number) == coordinated)
+        #expect(try PersonalIdentityNumber(number: coordinated.number).kind == .samordningsnummer)
+    }
+
+    @Test(arguments: [
+        (Int64(200801012387), PersonalIdentityNumberError.Reason.checkDigit),
+        (Int64(201509160006), .invalidSerial),
+        (Int64("20" + withCheckDigit("081301238")) ?? 0, .invalidDate), // month 13, right check digit
+        (Int64(20080101238), .wrongLength),
+        (Int64(-200801012386), .wrongLength),
+    ])
+    func aKeptIntegerIsCheckedLikeText(number: Int64, reason: PersonalIdentityNumberError.Reason) {
+        do {
+            _ = try PersonalIdentityNumber(number: number)
+            Issue.record("\(number) was accepted")
+        } catch {
+            #expect(error.reason == reason)
+        }
+    }
 }

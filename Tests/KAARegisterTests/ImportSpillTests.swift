@@ -72,6 +72,18 @@ import Testing
         #expect(split.contains { !$0.isEmpty })
     }
 
+    @Test func aPeriodKeyIsTheMACOfTheDigitsAndThePeriod() throws {
+        let key = try HMACSHA256Key(key: Array("a cell key secret for the test".utf8))
+        let periodKey = Register.makePeriodKey(key)
+        for (pnr, text) in [(TestPeople.person(born: 2008), "2026-11"), (TestPeople.person(born: 2009, sex: .male), "2026-H2"),
+                            (TestPeople.person(born: 2007, sex: .female, 3), "2025-H1")] {
+            let period = try #require(Period(text))
+            let mac = key.mac(Array((pnr.digits + text).utf8))
+            let expected = UInt32(mac[0]) << 24 | UInt32(mac[1]) << 16 | UInt32(mac[2]) << 8 | UInt32(mac[3])
+            #expect(periodKey(pnr, period) == expected)
+        }
+    }
+
     @Test func mergeSumsCountsAndKeysOfTheSameCell() throws {
         let period = try #require(Period("2026-11"))
         let dims = Dims(["sex": "K"])

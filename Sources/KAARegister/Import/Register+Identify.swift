@@ -54,8 +54,7 @@ extension Register {
             // The population's cell keys (two HMACs per person) are counted on a second thread,
             // bucket by bucket, while this one decides and writes; its own prepared key, so the
             // threads never wait for each other.
-            let population = PopulationWorker(PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(try HMACSHA256Key(key: cellKeySecret))),
-                                              today: today)
+            let population = PopulationWorker(PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(try HMACSHA256Key(key: cellKeySecret))))
             let body = { () throws -> IdentifyReport in
                 if let extract {
                     let rereader = try CSVRecordRereader(path: folkbokforing, format: extract.format)
@@ -164,7 +163,7 @@ extension Register {
                 continue
             }
             firstLine[person.pnr] = person.line
-            let pnr = try PersonalIdentityNumber(String(person.pnr), today: today)
+            let pnr = try PersonalIdentityNumber(number: person.pnr)
             let enrolment = latest[person.pnr].map { fact in
                 EnrolmentFact(programme: Programme.allCases[Int(fact.programme)], status: EnrolmentStatus.allCases[Int(fact.status)],
                               date: CalendarDate(dayNumber: Int(fact.day)))
@@ -286,19 +285,17 @@ extension Register {
 final class PopulationWorker: @unchecked Sendable {
     // Invariant for @unchecked Sendable: `counter` is touched only on `queue`.
     private var counter: PopulationCounter
-    private let today: CalendarDate
     private let queue = DispatchQueue(label: "kaa.identify.population")
 
-    init(_ counter: PopulationCounter, today: CalendarDate) {
+    init(_ counter: PopulationCounter) {
         self.counter = counter
-        self.today = today
     }
 
     /// Queues a bucket's people (as 12-digit numbers).
     func count(_ numbers: [Int64]) {
         queue.async { [self] in
             for number in numbers {
-                if let pnr = try? PersonalIdentityNumber(String(number), today: today) { counter.add(pnr) }
+                if let pnr = try? PersonalIdentityNumber(number: number) { counter.add(pnr) }
             }
         }
     }
