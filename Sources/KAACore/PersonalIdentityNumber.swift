@@ -11,8 +11,8 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         case samordningsnummer
     }
 
-    /// The normalised 12 digits, `YYYYMMDDNNNC`.
-    public let digits: String
+    /// The normalised 12 digits, `YYYYMMDDNNNC` (made from `number` when asked: a small string, no allocation).
+    public var digits: String { Self.twelveDigits(number) }
     /// Birth date (for a samordningsnummer, with 60 taken off the day).
     public let birthDate: CalendarDate
     /// Personnummer or samordningsnummer.
@@ -34,7 +34,6 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         func refuse(_ reason: PersonalIdentityNumberError.Reason) -> PersonalIdentityNumberError {
             .init(input: String(decoding: bytes, as: UTF8.self), reason: reason)
         }
-        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         guard !bytes.isEmpty else { throw refuse(.empty) }
         let start = bytes.startIndex
         var length = bytes.count
@@ -48,15 +47,22 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
             length -= 1
         }
         guard length == 10 || length == 12 else { throw refuse(.wrongLength) }
-        // The digits without the separator: position `i` of the number.
-        func digitByte(_ position: Int) -> UInt8 {
-            let offset = separator != nil && position >= length - 4 ? position + 1 : position
-            return bytes[start + offset]
+        // The digit values without the separator, YY(YY)MMDDNNNC, in a fixed buffer.
+        var values: (UInt64, UInt64) = (0, 0)
+        let digitsValid = withUnsafeMutableBytes(of: &values) { out in
+            var position = 0
+            for index in start..<(start + bytes.count) {
+                let byte = bytes[index]
+                if separator != nil, index == start + bytes.count - 5 { continue }
+                let value = byte &- UInt8(ascii: "0")
+                guard value <= 9 else { return false }
+                out[position] = value
+                position += 1
+            }
+            return true
         }
-        for position in 0..<length where !isDigit(digitByte(position)) {
-            throw refuse(Self.hasLetterInSerial(bytes) ? .interim : .malformed)
-        }
-        func digit(_ position: Int) -> Int { Int(digitByte(position) &- UInt8(ascii: "0")) }
+        guard digitsValid else { throw refuse(Self.hasLetterInSerial(bytes) ? .interim : .malformed) }
+        func digit(_ position: Int) -> Int { withUnsafeBytes(of: values) { Int($0[position]) } }
         let first = length - 10 // where YYMMDDNNNC begins
 
         // Luhn over the ten digits YYMMDDNNNC.
@@ -106,7 +112,6 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         var rest: Int64 = 0 // MMDDNNNC (day as written: +60 for a samordningsnummer)
         for index in 2..<10 { rest = rest * 10 + Int64(digit(first + index)) }
         number = Int64(year) * 100_000_000 + rest
-        digits = Self.twelveDigits(number)
     }
 
     /// The number whose 12 digits are `number` (the inverse of `number`), checked like a 12-digit
@@ -142,7 +147,6 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         self.kind = kind
         sex = serial % 2 == 0 ? .female : .male
         self.number = number
-        digits = Self.twelveDigits(number)
     }
 
     /// Twelve ASCII digits: a small string, no allocation.
@@ -175,7 +179,11 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         String(digits.prefix(8)) + "-" + String(digits.suffix(4))
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.digits < rhs.digits }
+    // Equal numbers have equal everything else: the number alone decides.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.number == rhs.number }
+    public func hash(into hasher: inout Hasher) { hasher.combine(number) }
+    /// The order of the 12 digits as text (all numbers have 12).
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.number < rhs.number }
 
     private static func hasLetterInSerial(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.contains { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
