@@ -36,6 +36,64 @@ func parse(_ bytes: [UInt8], delimiter: UInt8 = UInt8(ascii: ";"), chunk: Int = 
         #expect(records.map(\.1) == [["h1", "h2"], ["a,\"b\"", "c"], ["d", "e"]])
     }
 
+    /// Generated files: unquoted, empty and quoted fields (with delimiters, doubled quotes and line
+    /// breaks inside) in random mixes, fed in random chunk sizes, read back field for field with the
+    /// byte range of every record.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func generatedFilesReadBackExactly(seed: UInt64) throws {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let pieces = ["a", "Åsa", "12", " x ", "ö-ä", "long text here", "é"]
+        var expected: [[String]] = []
+        var text = ""
+        var starts: [Int] = []
+        var ends: [Int] = []
+        for _ in 0..<200 {
+            let width = 1 + next(6)
+            var fields: [String] = []
+            var written: [String] = []
+            for _ in 0..<width {
+                switch next(5) {
+                case 0:
+                    fields.append("")
+                    written.append("")
+                case 1:
+                    let value = pieces[next(pieces.count)] + [";", "\"", "\n", "\r\n", "x"][next(5)] + pieces[next(pieces.count)]
+                    fields.append(value.replacingOccurrences(of: "\r\n", with: "\n"))
+                    written.append("\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+                default:
+                    let value = pieces[next(pieces.count)]
+                    fields.append(value)
+                    written.append(value)
+                }
+            }
+            if fields == [""] { continue } // an empty line is no record
+            expected.append(fields)
+            starts.append(text.utf8.count)
+            text += written.joined(separator: ";")
+            ends.append(text.utf8.count)
+            text += next(2) == 0 ? "\n" : "\r\n"
+        }
+        let bytes = Array(text.utf8)
+        var parser = CSVParser(delimiter: UInt8(ascii: ";"))
+        var records: [CSVRecord] = []
+        var index = 0
+        while index < bytes.count {
+            let end = min(index + 1 + next(40), bytes.count)
+            try Array(bytes[index..<end]).withUnsafeBufferPointer { try parser.feed($0) { records.append($0) } }
+            index = end
+        }
+        try parser.finish { records.append($0) }
+        #expect(records.count == expected.count)
+        for (record, (fields, (start, end))) in zip(records, zip(expected, zip(starts, ends))) {
+            #expect(record.fields.map { String(decoding: $0, as: UTF8.self) } == fields)
+            #expect(record.start == start && record.end == end)
+        }
+    }
+
     @Test func detectsTheDelimiterFromTheHeader() {
         #expect(CSVParser.detectDelimiter(headerLine: Array("a;b;c".utf8)) == UInt8(ascii: ";"))
         #expect(CSVParser.detectDelimiter(headerLine: Array("a,b,c".utf8)) == UInt8(ascii: ","))

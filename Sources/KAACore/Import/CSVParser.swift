@@ -1,9 +1,9 @@
 /// One CSV record: its fields' bytes one after another, where each ends, and the physical line it
 /// starts on. One buffer per record instead of one array per field: the parser reuses it.
 public struct CSVRecord: Sendable {
-    /// Every field's bytes, one after another.
+    /// Every field's bytes, one after another, each followed by one separator byte.
     public var bytes: [UInt8]
-    /// Where each field ends in `bytes`: field `i` is `bytes[ends[i - 1] ..< ends[i]]`.
+    /// Where each field ends in `bytes`: field `i` is `bytes[ends[i - 1] + 1 ..< ends[i]]`.
     public var ends: [Int]
     /// 1-based line number where the record starts.
     public var line: Int
@@ -17,11 +17,24 @@ public struct CSVRecord: Sendable {
 
     /// The bytes of field `index` (`0 ..< count`).
     public func field(_ index: Int) -> ArraySlice<UInt8> {
-        bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        bytes[(index == 0 ? 0 : ends[index - 1] + 1)..<ends[index]]
     }
 
     /// Every field's bytes.
     public var fields: [ArraySlice<UInt8>] { (0..<count).map(field) }
+
+    /// What `scanField` found in a field.
+    public enum FieldScan: Sendable { case plain, lineBreak, long }
+
+    /// Whether field `index` holds a line break, or else is longer than 200 bytes (before trimming).
+    public func scanField(_ index: Int) -> FieldScan {
+        let start = index == 0 ? 0 : ends[index - 1] + 1
+        let end = ends[index]
+        return bytes.withUnsafeBufferPointer { buffer in
+            for position in start..<end where buffer[position] == 0x0A || buffer[position] == 0x0D { return .lineBreak }
+            return end - start > 200 ? .long : .plain
+        }
+    }
 }
 
 /// A CSV syntax error.
@@ -33,7 +46,8 @@ public struct CSVSyntaxError: Error, Sendable, Equatable {
 /// A streaming RFC 4180 parser over bytes: `;` or `,` delimiters, quoted fields with `""` escapes
 /// and embedded delimiters or newlines, CRLF or LF. Bytes only, so it works for UTF-8 and
 /// Windows-1252 alike (every syntax character is ASCII). Memory is bounded by the longest record.
-/// Runs of ordinary bytes are copied at once; the record buffer is reused from record to record.
+/// Runs of unquoted fields are copied at once, delimiters and all (a delimiter is the separator
+/// byte after its field); the record buffer is reused from record to record.
 public struct CSVParser: Sendable {
     /// The field delimiter.
     public let delimiter: UInt8
@@ -131,14 +145,25 @@ public struct CSVParser: Sendable {
                 inQuotes = true
                 fieldStarted = true
             default:
+                // A run of unquoted fields up to the line's end or a quote: their ends are noted
+                // at each delimiter, and the run is copied once with the delimiters as separators.
+                let base = record.bytes.count - index // where input position p lands in the buffer
                 var end = index + 1
+                var atFieldStart = false
                 while end < count {
                     let next = bytes[end]
-                    if next == delimiter || next == lf || next == cr || next == quote { break }
+                    if next == delimiter {
+                        record.ends.append(base + end)
+                        end += 1
+                        atFieldStart = true
+                        continue
+                    }
+                    if next == lf || next == cr || next == quote { break }
+                    atFieldStart = false
                     end += 1
                 }
                 record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
-                fieldStarted = true
+                fieldStarted = !atFieldStart
                 index = end
                 continue
             }
@@ -156,6 +181,7 @@ public struct CSVParser: Sendable {
 
     private mutating func endField() {
         record.ends.append(record.bytes.count)
+        record.bytes.append(delimiter)
         fieldStarted = false
     }
 

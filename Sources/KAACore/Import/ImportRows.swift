@@ -122,6 +122,8 @@ public struct FolkbokforingRow: Sendable {
     public struct Columns: Sendable {
         let personnummer: Int?, firstName: Int?, lastName: Int?, address: Int?, postalCode: Int?, city: Int?
         let phone: Int?, email: Int?, isProtected: Int?
+        /// The free-text columns present in the file, with their names for messages (made once).
+        fileprivate let texts: [(name: String, index: Int)]
 
         public init(_ map: ColumnMap) {
             personnummer = map.index(of: "personnummer")
@@ -133,11 +135,8 @@ public struct FolkbokforingRow: Sendable {
             phone = map.index(of: "telefon")
             email = map.index(of: "epost")
             isProtected = map.index(of: "skyddad")
-        }
-
-        fileprivate var texts: [(name: String, index: Int?)] {
-            [("fornamn", firstName), ("efternamn", lastName), ("adress", address), ("postnummer", postalCode),
-             ("postort", city), ("telefon", phone), ("epost", email)]
+            texts = [("fornamn", firstName), ("efternamn", lastName), ("adress", address), ("postnummer", postalCode),
+                     ("postort", city), ("telefon", phone), ("epost", email)].compactMap { name, index in index.map { (name, $0) } }
         }
     }
 
@@ -153,11 +152,14 @@ public struct FolkbokforingRow: Sendable {
             throw ImportFieldError(error.description)
         }
         let isProtected = try ImportFields.flag(row.bytes(columns.isProtected), column: "skyddad")
-        for (name, index) in columns.texts {
-            guard let field = row.bytes(index) else { continue }
-            if field.contains(where: { $0 == 0x0A || $0 == 0x0D }) { throw ImportFieldError("\(name): får inte innehålla radbrytningar") }
-            // 200 bytes are at most 200 characters; only a longer field needs counting.
-            if field.count > 200, let text = row.value(index), text.count > 200 { throw ImportFieldError("\(name): högst 200 tecken") }
+        for (name, index) in columns.texts where index < row.record.count {
+            // A line break can only be inside a quoted field; 200 bytes are at most 200 characters,
+            // so only a longer field needs counting.
+            switch row.record.scanField(index) {
+            case .plain: continue
+            case .lineBreak: throw ImportFieldError("\(name): får inte innehålla radbrytningar")
+            case .long: if let text = row.value(index), text.count > 200 { throw ImportFieldError("\(name): högst 200 tecken") }
+            }
         }
         return (personnummer, isProtected)
     }
