@@ -25,7 +25,7 @@ public final class Statement {
     /// Resets the statement and binds `arguments` to its parameters in order.
     public func bind(_ arguments: [SQLValue]) throws(SQLiteError) {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
+        // Every parameter is bound below (the count is checked), so no clearing is needed.
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard arguments.count == expected else {
             throw SQLiteError(code: SQLITE_RANGE, message: "statement takes \(expected) arguments, got \(arguments.count)", sql: sql)
@@ -37,7 +37,17 @@ public final class Statement {
             case .null: code = sqlite3_bind_null(handle, index)
             case let .integer(number): code = sqlite3_bind_int64(handle, index, number)
             case let .real(number): code = sqlite3_bind_double(handle, index, number)
-            case let .text(text): code = sqlite3_bind_text(handle, index, text, -1, kaa_sqlite_transient)
+            case let .text(text):
+                // The UTF-8 in place with its length: no NUL-terminated copy is made first.
+                // (An empty string still binds text, not NULL: its pointer is "".)
+                var text = text
+                code = text.withUTF8 { utf8 in
+                    guard let base = utf8.baseAddress, utf8.count > 0 else { return sqlite3_bind_text(handle, index, "", 0, kaa_sqlite_transient) }
+                    guard utf8.count <= Int(Int32.max) else { return SQLITE_TOOBIG }
+                    return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                        sqlite3_bind_text(handle, index, $0, Int32(utf8.count), kaa_sqlite_transient)
+                    }
+                }
             case let .blob(bytes):
                 code = bytes.withUnsafeBytes { buffer in
                     sqlite3_bind_blob(handle, index, buffer.baseAddress, Int32(buffer.count), kaa_sqlite_transient)

@@ -107,6 +107,21 @@ struct Boom: Error {}
         #expect(throws: SQLiteError.self) { try row.int(1) }
     }
 
+    @Test func bindsTextExactlyAndARebindReplacesEveryValue() throws {
+        let db = try makeDatabase()
+        // Empty text stays text (not NULL); non-ASCII keeps every byte.
+        for text in ["", "Åsa Öberg", String(repeating: "é", count: 300)] {
+            let row = try #require(try db.queryOne("SELECT ?, typeof(?), length(CAST(? AS BLOB))", [.text(text), .text(text), .text(text)]))
+            #expect(try row.text(0) == text)
+            #expect(try row.text(1) == "text")
+            #expect(try row.int(2) == Int64(text.utf8.count))
+        }
+        // The same cached statement with other values: nothing of the previous binding is left.
+        try db.execute("INSERT INTO item (name) VALUES (?)", [.text("first")])
+        try db.execute("INSERT INTO item (name) VALUES (?)", [.text("second")])
+        #expect(try db.query("SELECT name FROM item ORDER BY id").map { try $0.text(0) } == ["first", "second"])
+    }
+
     @Test func backupCopiesAConsistentSnapshotWithOwnerOnlyMode() throws {
         let db = try makeDatabase()
         try db.write { for name in ["a", "b", "c"] { try db.execute("INSERT INTO item (name) VALUES (?)", [.text(name)]) } }
