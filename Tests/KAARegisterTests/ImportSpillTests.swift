@@ -125,3 +125,66 @@ import Testing
         }
     }
 }
+
+/// Entrants are written on a second thread while the first decides (`EntrantWriter`).
+@Suite struct IdentifyWriterTests {
+    /// People aged 16–19 on the test date who all enter KAA: more than three batches of the writer.
+    static func entrants() -> [PersonalIdentityNumber] {
+        [2008, 2009].flatMap { TestPeople.born(in: $0).prefix(450) }
+    }
+
+    static func count(_ register: Register, _ sql: String) throws -> Int64 {
+        try register.database.queryOne(sql)?.int(0) ?? -1
+    }
+
+    @Test func aWriteThatFailsMidwayLeavesNothingAndTheNextRunWritesEveryone() throws {
+        let fixture = RegisterFixture()
+        let register = try fixture.create()
+        let people = Self.entrants()
+        #expect(people.count > 3 * EntrantWriter.batchSize)
+        let path = fixture.directory.file("fb.csv")
+        try CSVFixture.write(path, header: CSVFixture.folkbokforingHeader, rows: people.map { CSVFixture.person($0.digits) })
+        let auditBefore = try Self.count(register, "SELECT count(*) FROM audit_log")
+        // The disk "fills" at the 600th person, in the writer's third batch.
+        try register.database.execute(script: """
+            CREATE TEMP TRIGGER fail_midway BEFORE INSERT ON main.person WHEN (SELECT count(*) FROM main.person) >= 599
+            BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END;
+            """)
+        do {
+            _ = try register.identify(on: TestDates.today, folkbokforing: path, enrolment: [], dryRun: false)
+            Issue.record("the run succeeded although a write failed")
+        } catch {
+            #expect("\(error)".contains("disk is full (test)"), "the writer's own failure is reported: \(error)")
+        }
+        #expect(try Self.count(register, "SELECT count(*) FROM person") == 0)
+        #expect(try Self.count(register, "SELECT count(*) FROM episode") == 0)
+        #expect(try Self.count(register, "SELECT count(*) FROM audit_log") == auditBefore)
+        #expect(try Self.count(register, "SELECT count(*) FROM population_extract") == 0)
+        #expect(!register.database.isInTransaction)
+
+        try register.database.execute(script: "DROP TRIGGER temp.fail_midway;")
+        let report = try register.identify(on: TestDates.today, folkbokforing: path, enrolment: [], dryRun: false)
+        #expect(report.new.count == people.count)
+        #expect(Set(report.new) == Set(people))
+        #expect(try Self.count(register, "SELECT count(*) FROM person") == Int64(people.count))
+        #expect(try Self.count(register, "SELECT count(*) FROM episode WHERE deregistered_on IS NULL AND registration_reason = 'EJ_PABORJAT'")
+            == Int64(people.count))
+        #expect(try Self.count(register, "SELECT count(*) FROM audit_log WHERE action = 'register'") == Int64(people.count))
+        // Each audit row names its own person's episode.
+        #expect(try Self.count(register, """
+            SELECT count(*) FROM audit_log a JOIN episode e ON e.person_id = a.person_id
+            WHERE a.action = 'register' AND a.detail = 'episode=' || e.id || ' reason=EJ_PABORJAT'
+            """) == Int64(people.count))
+    }
+
+    @Test func aDryRunWritesNothingHoweverManyEnter() throws {
+        let fixture = RegisterFixture()
+        let register = try fixture.create()
+        let people = Self.entrants()
+        let path = fixture.directory.file("fb.csv")
+        try CSVFixture.write(path, header: CSVFixture.folkbokforingHeader, rows: people.map { CSVFixture.person($0.digits) })
+        let report = try register.identify(on: TestDates.today, folkbokforing: path, enrolment: [], dryRun: true)
+        #expect(report.new.count == people.count)
+        #expect(try Self.count(register, "SELECT count(*) FROM person") == 0)
+    }
+}

@@ -2,6 +2,7 @@ import Dispatch
 import KAACore
 import KAACrypto
 import KAASQLite
+import Synchronization
 
 /// What an identification run found (and, unless it was a dry run, did).
 public struct IdentifyReport: Sendable {
@@ -34,7 +35,8 @@ extension Register {
     /// row leaving a small fixed-size record in one of 64 buckets of an anonymous temporary file;
     /// then bucket by bucket, enrolment facts are joined to the extract's people in memory, each
     /// person is decided, and the rows of people entering or staying in KAA are read again from the
-    /// extract for their contact details. Entrants are written as they are decided.
+    /// extract for their contact details. Entrants are written as they are decided, by a second
+    /// thread in the same transaction (`EntrantWriter`), while this one goes on deciding.
     public func identify(on date: CalendarDate, folkbokforing: String, enrolment: [String], dryRun: Bool,
                          progress: (String) -> Void = { _ in }) throws(RegisterError) -> IdentifyReport {
         try checkEventDate(date, field: "--date")
@@ -58,11 +60,15 @@ extension Register {
             let body = { () throws -> IdentifyReport in
                 if let extract {
                     let rereader = try CSVRecordRereader(path: folkbokforing, format: extract.format)
-                    let write = !dryRun && problems.isEmpty
+                    // Entrants are written on a second thread while this one decides (nil: nothing is written).
+                    let writer = !dryRun && problems.isEmpty ? EntrantWriter(self) : nil
+                    // Every way out waits for the writer: the transaction ends only after its last statement.
+                    defer { writer?.drain() }
                     for bucket in 0..<Self.identifyBuckets {
                         try self.decide(bucket: bucket, facts: facts, people: people, path: folkbokforing, columns: extract.columns,
-                                        rereader: rereader, population: population, scan: &scan, problems: &problems, write: write)
+                                        rereader: rereader, population: population, scan: &scan, problems: &problems, writer: writer)
                     }
+                    try writer?.finish()
                 }
                 scan.population = population.finish()
                 scan.finish()
@@ -147,7 +153,7 @@ extension Register {
     /// file order (a second row for the same person is an error naming the first).
     private func decide(bucket: Int, facts: BucketSpill<EnrolmentSpill>, people: BucketSpill<ExtractSpill>, path: String,
                         columns: FolkbokforingRow.Columns, rereader: CSVRecordRereader, population: PopulationWorker,
-                        scan: inout IdentifyScan, problems: inout [ImportProblem], write: Bool) throws {
+                        scan: inout IdentifyScan, problems: inout [ImportProblem], writer: EntrantWriter?) throws {
         var latest: [Int64: EnrolmentSpill] = [:]
         for fact in try facts.records(in: bucket) {
             if let known = latest[fact.pnr], fact.day < known.day { continue }
@@ -175,7 +181,7 @@ extension Register {
             let details = FolkbokforingRow(row, columns: columns, personnummer: pnr, isProtected: person.isProtected)
             if case let .register(reason, occupation) = decision.action {
                 // Written now (memory stays flat); a bad row anywhere rolls the whole transaction back.
-                if write { try registerFromExtract(details, on: scan.date, reason: reason, occupation: occupation, state: decision.known) }
+                try writer?.add(EntrantWriter.Entrant(row: details, date: scan.date, reason: reason, occupation: occupation, known: decision.known))
             } else {
                 scan.keep(details, decision: decision)
             }
@@ -185,8 +191,8 @@ extension Register {
     /// Registers one person of the extract. Someone the register has never held is written with
     /// three inserts and their audit rows (nothing to check against: no other episode, no records);
     /// anyone else takes the full checked path.
-    private func registerFromExtract(_ row: FolkbokforingRow, on date: CalendarDate, reason: String, occupation: String?,
-                                     state known: Int64?) throws {
+    fileprivate func registerFromExtract(_ row: FolkbokforingRow, on date: CalendarDate, reason: String, occupation: String?,
+                                         state known: Int64?) throws {
         guard known == nil else {
             try register(row.personnummer, on: date, reason: reason, details: Self.authoritative(row.details))
             if let occupation { _ = try setOccupation(row.personnummer, on: date, code: occupation) }
@@ -303,6 +309,73 @@ final class PopulationWorker: @unchecked Sendable {
     /// Waits for every queued bucket and returns the counts.
     func finish() -> PopulationCounter {
         queue.sync { counter }
+    }
+}
+
+/// Writes an identification run's entrants on its own serial queue, in the run's transaction, while
+/// the calling thread goes on deciding. Entrants go in batches; at most a few batches wait at a time,
+/// so memory stays flat. The first failure stops the writing and is rethrown by `add` or `finish`.
+final class EntrantWriter: @unchecked Sendable {
+    // Invariant for @unchecked Sendable: from `init` until `drain` returns, the register is used only
+    // on `queue` (the calling thread does not touch it: deciding needs no database); `pending` only on
+    // the calling thread; `failure` is behind its mutex.
+    struct Entrant: Sendable {
+        let row: FolkbokforingRow
+        let date: CalendarDate
+        let reason: String
+        let occupation: String?
+        let known: Int64?
+    }
+
+    static let batchSize = 256
+    private let register: Register
+    private let queue = DispatchQueue(label: "kaa.identify.entrants")
+    /// Batches sent and not yet written, at most this many.
+    private let slots = DispatchSemaphore(value: 4)
+    private let failure = Mutex<(any Error)?>(nil)
+    private var pending: [Entrant] = []
+
+    init(_ register: Register) {
+        self.register = register
+        pending.reserveCapacity(Self.batchSize)
+    }
+
+    /// Queues one entrant; throws the writer's failure, if it had one, so the run stops early.
+    func add(_ entrant: Entrant) throws {
+        pending.append(entrant)
+        if pending.count >= Self.batchSize { try send() }
+    }
+
+    /// Sends what is queued, waits until everything is written and throws the first failure.
+    func finish() throws {
+        try send()
+        drain()
+        if let failure = failure.withLock({ $0 }) { throw failure }
+    }
+
+    /// Waits until every batch sent is written (or skipped after a failure). Safe to call again.
+    func drain() {
+        queue.sync {}
+    }
+
+    private func send() throws {
+        if let failure = failure.withLock({ $0 }) { throw failure }
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard failure.withLock({ $0 }) == nil else { return }
+            do {
+                for entrant in batch {
+                    try register.registerFromExtract(entrant.row, on: entrant.date, reason: entrant.reason, occupation: entrant.occupation,
+                                                     state: entrant.known)
+                }
+            } catch {
+                failure.withLock { $0 = error }
+            }
+        }
     }
 }
 
