@@ -155,6 +155,7 @@ func executable(_ name: String) -> String {
         let hub = try HubSettings.load(TestPeople.packageRoot + "/config/hub.example.json", context: context)
         #expect(hub.listen == "0.0.0.0:8443" && hub.maxBodyBytes == 4 << 20 && hub.tlsCert != nil)
         #expect(hub.noiseMaximum == 2 && hub.noiseVariance == 1)
+        #expect(hub.threads == HubSettings().threads, "the example shows the default")
         #expect(context.databasePath == "/var/lib/kaa-hub/hub.sqlite")
     }
 

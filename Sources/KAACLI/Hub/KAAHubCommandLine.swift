@@ -72,7 +72,10 @@ struct HubSettings {
     var tlsCert: String?
     var tlsKey: String?
     var maxBodyBytes = 4 << 20
-    var threads: UInt32 = 4
+    /// A request that applies a batch waits on its thread until its group's commit is durable, so the
+    /// pool is as large as the largest group (64): a whole group can wait while the next is read.
+    /// (4 threads made groups of at most 4; 290 uploads then took 0.45 s instead of 0.30 s.)
+    var threads: UInt32 = 64
     var connectionLimit: UInt32 = 512
     var timeoutSeconds: UInt32 = 30
     /// The Cell Key Method's parameters: the largest noise D and its variance V.
