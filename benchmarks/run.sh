@@ -107,7 +107,7 @@ now() { date +%s.%N; }
 kaa_log "case 3: preparing $kommuner registers with a sealed batch each"
 mkdir -p "$work/national"
 "$bin/kaa-bench" national-prepare --dir "$work/national" --hub-db "$work/national/hub0.sqlite" --kommuner "$kommuner" >/dev/null
-totals=() p50s=() p99s=() base_totals=() base_p50s=() base_p99s=() proc_totals=() hub_cpus=() client_cpus=() null_cpus=() curl_cpus=()
+totals=() p50s=() p99s=() base_totals=() base_p50s=() base_p99s=() proc_totals=() hub_cpus=() client_cpus=() null_cpus=() curl_cpus=() hub_only_totals=() hub_only_cpus=()
 # cpu_ticks PID: user + system clock ticks the process has used so far.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # The baseline: the same bytes PUT by curl (one process, all transfers at once) to a do-nothing handler.
@@ -120,6 +120,20 @@ while read -r kommun generation seq _; do
         "$url" "$kommun" "$generation" "$seq" "$work" "$kommun" >> "$work/curl.cfg"
 done < "$work/national/manifest.txt"
 sed -i '$ d' "$work/curl.cfg" # no empty transfer after the last "next"
+# A breakdown, not a baseline: the same PUTs by one curl to the real hub (token and Content-Digest
+# added), so the hub's own share is seen apart from the sync client's. HUB is replaced per run.
+python3 - "$work/national" > "$work/hubcurl.cfg" <<'PY'
+import base64, hashlib, sys
+folder = sys.argv[1]
+entries = [line.split() for line in open(folder + "/manifest.txt") if line.strip()]
+for index, (kommun, generation, seq, token) in enumerate(entries):
+    body = open(f"{folder}/batches/{kommun}.json", "rb").read()
+    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
+    print(f'url = "HUB/v1/sites/{kommun}/batches/{generation}/{seq}"\nrequest = "PUT"\ndata-binary = "@{folder}/batches/{kommun}.json"')
+    print(f'header = "Content-Type: application/json"\nheader = "Authorization: Bearer {token}"\nheader = "Content-Digest: sha-256=:{digest}:"')
+    print('header = "Expect:"\noutput = "/dev/null"\nwrite-out = "%{http_code}\\n"')
+    if index < len(entries) - 1: print("next")
+PY
 cp -r "$work/national/registers" "$work/national/registers0"
 for run in $(seq "$runs"); do
     # The sync client's own code against a fresh hub holding the same sites, from registers as
@@ -135,6 +149,18 @@ for run in $(seq "$runs"); do
     [ "$failures" = "0" ] || kaa_die "case 3: $failures uploads failed"
     applied=$("$bin/kaa-hub" --db "$work/national/hub.sqlite" site list | awk 'NR > 1 && $(NF-3) == 1' | wc -l)
     [ "$applied" -eq "$kommuner" ] || kaa_die "case 3: the hub applied $applied of $kommuner batches"
+    kill "$hub_server"; wait "$hub_server" 2>/dev/null || true
+    rm -rf "$work/national/hub.sqlite"*
+    cp "$work/national/hub0.sqlite" "$work/national/hub.sqlite"
+    start_server hub "$bin/kaa-hub" --db "$work/national/hub.sqlite" serve --listen 127.0.0.1:0
+    hub_server=$server
+    sed "s#HUB#$url#" "$work/hubcurl.cfg" > "$work/hubcurl.run.cfg"
+    hub_ticks=$(cpu_ticks "$hub_server")
+    start=$(now)
+    curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max 1000 -K "$work/hubcurl.run.cfg" > "$work/hubcurl.codes"
+    hub_only_totals+=("$(echo "$(now) - $start" | bc)")
+    hub_only_cpus+=("$(echo "scale=3; ($(cpu_ticks "$hub_server") - $hub_ticks) / $(getconf CLK_TCK)" | bc)")
+    [ "$(grep -c '^201' "$work/hubcurl.codes")" -eq "$kommuner" ] || kaa_die "case 3: the hub did not apply every batch PUT by curl"
     kill "$hub_server"; wait "$hub_server" 2>/dev/null || true
     totals+=("$total") p50s+=("$(echo "$p50 * 1000" | bc)") p99s+=("$(echo "$p99 * 1000" | bc)")
     start=$(now)
@@ -164,6 +190,7 @@ throughput=$(awk -v ours="$(median "${totals[@]}")" -v base="$(median "${base_to
 rows+=("3 $kommuner uploads, all applied durably|$(stats "${totals[@]}") s|1 curl, all at once, no-op $(stats "${base_totals[@]}") s|$throughput|< 10 s; ≥ 50 %")
 throughput=$(awk -v ours="$(median "${totals[@]}")" -v base="$(median "${proc_totals[@]}")" 'BEGIN {printf "%.0f %%", 100 * base / ours}')
 rows+=("3 (same, other baseline)|$(stats "${totals[@]}") s|$kommuner curl processes, no-op $(stats "${proc_totals[@]}") s|$throughput|≥ 50 %")
+rows+=("3 breakdown: the hub alone (1 curl PUTs)|$(stats "${hub_only_totals[@]}") s, hub CPU $(stats "${hub_only_cpus[@]}") s|1 curl, all at once, no-op $(stats "${base_totals[@]}") s|—|—")
 rows+=("3 CPU s: uploading process; hub|$(stats "${client_cpus[@]}"); $(stats "${hub_cpus[@]}")|1 curl $(stats "${curl_cpus[@]}"); no-op $(stats "${null_cpus[@]}")|—|—")
 rows+=("3 per-batch p50|$(stats "${p50s[@]}") ms|$(stats "${base_p50s[@]}") ms|—|—")
 rows+=("3 per-batch p99|$(stats "${p99s[@]}") ms|$(stats "${base_p99s[@]}") ms|—|—")
