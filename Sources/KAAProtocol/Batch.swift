@@ -77,8 +77,10 @@ public struct Batch: Sendable, Equatable {
         var cells: [Cell] = []
         var seen = Set<String>()
         cells.reserveCapacity(wire.cells.count)
+        // A batch has few tables and periods and many cells: each is looked up once per batch.
+        var lookups = CellCatalogue.Lookups(catalog: catalog)
         for (index, cell) in wire.cells.enumerated() {
-            let parsed = try CellCatalogue.validate(cell, index: index, catalog: catalog)
+            let parsed = try CellCatalogue.validate(cell, index: index, lookups: &lookups)
             guard kind == .changes || parsed.n > 0 else { throw BatchError("cells[\(index)]: a snapshot holds no cell with n = 0") }
             let key = "\(parsed.table.rawValue)|\(parsed.period)|\(parsed.dims.encoded)"
             guard seen.insert(key).inserted else { throw BatchError("cells[\(index)]: the cell \(key) occurs twice") }
@@ -147,13 +149,34 @@ public enum CellCatalogue {
         }
     }
 
-    static func validate(_ cell: WireBatch.WireCell, index: Int, catalog: CodeCatalog) throws(BatchError) -> Cell {
+    /// The allowed values per table and the parsed periods met so far in one batch.
+    struct Lookups {
+        let catalog: CodeCatalog
+        var allowed: [CellTable: [String: Set<String>]] = [:]
+        var periods: [String: Period] = [:]
+
+        mutating func allowedValues(_ table: CellTable) -> [String: Set<String>] {
+            if let known = allowed[table] { return known }
+            let values = CellCatalogue.allowedValues(table, catalog: catalog)
+            allowed[table] = values
+            return values
+        }
+
+        mutating func period(_ text: String) -> Period? {
+            if let known = periods[text] { return known }
+            guard let period = Period(text), (2000...2100).contains(period.firstDay.year) else { return nil }
+            periods[text] = period
+            return period
+        }
+    }
+
+    static func validate(_ cell: WireBatch.WireCell, index: Int, lookups: inout Lookups) throws(BatchError) -> Cell {
         guard let table = CellTable(rawValue: cell.table) else { throw BatchError("cells[\(index)]: unknown table \"\(cell.table)\"") }
-        guard let period = Period(cell.period), (2000...2100).contains(period.firstDay.year) else {
+        guard let period = lookups.period(cell.period) else {
             throw BatchError("cells[\(index)]: malformed period \"\(cell.period)\"")
         }
         guard cell.n >= 0 else { throw BatchError("cells[\(index)]: n must not be negative") }
-        let allowed = allowedValues(table, catalog: catalog)
+        let allowed = lookups.allowedValues(table)
         guard Set(cell.dims.keys) == Set(allowed.keys) else {
             throw BatchError("cells[\(index)]: \(table.rawValue) takes the dims \(allowed.keys.sorted().joined(separator: ", "))")
         }
