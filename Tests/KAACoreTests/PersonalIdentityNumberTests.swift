@@ -148,12 +148,14 @@ struct StructuredCases: Decodable {
         #expect(throws: PersonalIdentityNumberError.self) { try PersonalIdentityNumber(number, today: today) }
     }
 
+    // 200801012387: the official test number 200801012386 with a wrong check digit, invalid on purpose.
     @Test(arguments: ["", "abc", "2008010123860", "20080101_2386", "200801012387", "20081301-2386", "0801012386-", " 200801012386"])
     func rejectsMalformedInput(_ text: String) {
         #expect(throws: PersonalIdentityNumberError.self) { try PersonalIdentityNumber(text, today: today) }
     }
 
     @Test func errorMessageNamesTheInput() {
+        // 200801012387: the official 200801012386 with a wrong check digit, invalid on purpose.
         do {
             _ = try PersonalIdentityNumber("200801012387", today: today)
             Issue.record("expected an error")
@@ -179,8 +181,8 @@ struct StructuredCases: Decodable {
     }
 
     @Test(arguments: [
-        (Int64(200801012387), PersonalIdentityNumberError.Reason.checkDigit),
-        (Int64(201509160006), .invalidSerial),
+        (Int64(200801012387), PersonalIdentityNumberError.Reason.checkDigit), // official 200801012386, wrong check digit on purpose
+        (Int64(201509160006), .invalidSerial), // birth number 000, never issued
         (Int64("20" + withCheckDigit("081301238")) ?? 0, .invalidDate), // month 13, right check digit
         (Int64(20080101238), .wrongLength),
         (Int64(-200801012386), .wrongLength),
