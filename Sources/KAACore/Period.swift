@@ -136,9 +136,10 @@ public enum Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        switch self {
-        case let .month(year, month): return CalendarDate.pad(year, 4) + "-" + CalendarDate.pad(month, 2)
-        case let .half(year, half): return CalendarDate.pad(year, 4) + "-H\(half)"
+        var seven: UInt64 = 0
+        return withUnsafeMutableBytes(of: &seven) { out in
+            writeUTF8(to: out)
+            return String(decoding: UnsafeRawBufferPointer(rebasing: out[0..<7]), as: UTF8.self)
         }
     }
 

@@ -12,7 +12,13 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
     }
 
     /// The normalised 12 digits, `YYYYMMDDNNNC` (made from `number` when asked: a small string, no allocation).
-    public var digits: String { Self.twelveDigits(number) }
+    public var digits: String {
+        var twelve: (UInt64, UInt32) = (0, 0)
+        return withUnsafeMutableBytes(of: &twelve) { out in
+            writeDigits(to: out)
+            return String(decoding: UnsafeRawBufferPointer(rebasing: out[0..<12]), as: UTF8.self)
+        }
+    }
     /// Birth date (for a samordningsnummer, with 60 taken off the day).
     public let birthDate: CalendarDate
     /// Personnummer or samordningsnummer.
@@ -147,19 +153,6 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
         self.kind = kind
         sex = serial % 2 == 0 ? .female : .male
         self.number = number
-    }
-
-    /// Twelve ASCII digits: a small string, no allocation.
-    private static func twelveDigits(_ number: Int64) -> String {
-        var twelve: (UInt64, UInt32) = (0, 0)
-        return withUnsafeMutableBytes(of: &twelve) { out in
-            var rest = number
-            for index in (0..<12).reversed() {
-                out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: out[0..<12]), as: UTF8.self)
-        }
     }
 
     /// Writes the 12 ASCII digits to `buffer` (at least 12 bytes).

@@ -88,7 +88,7 @@ public struct SyncClient {
     public func run() throws(SyncError) -> SyncReport {
         let deadline = now() + options.deadlineSeconds
         var report = SyncReport()
-        do {
+        try translatingErrors {
             let sealing = now()
             if let batch = try register.sealBatch(newGeneration: options.newGeneration, reason: options.newGeneration ? "operator" : "night") {
                 report.sealed.append(batch)
@@ -100,12 +100,6 @@ public struct SyncClient {
             try reconcileWithHub(deadline: deadline, report: &report)
             try uploadOutbox(deadline: deadline, report: &report)
             fetchRegion(deadline: deadline, report: &report)
-        } catch let error as SyncError {
-            throw error
-        } catch let error as RegisterError {
-            throw .register(error)
-        } catch {
-            throw .temporary(String(describing: error))
         }
         return report
     }
@@ -116,9 +110,17 @@ public struct SyncClient {
     public func upload() throws(SyncError) -> SyncReport {
         let deadline = now() + options.deadlineSeconds
         var report = SyncReport()
-        do {
+        try translatingErrors {
             try reconcileWithHub(deadline: deadline, report: &report)
             try uploadOutbox(deadline: deadline, report: &report)
+        }
+        return report
+    }
+
+    /// Runs `body`, translating what it throws into a `SyncError` (a register failure keeps its own).
+    private func translatingErrors(_ body: () throws -> Void) throws(SyncError) {
+        do {
+            try body()
         } catch let error as SyncError {
             throw error
         } catch let error as RegisterError {
@@ -126,7 +128,6 @@ public struct SyncClient {
         } catch {
             throw .temporary(String(describing: error))
         }
-        return report
     }
 
     // MARK: - Reconciling with the hub's state

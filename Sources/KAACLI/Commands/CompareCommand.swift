@@ -25,7 +25,7 @@ enum CompareCommand: KAACommand {
         guard let region = try register.regionFigures(period) else {
             throw CLIError.badValue(option: "--period", message: "inga regionala siffror för \(period) är hämtade; kör 'kaa sync' först")
         }
-        func ownTotal(_ table: CellTable) -> Double { Double(own.filter { $0.table == table }.reduce(0) { $0 + $1.n }) }
+        func ownTotal(_ table: CellTable) -> Double { ReportPeriodCommand.count(own, table) }
         func regionTotal(_ table: CellTable) -> Double? {
             if let total = region.values[RegionFigures.key(table, Dims([:]))] { return Double(total) }
             let parts = region.values.filter { $0.key.hasPrefix(table.rawValue + "|") }

@@ -43,8 +43,7 @@ extension Register {
         let firstOpenDay = Period.firstOpenDay(today: today)
         do {
             let states = try loadRegisterStates()
-            var scan = IdentifyScan(date: date, firstOpenDay: firstOpenDay, states: states,
-                                    population: PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(cellKey)))
+            var scan = IdentifyScan(date: date, firstOpenDay: firstOpenDay, states: states)
             let facts = try BucketSpill<EnrolmentSpill>(buckets: Self.identifyBuckets)
             let people = try BucketSpill<ExtractSpill>(buckets: Self.identifyBuckets)
             var problems: [ImportProblem] = []
@@ -70,14 +69,14 @@ extension Register {
                     }
                     try writer?.finish()
                 }
-                scan.population = population.finish()
+                let counted = population.finish()
                 scan.finish()
                 guard problems.isEmpty else {
                     let order = Dictionary(zip(enrolment + [folkbokforing], 0...), uniquingKeysWith: { first, _ in first })
                     throw RegisterError.importProblems(problems.sorted { (order[$0.file] ?? 0, $0.line) < (order[$1.file] ?? 0, $1.line) })
                 }
-                let report = scan.report(isDryRun: dryRun)
-                if !dryRun { try self.applyRest(scan, report: report) }
+                let report = scan.report(isDryRun: dryRun, population: counted.total)
+                if !dryRun { try self.applyRest(scan, population: counted, report: report) }
                 return report
             }
             return dryRun ? try database.read(body) : try database.write(body)
@@ -222,7 +221,7 @@ extension Register {
 
     /// Writes what the scan decided beyond the registrations: de-registrations, refreshed contact
     /// details and occupations of people who stay, the population and the run's own audit row.
-    private func applyRest(_ scan: IdentifyScan, report: IdentifyReport) throws {
+    private func applyRest(_ scan: IdentifyScan, population: PopulationCounter, report: IdentifyReport) throws {
         for left in report.left {
             try deregister(left.personnummer, on: left.date, reason: left.reason)
         }
@@ -235,7 +234,7 @@ extension Register {
                 _ = try setOccupation(entry.row.personnummer, on: max(day, Period.firstOpenDay(today: today)), code: occupation)
             }
         }
-        try storePopulation(scan.population)
+        try storePopulation(population)
         try audit("identify", detail: "date=\(scan.date) new=\(report.new.count) left=\(report.left.count) "
                   + "unchanged=\(report.unchanged) review=\(report.review.count) population=\(report.population)")
     }
@@ -386,7 +385,6 @@ struct IdentifyScan {
     let date: CalendarDate
     let firstOpenDay: CalendarDate
     let states: [Int64: (personID: Int64, state: RegisterState)]
-    var population: PopulationCounter
     var rows = 0
     private(set) var new: [PersonalIdentityNumber] = []
     var stays: [(row: FolkbokforingRow, personID: Int64, occupation: String?, enrolmentDate: CalendarDate?)] = []
@@ -410,14 +408,13 @@ struct IdentifyScan {
         }
     }
 
-    init(date: CalendarDate, firstOpenDay: CalendarDate, states: [Int64: (personID: Int64, state: RegisterState)], population: PopulationCounter) {
+    init(date: CalendarDate, firstOpenDay: CalendarDate, states: [Int64: (personID: Int64, state: RegisterState)]) {
         self.date = date
         self.firstOpenDay = firstOpenDay
         self.states = states
-        self.population = population
     }
 
-    /// Decides for one person of the folkbokföring extract (counted in `population` as it was read).
+    /// Decides for one person of the folkbokföring extract (the population is counted apart, by `PopulationWorker`).
     mutating func consider(_ pnr: PersonalIdentityNumber, enrolment: EnrolmentFact?) -> Decision {
         let number = pnr.number
         let known = states[number]
@@ -448,9 +445,8 @@ struct IdentifyScan {
     /// People with an open episode who were not in the extract have moved out.
     mutating func finish() {
         for (number, known) in states where known.state.open != nil && !seenInRegister.contains(number) {
-            let digits = String(number)
             guard case let .deregister(reason, day) = IdentificationRules.missingFromExtract(state: known.state, date: date, firstOpenDay: firstOpenDay),
-                  let pnr = try? PersonalIdentityNumber(digits, today: date) else { continue }
+                  let pnr = try? PersonalIdentityNumber(number: number) else { continue }
             leaving.append(IdentifyReport.Left(personnummer: pnr, reason: reason, date: day))
         }
         leaving.sort { $0.personnummer < $1.personnummer }
@@ -458,8 +454,8 @@ struct IdentifyScan {
         review.sort { $0.personnummer < $1.personnummer }
     }
 
-    func report(isDryRun: Bool) -> IdentifyReport {
-        IdentifyReport(date: date, isDryRun: isDryRun, rows: rows, population: population.total,
+    func report(isDryRun: Bool, population: Int) -> IdentifyReport {
+        IdentifyReport(date: date, isDryRun: isDryRun, rows: rows, population: population,
                        new: new, left: leaving, unchanged: stays.count, review: review)
     }
 }
