@@ -3,11 +3,16 @@
 
   generate.py extract N DIR          folkbokföring extract + enrolment list of N people aged 15-20
   generate.py history N TODAY DIR    episodes.csv and contacts.csv: N episodes over three years
+  generate.py curl-config DIR URL [--auth]
+                                     a curl config PUTting every batch of DIR/manifest.txt to URL
+                                     (with --auth: each site's token and the Content-Digest)
 
 Numbers are generated, never committed; they may coincide with real ones, which is why they live
 only in temporary files of a benchmark run (design §10).
 """
+import base64
 import datetime
+import hashlib
 import os
 import random
 import sys
@@ -87,8 +92,27 @@ def history(count, today_text, folder):
             made += 1
 
 
+def curl_config(folder, url, auth):
+    """One transfer per line of the manifest (kommun generation seq token); `next` between them."""
+    entries = [line.split() for line in open(os.path.join(folder, "manifest.txt")) if line.strip()]
+    transfers = []
+    for kommun, generation, seq, token in entries:
+        body = os.path.join(folder, "batches", f"{kommun}.json")
+        lines = [f'url = "{url}/v1/sites/{kommun}/batches/{generation}/{seq}"', 'request = "PUT"',
+                 f'data-binary = "@{body}"', 'header = "Content-Type: application/json"', 'header = "Expect:"']
+        if auth:
+            with open(body, "rb") as file:
+                digest = base64.b64encode(hashlib.sha256(file.read()).digest()).decode()
+            lines += [f'header = "Authorization: Bearer {token}"', f'header = "Content-Digest: sha-256=:{digest}:"']
+        lines += ['output = "/dev/null"', 'write-out = "%{http_code} %{time_total}\\n"']
+        transfers.append("\n".join(lines))
+    print("\nnext\n".join(transfers))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "extract":
         extract(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == "curl-config":
+        curl_config(sys.argv[2], sys.argv[3], "--auth" in sys.argv[4:])
     else:
         history(int(sys.argv[2]), sys.argv[3], sys.argv[4])

@@ -114,26 +114,10 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 start_server null "$bin/kaa-bench" null-server --listen 127.0.0.1:0
 null_server=$server
 null_url=$url
-: > "$work/curl.cfg"
-while read -r kommun generation seq _; do
-    printf 'url = "%s/v1/sites/%s/batches/%s/%s"\nrequest = "PUT"\ndata-binary = "@%s/national/batches/%s.json"\nheader = "Content-Type: application/json"\nheader = "Expect:"\noutput = "/dev/null"\nwrite-out = "%%{http_code} %%{time_total}\\n"\nnext\n' \
-        "$url" "$kommun" "$generation" "$seq" "$work" "$kommun" >> "$work/curl.cfg"
-done < "$work/national/manifest.txt"
-sed -i '$ d' "$work/curl.cfg" # no empty transfer after the last "next"
-# A breakdown, not a baseline: the same PUTs by one curl to the real hub (token and Content-Digest
-# added), so the hub's own share is seen apart from the sync client's. HUB is replaced per run.
-python3 - "$work/national" > "$work/hubcurl.cfg" <<'PY'
-import base64, hashlib, sys
-folder = sys.argv[1]
-entries = [line.split() for line in open(folder + "/manifest.txt") if line.strip()]
-for index, (kommun, generation, seq, token) in enumerate(entries):
-    body = open(f"{folder}/batches/{kommun}.json", "rb").read()
-    digest = base64.b64encode(hashlib.sha256(body).digest()).decode()
-    print(f'url = "HUB/v1/sites/{kommun}/batches/{generation}/{seq}"\nrequest = "PUT"\ndata-binary = "@{folder}/batches/{kommun}.json"')
-    print(f'header = "Content-Type: application/json"\nheader = "Authorization: Bearer {token}"\nheader = "Content-Digest: sha-256=:{digest}:"')
-    print('header = "Expect:"\noutput = "/dev/null"\nwrite-out = "%{http_code}\\n"')
-    if index < len(entries) - 1: print("next")
-PY
+python3 benchmarks/generate.py curl-config "$work/national" "$url" > "$work/curl.cfg"
+# A breakdown, not a baseline: the same PUTs by one curl to the real hub, so the hub's own share is
+# seen apart from the sync client's. HUB is replaced per run.
+python3 benchmarks/generate.py curl-config "$work/national" HUB --auth > "$work/hubcurl.cfg"
 cp -r "$work/national/registers" "$work/national/registers0"
 for run in $(seq "$runs"); do
     # The sync client's own code against a fresh hub holding the same sites, from registers as
