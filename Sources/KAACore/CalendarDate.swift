@@ -61,6 +61,37 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         other.dayNumber - dayNumber
     }
 
+    /// `YYYY-MM-DDTHH:MM:SSZ` for a moment in whole seconds since 1970 (UTC), written byte by byte:
+    /// the register's audit rows and the hub's records each carry one.
+    public static func utcTimestamp(secondsSince1970 seconds: Int) -> String {
+        let day = CalendarDate(dayNumber: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let rest = seconds - day.dayNumber * 86_400
+        let (year, month, dayOfMonth) = day.components
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return withUnsafeMutableBytes(of: &text) { out in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var rest = value
+                for position in (offset..<offset + width).reversed() {
+                    out[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            put(month, 2, at: 5)
+            put(dayOfMonth, 2, at: 8)
+            put(rest / 3600, 2, at: 11)
+            put(rest / 60 % 60, 2, at: 14)
+            put(rest % 60, 2, at: 17)
+            out[4] = UInt8(ascii: "-")
+            out[7] = UInt8(ascii: "-")
+            out[10] = UInt8(ascii: "T")
+            out[13] = UInt8(ascii: ":")
+            out[16] = UInt8(ascii: ":")
+            out[19] = UInt8(ascii: "Z")
+            return String(decoding: UnsafeRawBufferPointer(rebasing: out[0..<20]), as: UTF8.self)
+        }
+    }
+
     /// ISO `YYYY-MM-DD`.
     public var description: String {
         let (y, m, d) = components

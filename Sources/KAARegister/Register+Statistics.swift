@@ -113,10 +113,9 @@ extension Register {
     }
 
     /// The period-key function for a prepared cell key: the MAC of the 12 digits followed by the
-    /// period's name (`2026-11`, `2026H2`), built on the stack.
+    /// period's text (`2026-11`, `2026-H2`), the message built on the stack.
     static func makePeriodKey(_ key: HMACSHA256Key) -> CellCalculator.PeriodKey {
         { pnr, period in
-            // The MAC of the 12 digits followed by the period's text (`1999123123822026-11`), built on the stack.
             var message: (UInt64, UInt64, UInt64) = (0, 0, 0)
             return withUnsafeMutableBytes(of: &message) { buffer in
                 pnr.writeDigits(to: buffer)
