@@ -2,7 +2,7 @@ import Foundation
 import KAACore
 import KAAHTTP
 import KAAHub
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 @Suite struct DashboardTests {

@@ -1,6 +1,6 @@
 import Foundation
 import KAASQLite
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 struct Boom: Error {}
