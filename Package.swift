@@ -35,6 +35,8 @@ let package = Package(
         .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
+        // HTML as values, escaped by default, and the one stylesheet of the dashboard and the reports.
+        .target(name: "KAAHTML", swiftSettings: strict),
         // HTTP request and response types and the responder/client protocols (no C).
         .target(name: "KAAHTTP", swiftSettings: strict),
         // libcurl as an HTTPClient; libmicrohttpd serving any HTTPResponder.
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAAHTMLTests", dependencies: ["KAAHTML"], swiftSettings: strict),
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["KAABench", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestSupport"], swiftSettings: strict),
