@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "KAACurl", dependencies: ["CCurl", "KAAHTTP"], swiftSettings: strict),
         .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP"], swiftSettings: strict),
         // The regional hub: ledger, cells, sites, the HTTP responder.
-        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources"], swiftSettings: strict),
+        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML"], swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
         .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
         // The `kaa` command line, as a library so tests run it in-process.
@@ -56,7 +56,7 @@ let package = Package(
 
         .target(name: "KAATestSupport", dependencies: ["KAARegister", "KAACLI", "KAACore", "KAAHTTP", "KAASQLite"], path: "Tests/KAATestSupport", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAHTML", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
