@@ -47,7 +47,7 @@ let package = Package(
         // The kommun's sync client: seal, then upload with the client rules of design §7.
         .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
         // The `kaa` command line, as a library so tests run it in-process.
-        .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore", "KAASync", "KAACurl", "KAAHub", "KAAHTTPServer", "KAAHTTP", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore", "KAASync", "KAACurl", "KAAHub", "KAAHTTPServer", "KAAHTTP", "KAAProtocol", "KAAHTML"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAACLI"], swiftSettings: strict),
         .executableTarget(name: "kaa-hub", dependencies: ["KAACLI"], swiftSettings: strict),
         // Benchmark helpers for benchmarks/run.sh (design §11 cases 3 and 4); not installed.
