@@ -59,6 +59,11 @@ extension Node {
     /// Escaping `>` and `'` too costs nothing and keeps the output safe even if a value ever lands in
     /// an unquoted or single-quoted position, or a text node inside `<style>`.
     static func escape(_ text: String, into html: inout String, quotes: Bool) {
+        // Most text (numbers, Swedish labels) has nothing to escape: append it in one go.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && ($0 == 0x22 || $0 == 0x27)) }) else {
+            html += text
+            return
+        }
         for character in text.unicodeScalars {
             switch character {
             case "&": html += "&amp;"
