@@ -16,7 +16,7 @@ import Testing
     /// bytes must be exactly those nodes rendered, so what is asserted is what a browser gets.
     func document(_ fixture: HubFixture, period: String, kommun: String? = nil) throws -> (status: Int, html: String, page: Node) {
         let (status, html) = page(fixture, kommun.map { "/kommun/\($0)" } ?? "/", ["period": period])
-        let dashboard = try Dashboard(hub: fixture.hub, today: Hub.swedishToday()).document(period: period, kommun: kommun)
+        let dashboard = try Dashboard(hub: fixture.hub, today: fixture.responder.today()).document(period: period, kommun: kommun)
         #expect(status == dashboard.status && html == dashboard.document.renderDocument(), "the responder serves the rendered document")
         return (status, html, dashboard.document)
     }
