@@ -34,20 +34,22 @@ let package = Package(
         .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
+        // HTML as values, escaped by default, and the one stylesheet of the dashboard and the reports.
+        .target(name: "KAAHTML", swiftSettings: strict),
         // HTTP request and response types and the responder/client protocols (no C).
         .target(name: "KAAHTTP", swiftSettings: strict),
         // libcurl as an HTTPClient; libmicrohttpd serving any HTTPResponder.
         .target(name: "KAACurl", dependencies: ["CCurl", "KAAHTTP"], swiftSettings: strict),
         .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP"], swiftSettings: strict),
         // The regional hub: ledger, cells, sites, the HTTP responder.
-        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources"], swiftSettings: strict),
+        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML"], swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
         .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
 
         // The command lines: a small shared kit (typed arguments, the tool runner, output, config
         // files), then one module per program, so `kaa` links no hub and `kaa-hub` no register.
         .target(name: "KAACLIKit", dependencies: ["KAACore"], swiftSettings: strict),
-        .target(name: "KAAKommunCLI", dependencies: ["KAACLIKit", "KAARegister", "KAACore", "KAASync", "KAACurl", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAAKommunCLI", dependencies: ["KAACLIKit", "KAAHTML", "KAARegister", "KAACore", "KAASync", "KAACurl", "KAAProtocol"], swiftSettings: strict),
         .target(name: "KAAHubCLI", dependencies: ["KAACLIKit", "KAAHub", "KAAHTTPServer", "KAACore", "KAAProtocol"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAAKommunCLI", "KAACLIKit"], swiftSettings: strict),
         .executableTarget(name: "kaa-hub", dependencies: ["KAAHubCLI", "KAACLIKit"], swiftSettings: strict),
@@ -61,7 +63,7 @@ let package = Package(
         .target(name: "KAACLITestKit", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAACore", "KAATestFixtures"],
                 path: "Tests/KAACLITestKit", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAHTML", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestFixtures", "KAAHTTPTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestFixtures"],
@@ -71,9 +73,10 @@ let package = Package(
         .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAACrypto", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAAHTMLTests", dependencies: ["KAAHTML"], swiftSettings: strict),
         .testTarget(name: "KAACLIKitTests", dependencies: ["KAACLIKit", "KAACore"], swiftSettings: strict),
         .testTarget(name: "KAACLITests", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAASQLite", "KAATestFixtures", "KAACLITestKit",
-                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore"], swiftSettings: strict),
+                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore", "KAAHTML"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -39,7 +39,7 @@ enum ReportPeriodCommand: KommunCommand {
         out.write(Table.render(header: ["ORSAK", String(describing: period), String(describing: before)],
                                rows: byReason.map { [$0.0, String(Int($0.1)), String(Int($0.2))] }))
         if let path = arguments[html] {
-            let page = Self.html(register: register, period: period, before: before, state: state, figures: figures, reasons: byReason)
+            let page = PeriodReportPage.document(kommun: register.kommun, period: period, before: before, state: state, figures: figures, reasons: byReason).renderDocument()
             guard FileManager.default.createFile(atPath: path, contents: Data(page.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw CommandLineError.badValue(argument: "--html", message: "kan inte skriva \(path)")
             }
@@ -80,50 +80,5 @@ enum ReportPeriodCommand: KommunCommand {
             return String(format: "%+.1f procentenheter", (current - previous) * 100).replacingOccurrences(of: ".", with: ",")
         }
         return String(format: "%+d", Int(current - previous))
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-    }
-
-    /// A self-contained page: inline CSS, SVG bars comparing the two periods, no external assets.
-    static func html(register: Register, period: Period, before: Period, state: String, figures: [Figure], reasons: [(String, Double, Double)]) -> String {
-        let counts = figures.filter { !$0.isShare }
-        let maximum = max(1, counts.flatMap { [$0.current ?? 0, $0.previous ?? 0] }.max() ?? 1)
-        let rowHeight = 44.0, left = 210.0, plot = 380.0
-        var svg = "<svg role=\"img\" aria-labelledby=\"t d\" viewBox=\"0 0 680 \(Int(Double(counts.count) * rowHeight + 30))\">"
-        svg += "<title id=\"t\">\(period) jämfört med \(before)</title><desc id=\"d\">"
-        svg += escape(counts.map { "\($0.label): \(show($0.current, false)) mot \(show($0.previous, false))" }.joined(separator: "; ")) + "</desc>"
-        for (index, figure) in counts.enumerated() {
-            let y = Double(index) * rowHeight + 6
-            let a = plot * (figure.current ?? 0) / maximum, b = plot * (figure.previous ?? 0) / maximum
-            svg += "<text x=\"\(Int(left - 8))\" y=\"\(Int(y + 20))\" text-anchor=\"end\">\(escape(figure.label))</text>"
-            svg += "<rect x=\"\(Int(left))\" y=\"\(Int(y + 4))\" width=\"\(String(format: "%.1f", a))\" height=\"16\" fill=\"#0b5f9e\"/>"
-            svg += "<text x=\"\(String(format: "%.1f", left + a + 6))\" y=\"\(Int(y + 17))\">\(show(figure.current, false))</text>"
-            svg += "<rect x=\"\(Int(left))\" y=\"\(Int(y + 22))\" width=\"\(String(format: "%.1f", b))\" height=\"12\" fill=\"#9aa9b7\"/>"
-            svg += "<text x=\"\(String(format: "%.1f", left + b + 6))\" y=\"\(Int(y + 33))\" class=\"small\">\(show(figure.previous, false))</text>"
-        }
-        svg += "</svg>"
-        var rows = ""
-        for figure in figures {
-            rows += "<tr><th scope=\"row\">\(escape(figure.label))</th><td>\(show(figure.current, figure.isShare))</td><td>\(show(figure.previous, figure.isShare))</td><td>\(change(figure))</td></tr>"
-        }
-        var reasonRows = ""
-        for reason in reasons { reasonRows += "<tr><th scope=\"row\">\(escape(reason.0))</th><td>\(Int(reason.1))</td><td>\(Int(reason.2))</td></tr>" }
-        return """
-            <!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Uppföljning \(period), kommun \(register.kommun)</title>
-            <style>body{font-family:system-ui,sans-serif;color:#1b1b1b;max-width:52rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-            table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #c9d3dd;padding:.3rem .6rem;text-align:right}
-            th[scope=row],thead th:first-child{text-align:left}thead th{background:#0b3d62;color:#fff}svg{max-width:100%;height:auto;font-size:13px}
-            .small{font-size:11px}.key span{display:inline-block;width:1rem;height:.8rem;margin:0 .3rem 0 1rem}</style></head><body>
-            <h1>Uppföljning av aktivitetsansvaret \(period)</h1>
-            <p>Kommun \(register.kommun). Siffrorna är exakta antal ur kommunens register (\(state)), jämförda med \(before).
-            Rapporten innehåller inga personuppgifter.</p>
-            <h2>Nyckeltal</h2><table><thead><tr><th scope="col">Nyckeltal</th><th scope="col">\(period)</th><th scope="col">\(before)</th>
-            <th scope="col">Förändring</th></tr></thead><tbody>\(rows)</tbody></table>
-            <h2>Jämförelse</h2><p class="key"><span style="background:#0b5f9e"></span>\(period)<span style="background:#9aa9b7"></span>\(before)</p>\(svg)
-            <h2>Avregistrerade efter orsak</h2><table><thead><tr><th scope="col">Orsak</th><th scope="col">\(period)</th><th scope="col">\(before)</th></tr></thead>
-            <tbody>\(reasonRows)</tbody></table></body></html>
-            """
     }
 }
