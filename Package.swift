@@ -29,10 +29,11 @@ let package = Package(
         // Pure domain: no I/O.
         .target(name: "KAACore", dependencies: ["KAAResources"], swiftSettings: strict),
         // Thin wrappers that own their C handles.
-        .target(name: "KAASQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "KAASystem", swiftSettings: strict),
+        .target(name: "KAASQLite", dependencies: ["CSQLite", "KAASystem"], swiftSettings: strict),
         .target(name: "KAACrypto", dependencies: ["CCrypto"], swiftSettings: strict),
         // The kommun's register.
-        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAASystem", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
         // HTTP request and response types and the responder/client protocols (no C).
@@ -60,8 +61,9 @@ let package = Package(
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["KAABench", "KAACore", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAACrypto", "KAATestSupport"], swiftSettings: strict),
+        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAATestSupport"], swiftSettings: strict),
         .testTarget(name: "KAACLITests", dependencies: ["KAACLI", "KAARegister", "KAASQLite", "KAATestSupport", "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
