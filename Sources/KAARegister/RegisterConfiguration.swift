@@ -12,6 +12,9 @@ public struct RegisterConfiguration: Sendable, Equatable {
     public var noContactDays = 30
     /// Days ahead that the `fyller-20` worklist looks.
     public var turning20Days = 60
+    /// Where identification spills its hash buckets (nil: the system's temporary folder, `$TMPDIR`).
+    /// Not read from the configuration file yet: set by code (and tests) only.
+    public var temporaryDirectory: String?
 
     public init() {}
 

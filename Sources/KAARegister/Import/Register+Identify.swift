@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import KAACore
 import KAACrypto
 import KAASQLite
@@ -44,8 +45,9 @@ extension Register {
         do {
             let states = try loadRegisterStates()
             var scan = IdentifyScan(date: date, firstOpenDay: firstOpenDay, states: states)
-            let facts = try BucketSpill<EnrolmentSpill>(buckets: Self.identifyBuckets)
-            let people = try BucketSpill<ExtractSpill>(buckets: Self.identifyBuckets)
+            let spillDirectory = configuration.temporaryDirectory ?? NSTemporaryDirectory()
+            let facts = try BucketSpill<EnrolmentSpill>(buckets: Self.identifyBuckets, directory: spillDirectory)
+            let people = try BucketSpill<ExtractSpill>(buckets: Self.identifyBuckets, directory: spillDirectory)
             var problems: [ImportProblem] = []
             for path in enrolment {
                 try Self.readEnrolment(path, date: date, today: today, into: facts, problems: &problems, progress: progress)
