@@ -80,13 +80,6 @@ extension Register {
             .map { try contactDetails($0, from: 0) }
     }
 
-    /// One audit row per person shown by a listing.
-    func auditReads(_ action: String, personIDs: [Int64]) throws {
-        for id in Set(personIDs).sorted() {
-            try audit(action, personID: id)
-        }
-    }
-
     /// Loads person histories (every person with an episode, or one person).
     ///
     /// With `reachingFrom`, only people with an episode open on or after that day (the rest cannot
