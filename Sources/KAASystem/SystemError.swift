@@ -34,6 +34,7 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// `call path: reason`, as a log line or an error message shows it.
     public var description: String {
         "\(call)\(path.map { " \($0)" } ?? ""): \(reason)"
     }
