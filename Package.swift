@@ -28,10 +28,11 @@ let package = Package(
         // Pure domain: no I/O.
         .target(name: "KAACore", dependencies: ["KAAResources"], swiftSettings: strict),
         // Thin wrappers that own their C handles.
-        .target(name: "KAASQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "KAASystem", swiftSettings: strict),
+        .target(name: "KAASQLite", dependencies: ["CSQLite", "KAASystem"], swiftSettings: strict),
         .target(name: "KAACrypto", dependencies: ["CCrypto"], swiftSettings: strict),
         // The kommun's register.
-        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAASystem", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
         // HTML as values, escaped by default, and the one stylesheet of the dashboard and the reports.
@@ -71,8 +72,9 @@ let package = Package(
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAACrypto", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAAHTMLTests", dependencies: ["KAAHTML"], swiftSettings: strict),
         .testTarget(name: "KAACLIKitTests", dependencies: ["KAACLIKit", "KAACore"], swiftSettings: strict),
         .testTarget(name: "KAACLITests", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAASQLite", "KAATestFixtures", "KAACLITestKit",

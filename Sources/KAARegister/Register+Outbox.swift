@@ -41,7 +41,7 @@ extension Register {
         let frozen: [Cell] = try read {
             var cells = try database.query("SELECT table_name, period, dims, n, ck FROM frozen_cell").map { row in
                 guard let table = CellTable(rawValue: try row.text(0)), let period = Period(try row.text(1)), let dims = Dims(encoded: try row.text(2)) else {
-                    throw SQLiteError(code: 20, message: "frozen_cell holds a malformed cell")
+                    throw SQLiteError(.mismatch, message: "frozen_cell holds a malformed cell")
                 }
                 return Cell(table: table, period: period, dims: dims, n: Int(try row.int(3)), ck: UInt32(truncatingIfNeeded: try row.int(4)))
             }

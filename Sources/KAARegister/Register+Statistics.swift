@@ -155,7 +155,7 @@ extension Register {
     private func storedCells(_ period: Period) throws -> [Cell] {
         try database.query("SELECT table_name, dims, n, ck FROM frozen_cell WHERE period = ?", [.text(period.description)]).compactMap { row in
             guard let table = CellTable(rawValue: try row.text(0)), let dims = Dims(encoded: try row.text(1)) else {
-                throw SQLiteError(code: 20, message: "frozen_cell holds an unknown table or malformed dims for \(period)")
+                throw SQLiteError(.mismatch, message: "frozen_cell holds an unknown table or malformed dims for \(period)")
             }
             return Cell(table: table, period: period, dims: dims, n: Int(try row.int(2)), ck: UInt32(truncatingIfNeeded: try row.int(3)))
         }.sorted(by: Cell.listingOrder)
