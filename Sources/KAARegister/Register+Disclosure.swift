@@ -18,7 +18,7 @@ extension Register {
         extract["extracted_at"] = clock.now
         extract["audit"] = trail.map { ["at": $0.at, "staff": $0.staff, "action": $0.action, "detail": $0.detail ?? ""] as [String: Any] }
         extract["about"] = "Allt KAA-registret innehåller om personen (dataskyddsförordningen art. 15), inklusive vem som har läst eller ändrat uppgifterna."
-        try write { try audit("subject_access", personID: record.personID) }
+        try write { try audit("subject_access", personID: record.personID, context: .subjectAccess) }
         return extract
     }
 
@@ -38,7 +38,7 @@ extension Register {
                 ids.append(personID)
             }
         }
-        try write { try auditReads("letters.\(list.rawValue)", personIDs: ids) }
+        try write { try auditReads("letters.\(list.rawValue)", personIDs: ids, context: .letter) }
         return (recipients, protected, withoutAddress)
     }
 }

@@ -28,8 +28,11 @@ extension Register {
         // Checked before writing as well, so that a bad value is reported before the person's details.
         try checkRegistration(pnr, on: date, reason: reason)
         return try write {
+            let before = try database.queryOne("SELECT id FROM person WHERE personnummer = ?", [.text(pnr.digits)])
+                .flatMap { try contactDetails(personID: try $0.int(0)) }
             let personID = try upsertPerson(pnr, details: details)
-            return try insertEpisode(personID: personID, pnr, on: date, reason: reason, isNewPerson: false)
+            let changes = Self.detailChanges(before, try contactDetails(personID: personID))
+            return try insertEpisode(personID: personID, pnr, on: date, reason: reason, isNewPerson: false, changes: changes)
         }
     }
 
@@ -44,8 +47,9 @@ extension Register {
     /// `register` and identification's fast path, so that a rule added here applies to both.
     /// `isNewPerson` (the person was inserted in this transaction) skips only the checks against the
     /// person's other episodes and records, of which a new person has none.
+    /// `changes` are the person's details this registration changed, kept in the same audit row.
     func insertEpisode(personID: Int64, _ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String,
-                       isNewPerson: Bool) throws -> Int64 {
+                       isNewPerson: Bool, changes: AuditChanges = AuditChanges()) throws -> Int64 {
         try checkRegistration(pnr, on: date, reason: reason)
         if !isNewPerson, let open = try database.queryOne(
             "SELECT registered_on FROM episode WHERE person_id = ? AND deregistered_on IS NULL", [.integer(personID)]) {
@@ -55,7 +59,10 @@ extension Register {
             .run([.integer(personID), SQLValue(date), .text(reason)])
         let episodeID = database.lastInsertRowID
         if !isNewPerson { try validateEpisode(episodeID) }
-        try audit("register", personID: personID, detail: "episode=\(episodeID) reason=\(reason)")
+        var changes = changes
+        changes.date("registered_on", nil, date)
+        changes.value("registration_reason", nil, reason)
+        try audit("register", personID: personID, detail: "episode=\(episodeID) reason=\(reason)", changes: changes)
         return episodeID
     }
 
@@ -75,7 +82,11 @@ extension Register {
             try database.execute("UPDATE measure SET ended_on = ?, end_reason = ? WHERE episode_id = ? AND ended_on IS NULL",
                                  [SQLValue(date), .text(KnownCode.measureEndAtDeregistration), .integer(episode.id)])
             let ended = database.changes
-            try audit("deregister", personID: personID, detail: "episode=\(episode.id) reason=\(reason) measures_ended=\(ended)")
+            var changes = AuditChanges()
+            changes.date("deregistered_on", nil, date)
+            changes.value("deregistration_reason", nil, reason)
+            if ended > 0 { changes.note("åtgärder avslutade: \(ended) (AVREGISTRERAD)") }
+            try audit("deregister", personID: personID, detail: "episode=\(episode.id) reason=\(reason) measures_ended=\(ended)", changes: changes)
         }
     }
 
@@ -113,7 +124,12 @@ extension Register {
                 "UPDATE episode SET registered_on = ?, registration_reason = ?, deregistered_on = ?, deregistration_reason = ? WHERE id = ?",
                 [SQLValue(registeredOn), .text(reason), SQLValue(deregisteredOn), SQLValue(deregistrationReason), .integer(episodeID)])
             try validateEpisode(episodeID)
-            try audit("episode.correct", personID: current.personID, detail: "episode=\(episodeID)")
+            var changes = AuditChanges()
+            changes.date("registered_on", current.registeredOn, registeredOn)
+            changes.value("registration_reason", current.registrationReason, reason)
+            changes.date("deregistered_on", current.deregisteredOn, deregisteredOn)
+            changes.value("deregistration_reason", current.deregistrationReason, deregistrationReason)
+            try audit("episode.correct", personID: current.personID, detail: "episode=\(episodeID)", changes: changes)
         }
     }
 
@@ -129,26 +145,51 @@ extension Register {
                 UNION ALL SELECT ended_on FROM measure WHERE episode_id = ?1 AND ended_on IS NOT NULL
                 """, [.integer(episodeID)])
             for row in dates { try checkEventDate(try date(row, 0), field: "period \(episodeID)") }
+            var changes = AuditChanges()
+            changes.date("registered_on", current.registeredOn, nil)
+            changes.value("registration_reason", current.registrationReason, nil)
+            changes.date("deregistered_on", current.deregisteredOn, nil)
+            changes.value("deregistration_reason", current.deregistrationReason, nil)
+            for (table, what) in [("contact", "kontakter"), ("occupation_fact", "sysselsättningar"), ("measure", "åtgärder")] {
+                let count = try database.queryOne("SELECT count(*) FROM \(table) WHERE episode_id = ?", [.integer(episodeID)])?.int(0) ?? 0
+                if count > 0 { changes.note("\(what) borttagna: \(count)") }
+            }
             try database.execute("DELETE FROM episode WHERE id = ?", [.integer(episodeID)])
             var detail = "episode=\(episodeID)"
             if try database.queryOne("SELECT 1 FROM episode WHERE person_id = ?", [.integer(current.personID)]) == nil {
                 try database.execute("DELETE FROM person WHERE id = ?", [.integer(current.personID)])
                 detail += " person_removed=1"
+                changes.note("personen borttagen")
             }
-            try audit("episode.remove", personID: current.personID, detail: detail)
+            try audit("episode.remove", personID: current.personID, detail: detail, changes: changes)
         }
     }
 
     /// Updates a person's contact details (and protected-identity flag).
     public func updatePerson(_ pnr: PersonalIdentityNumber, details: ContactDetails) throws(RegisterError) {
         try write {
-            _ = try personID(pnr)
+            let before = try contactDetails(personID: try personID(pnr))
             let id = try upsertPerson(pnr, details: details)
-            try audit("person.update", personID: id)
+            try audit("person.update", personID: id, changes: Self.detailChanges(before, try contactDetails(personID: id)))
         }
     }
 
     // MARK: - Helpers
+
+    /// What changed in a person's details, said without the values (only `ändrad`, `tillagd`,
+    /// `borttagen`): the log holds no name, address, phone or e-mail (issue 13).
+    static func detailChanges(_ before: ContactDetails?, _ after: ContactDetails?) -> AuditChanges {
+        var changes = AuditChanges()
+        changes.personal("first_name", before?.firstName, after?.firstName)
+        changes.personal("last_name", before?.lastName, after?.lastName)
+        changes.personal("address", before?.address, after?.address)
+        changes.personal("postal_code", before?.postalCode, after?.postalCode)
+        changes.personal("city", before?.city, after?.city)
+        changes.personal("phone", before?.phone, after?.phone)
+        changes.personal("email", before?.email, after?.email)
+        changes.flag("is_protected", before?.isProtected ?? false, after?.isProtected ?? false)
+        return changes
+    }
 
     struct EpisodeRow {
         let personID: Int64

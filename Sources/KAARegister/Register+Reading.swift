@@ -35,7 +35,7 @@ extension Register {
             guard let history = try loadHistories(personID: id).first else {
                 throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
             }
-            try audit("show", personID: id)
+            try audit("show", personID: id, context: .person)
             return PersonRecord(personID: id, details: details, history: history)
         }
     }
@@ -58,7 +58,7 @@ extension Register {
                     isProtected: try row.bool(4), episodeID: try row.int(5), registeredOn: try self.date(row, 6),
                     registrationReason: try row.text(7), deregisteredOn: try self.optionalDate(row, 8), deregistrationReason: try row.optionalText(9)))
             }
-            try auditReads("list", personIDs: result.map(\.personID))
+            try auditReads("list", personIDs: result.map(\.personID), context: .list)
             return result
         }
     }

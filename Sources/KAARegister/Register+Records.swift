@@ -79,7 +79,12 @@ extension Register {
             try database.execute("INSERT INTO contact (episode_id, contacted_on, channel, is_reached, occupation) VALUES (?, ?, ?, ?, ?)",
                                  [.integer(episode.id), SQLValue(date), .text(channel), SQLValue(isReached), SQLValue(occupation)])
             let id = database.lastInsertRowID
-            try audit("contact.add", personID: personID, detail: "contact=\(id) channel=\(channel) reached=\(isReached ? 1 : 0)")
+            var changes = AuditChanges()
+            changes.date("contacted_on", nil, date)
+            changes.value("channel", nil, channel)
+            changes.flag("is_reached", nil, isReached)
+            changes.value("occupation", nil, occupation)
+            try audit("contact.add", personID: personID, detail: "contact=\(id) channel=\(channel) reached=\(isReached ? 1 : 0)", changes: changes)
             return id
         }
     }
@@ -101,11 +106,16 @@ extension Register {
             if occupation != nil, !isReached {
                 throw RegisterError.invalidInput(field: "--occupation", message: "sysselsättning kan bara anges när personen nåddes")
             }
+            let newDate = try correction.date ?? date(row, 1), channel = try correction.channel ?? row.text(2)
             try database.execute("UPDATE contact SET contacted_on = ?, channel = ?, is_reached = ?, occupation = ? WHERE id = ?",
-                                 [SQLValue(try correction.date ?? date(row, 1)), .text(try correction.channel ?? row.text(2)),
-                                  SQLValue(isReached), SQLValue(occupation), .integer(id)])
+                                 [SQLValue(newDate), .text(channel), SQLValue(isReached), SQLValue(occupation), .integer(id)])
             try validateEpisode(try row.int(0))
-            try audit("contact.correct", personID: try row.int(5), detail: "contact=\(id)")
+            var changes = AuditChanges()
+            changes.date("contacted_on", try date(row, 1), newDate)
+            changes.value("channel", try row.text(2), channel)
+            changes.flag("is_reached", try row.bool(3), isReached)
+            changes.value("occupation", try row.optionalText(4), occupation)
+            try audit("contact.correct", personID: try row.int(5), detail: "contact=\(id)", changes: changes)
         }
     }
 
@@ -128,7 +138,10 @@ extension Register {
             try database.execute("INSERT INTO occupation_fact (episode_id, noted_on, occupation) VALUES (?, ?, ?)",
                                  [.integer(episode.id), SQLValue(date), .text(code)])
             let id = database.lastInsertRowID
-            try audit("occupation.set", personID: personID, detail: "occupation_fact=\(id) code=\(code)")
+            var changes = AuditChanges()
+            changes.date("noted_on", nil, date)
+            changes.value("occupation", nil, code)
+            try audit("occupation.set", personID: personID, detail: "occupation_fact=\(id) code=\(code)", changes: changes)
             return id
         }
     }
@@ -142,10 +155,14 @@ extension Register {
                 SELECT f.episode_id, f.noted_on, f.occupation, e.person_id FROM occupation_fact f JOIN episode e ON e.id = f.episode_id WHERE f.id = ?
                 """, [.integer(id)]) else { throw RegisterError.notFound("sysselsättning \(id) finns inte") }
             try checkEventDate(try date(row, 1), field: "sysselsättning \(id)")
+            let notedOn = try newDate ?? date(row, 1), occupation = try code ?? row.text(2)
             try database.execute("UPDATE occupation_fact SET noted_on = ?, occupation = ? WHERE id = ?",
-                                 [SQLValue(try newDate ?? date(row, 1)), .text(try code ?? row.text(2)), .integer(id)])
+                                 [SQLValue(notedOn), .text(occupation), .integer(id)])
             try validateEpisode(try row.int(0))
-            try audit("occupation.correct", personID: try row.int(3), detail: "occupation_fact=\(id)")
+            var changes = AuditChanges()
+            changes.date("noted_on", try date(row, 1), notedOn)
+            changes.value("occupation", try row.text(2), occupation)
+            try audit("occupation.correct", personID: try row.int(3), detail: "occupation_fact=\(id)", changes: changes)
         }
     }
 
@@ -185,7 +202,15 @@ extension Register {
                 """, [.integer(episode.id), .text(measure.type), SQLValue(measure.offeredOn), SQLValue(measure.decision?.rawValue),
                       SQLValue(measure.startedOn), SQLValue(measure.responsible), SQLValue(measure.plan), SQLValue(measure.followUpOn)])
             let id = database.lastInsertRowID
-            try audit("measure.add", personID: personID, detail: "measure=\(id) type=\(measure.type)")
+            var changes = AuditChanges()
+            changes.value("measure_type", nil, measure.type)
+            changes.date("offered_on", nil, measure.offeredOn)
+            changes.value("decision", nil, measure.decision?.rawValue)
+            changes.date("started_on", nil, measure.startedOn)
+            changes.date("follow_up_on", nil, measure.followUpOn)
+            changes.personal("responsible", nil, measure.responsible)
+            changes.personal("plan", nil, measure.plan)
+            try audit("measure.add", personID: personID, detail: "measure=\(id) type=\(measure.type)", changes: changes)
             return id
         }
     }
@@ -248,18 +273,31 @@ extension Register {
             if (endedOn == nil) != (endReason == nil) {
                 throw RegisterError.invalidInput(field: "--reason", message: "ett avslut kräver både datum och orsak")
             }
+            let type = try change.type ?? row.text(1), responsible = try change.responsible ?? row.optionalText(8)
+            let plan = try change.plan ?? row.optionalText(9), followUpOn = try change.followUpOn ?? optionalDate(row, 10)
             try database.execute("""
                 UPDATE measure SET measure_type = ?, offered_on = ?, decision = ?, started_on = ?, ended_on = ?, end_reason = ?,
                        occupation_after = ?, responsible = ?, plan = ?, follow_up_on = ? WHERE id = ?
-                """, [.text(try change.type ?? row.text(1)), SQLValue(offeredOn), SQLValue(decision), SQLValue(startedOn),
-                      SQLValue(endedOn), SQLValue(endReason), SQLValue(occupationAfter), SQLValue(try change.responsible ?? row.optionalText(8)),
-                      SQLValue(try change.plan ?? row.optionalText(9)), SQLValue(try change.followUpOn ?? optionalDate(row, 10)), .integer(id)])
+                """, [.text(type), SQLValue(offeredOn), SQLValue(decision), SQLValue(startedOn),
+                      SQLValue(endedOn), SQLValue(endReason), SQLValue(occupationAfter), SQLValue(responsible),
+                      SQLValue(plan), SQLValue(followUpOn), .integer(id)])
+            var changes = AuditChanges()
+            changes.value("measure_type", try row.text(1), type)
+            changes.date("offered_on", try date(row, 2), offeredOn)
+            changes.value("decision", try row.optionalText(3), decision)
+            changes.date("started_on", try optionalDate(row, 4), startedOn)
+            changes.date("ended_on", try optionalDate(row, 5), endedOn)
+            changes.value("end_reason", try row.optionalText(6), endReason)
+            changes.value("occupation_after", try row.optionalText(7), occupationAfter)
+            changes.personal("responsible", try row.optionalText(8), responsible)
+            changes.personal("plan", try row.optionalText(9), plan)
+            changes.date("follow_up_on", try optionalDate(row, 10), followUpOn)
             let episodeID = try row.int(0)
             try validateEpisode(episodeID)
             if let endedOn, let episodeEnd = try episodeRow(episodeID).deregisteredOn, endedOn > episodeEnd {
                 throw RegisterError.invalidInput(field: "--date", message: "slutdatumet \(endedOn) ligger efter periodens avregistrering \(episodeEnd)")
             }
-            try audit(action, personID: try row.int(11), detail: "measure=\(id)" + (endReason.map { " reason=\($0)" } ?? ""))
+            try audit(action, personID: try row.int(11), detail: "measure=\(id)" + (endReason.map { " reason=\($0)" } ?? ""), changes: changes)
         }
     }
 
@@ -275,10 +313,30 @@ extension Register {
             if table == "measure", let ended = try database.queryOne("SELECT ended_on FROM measure WHERE id = ? AND ended_on IS NOT NULL", [.integer(id)]) {
                 try checkEventDate(try date(ended, 0), field: "\(what) \(id)")
             }
+            // What goes, field by field: every removable record's columns are dates, codes and flags.
+            var changes = AuditChanges()
+            let columns = Self.removableColumns[table] ?? []
+            if !columns.isEmpty, let old = try database.queryOne("SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE id = ?", [.integer(id)]) {
+                for (index, column) in columns.enumerated() {
+                    let value: String? = switch old[index] {
+                    case let .integer(number): String(number)
+                    case let .text(text): text
+                    default: nil
+                    }
+                    changes.value(column, value, nil)
+                }
+            }
             try database.execute("DELETE FROM \(table) WHERE id = ?", [.integer(id)])
-            try audit(action, personID: try row.int(1), detail: "\(table)=\(id)")
+            try audit(action, personID: try row.int(1), detail: "\(table)=\(id)", changes: changes)
         }
     }
+
+    /// The columns a removal's audit row lists (no free text: a measure's plan and responsible are left out).
+    static let removableColumns: [String: [String]] = [
+        "contact": ["contacted_on", "channel", "is_reached", "occupation"],
+        "occupation_fact": ["noted_on", "occupation"],
+        "measure": ["measure_type", "offered_on", "decision", "started_on", "ended_on", "end_reason"],
+    ]
 
     func checkWithinEpisode(_ date: CalendarDate, _ registeredOn: CalendarDate, field: String) throws {
         guard date >= registeredOn else {

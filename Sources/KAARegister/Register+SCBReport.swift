@@ -121,7 +121,7 @@ extension Register {
         for column in SCBMapping.canonicalColumns where mapping.columns[column] == nil {
             findings.append(.init(check: "kolumn utan namn i SCB-mappningen", personnummer: nil, detail: column))
         }
-        try write { try auditReads("report.scb", personIDs: people.filter { $0.countingEpisodes.contains { $0.overlaps(from: start, through: end) } }.map(\.personID)) }
+        try write { try auditReads("report.scb", personIDs: people.filter { $0.countingEpisodes.contains { $0.overlaps(from: start, through: end) } }.map(\.personID), context: .report) }
         return SCBReport(period: period, people: reported, rows: rows, findings: findings)
     }
 }

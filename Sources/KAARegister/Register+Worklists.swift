@@ -12,7 +12,7 @@ extension Register {
             for row in try database.query("SELECT id, coalesce(first_name, ''), coalesce(last_name, ''), is_protected FROM person") {
                 names[try row.int(0)] = ([try row.text(1), try row.text(2)].filter { !$0.isEmpty }.joined(separator: " "), try row.bool(3))
             }
-            try auditReads("worklist.\(list.rawValue)", personIDs: entries.map(\.personID))
+            try auditReads("worklist.\(list.rawValue)", personIDs: entries.map(\.personID), context: .worklist)
             return entries.map { NamedWorklistEntry(entry: $0, name: names[$0.personID]?.0 ?? "", isProtected: names[$0.personID]?.1 ?? false) }
         }
     }

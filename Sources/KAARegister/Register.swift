@@ -172,10 +172,14 @@ public final class Register {
         }
     }
 
-    /// Appends an audit row. `detail` holds ids and codes only, never a personnummer or a name.
-    func audit(_ action: String, personID: Int64? = nil, detail: String? = nil) throws {
-        try database.execute("INSERT INTO audit_log (at, staff, action, person_id, detail) VALUES (?, ?, ?, ?, ?)",
-                             [.text(clock.now), .text(staff), .text(action), SQLValue(personID), SQLValue(detail)])
+    /// Appends an audit row. `detail` holds ids and codes only, never a personnummer or a name;
+    /// `changes` what a write changed (`AuditChanges` keeps personal details out of it); `context`
+    /// where a read showed the data.
+    func audit(_ action: String, personID: Int64? = nil, detail: String? = nil, changes: AuditChanges? = nil,
+               context: AuditContext? = nil) throws {
+        try database.cachedStatement("INSERT INTO audit_log (at, staff, action, person_id, detail, changes, context) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .run([.text(clock.now), .text(staff), .text(action), SQLValue(personID), SQLValue(detail), SQLValue(changes?.text),
+                  SQLValue(context?.rawValue)])
     }
 
     // MARK: - Validation shared by every write

@@ -36,10 +36,53 @@ import Testing
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(Array(data.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: data.dropFirst(3), as: UTF8.self)
-        #expect(text.hasPrefix("id;tid_utc;handlaggare;handelse;person_id;detaljer\r\n"))
+        // Issue 13: the export also carries the local time, the read's context, a listing's people and what changed.
+        #expect(text.hasPrefix("id;tid_utc;tid_lokal;handlaggare;handelse;sammanhang;person_id;personer;andringar;detaljer\r\n"))
         #expect(text.components(separatedBy: ";register;").count - 1 == 5)
         #expect(!text.contains(anna))
         #expect(fixture.kaa.output(["audit", "--action", "audit.export"]).contains("rows=5"))
+    }
+}
+
+@Suite struct AuditDisplayTests {
+    let fixture = CLIFixture()
+
+    @Test func showsTimesInTheKommunsTimeZoneWithContextAndChanges() throws {
+        expectExit(fixture.kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND", "--phone", "070-1234567"]), 0)
+        expectExit(fixture.kaa.run(["episode", "correct", "1", "--reason", "AVBROTT_NP"]), 0)
+        expectExit(fixture.kaa.run(["show", anna]), 0)
+        let text = fixture.kaa.output(["audit"])
+        #expect(text.contains("TID (Europe/Stockholm)") && text.contains("SAMMANHANG"))
+        #expect(text.contains("registration_reason: OKAND → AVBROTT_NP"))
+        #expect(text.contains("phone: tillagd") && !text.contains("070-1234567"))
+        #expect(text.contains("personsida"))
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(fixture.kaa.output(["audit", "--json"]).utf8)) as? [[String: Any]])
+        let utc = try #require(rows.last?["at"] as? String)
+        let local = try #require(rows.last?["local_time"] as? String)
+        #expect(utc.hasSuffix("Z") && !local.hasSuffix("Z") && local != utc)
+        #expect(text.contains(local), "the table shows the local time")
+        #expect(rows.last?["context"] as? String == "person")
+
+        let config = fixture.directory.file("utc.json")
+        try CSVFixture.writeRaw(config, #"{"timeZone": "UTC"}"#)
+        let inUTC = fixture.kaa.output(["--config", config, "audit"])
+        #expect(inUTC.contains("TID (UTC)") && inUTC.contains(utc.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")))
+    }
+
+    @Test func aWorklistRunIsOneEntryAndPersonFindsIt() throws {
+        let people = (0..<12).map { TestPeople.person(born: 2008, $0).digits }
+        for person in people { expectExit(fixture.kaa.run(["register", person, "--date", "2026-11-01", "--reason", "OKAND"]), 0) }
+        expectExit(fixture.kaa.run(["worklist", "ej-nadda"]), 0)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(fixture.kaa.output(["audit", "--action", "worklist", "--json"]).utf8)) as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect((rows.first?["shown_person_ids"] as? [Int])?.count == 12)
+        #expect(fixture.kaa.output(["audit", "--action", "worklist"]).contains("12 personer:"))
+        let forOne = fixture.kaa.output(["audit", "--person", people[7], "--action", "worklist"])
+        #expect(forOne.contains("worklist.ej-nadda") && forOne.contains("bevakningslista"))
+        let path = fixture.directory.file("dpo.csv")
+        expectExit(fixture.kaa.run(["audit", "--action", "worklist", "--export", path]), 0)
+        let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)).dropFirst(3), as: UTF8.self)
+        #expect(csv.contains(";bevakningslista;;1 2 3 4 5 6 7 8 9 10 11 12;;shown=12"))
     }
 }
 

@@ -120,7 +120,7 @@ extension Register {
                 for (name, rows) in [("episodes.csv", episodes), ("contacts.csv", contacts), ("measures.csv", measures)] {
                     try CSVWriting.write(rows, to: folder + "/" + name)
                 }
-                try auditReads("export.history", personIDs: people.map(\.personID))
+                try auditReads("export.history", personIDs: people.map(\.personID), context: .export)
             }
         } catch {
             throw .wrap(error)

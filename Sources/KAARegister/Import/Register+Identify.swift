@@ -130,7 +130,7 @@ extension Register {
         let wanted = Self.authoritative(row.details)
         guard Self.authoritative(current) != wanted else { return }
         _ = try upsertPerson(row.personnummer, details: wanted)
-        try audit("person.refresh", personID: personID)
+        try audit("person.refresh", personID: personID, changes: Self.detailChanges(current, try contactDetails(personID: personID)))
     }
 
     /// Every person in the register with their open and last closed episode.
