@@ -6,7 +6,7 @@ enum ExportHistoryCommand: KommunCommand {
     static let out = Arg.required("--out", ValueKind.path.named("mapp"), "Mappen filerna skrivs i (skapas vid behov).")
     static let spec = CommandSpec(
         "export history", "Skriv hela registrets historik i importformatet (episodes/contacts/measures.csv).", arguments: [out],
-        discussion: "Filerna innehåller personuppgifter: de skrivs med rättigheterna 0600 och läsningen loggas per person.")
+        discussion: "Filerna innehåller personuppgifter: de skrivs med rättigheterna 0600 och uttaget loggas som en rad med alla personer det tog med.")
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let folder = arguments[out]

@@ -8,7 +8,7 @@ enum LettersCommand: KommunCommand {
     static let out = Arg.required("--out", .path, "CSV-filen (; och UTF-8 med BOM, för Excel och Word).")
     static let days = Arg.option("--days", .count, "Som för 'kaa worklist'.")
     static let spec = CommandSpec("letters", "Adresslista (CSV för dokumentkoppling) för en arbetslista.", arguments: [worklist, out, days],
-                                  discussion: "Personer med skyddad identitet och personer utan adress tas inte med (de räknas). Uttaget loggas per person.")
+                                  discussion: "Personer med skyddad identitet och personer utan adress tas inte med (de räknas). Uttaget loggas som en rad med alla mottagare.")
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let path = arguments[out]

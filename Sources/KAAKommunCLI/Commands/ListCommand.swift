@@ -9,7 +9,7 @@ enum ListCommand: KommunCommand {
     static let all = Arg.flag("--all", "Alla perioder, även avslutade.")
     static let json = Arg.flag("--json", "Skriv ut som JSON.")
     static let spec = CommandSpec("list", "Lista öppna perioder (med --all alla perioder).", arguments: [date, all, json],
-                                  exclusive: [[date, all]], discussion: "Läsningen loggas i granskningsloggen, en rad per person.")
+                                  exclusive: [[date, all]], discussion: "Läsningen loggas i granskningsloggen: en rad per körning, med alla personer den visade.")
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let register = try context.openRegister()

@@ -3,18 +3,23 @@ import KAACLIKit
 import KAACore
 import KAARegister
 
-/// `kaa show PNR [--json]`: a person's whole history.
+/// `kaa show PNR|NAMN [--json]`: a person's whole history.
 enum ShowCommand: KommunCommand {
-    static let pnr = Arg.positional("PNR", .personnummer, "Personnummer eller samordningsnummer.")
+    static let pnr = Arg.positional("PNR|NAMN", ValueKind.text.named("personnummer eller namn"),
+                                    "Personnummer eller samordningsnummer, eller en del av ett namn (söks som med 'kaa find').")
     static let json = Arg.flag("--json", "Skriv ut som JSON.")
     static let subjectAccess = Arg.option("--subject-access", .path,
                                           "Skriv registerutdrag (GDPR art. 15) som JSON till filen, med vem som läst och ändrat.")
     static let spec = CommandSpec("show", "Visa allt registret har om en person.", arguments: [pnr, json, subjectAccess],
-                                  exclusive: [[json, subjectAccess]], discussion: "Läsningen loggas i granskningsloggen.")
+                                  exclusive: [[json, subjectAccess]], discussion: """
+                                      Läsningen loggas i granskningsloggen. Är argumentet inget personnummer söks det som ett
+                                      namn: en träff visas, flera listas (slutkod 65, välj sedan med personnumret), ingen
+                                      träff ger slutkod 65. Sökningen loggas som med 'kaa find'.
+                                      """)
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let register = try context.openRegister()
-        let pnr = arguments[pnr]
+        let pnr = try person(arguments[pnr], register: register, context: context)
         if let path = arguments[subjectAccess] {
             let extract = try register.subjectAccess(pnr)
             let data = try JSONSerialization.data(withJSONObject: extract, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
@@ -29,6 +34,28 @@ enum ShowCommand: KommunCommand {
             try context.console.json(object: SubjectAccessJSON.person(record))
         } else {
             text(record, register: register, context: context)
+        }
+    }
+
+    /// The person the argument names: a personnummer as given, else the one person a name search finds.
+    ///
+    /// Text made only of digits, `-` and `+` is a personnummer that must be valid (a typo is not a name);
+    /// anything else is searched. Several matches are listed and refused, so nobody's page is shown
+    /// by guesswork.
+    static func person(_ text: String, register: Register, context: KommunContext) throws -> PersonalIdentityNumber {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-" || $0 == "+") }) {
+            return try ValueKind.personnummer.value(trimmed, from: "PNR", environment: context)
+        }
+        let matches = try register.find(trimmed)
+        switch matches.count {
+        case 0:
+            throw RegisterError.notFound("ingen person i registret matchar sökningen")
+        case 1:
+            return matches[0].personnummer
+        default:
+            FindCommand.list(matches, context: context)
+            throw CommandLineError.badValue(argument: "PNR|NAMN", message: "\(matches.count) personer matchar; ange personnumret för den du menar")
         }
     }
 
