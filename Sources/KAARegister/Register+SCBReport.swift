@@ -6,10 +6,17 @@ import KAASQLite
 public struct SCBMapping: Sendable {
     public static let canonicalColumns = ["block", "personnummer", "kommun", "datum", "kod", "kod2"]
     public static let canonicalBlocks = ["registrering", "kontakt", "atgard_start", "atgard_slut", "avregistrering"]
+    /// What block 3 says in `kod2` for an offered measure that has not started: declined, or no
+    /// decision yet. A started measure's `kod2` stays empty.
+    public static let measureStatuses = [MeasureDecision.declined.rawValue, offeredUndecided]
+    /// The status of a measure offered without a decision yet.
+    public static let offeredUndecided = "ERBJUDEN"
 
     public var columns: [String: String] = [:]
     public var blocks: [String: String] = [:]
     public var codes: [CodeList: [String: String]] = [:]
+    /// Block 3's `kod2` for a measure offered but not started (`AVBOJD`, `ERBJUDEN`).
+    public var measureStatus: [String: String] = [:]
 
     public init() {}
 
@@ -19,7 +26,7 @@ public struct SCBMapping: Sendable {
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .invalidConfiguration("kan inte läsa \(path) som ett JSON-objekt")
         }
-        for key in object.keys where !key.hasPrefix("_") && !["columns", "blocks", "codes"].contains(key) {
+        for key in object.keys where !key.hasPrefix("_") && !["columns", "blocks", "codes", "measure_status"].contains(key) {
             throw .invalidConfiguration("\(path): okänd nyckel \"\(key)\"")
         }
         func strings(_ value: Any?, _ name: String, allowed: [String]) throws(RegisterError) -> [String: String] {
@@ -32,6 +39,7 @@ public struct SCBMapping: Sendable {
         }
         columns = try strings(object["columns"], "columns", allowed: Self.canonicalColumns)
         blocks = try strings(object["blocks"], "blocks", allowed: Self.canonicalBlocks)
+        measureStatus = try strings(object["measure_status"], "measure_status", allowed: Self.measureStatuses)
         if let raw = object["codes"] {
             guard let lists = raw as? [String: Any] else { throw .invalidConfiguration("\(path): \"codes\" ska vara ett objekt") }
             for (name, value) in lists {
@@ -42,7 +50,6 @@ public struct SCBMapping: Sendable {
     }
 
     func column(_ name: String) -> String { columns[name] ?? name }
-    func block(_ name: String) -> String { blocks[name] ?? name }
 }
 
 /// The SCB half-year report and what its checks found.
@@ -58,6 +65,32 @@ public struct SCBReport: Sendable {
     public let people: Int
     public let rows: [[String]]
     public let findings: [Finding]
+    /// The codes, blocks and columns written as our own because the mapping has no entry for them
+    /// (`registration_reason: OKAND`): while any is left, the file is only a draft.
+    public let unmapped: [String]
+
+    /// The check that counts unmapped codes, blocks and columns.
+    public static let unmappedCheck = "kod utan översättning i SCB-mappningen"
+    /// The check that counts blocks without SCB's value.
+    public static let unmappedBlockCheck = "block utan kod i SCB-mappningen"
+    /// The check that counts columns without a name.
+    public static let unnamedColumnCheck = "kolumn utan namn i SCB-mappningen"
+
+    /// Whether the file can only be a draft: something lacks a mapping.
+    public var isDraftOnly: Bool { !unmapped.isEmpty }
+
+    /// The rows of a draft: a first line saying DRAFT, then the report.
+    public var draftRows: [[String]] {
+        [["DRAFT", "UTKAST \(period) - får inte lämnas till SCB: \(unmapped.count) koder eller kolumner saknar översättning"]] + rows
+    }
+
+    /// A draft's file name: `-DRAFT` before the extension (`scb.csv` → `scb-DRAFT.csv`).
+    public static func draftPath(_ path: String) -> String {
+        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let name = path[slash...]
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return path + "-DRAFT" }
+        return String(path[..<dot]) + "-DRAFT" + String(path[dot...])
+    }
 }
 
 extension Register {
@@ -76,14 +109,25 @@ extension Register {
             unmapped.insert("\(list.rawValue): \(value)")
             return value
         }
+        var unmappedBlocks: Set<String> = []
+        func block(_ name: String) -> String {
+            if let mapped = mapping.blocks[name] { return mapped }
+            unmappedBlocks.insert(name)
+            return name
+        }
+        func status(_ value: String) -> String {
+            if let mapped = mapping.measureStatus[value] { return mapped }
+            unmapped.insert("measure_status: \(value)")
+            return value
+        }
         var reported = 0
         for person in people.sorted(by: { $0.personnummer < $1.personnummer }) {
             let episodes = person.countingEpisodes.filter { $0.overlaps(from: start, through: end) }
             guard !episodes.isEmpty else { continue }
             reported += 1
             let pnr = person.personnummer.digits
-            func row(_ block: String, _ date: CalendarDate, _ first: String, _ second: String = "") {
-                rows.append([mapping.block(block), pnr, kommun, date.description, first, second])
+            func row(_ name: String, _ date: CalendarDate, _ first: String, _ second: String = "") {
+                rows.append([block(name), pnr, kommun, date.description, first, second])
             }
             for episode in episodes {
                 row("registrering", episode.registeredOn, code(episode.registrationReason, .registrationReason))
@@ -105,6 +149,15 @@ extension Register {
                     }
                     if let started = measure.startedOn, started >= start, started <= end {
                         row("atgard_start", started, code(measure.type, .measureType))
+                    } else if measure.startedOn == nil, measure.decision == .declined || (measure.decision == nil && measure.endedOn == nil),
+                              measure.offeredOn >= start, measure.offeredOn <= end {
+                        // SCB's blocks have no "offered" block: an offer that has not started (declined, or
+                        // still without a decision) goes in block 3 on its offer date, kod2 saying which.
+                        let state = measure.decision == .declined ? MeasureDecision.declined.rawValue : SCBMapping.offeredUndecided
+                        row("atgard_start", measure.offeredOn, code(measure.type, .measureType), status(state))
+                        if measure.decision == nil {
+                            findings.append(.init(check: "åtgärd erbjuden utan beslut", personnummer: person.personnummer, detail: "åtgärd \(measure.id) erbjuden \(measure.offeredOn)"))
+                        }
                     }
                     if let ended = measure.endedOn, let reason = measure.endReason, ended >= start, ended <= end {
                         row("atgard_slut", ended, code(measure.type, .measureType), code(reason, .measureEndReason))
@@ -116,12 +169,17 @@ extension Register {
             }
         }
         for item in unmapped.sorted() {
-            findings.append(.init(check: "kod utan översättning i SCB-mappningen", personnummer: nil, detail: item))
+            findings.append(.init(check: SCBReport.unmappedCheck, personnummer: nil, detail: item))
+        }
+        var unnamed = unmappedBlocks.sorted().map { "blocks: \($0)" }
+        for name in unmappedBlocks.sorted() {
+            findings.append(.init(check: SCBReport.unmappedBlockCheck, personnummer: nil, detail: name))
         }
         for column in SCBMapping.canonicalColumns where mapping.columns[column] == nil {
-            findings.append(.init(check: "kolumn utan namn i SCB-mappningen", personnummer: nil, detail: column))
+            findings.append(.init(check: SCBReport.unnamedColumnCheck, personnummer: nil, detail: column))
+            unnamed.append("columns: \(column)")
         }
         try write { try auditReads("report.scb", personIDs: people.filter { $0.countingEpisodes.contains { $0.overlaps(from: start, through: end) } }.map(\.personID), context: .report) }
-        return SCBReport(period: period, people: reported, rows: rows, findings: findings)
+        return SCBReport(period: period, people: reported, rows: rows, findings: findings, unmapped: unmapped.sorted() + unnamed)
     }
 }
