@@ -8,18 +8,65 @@ public struct LetterRecipient: Sendable {
 }
 
 extension Register {
-    /// Everything the register holds on a person (GDPR art. 15) as JSON, including who has read
-    /// or changed it; the extract itself is logged.
+    /// Everything the register holds on a person (GDPR art. 15) as JSON, with the dates and
+    /// purposes of every consultation and change but not the staff members' user names (CJEU
+    /// C-579/21); the extract itself is logged.
     public func subjectAccess(_ pnr: PersonalIdentityNumber) throws(RegisterError) -> [String: Any] {
-        let record = try show(pnr)
+        try subjectAccess(pnr) { _ in }.json
+    }
+
+    /// Builds the subject-access extract and hands it to `deliver` (which writes its files) inside
+    /// the transaction that logs it: if delivering fails, nothing is logged and the error is thrown.
+    @discardableResult
+    public func subjectAccess(_ pnr: PersonalIdentityNumber, deliver: (SubjectAccessExtract) throws -> Void) throws(RegisterError) -> SubjectAccessExtract {
         let trail = try auditEntries(AuditFilter(person: pnr))
-        var extract = SubjectAccessJSON.person(record)
-        extract["kommun"] = kommun
-        extract["extracted_at"] = clock.now
-        extract["audit"] = trail.map { ["at": $0.at, "staff": $0.staff, "action": $0.action, "detail": $0.detail ?? ""] as [String: Any] }
-        extract["about"] = "Allt KAA-registret innehåller om personen (dataskyddsförordningen art. 15), inklusive vem som har läst eller ändrat uppgifterna."
-        try write { try audit("subject_access", personID: record.personID, context: .subjectAccess) }
-        return extract
+        return try write {
+            let id = try personID(pnr)
+            guard let details = try contactDetails(personID: id), let history = try loadHistories(personID: id).first else {
+                throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
+            }
+            let record = PersonRecord(personID: id, details: details, history: history)
+            let events = trail.map { entry in
+                SubjectAccessExtract.Event(at: entry.at, localTime: localTime(entry.at), action: entry.action, context: entry.context,
+                                           detail: entry.detail)
+            }
+            let extract = SubjectAccessExtract(
+                record: record, kommun: kommun, kommunName: Kommuner.all[kommun]?.name ?? kommun, extractedAt: clock.now,
+                extractedLocal: localTime(clock.now), timeZone: configuration.timeZone, retentionMonths: configuration.retentionMonths,
+                auditRetentionMonths: configuration.auditRetentionMonths, events: events, sources: try detailSources(trail))
+            try deliver(extract)
+            try audit("subject_access", personID: id, context: .subjectAccess)
+            return extract
+        }
+    }
+
+    /// Where each of a person's details came from, as far as the register knows it today: the latest
+    /// audited write that changed the field (an extract's refresh, the coordinator's update or the
+    /// registration), by date. Rows from before the log kept changes say nothing, and the detail's
+    /// source is then unknown.
+    ///
+    /// The hook for per-detail sources (issue 13, "each detail keeps its source"): once the register
+    /// stores a source with each detail, this reads that instead, and the extract shows it unchanged.
+    func detailSources(_ trail: [AuditEntry]) throws -> [String: SubjectAccessExtract.Source] {
+        var sources: [String: SubjectAccessExtract.Source] = [:]
+        for entry in trail {
+            guard let changes = entry.changes else { continue }
+            let kind: SubjectAccessExtract.Source.Kind
+            switch entry.action {
+            case "person.refresh": kind = .extract
+            case "person.update": kind = .entered
+            case "register": kind = .registration
+            case "import.history": kind = .imported
+            default: continue
+            }
+            for item in changes.split(separator: ";") {
+                let field = item.split(separator: ":").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                if SubjectAccessExtract.detailFields.contains(where: { $0.field == field }) {
+                    sources[field] = SubjectAccessExtract.Source(kind: kind, date: localTime(entry.at).prefix(10).description)
+                }
+            }
+        }
+        return sources
     }
 
     /// Name and address of everyone on a worklist who can get a letter: protected identities and

@@ -128,3 +128,78 @@ import Testing
         expectExit(fixture.kaa.run(["letters", "--worklist", "ej-nadda", "--out", "/no/such/dir/x.csv"]), 65)
     }
 }
+
+/// Issue 13: the subject-access extract as a readable Swedish document beside the JSON.
+@Suite struct SubjectAccessDocumentTests {
+    let fixture = CLIFixture()
+
+    func read(_ path: String) throws -> String {
+        String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+    }
+
+    @Test func theDocumentSaysWhatTheRegisterHoldsWhyWhoGetsItHowLongAndWhereToComplain() throws {
+        buildHandCountedRegister(fixture.kaa)
+        expectExit(fixture.kaa.run(["person", "update", anna, "--first-name", "Anna", "--phone", "070-1234567"]), 0)
+        expectExit(fixture.kaa.run(["worklist", "ingen-kontakt"]), 0)
+        #expect(fixture.kaa.output(["audit", "--person", anna, "--action", "worklist"]).contains("worklist.ingen-kontakt"), "the worklist showed Anna")
+        expectExit(fixture.kaa.run(["show", anna]), 0)
+        let config = fixture.directory.file("kaa.json")
+        try CSVFixture.writeRaw(config, #"{"retentionMonths": 18, "auditRetentionMonths": 36}"#)
+        let path = fixture.directory.file("utdrag.json")
+        let result = fixture.kaa.run(["--config", config, "show", anna, "--subject-access", path])
+        expectExit(result, 0)
+        let htmlPath = fixture.directory.file("utdrag.html")
+        #expect(result.stdout.contains(htmlPath) && result.stdout.contains(path))
+        for file in [path, htmlPath] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        }
+        let html = try read(htmlPath)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<html lang=\"sv\">") && !html.contains("<script") && !html.contains("http-equiv"))
+        for expected in ["Registerutdrag", "Anna", "070-1234567", "inlagd av kommunen", "29 kap. 9 §", "2006:39", "Statistiska centralbyrån (SCB)",
+                         "statistik", "raderas 18 månader", "sparas i 36 månader", "Integritetsskyddsmyndigheten (IMY)", "www.imy.se",
+                         "Uppsala kommun", "bevakningslista", "personsida", "C-579/21", "Studie- och yrkesvägledning"] {
+            #expect(html.contains(expected), "the document lacks \(expected)")
+        }
+        #expect(!html.contains("handlaggare1"), "no staff user name (C-579/21)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let trail = try #require(json["audit"] as? [[String: Any]])
+        #expect(trail.allSatisfy { $0["staff"] == nil })
+        #expect(trail.contains { $0["context"] as? String == "worklist" && $0["purpose"] as? String != nil })
+        #expect(!(try read(path)).contains("handlaggare1"))
+        #expect((json["sources"] as? [String: String])?["phone"]?.hasPrefix("inlagd av kommunen") == true)
+    }
+
+    @Test func anHTMLNameGetsTheDocumentAndTheJSONBesideIt() throws {
+        buildHandCountedRegister(fixture.kaa)
+        let path = fixture.directory.file("utdrag.html")
+        expectExit(fixture.kaa.run(["show", bertil, "--subject-access", path]), 0)
+        #expect(try read(path).hasPrefix("<!DOCTYPE html>"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.directory.file("utdrag.json")))) as? [String: Any])
+        #expect(json["personnummer"] as? String == bertil)
+    }
+
+    @Test(arguments: ["<script>alert(\"x\")</script>", "O'Brien & <b>fet</b>", "\"><img src=x onerror=alert(1)>"])
+    func everyTextIsEscaped(_ hostile: String) throws {
+        expectExit(fixture.kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND", "--first-name", hostile, "--last-name", hostile,
+                                    "--email", hostile, "--city", hostile]), 0)
+        expectExit(fixture.kaa.run(["measure", "add", anna, "--type", "SYV", "--offered", "2026-11-02", "--plan", hostile, "--responsible", hostile]), 0)
+        let path = fixture.directory.file("utdrag.html")
+        expectExit(fixture.kaa.run(["show", anna, "--subject-access", path]), 0)
+        let html = try read(path)
+        #expect(!html.contains(hostile))
+        #expect(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"))
+        #expect(html.contains("&lt;"))
+    }
+
+    @Test func aFailureMidwayWritesNeitherFileAndLogsNothing() throws {
+        buildHandCountedRegister(fixture.kaa)
+        let blocker = fixture.directory.file("utdrag.html")
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        let path = fixture.directory.file("utdrag.json")
+        let result = fixture.kaa.run(["show", anna, "--subject-access", path])
+        expectExit(result, 65)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!fixture.kaa.output(["audit", "--action", "subject_access"]).contains("subject_access"))
+    }
+}

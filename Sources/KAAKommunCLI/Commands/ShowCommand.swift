@@ -9,24 +9,45 @@ enum ShowCommand: KommunCommand {
                                     "Personnummer eller samordningsnummer, eller en del av ett namn (söks som med 'kaa find').")
     static let json = Arg.flag("--json", "Skriv ut som JSON.")
     static let subjectAccess = Arg.option("--subject-access", .path,
-                                          "Skriv registerutdrag (GDPR art. 15) som JSON till filen, med vem som läst och ändrat.")
+                                          "Skriv registerutdraget (GDPR art. 15) som ett läsbart dokument (HTML) och som JSON, se nedan.")
     static let spec = CommandSpec("show", "Visa allt registret har om en person.", arguments: [pnr, json, subjectAccess],
                                   exclusive: [[json, subjectAccess]], discussion: """
                                       Läsningen loggas i granskningsloggen. Är argumentet inget personnummer söks det som ett
                                       namn: en träff visas, flera listas (slutkod 65, välj sedan med personnumret), ingen
                                       träff ger slutkod 65. Sökningen loggas som med 'kaa find'.
+
+                                      --subject-access FIL skriver registerutdraget i två filer bredvid varandra: slutar FIL på
+                                      .html blir den dokumentet och JSON skrivs med ändelsen .json; annars blir FIL JSON
+                                      (som förut) och dokumentet skrivs med ändelsen .html. Dokumentet är på svenska och
+                                      fristående: uppgifterna och var de kommer ifrån, ändamålen (skollagen 29 kap. 9 §,
+                                      SFS 2006:39), mottagare (SCB, för statistik), hur länge uppgifterna sparas
+                                      (retentionMonths, auditRetentionMonths), när och varför uppgifterna lästes eller
+                                      ändrades (utan handläggarnas namn, EU-domstolens dom C-579/21) och rätten att klaga
+                                      hos IMY. Båda filerna skrivs med rättigheterna 0600, eller ingen av dem.
                                       """)
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let register = try context.openRegister()
         let pnr = try person(arguments[pnr], register: register, context: context)
         if let path = arguments[subjectAccess] {
-            let extract = try register.subjectAccess(pnr)
-            let data = try JSONSerialization.data(withJSONObject: extract, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-            guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-                throw CommandLineError.badValue(argument: "--subject-access", message: "kan inte skriva \(path)")
+            let (jsonPath, htmlPath) = subjectAccessPaths(path)
+            // The register wraps what the delivery throws; the file's own error (exit 65, naming the file) is kept here.
+            var fileError: CommandLineError?
+            do {
+                try register.subjectAccess(pnr) { extract in
+                    let data = try JSONSerialization.data(withJSONObject: extract.json, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+                    let html = Data(SubjectAccessPage.document(extract, catalog: register.catalog).renderDocument().utf8)
+                    do {
+                        try writeBoth([(jsonPath, data), (htmlPath, html)])
+                    } catch let error as CommandLineError {
+                        fileError = error
+                        throw error
+                    }
+                }
+            } catch {
+                throw fileError ?? error
             }
-            context.output.line("Registerutdraget för \(pnr.formatted) är skrivet till \(path).")
+            context.output.line("Registerutdraget för \(pnr.formatted) är skrivet till \(htmlPath) (dokument) och \(jsonPath) (JSON).")
             return
         }
         let record = try register.show(pnr)
@@ -34,6 +55,30 @@ enum ShowCommand: KommunCommand {
             try context.console.json(object: SubjectAccessJSON.person(record))
         } else {
             text(record, register: register, context: context)
+        }
+    }
+
+    /// The JSON and HTML files for `--subject-access FILE`: FILE is the document when it ends in
+    /// `.html`, else the JSON (as before), and the other goes beside it with its own extension.
+    static func subjectAccessPaths(_ path: String) -> (json: String, html: String) {
+        func replacingExtension(_ path: String, with ext: String) -> String {
+            let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+            if let dot = path[slash...].lastIndex(of: "."), dot != slash { return String(path[..<dot]) + ext }
+            return path + ext
+        }
+        if path.lowercased().hasSuffix(".html") { return (replacingExtension(path, with: ".json"), path) }
+        return (path, replacingExtension(path, with: ".html"))
+    }
+
+    /// Writes every file (mode 0600) or none: a failure removes what this call already wrote.
+    static func writeBoth(_ files: [(path: String, data: Data)]) throws {
+        var written: [String] = []
+        for file in files {
+            guard FileManager.default.createFile(atPath: file.path, contents: file.data, attributes: [.posixPermissions: 0o600]) else {
+                for path in written { unlink(path) }
+                throw CommandLineError.badValue(argument: "--subject-access", message: "kan inte skriva \(file.path); ingen fil skrevs")
+            }
+            written.append(file.path)
         }
     }
 
