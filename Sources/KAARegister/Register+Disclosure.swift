@@ -55,7 +55,7 @@ extension Register {
             switch entry.action {
             case "person.refresh": kind = .extract
             case "person.update": kind = .entered
-            case "register": kind = .registration
+            case "register": kind = changes.contains(SubjectAccessExtract.extractSourceNote) ? .extract : .registration
             case "import.history": kind = .imported
             default: continue
             }

@@ -72,6 +72,10 @@ public struct SubjectAccessExtract: Sendable {
         }
     }
 
+    /// The note an identification's registration carries in its audit row's changes, so that the
+    /// details it stored are known to come from the folkbokföring extract.
+    static let extractSourceNote = "källa: folkbokföringsuttag"
+
     /// The details whose source the extract states: the `changes` field name and its Swedish name.
     public static let detailFields: [(field: String, label: String)] = [
         ("first_name", "Förnamn"), ("last_name", "Efternamn"), ("address", "Adress"), ("postal_code", "Postnummer"),

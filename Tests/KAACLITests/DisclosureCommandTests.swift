@@ -203,3 +203,24 @@ import Testing
         #expect(!fixture.kaa.output(["audit", "--action", "subject_access"]).contains("subject_access"))
     }
 }
+
+/// Issue 13: the extract names each detail's source as far as the register knows it.
+@Suite struct SubjectAccessSourceTests {
+    let fixture = IdentifyFixture()
+
+    @Test func detailsFromTheExtractAndFromTheKommunSayWhereTheyCameFrom() throws {
+        let pnr = born("2008-09-10")
+        try fixture.run("2026-09-01", people: [CSVFixture.person(pnr, first: "Åke")])
+        try fixture.run("2026-10-01", people: [CSVFixture.person(pnr, first: "Åke", phone: "070-1111111")])
+        expectExit(fixture.kaa.run(["person", "update", pnr, "--email", "ake@example.org"]), 0)
+        let path = fixture.file("utdrag.json")
+        expectExit(fixture.kaa.run(["show", pnr, "--subject-access", path]), 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let sources = try #require(json["sources"] as? [String: String])
+        #expect(sources["first_name"]?.hasPrefix("folkbokföringen (Skatteverket)") == true)
+        #expect(sources["phone"]?.hasPrefix("folkbokföringen (Skatteverket)") == true)
+        #expect(sources["email"]?.hasPrefix("inlagd av kommunen") == true)
+        let log = fixture.kaa.output(["audit", "--action", "person.refresh"])
+        #expect(log.contains("phone: tillagd") && !log.contains("070-1111111"))
+    }
+}

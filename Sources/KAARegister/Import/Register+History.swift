@@ -56,7 +56,11 @@ extension Register {
         if dryRun { return report }
         try write {
             for person in history.people.values.sorted(by: { $0.personnummer < $1.personnummer }) {
+                let before = try database.queryOne("SELECT id FROM person WHERE personnummer = ?", [.text(person.personnummer.digits)])
+                    .flatMap { try contactDetails(personID: try $0.int(0)) }
                 let personID = try upsertPerson(person.personnummer, details: person.details)
+                var changes = Self.detailChanges(before, try contactDetails(personID: personID))
+                changes.note("inskrivningar tillagda: \(person.episodes.count)")
                 for episode in person.episodes {
                     try database.execute("""
                         INSERT INTO episode (person_id, registered_on, registration_reason, deregistered_on, deregistration_reason) VALUES (?, ?, ?, ?, ?)
@@ -77,7 +81,7 @@ extension Register {
                     }
                     try validateEpisode(episodeID)
                 }
-                try audit("import.history", personID: personID, detail: "episodes=\(person.episodes.count)")
+                try audit("import.history", personID: personID, detail: "episodes=\(person.episodes.count)", changes: changes)
             }
             try audit("import.history", detail: "people=\(report.people) episodes=\(report.episodes) contacts=\(report.contacts) measures=\(report.measures)")
         }

@@ -85,12 +85,17 @@ extension Register {
                       text(details.postalCode), text(details.city), text(details.phone), text(details.email),
                       SQLValue(details.isProtected ?? false)])
         let personID = database.lastInsertRowID
-        let episodeID = try insertEpisode(personID: personID, row.personnummer, on: date, reason: reason, isNewPerson: true)
+        var changes = Self.detailChanges(nil, details)
+        changes.note(SubjectAccessExtract.extractSourceNote)
+        let episodeID = try insertEpisode(personID: personID, row.personnummer, on: date, reason: reason, isNewPerson: true, changes: changes)
         if let occupation {
             try checkCode(occupation, .occupation, field: "sysselsättning")
             try database.cachedStatement("INSERT INTO occupation_fact (episode_id, noted_on, occupation) VALUES (?, ?, ?)")
                 .run([.integer(episodeID), SQLValue(date), .text(occupation)])
-            try audit("occupation.set", personID: personID, detail: "occupation_fact=\(database.lastInsertRowID) code=\(occupation)")
+            var changes = AuditChanges()
+            changes.date("noted_on", nil, date)
+            changes.value("occupation", nil, occupation)
+            try audit("occupation.set", personID: personID, detail: "occupation_fact=\(database.lastInsertRowID) code=\(occupation)", changes: changes)
         }
     }
 
