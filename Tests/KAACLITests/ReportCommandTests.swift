@@ -63,7 +63,7 @@ import Testing
 
     @Test(arguments: [
         (#"{"colour": 1}"#, "colour"), (#"{"codes": {"occupation": {"SJUK": "1"}}}"#, "SJUK"),
-        (#"{"codes": {"people": {}}}"#, "people"), (#"{"columns": {"namn": "Namn"}}"#, "namn"), ("nope", "JSON-objekt"),
+        (#"{"codes": {"people": {}}}"#, "people"), (#"{"measure_status": {"KANSKE": "1"}}"#, "KANSKE"), (#"{"measure_status": ["N"]}"#, "measure_status"), (#"{"columns": {"namn": "Namn"}}"#, "namn"), ("nope", "JSON-objekt"),
     ])
     func refusesABadMappingNamingTheKey(_ json: String, _ message: String) throws {
         let path = fixture.directory.file("map.json")

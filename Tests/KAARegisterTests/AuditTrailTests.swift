@@ -113,6 +113,24 @@ import Testing
         #expect(try count(register, "SELECT count(*) FROM audit_log_person") == 0)
     }
 
+    @Test func theDateFilterTakesCalendarDatesInTheKommunsTimeZone() throws {
+        let register = try fixture.create()
+        // 22:30 UTC on 30 June is 00:30 on 1 July in Stockholm (summer time).
+        try register.database.execute("INSERT INTO audit_log (at, staff, action) VALUES ('2026-06-30T22:30:00Z', 'kalle', 'midnight')")
+        let july = try register.auditEntries(AuditFilter(action: "midnight", from: d("2026-07-01"), through: d("2026-07-01")))
+        #expect(july.count == 1)
+        #expect(try register.auditEntries(AuditFilter(action: "midnight", through: d("2026-06-30"))).isEmpty)
+    }
+
+    @Test(arguments: ["%", "_", "contact%", "'", "\\"])
+    func anActionFilterWithWildcardsMatchesOnlyThoseCharacters(_ hostile: String) throws {
+        let register = try fixture.create()
+        try register.register(anna, on: d("2026-09-01"), reason: "OKAND")
+        try register.addContact(anna, on: d("2026-09-02"), channel: "SMS", isReached: false)
+        #expect(try register.auditEntries(AuditFilter(action: hostile)).isEmpty)
+        #expect(try register.auditEntries(AuditFilter(staff: hostile)).isEmpty)
+    }
+
     @Test func timesAreShownInTheKommunsTimeZone() throws {
         let register = try fixture.create()
         #expect(register.localTime("2026-07-01T10:00:00Z") == "2026-07-01 12:00:00")
