@@ -63,6 +63,12 @@ import Testing
         #expect(text.contains(local), "the table shows the local time")
         #expect(rows.last?["context"] as? String == "person")
 
+        // A change list holds "; ": the DPO's CSV quotes it, so the columns stay in place.
+        let csvPath = fixture.directory.file("dpo.csv")
+        expectExit(fixture.kaa.run(["audit", "--action", "register", "--export", csvPath]), 0)
+        let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: csvPath)).dropFirst(3), as: UTF8.self)
+        #expect(csv.contains(";\"phone: tillagd; registered_on: – → 2026-11-01; registration_reason: – → OKAND\";"))
+        #expect(!csv.contains("070-1234567") && !csv.contains(anna))
         let config = fixture.directory.file("utc.json")
         try CSVFixture.writeRaw(config, #"{"timeZone": "UTC"}"#)
         let inUTC = fixture.kaa.output(["--config", config, "audit"])
