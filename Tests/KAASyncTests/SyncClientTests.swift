@@ -104,7 +104,7 @@ final class SyncFixture {
         let fixture = try SyncFixture()
         try fixture.addPeople(1)
         try fixture.sync()
-        try fixture.register.removeEpisode(1)
+        try fixture.register.removeEpisode(1, confirming: try fixture.register.removalPlan(ofEpisode: 1))
         let report = try fixture.sync()
         #expect(report.sealed.first?.cells.allSatisfy { $0.n == 0 } == true)
         #expect(try fixture.hub.exactCells(kommun: "0380").isEmpty)

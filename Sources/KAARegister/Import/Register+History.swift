@@ -235,14 +235,14 @@ struct HistoryBuilder {
                 let otherEnd = other.deregisteredOn ?? CalendarDate(dayNumber: Int.max / 2)
                 let thisEnd = deregistered ?? CalendarDate(dayNumber: Int.max / 2)
                 if registered < otherEnd && other.registeredOn < thisEnd {
-                    throw ImportFieldError("perioden överlappar perioden på rad \(other.line)")
+                    throw ImportFieldError("inskrivningen överlappar inskrivningen på rad \(other.line)")
                 }
             }
             person.episodes.append(EpisodeIn(line: line, registeredOn: registered, reason: reason, deregisteredOn: deregistered,
                                              deregistrationReason: deregistrationReason))
             person.episodes.sort { $0.registeredOn < $1.registeredOn }
             if person.episodes.dropLast().contains(where: { $0.deregisteredOn == nil }) {
-                throw ImportFieldError("bara personens senaste period kan vara öppen")
+                throw ImportFieldError("bara personens senaste inskrivning kan vara öppen")
             }
             builder.people[pnr.digits] = person
             builder.allDates.append((registered, path, line))
@@ -252,9 +252,9 @@ struct HistoryBuilder {
 
     /// The index of the person's episode covering `date`, or a message saying there is none.
     private func episodeIndex(_ pnr: PersonalIdentityNumber, covering date: CalendarDate) throws(ImportFieldError) -> Int {
-        guard let person = people[pnr.digits] else { throw ImportFieldError("personen finns inte i periodfilen") }
+        guard let person = people[pnr.digits] else { throw ImportFieldError("personen finns inte i inskrivningsfilen (--episodes)") }
         guard let index = person.episodes.firstIndex(where: { $0.covers(date) }) else {
-            throw ImportFieldError("ingen av personens perioder omfattar \(date)")
+            throw ImportFieldError("ingen av personens inskrivningar omfattar \(date)")
         }
         return index
     }
@@ -304,7 +304,7 @@ struct HistoryBuilder {
             if let plan = columns.value("plan", in: fields), plan.count > 2000 { throw ImportFieldError("plan: högst 2000 tecken") }
             let index = try builder.episodeIndex(pnr, covering: offered)
             if let episodeEnd = builder.people[pnr.digits]?.episodes[index].deregisteredOn, let last = end ?? start, last > episodeEnd {
-                throw ImportFieldError("åtgärden pågår efter periodens avregistrering \(episodeEnd)")
+                throw ImportFieldError("åtgärden pågår efter inskrivningens avregistrering \(episodeEnd)")
             }
             builder.measureCount += 1
             builder.people[pnr.digits]?.episodes[index].measures.append(MeasureFact(
@@ -321,7 +321,7 @@ struct HistoryBuilder {
         let existing = Set(try database.query("SELECT personnummer FROM person").map { try $0.text(0) })
         for person in people.values where existing.contains(person.personnummer.digits) {
             if let first = person.episodes.first {
-                problems.append(ImportProblem(file: "periodfilen", line: first.line,
+                problems.append(ImportProblem(file: "inskrivningsfilen", line: first.line,
                                               message: "\(person.personnummer.formatted) finns redan i registret; historikimport är till för ett nytt register"))
             }
         }
