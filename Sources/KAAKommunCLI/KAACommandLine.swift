@@ -16,7 +16,7 @@ public enum KAACommandLine {
         InitCommand.self, PersonnummerCommand.self, RegisterCommand.self, DeregisterCommand.self,
         ContactAddCommand.self, ContactCorrectCommand.self, ContactRemoveCommand.self,
         OccupationSetCommand.self, OccupationCorrectCommand.self, OccupationRemoveCommand.self,
-        MeasureAddCommand.self, MeasureEndCommand.self, MeasureCorrectCommand.self, MeasureRemoveCommand.self,
+        MeasureAddCommand.self, MeasureEndCommand.self, MeasureCorrectCommand.self, MeasureFollowUpCommand.self, MeasureRemoveCommand.self,
         EpisodeCorrectCommand.self, EpisodeRemoveCommand.self, PersonUpdateCommand.self,
         ShowCommand.self, ListCommand.self, WorklistCommand.self, LettersCommand.self, StatsCommand.self, AuditCommand.self,
         IdentifyCommand.self, SyncCommand.self, CompareCommand.self, PurgeCommand.self, ReportSCBCommand.self, ReportPeriodCommand.self,
@@ -48,8 +48,12 @@ public enum KAACommandLine {
 
 // The register's and the sync's errors reach exit codes here, once (design §10).
 extension RegisterError: ExitCodeError {
-    /// 65 for the input's fault, 1 for the system's.
-    public var exitCode: Int32 { isBadInput ? ExitCode.dataError : ExitCode.failure }
+    /// 65 for the input's fault, 1 for the system's; 64 for a removal not confirmed (like a missing
+    /// argument: the data are fine, the command lacks `--yes`).
+    public var exitCode: Int32 {
+        if case .needsConfirmation = self { return ExitCode.usage }
+        return isBadInput ? ExitCode.dataError : ExitCode.failure
+    }
     /// The Swedish message.
     public var message: String { description }
 }

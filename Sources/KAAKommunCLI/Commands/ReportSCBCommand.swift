@@ -10,18 +10,19 @@ enum ReportSCBCommand: KommunCommand {
     static let mapping = Arg.option("--mapping", .path, "Översättning till SCB:s kolumner och koder (se config/scb-mapping.example.json).")
     static let strict = Arg.flag("--strict", "Avbryt med slutkod 65 (utan att skriva filen) om kontrollerna hittar något.")
     static let spec = CommandSpec(
-        "report scb", "Halvårsrapporten till SCB (hel ögonblicksbild i fem block).", arguments: [period, out, mapping, strict],
+        "report scb", "Halvårsrapporten till SCB (hel ögonblicksbild i fem block).", arguments: [period, out, mapping, strict, SafetyArguments.force],
         discussion: """
             En rad per block: 1 registrering (datum, orsak), 2 kontakt (datum, sysselsättning vid kontakten, nådd),
             3 åtgärd startad, 4 åtgärd avslutad (med orsak), 5 avregistrering (datum, orsak), för varje person i
             aktivitetsansvaret under halvåret. Innan filen skrivs visas det SCB annars skulle underkänna:
-            saknad registreringsorsak, perioder utan kontaktförsök, åtgärder utan typ, avregistrering före
+            saknad registreringsorsak, inskrivningar utan kontaktförsök, åtgärder utan typ, avregistrering före
             registrering, koder och kolumner utan översättning. SCB ersätter hela filen vid varje inlämning.
             """)
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let period = arguments[period]
         let path = arguments[out]
+        try SafetyArguments.checkWritable(path, force: arguments[SafetyArguments.force], argument: "--out")
         let mapping = try arguments[mapping].map { try SCBMapping(path: $0) } ?? SCBMapping()
         let register = try context.openRegister()
         let report = try register.scbReport(period: period, mapping: mapping)
