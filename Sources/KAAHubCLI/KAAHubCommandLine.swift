@@ -36,9 +36,4 @@ public enum KAAHubCommandLine {
 }
 
 // The hub's and its server's errors reach exit codes here, once (design §10).
-extension HubError: ExitCodeError {
-    /// 65 for the input's fault, 1 for the system's.
-    public var exitCode: Int32 { isBadInput ? ExitCode.dataError : ExitCode.failure }
-    /// The message.
-    public var message: String { description }
-}
+extension HubError: InputOrSystemError {}

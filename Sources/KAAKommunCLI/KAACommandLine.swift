@@ -44,12 +44,7 @@ public enum KAACommandLine {
 }
 
 // The register's and the sync's errors reach exit codes here, once (design §10).
-extension RegisterError: ExitCodeError {
-    /// 65 for the input's fault, 1 for the system's.
-    public var exitCode: Int32 { isBadInput ? ExitCode.dataError : ExitCode.failure }
-    /// The Swedish message.
-    public var message: String { description }
-}
+extension RegisterError: InputOrSystemError {}
 
 extension SyncError: ExitCodeError {
     /// The message.
