@@ -12,10 +12,13 @@ public enum SyncError: Error, CustomStringConvertible {
     case refused(String)
     /// The register failed.
     case register(RegisterError)
+    /// Something unforeseen failed (exit 1: retrying would not help, and 75 would make a nightly
+    /// job retry forever).
+    case failed(String)
 
     public var description: String {
         switch self {
-        case let .temporary(message), let .refused(message): return message
+        case let .temporary(message), let .refused(message), let .failed(message): return message
         case let .register(error): return error.description
         }
     }
@@ -26,6 +29,18 @@ public enum SyncError: Error, CustomStringConvertible {
         case .temporary: return 75
         case .refused: return 65
         case let .register(error): return error.isBadInput ? 65 : 1
+        case .failed: return 1
+        }
+    }
+}
+
+extension SyncError {
+    /// The `SyncError` for anything a sync run throws (a register failure keeps its own).
+    static func translating(_ error: any Error) -> SyncError {
+        switch error {
+        case let error as SyncError: return error
+        case let error as RegisterError: return .register(error)
+        default: return .failed(String(describing: error))
         }
     }
 }
@@ -117,16 +132,12 @@ public struct SyncClient {
         return report
     }
 
-    /// Runs `body`, translating what it throws into a `SyncError` (a register failure keeps its own).
+    /// Runs `body`, translating what it throws into a `SyncError`.
     private func translatingErrors(_ body: () throws -> Void) throws(SyncError) {
         do {
             try body()
-        } catch let error as SyncError {
-            throw error
-        } catch let error as RegisterError {
-            throw .register(error)
         } catch {
-            throw .temporary(String(describing: error))
+            throw SyncError.translating(error)
         }
     }
 

@@ -5,7 +5,7 @@ import KAAHub
 import KAAProtocol
 import KAARegister
 import KAASQLite
-import KAASync
+@testable import KAASync
 import KAATestSupport
 import Testing
 
@@ -293,5 +293,16 @@ extension InProcessHTTPClient {
     /// Sends a batch straight to the hub; returns the status.
     func sendBatch(_ batch: Batch, token: String) -> Int {
         sendDirect(OutboxBatch(generation: batch.generation, seq: batch.seq, body: batch.encoded(), cells: batch.cells.count, isAcknowledged: false), token: token)
+    }
+}
+
+/// How errors reach exit codes: 75 only for "try again later", since a nightly job retries on it.
+@Suite struct SyncErrorExitCodeTests {
+    struct Unexpected: Error {}
+
+    @Test func anUnknownErrorExits1NotTryAgainLater() {
+        #expect(SyncError.translating(Unexpected()).exitCode == 1)
+        #expect(SyncError.translating(SyncError.temporary("hub down")).exitCode == 75)
+        #expect(SyncError.translating(SyncError.refused("no")).exitCode == 65)
     }
 }
