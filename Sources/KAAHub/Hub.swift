@@ -260,29 +260,59 @@ public final class Hub: @unchecked Sendable {
     }
 
     /// Runs a group of applies in one transaction under the lock: each in its own savepoint (its
-    /// `database.write` nests), so one failing batch rolls back only itself. If the commit fails,
-    /// every batch of the group fails and none is acknowledged.
+    /// `database.write` nests), so one failing batch rolls back only itself. A job is reported
+    /// applied only if the transaction holding it committed.
+    ///
+    /// After some errors (SQLITE_FULL, SQLITE_IOERR) SQLite rolls back the whole transaction
+    /// itself: the jobs before are undone with it and must fail, and the jobs after get a new
+    /// transaction, so that none commits on its own outside the group (and is then reported failed
+    /// when the group's COMMIT finds no transaction).
     private func executeGroup(_ jobs: [() throws -> HubAnswer]) -> [Result<HubAnswer, any Error>] {
         locked {
+            var results: [Result<HubAnswer, any Error>] = []
+            /// Indices of the applied jobs in the transaction now open.
+            var pending: [Int] = []
+            func fail(_ indices: [Int], _ error: any Error) {
+                for index in indices { results[index] = .failure(error) }
+            }
             do {
                 try database.execute(script: "BEGIN IMMEDIATE")
-                var results: [Result<HubAnswer, any Error>] = []
-                for job in jobs {
-                    do {
-                        results.append(.success(try job()))
-                    } catch {
-                        results.append(.failure(error))
-                    }
-                }
-                try database.execute(script: "COMMIT")
-                publicationCache.invalidate()
-                return results
             } catch {
-                if database.isInTransaction { try? database.execute(script: "ROLLBACK") }
                 return jobs.map { _ in .failure(error) }
             }
+            for (index, job) in jobs.enumerated() {
+                do {
+                    results.append(.success(try job()))
+                    pending.append(index)
+                } catch {
+                    results.append(.failure(error))
+                }
+                guard !database.isInTransaction else { continue }
+                fail(pending, HubError.other("SQLite rolled back the group's transaction"))
+                pending = []
+                guard index + 1 < jobs.count else { return results }
+                do {
+                    try database.execute(script: "BEGIN IMMEDIATE")
+                } catch {
+                    return results + jobs.dropFirst(index + 1).map { _ in .failure(error) }
+                }
+            }
+            do {
+                try database.execute(script: "COMMIT")
+            } catch {
+                if database.isInTransaction { try? database.execute(script: "ROLLBACK") }
+                fail(pending, error)
+                return results
+            }
+            // Only applied batches change figures; a recorded contact does not (design §8 cache).
+            if pending.contains(where: { (try? results[$0].get())?.status == 201 }) {
+                publicationCache.invalidate()
+            }
+            return results
         }
     }
+
+    func groupCommitTestHook(_ jobs: [() throws -> HubAnswer]) -> [Result<HubAnswer, any Error>] { executeGroup(jobs) }
 
     /// A batch whose cells do not lead to the digest it claims; its transaction is rolled back.
     struct DigestMismatch: Error {

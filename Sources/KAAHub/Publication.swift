@@ -69,8 +69,14 @@ extension Hub {
     public func publication(period: Period, table: CellTable? = nil, kommun: String? = nil, today: CalendarDate) throws(HubError) -> Publication {
         let exact: [(kommun: String, cell: Cell)]
         let sites: [SiteInfo]
+        let reporting: Int
         do {
             sites = try self.sites()
+            // Counted before the table filter: a kommun that reported for the period has reported,
+            // whatever table is asked for.
+            reporting = try locked {
+                Int(try database.queryOne("SELECT count(DISTINCT kommun) FROM cell WHERE period = ?", [.text(period.description)])?.int(0) ?? 0)
+            }
             exact = try locked {
                 var result: [(String, Cell)] = []
                 let filter = table == nil ? "" : " AND table_name = ?"
@@ -114,7 +120,7 @@ extension Hub {
             if inKAA == nil && population == nil { continue }
             shares.append((owner, population.flatMap { $0 > 0 ? Double(inKAA ?? 0) / Double($0) : nil }))
         }
-        return Publication(period: period, isPreliminary: !period.isFrozen(today: today), reporting: Set(exact.map(\.kommun)).count,
+        return Publication(period: period, isPreliminary: !period.isFrozen(today: today), reporting: reporting,
                            enrolled: sites.count, figures: figures, shares: shares,
                            names: Dictionary(uniqueKeysWithValues: sites.map { ($0.kommun, $0.name) }))
     }

@@ -12,6 +12,7 @@ final class PublicationCache: @unchecked Sendable {
     private let lock = NSLock()
     private var ownWrites = 0
     private var entries: [String: (version: String, body: [UInt8])] = [:]
+    private var madeCount = 0
     /// Entries kept at most (distinct period × table × kommun × format); all are dropped beyond it.
     let capacity: Int
 
@@ -27,12 +28,16 @@ final class PublicationCache: @unchecked Sendable {
         }
     }
 
+    /// How many bodies were made rather than served from the cache (for tests of its validity).
+    var made: Int { lock.withLock { madeCount } }
+
     /// The body for `key` at data version `dataVersion`, made (outside the lock) when missing or stale.
     func body(_ key: String, dataVersion: Int64, make: () throws -> [UInt8]) rethrows -> [UInt8] {
         let version = lock.withLock { "\(ownWrites).\(dataVersion)" }
         if let hit = lock.withLock({ entries[key] }), hit.version == version { return hit.body }
         let body = try make()
         lock.withLock {
+            madeCount += 1
             // Stored only if nothing was written meanwhile (else the next reader makes it again).
             guard "\(ownWrites).\(dataVersion)" == version else { return }
             if entries.count >= capacity { entries.removeAll() }
