@@ -35,12 +35,12 @@ import Testing
     struct Refused: Error {}
 
     /// A job that writes one audit row named `actor`.
-    static func insert(_ hub: Hub, _ actor: String) -> () throws -> HubAnswer {
-        {
-            try hub.database.write {
-                try hub.database.execute("INSERT INTO admin_audit (at, actor, action, kommun) VALUES ('t', ?, 'test', '0380')", [.text(actor)])
+    static func insert(_ actor: String) -> (Database) throws -> Hub.GroupWrite {
+        { database in
+            try database.write {
+                try database.execute("INSERT INTO admin_audit (at, actor, action, kommun) VALUES ('t', ?, 'test', '0380')", [.text(actor)])
             }
-            return HubAnswer(status: 201, json: "")
+            return .contactRecorded
         }
     }
 
@@ -49,17 +49,39 @@ import Testing
         let hub = fixture.hub
         // The second job stands in for an error after which SQLite rolled back the whole
         // transaction (SQLITE_FULL, SQLITE_IOERR): the group's COMMIT then fails.
-        let results = hub.groupCommitTestHook([
-            Self.insert(hub, "first"),
-            { try hub.database.execute(script: "ROLLBACK"); throw Refused() },
-            Self.insert(hub, "third"),
+        let results = hub.executeGroup([
+            Self.insert("first"),
+            { database in try database.execute(script: "ROLLBACK"); throw Refused() },
+            Self.insert("third"),
         ])
-        let stored = Set(try hub.database.query("SELECT actor FROM admin_audit WHERE action = 'test'").map { try $0.text(0) })
+        let stored = try hub.withDatabase { database in
+            Set(try database.query("SELECT actor FROM admin_audit WHERE action = 'test'").map { try $0.text(0) })
+        }
         #expect(results.count == 3)
         for (index, actor) in ["first", "", "third"].enumerated() where !actor.isEmpty {
             let reported = (try? results[index].get()) != nil
             #expect(reported == stored.contains(actor), "\(actor): reported \(reported ? "applied" : "failed"), stored \(stored.contains(actor))")
         }
-        #expect(!hub.database.isInTransaction)
+        #expect(!hub.withDatabase { $0.isInTransaction })
+    }
+}
+
+/// The hub's answers are the protocol's wire bodies, byte for byte (docs/sync-protocol.md).
+@Suite struct HubWireBytesTests {
+    @Test func stateConflictAndErrorBodiesKeepTheirBytes() throws {
+        let fixture = try HubFixture()
+        let state = fixture.responder.respond(to: HTTPRequest(method: "GET", path: "/v1/sites/0380/state",
+                                                              headers: ["Authorization": "Bearer \(fixture.token)"]))
+        #expect(String(decoding: state.body, as: UTF8.self)
+            == #"{"catalogue_versions":[1],"digest":"\#(StateDigest.empty)","generation":null,"last_seq":0}"#)
+        #expect(state.header("Content-Type") == "application/json")
+        let gap = fixture.put(makeBatch(HubFixture.generationA, 2, from: [], to: state1))
+        #expect(gap.status == 409)
+        #expect(String(decoding: gap.body, as: UTF8.self) == #"{"digest":"\#(StateDigest.empty)","expected_generation":null,"expected_seq":1}"#)
+        let applied = fixture.put(makeBatch(HubFixture.generationA, 1, from: [], to: state1))
+        #expect(String(decoding: applied.body, as: UTF8.self)
+            == #"{"digest":"\#(StateDigest.digest(state1))","generation":"\#(HubFixture.generationA)","seq":1}"#)
+        let unauthenticated = fixture.responder.respond(to: HTTPRequest(method: "GET", path: "/v1/sites/0380/state"))
+        #expect(String(decoding: unauthenticated.body, as: UTF8.self) == #"{"error":"a valid bearer token is required"}"#)
     }
 }
