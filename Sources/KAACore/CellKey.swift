@@ -1,8 +1,11 @@
 /// What identifies a cell: its table, period and dims (design §6). Two cells with the same key
 /// count the same people group; their `n` and `ck` may differ.
 public struct CellKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The table the cell belongs to.
     public let table: CellTable
+    /// The month or half-year it counts.
     public let period: Period
+    /// Its dimension values.
     public let dims: Dims
 
     /// The key of the cell of `table` in `period` with `dims`.

@@ -206,10 +206,10 @@ public struct SyncClient {
 
     static func parseRegion(_ body: [UInt8], period: Period, fetchedAt: String) -> RegionFigures? {
         guard let publication = PublicationResponse(json: body) else { return nil }
-        var values: [String: Int] = [:]
+        var values: [CellKey: Int] = [:]
         for figure in publication.cells where figure.kommun == nil {
             guard figure.value >= 0 else { return nil }
-            values[RegionFigures.key(figure.table, Dims(figure.dims))] = figure.value
+            values[CellKey(table: figure.table, period: period, dims: Dims(figure.dims))] = figure.value
         }
         return RegionFigures(period: period, fetchedAt: fetchedAt, isPreliminary: publication.preliminary,
                              reporting: publication.reporting.kommuner, enrolled: publication.reporting.of, values: values)

@@ -55,8 +55,8 @@ func makeBatch(_ generation: String, _ seq: Int, from before: Set<Cell>, to afte
     if seq == 1 {
         changes = Array(after)
     } else {
-        let beforeByKey = Dictionary(uniqueKeysWithValues: before.map { ("\($0.table)|\($0.period)|\($0.dims)", $0) })
-        let afterByKey = Dictionary(uniqueKeysWithValues: after.map { ("\($0.table)|\($0.period)|\($0.dims)", $0) })
+        let beforeByKey = Dictionary(uniqueKeysWithValues: before.map { ($0.key, $0) })
+        let afterByKey = Dictionary(uniqueKeysWithValues: after.map { ($0.key, $0) })
         for (key, cell) in afterByKey where beforeByKey[key] != cell { changes.append(cell) }
         for (key, cell) in beforeByKey where afterByKey[key] == nil {
             changes.append(Cell(table: cell.table, period: cell.period, dims: cell.dims, n: 0, ck: 0))

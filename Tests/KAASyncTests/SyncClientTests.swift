@@ -81,7 +81,7 @@ final class SyncFixture {
         #expect(first.sealed.map(\.seq) == [1] && first.sealed.first?.kind == .snapshot)
         #expect(first.regionPeriods.contains(Period.month(of: fixture.today)), "the region's figures come back")
         let region = try #require(try fixture.register.regionFigures(Period.month(of: fixture.today)))
-        #expect(region.reporting == 1 && region.values[RegionFigures.key(.inKAA, Dims([:]))] != nil)
+        #expect(region.reporting == 1 && region.value(.inKAA) != nil)
         #expect(first.uploaded.count == 1)
         try fixture.expectHubMatchesRegister()
 

@@ -2,7 +2,9 @@
 public struct AppliedResponse: WireBody, Equatable {
     /// The state's digest after the batch.
     public let digest: String
+    /// The batch's generation.
     public let generation: String
+    /// The batch's seq.
     public let seq: Int
 
     /// The answer for batch `seq` of `generation`, leaving the state at `digest`.

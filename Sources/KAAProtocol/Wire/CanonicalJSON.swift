@@ -25,7 +25,9 @@ public enum CanonicalJSON {
 /// A decimal number written with a fixed number of places (`0.2500`), for figures whose text
 /// the wire has always fixed. Other encoders see a plain `Double`.
 public struct FixedPoint: Encodable, Sendable {
+    /// The number.
     public let value: Double
+    /// Decimals written.
     public let places: Int
 
     /// `value` to be written with `places` decimals.

@@ -6,9 +6,12 @@ public struct PublicationResponse: WireBody, Equatable {
     /// One published figure: a kommun's (or with `kommun` nil the region's) cell, or with empty
     /// `dims` a table total.
     public struct Figure: Codable, Sendable, Equatable {
+        /// The cell's dims; empty for a table total.
         public let dims: [String: String]
+        /// The kommun, or nil for the region.
         public let kommun: String?
         public let table: CellTable
+        /// `n + noise`, never negative.
         public let value: Int
 
         /// The figure `value` of `table` and `dims` for `kommun` (nil: the region).
@@ -32,7 +35,9 @@ public struct PublicationResponse: WireBody, Equatable {
 
     /// How many kommuner have figures for the period, of how many enrolled.
     public struct Reporting: Codable, Sendable, Equatable {
+        /// Kommuner with figures for the period.
         public let kommuner: Int
+        /// Kommuner enrolled.
         public let of: Int
 
         /// `kommuner` of `of` have reported.
@@ -44,6 +49,7 @@ public struct PublicationResponse: WireBody, Equatable {
 
     /// The share of 16–19-year-olds in KAA for a kommun (nil: the region), from published figures.
     public struct Share: Codable, Sendable, Equatable {
+        /// The kommun, or nil for the region.
         public let kommun: String?
         /// Nil when the population figure is zero or missing.
         public let share: Double?
@@ -64,11 +70,15 @@ public struct PublicationResponse: WireBody, Equatable {
         }
     }
 
+    /// The figures, sorted by kommun (region first), table and dims.
     public let cells: [Figure]
+    /// `2026-11` or `2026-H2`.
     public let period: String
     /// An open period's figures may still change.
     public let preliminary: Bool
+    /// How many kommuner the figures cover.
     public let reporting: Reporting
+    /// The shares of 16–19-year-olds in KAA, region first.
     public let shares: [Share]
 
     /// The figures of `period`.
