@@ -11,7 +11,6 @@ let package = Package(
     products: [
         .executable(name: "kaa", targets: ["kaa"]),
         .executable(name: "kaa-hub", targets: ["kaa-hub"]),
-        .executable(name: "kaa-bench", targets: ["kaa-bench"]),
     ],
     targets: [
         // C libraries, each imported by exactly one Swift target.
@@ -29,40 +28,57 @@ let package = Package(
         // Pure domain: no I/O.
         .target(name: "KAACore", dependencies: ["KAAResources"], swiftSettings: strict),
         // Thin wrappers that own their C handles.
-        .target(name: "KAASQLite", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "KAASystem", swiftSettings: strict),
+        .target(name: "KAASQLite", dependencies: ["CSQLite", "KAASystem"], swiftSettings: strict),
         .target(name: "KAACrypto", dependencies: ["CCrypto"], swiftSettings: strict),
         // The kommun's register.
-        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAASystem", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
+        // HTML as values, escaped by default, and the one stylesheet of the dashboard and the reports.
+        .target(name: "KAAHTML", swiftSettings: strict),
         // HTTP request and response types and the responder/client protocols (no C).
         .target(name: "KAAHTTP", swiftSettings: strict),
         // libcurl as an HTTPClient; libmicrohttpd serving any HTTPResponder.
         .target(name: "KAACurl", dependencies: ["CCurl", "KAAHTTP"], swiftSettings: strict),
         .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP"], swiftSettings: strict),
         // The regional hub: ledger, cells, sites, the HTTP responder.
-        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources"], swiftSettings: strict),
+        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML"], swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
         .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
-        // The `kaa` command line, as a library so tests run it in-process.
-        .target(name: "KAACLI", dependencies: ["KAARegister", "KAACore", "KAASync", "KAACurl", "KAAHub", "KAAHTTPServer", "KAAHTTP", "KAAProtocol"], swiftSettings: strict),
-        .executableTarget(name: "kaa", dependencies: ["KAACLI"], swiftSettings: strict),
-        .executableTarget(name: "kaa-hub", dependencies: ["KAACLI"], swiftSettings: strict),
-        // Benchmark helpers for benchmarks/run.sh (design §11 cases 3 and 4); not installed.
-        .target(name: "KAABench", dependencies: ["KAACore", "KAARegister", "KAASync", "KAACurl", "KAAHTTP", "KAAHTTPServer", "KAAHub"], swiftSettings: strict),
-        .executableTarget(name: "kaa-bench", dependencies: ["KAABench"], swiftSettings: strict),
 
-        .target(name: "KAATestSupport", dependencies: ["KAARegister", "KAACLI", "KAACore", "KAAHTTP", "KAASQLite"], path: "Tests/KAATestSupport", swiftSettings: strict),
-        .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestSupport"], swiftSettings: strict),
+        // The command lines: a small shared kit (typed arguments, the tool runner, output, config
+        // files), then one module per program, so `kaa` links no hub and `kaa-hub` no register.
+        .target(name: "KAACLIKit", dependencies: ["KAACore"], swiftSettings: strict),
+        .target(name: "KAAKommunCLI", dependencies: ["KAACLIKit", "KAAHTML", "KAARegister", "KAACore", "KAASync", "KAACurl", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAAHubCLI", dependencies: ["KAACLIKit", "KAAHub", "KAAHTTPServer", "KAACore", "KAAProtocol"], swiftSettings: strict),
+        .executableTarget(name: "kaa", dependencies: ["KAAKommunCLI", "KAACLIKit"], swiftSettings: strict),
+        .executableTarget(name: "kaa-hub", dependencies: ["KAAHubCLI", "KAACLIKit"], swiftSettings: strict),
+        // Benchmark helpers for benchmarks/run.sh (design §11 cases 3 and 4); built, not a product, not installed.
+        .executableTarget(name: "kaa-bench", dependencies: ["KAACLIKit", "KAACore", "KAARegister", "KAASync", "KAACurl", "KAAHTTP", "KAAHTTPServer", "KAAHub"],
+                          swiftSettings: strict),
+
+        // Test support by layer: fixtures (no hub, no CLI), an in-process HTTP kit, a CLI runner.
+        .target(name: "KAATestFixtures", dependencies: ["KAACore", "KAASQLite"], path: "Tests/KAATestFixtures", swiftSettings: strict),
+        .target(name: "KAAHTTPTestKit", dependencies: ["KAAHTTP"], path: "Tests/KAAHTTPTestKit", swiftSettings: strict),
+        .target(name: "KAACLITestKit", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAACore", "KAATestFixtures"],
+                path: "Tests/KAACLITestKit", swiftSettings: strict),
+        .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAHTML", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestFixtures", "KAAHTTPTestKit"],
+                    swiftSettings: strict),
+        .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestFixtures"],
+                    swiftSettings: strict),
+        .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
-        .testTarget(name: "KAABenchTests", dependencies: ["KAABench", "KAACore", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAACrypto", "KAATestSupport"], swiftSettings: strict),
-        .testTarget(name: "KAACLITests", dependencies: ["KAACLI", "KAARegister", "KAASQLite", "KAATestSupport", "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP"], swiftSettings: strict),
+        .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAAHTMLTests", dependencies: ["KAAHTML"], swiftSettings: strict),
+        .testTarget(name: "KAACLIKitTests", dependencies: ["KAACLIKit", "KAACore"], swiftSettings: strict),
+        .testTarget(name: "KAACLITests", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAASQLite", "KAATestFixtures", "KAACLITestKit",
+                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore", "KAAHTML"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import KAACore
+import KAAHTML
 
 /// The public dashboard (design §8): server-rendered HTML with inline CSS and SVG charts, no
 /// JavaScript and no external assets. Every number on it is a published (protected) figure.
@@ -7,12 +8,20 @@ struct Dashboard {
     let hub: Hub
     let today: CalendarDate
 
-    /// `/` (the region) or `/kommun/{code}` for one kommun.
+    /// `/` (the region) or `/kommun/{code}` for one kommun, rendered.
     func page(period requested: String?, kommun: String?) throws -> (status: Int, html: String) {
+        let page = try document(period: requested, kommun: kommun)
+        return (page.status, page.document.renderDocument())
+    }
+
+    /// The page as nodes, so tests can read its structure.
+    func document(period requested: String?, kommun: String?) throws -> (status: Int, document: Node) {
         let period: Period
         if let requested {
             guard let parsed = Period(requested), (2000...2100).contains(parsed.firstDay.year) else {
-                return (400, document(title: "Felaktig period", body: "<h1>Felaktig period</h1><p>Välj en månad (2026-11) eller ett halvår (2026-H2). <a href=\"/\">Till regionen</a></p>"))
+                return (400, layout(title: "Felaktig period",
+                                    .h1([], "Felaktig period"),
+                                    .p([], "Välj en månad (2026-11) eller ett halvår (2026-H2). ", .a([.href("/")], "Till regionen"))))
             }
             period = parsed
         } else {
@@ -20,33 +29,40 @@ struct Dashboard {
         }
         let sites = try hub.sites()
         if let kommun, !sites.contains(where: { $0.kommun == kommun }) {
-            return (404, document(title: "Okänd kommun", body: "<h1>Okänd kommun</h1><p><a href=\"/\">Till regionen</a></p>"))
+            return (404, layout(title: "Okänd kommun", .h1([], "Okänd kommun"), .p([], .a([.href("/")], "Till regionen"))))
         }
         let publication = try hub.publication(period: period, kommun: kommun, today: today)
         let names = Dictionary(uniqueKeysWithValues: sites.map { ($0.kommun, $0.name) })
         let title = kommun.map { "\(names[$0] ?? $0): aktivitetsansvaret \(period)" } ?? "Regionens aktivitetsansvar \(period)"
-        var body = "<header><p class=\"crumb\"><a href=\"/?period=\(period)\">Regionen</a>\(kommun.map { " › " + escape(names[$0] ?? $0) } ?? "")</p>"
-        body += "<h1>\(escape(title))</h1>" + periodForm(period, kommun: kommun) + "</header><main>"
-        body += status(publication, sites: sites, names: names, kommun: kommun)
+        let sections: [Node]
         if let kommun {
-            body += kommunSection(publication, kommun: kommun)
-            body += trend(kommun: kommun, ending: period, name: names[kommun] ?? kommun)
+            sections = [kommunSection(publication, kommun: kommun), trend(kommun: kommun, ending: period, name: names[kommun] ?? kommun)]
         } else {
-            body += regionTable(publication, sites: sites)
-            body += shareChart(publication, sites: sites)
-            body += reasonTable(publication, sites: sites)
-            body += trend(kommun: nil, ending: period, name: "Regionen")
+            sections = [regionTable(publication, sites: sites), shareChart(publication, sites: sites),
+                        reasonTable(publication, sites: sites), trend(kommun: nil, ending: period, name: "Regionen")]
         }
-        let query = "period=\(period)" + (kommun.map { "&amp;kommun=\($0)" } ?? "")
-        body += "<section aria-labelledby=\"dl\"><h2 id=\"dl\">Ladda ner</h2><ul><li><a href=\"/v1/published.csv?\(query)\">Siffrorna som CSV (Excel)</a></li>"
-        body += "<li><a href=\"/v1/published?\(query)\">Siffrorna som JSON</a></li></ul></section>"
-        body += protectionNote + "</main>"
-        return (200, document(title: title, body: body))
+        let query = "period=\(period)" + (kommun.map { "&kommun=\($0)" } ?? "")
+        let crumb = Node.p([.class("crumb")], .a([.href("/?period=\(period)")], "Regionen"), kommun.map { Node.text(" › " + (names[$0] ?? $0)) } ?? .empty)
+        return (200, layout(title: title,
+                            .header([], crumb, .h1([], .text(title)), periodForm(period, kommun: kommun)),
+                            .main([],
+                                  status(publication, sites: sites, names: names, kommun: kommun),
+                                  .fragment(sections),
+                                  .section([.ariaLabelledBy("dl")], .h2([.id("dl")], "Ladda ner"),
+                                           .ul([],
+                                               .li([], .a([.href("/v1/published.csv?\(query)")], "Siffrorna som CSV (Excel)")),
+                                               .li([], .a([.href("/v1/published?\(query)")], "Siffrorna som JSON")))),
+                                  protectionNote)))
+    }
+
+    /// The dashboard's frame: the shared layout, its title marked as KAA's in the browser's tab.
+    private func layout(title: String, _ content: Node...) -> Node {
+        Layout.page(title: "\(title) – KAA", .fragment(content))
     }
 
     // MARK: - Parts
 
-    private func periodForm(_ current: Period, kommun: String?) -> String {
+    private func periodForm(_ current: Period, kommun: String?) -> Node {
         var options: [Period] = []
         var month = Period.month(of: today)
         for _ in 0..<18 {
@@ -59,30 +75,26 @@ struct Dashboard {
             half = half.previousHalf
         }
         if !options.contains(current) { options.insert(current, at: 0) }
-        let action = kommun.map { "/kommun/\($0)" } ?? "/"
-        var html = "<form method=\"get\" action=\"\(action)\"><label for=\"period\">Period</label> <select id=\"period\" name=\"period\">"
-        for option in options {
-            html += "<option value=\"\(option)\"\(option == current ? " selected" : "")>\(label(option))</option>"
+        let choices = options.map { option in
+            Node.option([.value("\(option)")] + (option == current ? [.selected] : []), .text(label(option)))
         }
-        return html + "</select> <button type=\"submit\">Visa</button></form>"
+        return .form([Attribute("method", "get"), Attribute("action", kommun.map { "/kommun/\($0)" } ?? "/")],
+                     .label([.for("period")], "Period"), " ",
+                     .select([.id("period"), .name("period")], .fragment(choices)), " ",
+                     .button([.type("submit")], "Visa"))
     }
 
-    private func status(_ publication: Publication, sites: [SiteInfo], names: [String: String], kommun: String?) -> String {
-        var html = "<p class=\"status\">"
-        if publication.isPreliminary {
-            html += "<strong class=\"prelim\">Preliminära siffror:</strong> perioden är öppen och siffrorna kan ändras. "
-        } else {
-            html += "Slutliga siffror för en låst period. "
-        }
-        html += "\(publication.reporting) av \(publication.enrolled) kommuner har rapporterat för perioden.</p>"
+    private func status(_ publication: Publication, sites: [SiteInfo], names: [String: String], kommun: String?) -> Node {
+        let state: Node = publication.isPreliminary
+            ? .fragment([.strong([.class("prelim")], "Preliminära siffror:"), " perioden är öppen och siffrorna kan ändras. "])
+            : "Slutliga siffror för en låst period. "
+        let line = Node.p([.class("status")], state, "\(publication.reporting) av \(publication.enrolled) kommuner har rapporterat för perioden.")
         // A kommun's page is filtered to that kommun: only the region page can tell who is missing.
         let reported = Set(publication.figures.compactMap(\.kommun))
         let missing = sites.filter { kommun == nil ? !reported.contains($0.kommun) : ($0.kommun == kommun && !reported.contains($0.kommun)) }
             .map { names[$0.kommun] ?? $0.kommun }
-        if !missing.isEmpty {
-            html += "<p class=\"missing\">Saknas: \(escape(missing.joined(separator: ", ")))</p>"
-        }
-        return html
+        guard !missing.isEmpty else { return line }
+        return .fragment([line, .p([.class("missing")], "Saknas: \(missing.joined(separator: ", "))")])
     }
 
     private func value(_ publication: Publication, _ kommun: String?, _ table: CellTable, _ dims: [String: String] = [:]) -> Int? {
@@ -106,44 +118,51 @@ struct Dashboard {
         return min(1, Double(quick) / Double(total))
     }
 
-    private func regionTable(_ publication: Publication, sites: [SiteInfo]) -> String {
-        var html = "<section aria-labelledby=\"overview\"><h2 id=\"overview\">Kommunerna i regionen</h2><div class=\"scroll\"><table>"
-        html += "<caption>Unga i det kommunala aktivitetsansvaret, \(label(publication.period)), skyddade antal</caption><thead><tr>"
-        for header in ["Kommun", "I aktivitetsansvaret", "Andel av 16–19-åringar", "Nådda", "I åtgärd", "Avregistrerade", "Nådda inom 30 dagar"] {
-            html += "<th scope=\"col\">\(header)</th>"
-        }
-        html += "</tr></thead><tbody>"
-        for site in sites {
-            html += "<tr><th scope=\"row\"><a href=\"/kommun/\(site.kommun)?period=\(publication.period)\">\(escape(site.name))</a></th>"
-            html += row(publication, site.kommun) + "</tr>"
-        }
-        html += "</tbody><tfoot><tr><th scope=\"row\">Regionen</th>" + row(publication, nil) + "</tr></tfoot></table></div></section>"
-        return html
+    /// A section with a heading (its `id` names the section for screen readers) and its content.
+    private func section(_ id: String, _ heading: String, _ content: Node...) -> Node {
+        .section([.ariaLabelledBy(id)], .h2([.id(id)], .text(heading)), .fragment(content))
     }
 
-    private func row(_ publication: Publication, _ kommun: String?) -> String {
+    /// A scrollable table, so a wide one does not widen a phone's page.
+    private func table(caption: String, columns: [String], body: [Node], foot: Node? = nil) -> Node {
+        .div([.class("scroll")],
+             .table([],
+                    .caption([], .text(caption)),
+                    .thead([], .tr([], .fragment(columns.map { Node.th([.scope("col")], .text($0)) }))),
+                    .tbody([], .fragment(body)),
+                    foot.map { Node.tfoot([], $0) } ?? .empty))
+    }
+
+    private func regionTable(_ publication: Publication, sites: [SiteInfo]) -> Node {
+        let rows = sites.map { site in
+            Node.tr([], .th([.scope("row")], .a([.href("/kommun/\(site.kommun)?period=\(publication.period)")], .text(site.name))),
+                    row(publication, site.kommun))
+        }
+        return section("overview", "Kommunerna i regionen",
+                       table(caption: "Unga i det kommunala aktivitetsansvaret, \(label(publication.period)), skyddade antal",
+                             columns: ["Kommun", "I aktivitetsansvaret", "Andel av 16–19-åringar", "Nådda", "I åtgärd", "Avregistrerade", "Nådda inom 30 dagar"],
+                             body: rows, foot: .tr([], .th([.scope("row")], "Regionen"), row(publication, nil))))
+    }
+
+    private func row(_ publication: Publication, _ kommun: String?) -> Node {
         let cells = [number(value(publication, kommun, .inKAA)), percent(share(publication, kommun)), number(value(publication, kommun, .contacted)),
                      number(sum(publication, kommun, .inMeasure)), number(value(publication, kommun, .deregistered)), percent(reachedWithin30(publication, kommun))]
-        return cells.map { "<td>\($0)</td>" }.joined()
+        return .fragment(cells.map { Node.td([], .text($0)) })
     }
 
-    private func reasonTable(_ publication: Publication, sites: [SiteInfo]) -> String {
+    private func reasonTable(_ publication: Publication, sites: [SiteInfo]) -> Node {
         let reasons = CodeCatalog.builtIn.codes(in: .deregistrationReason).filter { $0.code != KnownCode.felregistrerad }
-        var html = "<section aria-labelledby=\"reasons\"><h2 id=\"reasons\">Avregistrerade efter orsak</h2><div class=\"scroll\"><table>"
-        html += "<caption>Avregistrerade under \(label(publication.period)) efter orsak, skyddade antal</caption><thead><tr><th scope=\"col\">Kommun</th>"
-        for reason in reasons { html += "<th scope=\"col\">\(escape(reason.label))</th>" }
-        html += "</tr></thead><tbody>"
-        for owner in sites.map({ Optional($0.kommun) }) + [nil] {
+        let rows = (sites.map { Optional($0.kommun) } + [nil]).map { owner in
             let name = owner.flatMap { code in sites.first { $0.kommun == code }?.name } ?? "Regionen"
-            html += "<tr><th scope=\"row\">\(escape(name))</th>"
-            for reason in reasons { html += "<td>\(number(value(publication, owner, .deregistered, ["reason": reason.code])))</td>" }
-            html += "</tr>"
+            return Node.tr([], .th([.scope("row")], .text(name)),
+                           .fragment(reasons.map { Node.td([], .text(number(value(publication, owner, .deregistered, ["reason": $0.code])))) }))
         }
-        return html + "</tbody></table></div></section>"
+        return section("reasons", "Avregistrerade efter orsak",
+                       table(caption: "Avregistrerade under \(label(publication.period)) efter orsak, skyddade antal",
+                             columns: ["Kommun"] + reasons.map(\.label), body: rows))
     }
 
-    private func kommunSection(_ publication: Publication, kommun: String) -> String {
-        var html = "<section aria-labelledby=\"key\"><h2 id=\"key\">Nyckeltal</h2><dl class=\"keys\">"
+    private func kommunSection(_ publication: Publication, kommun: String) -> Node {
         let pairs: [(String, String)] = [
             ("I aktivitetsansvaret", number(value(publication, kommun, .inKAA))), ("Andel av 16–19-åringar", percent(share(publication, kommun))),
             ("Regionens andel", percent(share(publication, nil))), ("Nya", number(value(publication, kommun, .new))),
@@ -151,50 +170,54 @@ struct Dashboard {
             ("I åtgärd", number(sum(publication, kommun, .inMeasure))), ("Tackade nej till åtgärd", number(value(publication, kommun, .declined))),
             ("Avregistrerade", number(value(publication, kommun, .deregistered))),
         ]
-        for (term, definition) in pairs { html += "<div><dt>\(term)</dt><dd>\(definition)</dd></div>" }
-        html += "</dl></section><section aria-labelledby=\"occ\"><h2 id=\"occ\">Sysselsättning vid periodens slut</h2><div class=\"scroll\"><table>"
-        html += "<caption>Vad de som var i aktivitetsansvaret gjorde, skyddade antal</caption><thead><tr><th scope=\"col\">Sysselsättning</th><th scope=\"col\">Antal</th></tr></thead><tbody>"
-        for code in CodeCatalog.builtIn.codes(in: .occupation) {
-            if let count = value(publication, kommun, .occupationEnd, ["occupation": code.code]) {
-                html += "<tr><th scope=\"row\">\(escape(code.label))</th><td>\(count)</td></tr>"
+        let occupations = CodeCatalog.builtIn.codes(in: .occupation).compactMap { code in
+            value(publication, kommun, .occupationEnd, ["occupation": code.code]).map { count in
+                Node.tr([], .th([.scope("row")], .text(code.label)), .td([], "\(count)"))
             }
         }
-        return html + "</tbody></table></div></section>"
+        return .fragment([
+            section("key", "Nyckeltal", .dl([.class("keys")], .fragment(pairs.map { Node.div([], .dt([], .text($0.0)), .dd([], .text($0.1))) }))),
+            section("occ", "Sysselsättning vid periodens slut",
+                    table(caption: "Vad de som var i aktivitetsansvaret gjorde, skyddade antal", columns: ["Sysselsättning", "Antal"], body: occupations)),
+        ])
     }
 
     // MARK: - Charts (SVG with axes, labels and a text alternative)
 
-    private func shareChart(_ publication: Publication, sites: [SiteInfo]) -> String {
+    private func shareChart(_ publication: Publication, sites: [SiteInfo]) -> Node {
         let bars: [(String, Double)] = sites.compactMap { site in share(publication, site.kommun).map { (site.name, $0) } }
             + (share(publication, nil).map { [("Regionen", $0)] } ?? [])
-        guard !bars.isEmpty else { return "" }
+        guard !bars.isEmpty else { return .empty }
         let step = Self.niceStep(max(0.01, bars.map(\.1).max() ?? 0), steps: 4)
         let maximum = step * 4
         let rowHeight = 26.0, left = 130.0, width = 640.0, top = 10.0
         let height = top + Double(bars.count) * rowHeight + 40
         let plot = width - left - 60
-        var svg = "<svg role=\"img\" aria-labelledby=\"bar-title bar-desc\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" class=\"chart\">"
-        svg += "<title id=\"bar-title\">Andel av 16–19-åringarna i aktivitetsansvaret per kommun, \(label(publication.period))</title>"
-        svg += "<desc id=\"bar-desc\">" + escape(bars.map { "\($0.0) \(percent($0.1))" }.joined(separator: ", ")) + "</desc>"
-        for tick in 0...4 {
-            let fraction = maximum * Double(tick) / 4
+        let ticks = (0...4).map { tick -> Node in
             let x = left + plot * Double(tick) / 4
-            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(height - 30))\" class=\"grid\"/>"
-            svg += "<text x=\"\(f(x))\" y=\"\(f(height - 12))\" text-anchor=\"middle\" class=\"axis\">\(percent(fraction))</text>"
+            return .fragment([
+                .line([a("x1", x), a("y1", top), a("x2", x), a("y2", height - 30), .class("grid")]),
+                .svgText([a("x", x), a("y", height - 12), Attribute("text-anchor", "middle"), .class("axis")], .text(percent(maximum * Double(tick) / 4))),
+            ])
         }
-        for (index, bar) in bars.enumerated() {
+        let rows = bars.enumerated().map { index, bar -> Node in
             let y = top + Double(index) * rowHeight
             let w = plot * bar.1 / maximum
-            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 17))\" text-anchor=\"end\" class=\"label\">\(escape(bar.0))</text>"
-            svg += "<rect x=\"\(f(left))\" y=\"\(f(y + 4))\" width=\"\(f(w))\" height=\"18\" class=\"\(bar.0 == "Regionen" ? "bar region" : "bar")\"/>"
-            svg += "<text x=\"\(f(left + w + 6))\" y=\"\(f(y + 17))\" class=\"value\">\(percent(bar.1))</text>"
+            return .fragment([
+                .svgText([a("x", left - 8), a("y", y + 17), Attribute("text-anchor", "end"), .class("label")], .text(bar.0)),
+                .rect([a("x", left), a("y", y + 4), a("width", w), Attribute("height", "18"), .class(bar.0 == "Regionen" ? "bar region" : "bar")]),
+                .svgText([a("x", left + w + 6), a("y", y + 17), .class("value")], .text(percent(bar.1))),
+            ])
         }
-        svg += "</svg>"
-        return "<section aria-labelledby=\"bars\"><h2 id=\"bars\">Andel av 16–19-åringarna i aktivitetsansvaret</h2><figure>\(svg)"
-            + "<figcaption>Andelen räknas ur publicerade (skyddade) antal. Den är en indikator: täljare och nämnare räknas på olika sätt.</figcaption></figure></section>"
+        let svg = Node.svg([.role("img"), .ariaLabelledBy("bar-title bar-desc"), Attribute("viewBox", "0 0 \(Int(width)) \(Int(height))"), .class("chart")],
+                           .title([.id("bar-title")], "Andel av 16–19-åringarna i aktivitetsansvaret per kommun, \(label(publication.period))"),
+                           .desc([.id("bar-desc")], .text(bars.map { "\($0.0) \(percent($0.1))" }.joined(separator: ", "))),
+                           .fragment(ticks), .fragment(rows))
+        return section("bars", "Andel av 16–19-åringarna i aktivitetsansvaret",
+                       .figure([], svg, .figcaption([], "Andelen räknas ur publicerade (skyddade) antal. Den är en indikator: täljare och nämnare räknas på olika sätt.")))
     }
 
-    private func trend(kommun: String?, ending: Period, name: String) -> String {
+    private func trend(kommun: String?, ending: Period, name: String) -> Node {
         var months: [Period] = []
         var month = Period.month(of: ending.lastDay)
         for _ in 0..<12 {
@@ -206,28 +229,32 @@ struct Dashboard {
                   let total = publication.figures.first(where: { $0.kommun == kommun && $0.dims.pairs.isEmpty })?.value else { return nil }
             return (month, total)
         }
-        guard points.count >= 2 else { return "" }
+        guard points.count >= 2 else { return .empty }
         let width = 640.0, height = 240.0, left = 50.0, right = 20.0, top = 15.0, bottom = 40.0
         let maximum = max(4, Self.niceStep(Double(max(1, points.map(\.1).max() ?? 1)), steps: 4).rounded(.up) * 4)
         let step = (width - left - right) / Double(max(1, points.count - 1))
         func x(_ index: Int) -> Double { left + Double(index) * step }
         func y(_ value: Int) -> Double { height - bottom - (height - top - bottom) * Double(value) / maximum }
-        var svg = "<svg role=\"img\" aria-labelledby=\"trend-title trend-desc\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" class=\"chart\">"
-        svg += "<title id=\"trend-title\">\(escape(name)): unga i aktivitetsansvaret per månad</title>"
-        svg += "<desc id=\"trend-desc\">" + escape(points.map { "\(label($0.0)): \($0.1)" }.joined(separator: ", ")) + "</desc>"
-        for tick in 0...4 {
+        let ticks = (0...4).map { tick -> Node in
             let value = Int((maximum * Double(tick) / 4).rounded())
-            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(value)))\" x2=\"\(f(width - right))\" y2=\"\(f(y(value)))\" class=\"grid\"/>"
-            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\" class=\"axis\">\(value)</text>"
+            return .fragment([
+                .line([a("x1", left), a("y1", y(value)), a("x2", width - right), a("y2", y(value)), .class("grid")]),
+                .svgText([a("x", left - 6), a("y", y(value) + 4), Attribute("text-anchor", "end"), .class("axis")], "\(value)"),
+            ])
         }
-        svg += "<polyline class=\"line\" points=\"" + points.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element.1)))" }.joined(separator: " ") + "\"/>"
-        for (index, point) in points.enumerated() {
-            svg += "<circle cx=\"\(f(x(index)))\" cy=\"\(f(y(point.1)))\" r=\"4\" class=\"dot\"/>"
-            svg += "<text x=\"\(f(x(index)))\" y=\"\(f(height - 14))\" text-anchor=\"middle\" class=\"axis\">\(point.0.description.suffix(2))</text>"
+        let line = Node.polyline([.class("line"), Attribute("points", points.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element.1)))" }.joined(separator: " "))])
+        let dots = points.enumerated().map { index, point -> Node in
+            .fragment([
+                .circle([a("cx", x(index)), a("cy", y(point.1)), Attribute("r", "4"), .class("dot")]),
+                .svgText([a("x", x(index)), a("y", height - 14), Attribute("text-anchor", "middle"), .class("axis")], .text(String(point.0.description.suffix(2)))),
+            ])
         }
-        svg += "</svg>"
-        return "<section aria-labelledby=\"trend\"><h2 id=\"trend\">Utvecklingen månad för månad</h2><figure>\(svg)"
-            + "<figcaption>Unga i aktivitetsansvaret någon gång under månaden (skyddade antal). Månadsnummer på den vågräta axeln.</figcaption></figure></section>"
+        let svg = Node.svg([.role("img"), .ariaLabelledBy("trend-title trend-desc"), Attribute("viewBox", "0 0 \(Int(width)) \(Int(height))"), .class("chart")],
+                           .title([.id("trend-title")], "\(name): unga i aktivitetsansvaret per månad"),
+                           .desc([.id("trend-desc")], .text(points.map { "\(label($0.0)): \($0.1)" }.joined(separator: ", "))),
+                           .fragment(ticks), line, .fragment(dots))
+        return section("trend", "Utvecklingen månad för månad",
+                       .figure([], svg, .figcaption([], "Unga i aktivitetsansvaret någon gång under månaden (skyddade antal). Månadsnummer på den vågräta axeln.")))
     }
 
     // MARK: - Helpers
@@ -242,14 +269,14 @@ struct Dashboard {
         return 10 * magnitude
     }
 
-    private var protectionNote: String {
-        """
-        <section aria-labelledby="about"><h2 id="about">Om siffrorna</h2><p>Kommunerna skickar bara antal, aldrig namn, personnummer,
-        adresser eller födelsedatum. Alla antal här är skyddade med cell-nyckelmetoden, samma metod som SCB använder för
-        befolkningsstatistik: varje antal har fått ett litet brus (högst ±\(hub.perturbation.maximumNoise), i genomsnitt noll) som bestäms av
-        vilka personer som ingår. Samma grupp ger därför alltid samma tal, och summor och skillnader mellan tabeller avslöjar
-        inte enskilda personer. Delsummor behöver inte gå jämnt upp med totalen.</p></section>
-        """
+    private var protectionNote: Node {
+        section("about", "Om siffrorna", .p([], """
+            Kommunerna skickar bara antal, aldrig namn, personnummer,
+            adresser eller födelsedatum. Alla antal här är skyddade med cell-nyckelmetoden, samma metod som SCB använder för
+            befolkningsstatistik: varje antal har fått ett litet brus (högst ±\(hub.perturbation.maximumNoise), i genomsnitt noll) som bestäms av
+            vilka personer som ingår. Samma grupp ger därför alltid samma tal, och summor och skillnader mellan tabeller avslöjar
+            inte enskilda personer. Delsummor behöver inte gå jämnt upp med totalen.
+            """))
     }
 
     private func label(_ period: Period) -> String {
@@ -268,33 +295,6 @@ struct Dashboard {
 
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    private func document(title: String, body: String) -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title)) – KAA</title>
-        <style>
-        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;background:#fff;line-height:1.5}
-        header{background:#0b3d62;color:#fff;padding:1rem 2rem}header a{color:#fff}h1{margin:.2rem 0 .6rem;font-size:1.7rem}
-        main{padding:1rem 2rem;max-width:70rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #0b3d62}
-        .crumb{margin:0;font-size:.95rem}form{margin:.3rem 0}select,button{font-size:1rem;padding:.25rem .5rem}
-        button{background:#fff;color:#0b3d62;border:2px solid #fff;border-radius:4px;font-weight:600}
-        a{color:#0b4f8a}a:focus,button:focus,select:focus{outline:3px solid #f2b705;outline-offset:2px}
-        .status{background:#eef3f8;border-left:5px solid #0b3d62;padding:.6rem 1rem}.prelim{color:#8a3b00}
-        .missing{color:#8a3b00}table{border-collapse:collapse;min-width:100%}caption{text-align:left;font-weight:600;padding:.4rem 0}
-        th,td{border-bottom:1px solid #c9d3dd;padding:.35rem .6rem;text-align:right}th[scope=row],th[scope=col]:first-child{text-align:left}
-        thead th{background:#0b3d62;color:#fff}tfoot th,tfoot td{font-weight:700;border-top:2px solid #0b3d62}
-        .scroll{overflow-x:auto}.chart{max-width:100%;height:auto}.grid{stroke:#d5dde5;stroke-width:1}
-        .axis,.label,.value{font-size:12px;fill:#1b1b1b}.bar{fill:#0b5f9e}.bar.region{fill:#8a3b00}
-        .line{fill:none;stroke:#0b5f9e;stroke-width:3}.dot{fill:#0b5f9e}figcaption{font-size:.9rem;color:#3a3a3a}
-        .keys{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.6rem}.keys div{border:1px solid #c9d3dd;padding:.5rem}
-        dt{font-size:.9rem}dd{margin:0;font-size:1.5rem;font-weight:700}
-        </style></head><body>\(body)</body></html>
-        """
-    }
+    /// An SVG coordinate attribute, to one decimal as before.
+    private func a(_ name: String, _ value: Double) -> Attribute { Attribute(name, f(value)) }
 }

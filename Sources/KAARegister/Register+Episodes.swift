@@ -25,21 +25,38 @@ extension Register {
     @discardableResult
     public func register(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String,
                          details: ContactDetails = ContactDetails()) throws(RegisterError) -> Int64 {
+        // Checked before writing as well, so that a bad value is reported before the person's details.
+        try checkRegistration(pnr, on: date, reason: reason)
+        return try write {
+            let personID = try upsertPerson(pnr, details: details)
+            return try insertEpisode(personID: personID, pnr, on: date, reason: reason, isNewPerson: false)
+        }
+    }
+
+    /// The rules every registration's values must satisfy (code, open period, age).
+    func checkRegistration(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String) throws(RegisterError) {
         try checkCode(reason, .registrationReason, field: "--reason")
         try checkEventDate(date, field: "--date")
         try checkAgeRule(pnr, on: date, field: "--date")
-        return try write {
-            let personID = try upsertPerson(pnr, details: details)
-            if let open = try database.queryOne("SELECT registered_on FROM episode WHERE person_id = ? AND deregistered_on IS NULL", [.integer(personID)]) {
-                throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har redan en öppen period sedan \(try open.text(0))")
-            }
-            try database.execute("INSERT INTO episode (person_id, registered_on, registration_reason) VALUES (?, ?, ?)",
-                                 [.integer(personID), SQLValue(date), .text(reason)])
-            let episodeID = database.lastInsertRowID
-            try validateEpisode(episodeID)
-            try audit("register", personID: personID, detail: "episode=\(episodeID) reason=\(reason)")
-            return episodeID
+    }
+
+    /// Opens an episode for a person on `date`, with its audit row: the one insert behind both
+    /// `register` and identification's fast path, so that a rule added here applies to both.
+    /// `isNewPerson` (the person was inserted in this transaction) skips only the checks against the
+    /// person's other episodes and records, of which a new person has none.
+    func insertEpisode(personID: Int64, _ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String,
+                       isNewPerson: Bool) throws -> Int64 {
+        try checkRegistration(pnr, on: date, reason: reason)
+        if !isNewPerson, let open = try database.queryOne(
+            "SELECT registered_on FROM episode WHERE person_id = ? AND deregistered_on IS NULL", [.integer(personID)]) {
+            throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har redan en öppen period sedan \(try open.text(0))")
         }
+        try database.cachedStatement("INSERT INTO episode (person_id, registered_on, registration_reason) VALUES (?, ?, ?)")
+            .run([.integer(personID), SQLValue(date), .text(reason)])
+        let episodeID = database.lastInsertRowID
+        if !isNewPerson { try validateEpisode(episodeID) }
+        try audit("register", personID: personID, detail: "episode=\(episodeID) reason=\(reason)")
+        return episodeID
     }
 
     /// De-registers a person on `date`; measures still without an end are ended there (`AVREGISTRERAD`).

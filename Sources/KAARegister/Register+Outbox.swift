@@ -34,16 +34,21 @@ public struct SyncStatus: Sendable {
 extension Register {
     /// Every cell the register holds: the stored cells of every frozen period and the computed cells
     /// of every open one (design §7: what a snapshot sends and what a night compares).
-    public func allCells() throws(RegisterError) -> [Cell] {
-        try freezeDuePeriods()
+    /// With `dryRun` nothing is written: periods that are due to freeze are computed, not stored.
+    public func allCells(dryRun: Bool = false) throws(RegisterError) -> [Cell] {
+        if !dryRun { try freezeDuePeriods() }
         let open = try openPeriodCells()
         let frozen: [Cell] = try read {
-            try database.query("SELECT table_name, period, dims, n, ck FROM frozen_cell").map { row in
+            var cells = try database.query("SELECT table_name, period, dims, n, ck FROM frozen_cell").map { row in
                 guard let table = CellTable(rawValue: try row.text(0)), let period = Period(try row.text(1)), let dims = Dims(encoded: try row.text(2)) else {
-                    throw SQLiteError(code: 20, message: "frozen_cell holds a malformed cell")
+                    throw SQLiteError(.mismatch, message: "frozen_cell holds a malformed cell")
                 }
                 return Cell(table: table, period: period, dims: dims, n: Int(try row.int(3)), ck: UInt32(truncatingIfNeeded: try row.int(4)))
             }
+            if dryRun, let due = try periodsDueToFreeze() {
+                for period in due.periods { cells += try computeCells(period, people: due.people) }
+            }
+            return cells
         }
         return frozen + open
     }
@@ -69,7 +74,7 @@ extension Register {
     /// With `dryRun` nothing is written and the batch that would be sealed is returned.
     @discardableResult
     public func sealBatch(newGeneration: Bool, reason: String = "operator", dryRun: Bool = false) throws(RegisterError) -> Batch? {
-        let cells = try allCells()
+        let cells = try allCells(dryRun: dryRun)
         let body: () throws -> Batch? = { [self] in
             var generation = try database.queryOne("SELECT generation FROM sync_generation ORDER BY rowid DESC LIMIT 1")?.text(0)
             var previous: [CellKey: Cell] = [:]

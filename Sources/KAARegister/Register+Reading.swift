@@ -80,13 +80,6 @@ extension Register {
             .map { try contactDetails($0, from: 0) }
     }
 
-    /// One audit row per person shown by a listing.
-    func auditReads(_ action: String, personIDs: [Int64]) throws {
-        for id in Set(personIDs).sorted() {
-            try audit(action, personID: id)
-        }
-    }
-
     /// Loads person histories (every person with an episode, or one person).
     ///
     /// With `reachingFrom`, only people with an episode open on or after that day (the rest cannot
@@ -116,7 +109,7 @@ extension Register {
             let personID = try row.int(1)
             if people[personID] == nil {
                 guard let pnr = try? PersonalIdentityNumber(try row.text(2), today: today) else {
-                    throw SQLiteError(code: 20, message: "person \(personID) has an invalid personnummer in the register")
+                    throw SQLiteError(.mismatch, message: "person \(personID) has an invalid personnummer in the register")
                 }
                 people[personID] = PersonHistory(personID: personID, personnummer: pnr, episodes: [])
             }
@@ -164,7 +157,7 @@ extension Register {
 
     private func dateColumn(_ row: Row, _ index: Int) throws(SQLiteError) -> CalendarDate {
         let text = try row.text(index)
-        guard let date = CalendarDate(iso: text) else { throw SQLiteError(code: 20, message: "'\(text)' is not a date") }
+        guard let date = CalendarDate(iso: text) else { throw SQLiteError(.mismatch, message: "'\(text)' is not a date") }
         return date
     }
 

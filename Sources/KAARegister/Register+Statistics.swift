@@ -35,28 +35,35 @@ extension Register {
     public func freezeDuePeriods() throws(RegisterError) -> [Period] {
         let today = self.today
         return try write {
-            guard let earliestText = try database.queryOne("""
-                SELECT min(d) FROM (SELECT min(registered_on) AS d FROM episode UNION ALL SELECT min(extract_on) FROM population_extract)
-                """)?.optionalText(0), let earliest = CalendarDate(iso: earliestText) else { return [] }
-            let lastFrozenDay = Period.firstOpenDay(today: today).adding(days: -1)
-            guard earliest <= lastFrozenDay else { return [] }
-            let stored = Set(try database.query("SELECT period FROM frozen_period").map { try $0.text(0) })
-            let due = Period.all(from: earliest, through: lastFrozenDay)
-                .filter { $0.isFrozen(today: today) && !stored.contains($0.description) }
-            guard !due.isEmpty else { return [] }
-            let people = try loadHistories(reachingFrom: due.map(\.firstDay).min() ?? earliest)
-            for period in due {
+            guard let due = try periodsDueToFreeze() else { return [] }
+            for period in due.periods {
                 try database.execute("INSERT INTO frozen_period (period, frozen_on, catalogue_version) VALUES (?, ?, ?)",
                                      [.text(period.description), SQLValue(today), .integer(Int64(CellTable.catalogueVersion))])
-                for cell in try computeCells(period, people: people) {
+                for cell in try computeCells(period, people: due.people) {
                     try database.execute("INSERT INTO frozen_cell (period, table_name, dims, n, ck) VALUES (?, ?, ?, ?, ?)",
                                          [.text(period.description), .text(cell.table.rawValue), .text(cell.dims.encoded),
                                           .integer(Int64(cell.n)), .integer(Int64(cell.ck))])
                 }
             }
-            try audit("freeze", detail: "periods=\(due.map(\.description).joined(separator: ","))")
-            return due
+            try audit("freeze", detail: "periods=\(due.periods.map(\.description).joined(separator: ","))")
+            return due.periods
         }
+    }
+
+    /// The periods that have frozen but whose cells are not stored yet, with the histories their
+    /// cells are computed from; nil when there are none. Reads only (inside the caller's transaction).
+    func periodsDueToFreeze() throws -> (periods: [Period], people: [PersonHistory])? {
+        let today = self.today
+        guard let earliestText = try database.queryOne("""
+            SELECT min(d) FROM (SELECT min(registered_on) AS d FROM episode UNION ALL SELECT min(extract_on) FROM population_extract)
+            """)?.optionalText(0), let earliest = CalendarDate(iso: earliestText) else { return nil }
+        let lastFrozenDay = Period.firstOpenDay(today: today).adding(days: -1)
+        guard earliest <= lastFrozenDay else { return nil }
+        let stored = Set(try database.query("SELECT period FROM frozen_period").map { try $0.text(0) })
+        let due = Period.all(from: earliest, through: lastFrozenDay)
+            .filter { $0.isFrozen(today: today) && !stored.contains($0.description) }
+        guard !due.isEmpty else { return nil }
+        return (due, try loadHistories(reachingFrom: due.map(\.firstDay).min() ?? earliest))
     }
 
     /// Stores the `population` cells of a folkbokföring extract dated `extractOn`: every person of
@@ -125,7 +132,7 @@ extension Register {
         }
     }
 
-    private func computeCells(_ period: Period, people: [PersonHistory]) throws -> [Cell] {
+    func computeCells(_ period: Period, people: [PersonHistory]) throws -> [Cell] {
         let calculator = CellCalculator(periodKey: Self.makePeriodKey(cellKey))
         let cells = calculator.cells(for: period, people: people, today: today) + (try populationCells(period))
         return cells.sorted(by: Cell.listingOrder)
@@ -148,7 +155,7 @@ extension Register {
     private func storedCells(_ period: Period) throws -> [Cell] {
         try database.query("SELECT table_name, dims, n, ck FROM frozen_cell WHERE period = ?", [.text(period.description)]).compactMap { row in
             guard let table = CellTable(rawValue: try row.text(0)), let dims = Dims(encoded: try row.text(1)) else {
-                throw SQLiteError(code: 20, message: "frozen_cell holds an unknown table or malformed dims for \(period)")
+                throw SQLiteError(.mismatch, message: "frozen_cell holds an unknown table or malformed dims for \(period)")
             }
             return Cell(table: table, period: period, dims: dims, n: Int(try row.int(2)), ck: UInt32(truncatingIfNeeded: try row.int(3)))
         }.sorted(by: Cell.listingOrder)

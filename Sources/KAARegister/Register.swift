@@ -60,11 +60,17 @@ public final class Register {
         guard Kommuner.all[kommun] != nil else {
             throw .invalidInput(field: "--kommun", message: "okänd kommunkod '\(kommun)' (fyra siffror, t.ex. 0380 för Uppsala)")
         }
-        if FileManager.default.fileExists(atPath: path) {
+        // Created with O_EXCL (no check-then-create race): anything already at `path`, a file another
+        // process made or a planted link, is refused and left alone. Only a file made here is removed.
+        let database: Database
+        do {
+            database = try Database(path: path, options: Database.Options(create: true))
+        } catch where error.systemError?.errno == EEXIST {
             throw .alreadyInitialised(path: path)
+        } catch {
+            throw .database(error)
         }
         do {
-            let database = try Database(path: path, options: Database.Options(create: true))
             try migrate(database, clock: clock, path: path)
             try database.write {
                 try seed(database)
@@ -81,6 +87,7 @@ public final class Register {
             try database.write { try register.audit("init", detail: "kommun=\(kommun)") }
             return register
         } catch {
+            // The file is ours (created above with O_EXCL), so removing it takes nobody else's.
             for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
             throw .wrap(error)
         }
@@ -224,7 +231,7 @@ public final class Register {
     func date(_ row: Row, _ index: Int) throws -> CalendarDate {
         let text = try row.text(index)
         guard let date = CalendarDate(iso: text) else {
-            throw SQLiteError(code: 20, message: "column \(index) holds '\(text)', not a date")
+            throw SQLiteError(.mismatch, message: "column \(index) holds '\(text)', not a date")
         }
         return date
     }

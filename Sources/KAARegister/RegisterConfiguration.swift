@@ -1,4 +1,5 @@
 import Foundation
+import KAACore
 
 /// The kommun side's configuration (`config/kaa.example.json`); every key optional, with defaults.
 public struct RegisterConfiguration: Sendable, Equatable {
@@ -12,10 +13,13 @@ public struct RegisterConfiguration: Sendable, Equatable {
     public var noContactDays = 30
     /// Days ahead that the `fyller-20` worklist looks.
     public var turning20Days = 60
+    /// Where identification spills its hash buckets (nil: the system's temporary folder, `$TMPDIR`):
+    /// a kommun whose /tmp is small points it at a larger disk.
+    public var temporaryDirectory: String?
 
     public init() {}
 
-    static let keys: Set<String> = ["timeZone", "auditRetentionMonths", "retentionMonths", "noContactDays", "turning20Days"]
+    static let keys: Set<String> = ["timeZone", "auditRetentionMonths", "retentionMonths", "noContactDays", "turning20Days", "temporaryDirectory"]
 
     /// Parses the JSON object in `data`; unknown keys and wrong types are errors naming the key.
     public init(json data: Data, source: String) throws(RegisterError) {
@@ -48,6 +52,12 @@ public struct RegisterConfiguration: Sendable, Equatable {
         if let value = try positive("retentionMonths", 1...240) { retentionMonths = value }
         if let value = try positive("noContactDays", 1...3650) { noContactDays = value }
         if let value = try positive("turning20Days", 1...3650) { turning20Days = value }
+        if let value = values["temporaryDirectory"] {
+            guard let path = value as? String, path.hasPrefix("/") else {
+                throw .invalidConfiguration("\(source): \"temporaryDirectory\" ska vara en absolut sökväg till en mapp")
+            }
+            temporaryDirectory = path
+        }
     }
 
     /// Keys that belong to the sync client's part of the same file (read there).
@@ -59,16 +69,5 @@ public struct RegisterConfiguration: Sendable, Equatable {
             throw .invalidConfiguration("kan inte läsa konfigurationsfilen \(path)")
         }
         return try RegisterConfiguration(json: data, source: path)
-    }
-}
-
-/// Telling JSON booleans from numbers: on Linux, Foundation's `NSNumber` for 0 and 1 also casts to
-/// `Bool`, so `value is Bool` would refuse the number 1. The stored C type tells them apart.
-public enum JSONScalar {
-    /// Whether a value from `JSONSerialization` was `true` or `false` in the JSON text.
-    public static func isBoolean(_ value: Any) -> Bool {
-        guard let number = value as? NSNumber else { return value is Bool }
-        let type = String(cString: number.objCType)
-        return type == "c" || type == "B"
     }
 }

@@ -1,5 +1,6 @@
 import KAACore
 import KAASQLite
+import KAASystem
 
 /// Everything that can go wrong in the register, with a Swedish message for coordinators.
 public enum RegisterError: Error, CustomStringConvertible {
@@ -19,6 +20,8 @@ public enum RegisterError: Error, CustomStringConvertible {
     case database(SQLiteError)
     /// A file could not be read or written.
     case file(String)
+    /// The operating system failed a call (a temporary file, a read, a full disk): not the input's fault.
+    case system(SystemError)
     /// Bad rows or files in an import; nothing was changed.
     case importProblems([ImportProblem])
 
@@ -34,6 +37,7 @@ public enum RegisterError: Error, CustomStringConvertible {
         case let .migration(error): return "databasschemat kunde inte uppdateras: \(error)"
         case let .database(error): return "databasfel: \(error)"
         case let .file(message): return message
+        case let .system(error): return "systemfel: \(error)"
         case let .importProblems(problems):
             let shown = problems.prefix(200).map(\.description)
             let more = problems.count > 200 ? ["… och \(problems.count - 200) fel till"] : []
@@ -55,6 +59,7 @@ public enum RegisterError: Error, CustomStringConvertible {
         case let error as RegisterError: return error
         case let error as SQLiteError: return .database(error)
         case let error as MigrationError: return .migration(error)
+        case let error as SystemError: return .system(error)
         case let error as PersonalIdentityNumberError: return .invalidInput(field: "personnummer", message: error.description)
         case let error as ImportProblem: return .importProblems([error])
         default: return .file(String(describing: error))

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 internal import CSQLite
+import KAASystem
 
 /// One SQLite connection, owning its handle. Not thread-safe: use it from one task at a time.
 ///
@@ -13,7 +14,9 @@ internal import CSQLite
 public final class Database {
     /// How a connection opens its file.
     public struct Options: Sendable {
-        /// Create the file (mode 0600) when missing; otherwise a missing file is an error.
+        /// Create a new file (mode 0600). With `O_EXCL`: when anything is at the path already (a file
+        /// another process made, a symbolic link) opening fails with `EEXIST` and that file is left
+        /// alone. Without `create`, a missing file is an error.
         public var create: Bool
         /// Open read-only.
         public var readOnly: Bool
@@ -34,18 +37,40 @@ public final class Database {
     /// The file path.
     public let path: String
     private var statementCache: [String: Statement] = [:]
+    /// How many `write`/`read` calls are running: while any is, the connection must be inside a
+    /// transaction, and a statement that finds none (SQLite rolled it back) is refused.
+    private var transactionDepth = 0
 
     /// Opens (or with `options.create`, creates) the database at `path`.
     public init(path: String, options: Options = Options()) throws(SQLiteError) {
-        if options.create, !options.readOnly {
-            // Create the file ourselves so that it is 0600 from its first byte; SQLite gives its
-            // -wal and -shm files the same mode.
-            let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-            guard fd >= 0 else {
-                throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+        let created = options.create && !options.readOnly
+        if created {
+            // Create the file ourselves so that it is 0600 from its first byte (SQLite gives its
+            // -wal and -shm files the same mode), and with O_EXCL so that it is ours.
+            do {
+                _ = try FileDescriptor.createNew(path, permissions: 0o600)
+            } catch {
+                throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(error.reason)", systemError: error)
             }
-            close(fd)
         }
+        do {
+            self.handle = try Self.openHandle(path: path, options: options)
+        } catch {
+            // Ours (O_EXCL above), so ours to remove; SQLite has not written a -wal or -shm yet.
+            if created { unlink(path) }
+            throw error
+        }
+        self.path = path
+        do {
+            try configure(options)
+        } catch {
+            // `deinit` closes the handle (this object is fully initialised by now).
+            if created { for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) } }
+            throw error
+        }
+    }
+
+    private static func openHandle(path: String, options: Options) throws(SQLiteError) -> OpaquePointer {
         var db: OpaquePointer?
         let flags = (options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let code = sqlite3_open_v2(path, &db, flags, nil)
@@ -54,21 +79,23 @@ public final class Database {
             if let db { sqlite3_close_v2(db) }
             throw SQLiteError(code: code, message: "cannot open \(path): \(message)")
         }
-        self.handle = db
-        self.path = path
         sqlite3_busy_timeout(db, options.busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
+        return db
+    }
+
+    private func configure(_ options: Options) throws(SQLiteError) {
         try execute(script: "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
         guard try query("PRAGMA foreign_keys").first?.int(0) == 1 else {
-            throw SQLiteError(code: SQLITE_MISUSE, message: "foreign keys could not be enabled")
+            throw SQLiteError(.misuse, message: "foreign keys could not be enabled")
         }
         if !options.readOnly {
             let mode = try query("PRAGMA journal_mode = WAL").first?.optionalText(0)
             guard mode == "wal" else {
-                throw SQLiteError(code: SQLITE_MISUSE, message: "\(path) cannot use WAL journaling (got \(mode ?? "nothing"))")
+                throw SQLiteError(.misuse, message: "\(path) cannot use WAL journaling (got \(mode ?? "nothing"))")
             }
             guard ["OFF", "NORMAL", "FULL", "EXTRA"].contains(options.synchronous) else {
-                throw SQLiteError(code: SQLITE_MISUSE, message: "unknown synchronous level \(options.synchronous)")
+                throw SQLiteError(.misuse, message: "unknown synchronous level \(options.synchronous)")
             }
             try execute(script: "PRAGMA synchronous = \(options.synchronous);")
         }
@@ -81,6 +108,7 @@ public final class Database {
 
     /// Runs one or more SQL statements without arguments.
     public func execute(script sql: String) throws(SQLiteError) {
+        try checkTransactionIsAlive(sql: sql)
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         guard code == SQLITE_OK else {
@@ -136,18 +164,28 @@ public final class Database {
     private func transaction<T>(begin: String, _ body: () throws -> T) throws -> T {
         if isInTransaction {
             try execute(script: "SAVEPOINT nested")
+            transactionDepth += 1
+            defer { transactionDepth -= 1 }
             do {
                 let result = try body()
+                try checkTransactionIsAlive(sql: nil)
                 try execute(script: "RELEASE nested")
                 return result
             } catch {
-                try? execute(script: "ROLLBACK TO nested; RELEASE nested")
+                // After SQLite rolled the whole transaction back there is no savepoint to return to;
+                // the error goes up, and the outer `write` fails at its next statement or its commit.
+                if isInTransaction { try? execute(script: "ROLLBACK TO nested; RELEASE nested") }
                 throw error
             }
         }
+        // A `write` whose transaction SQLite rolled back must not start afresh in its place.
+        try checkTransactionIsAlive(sql: begin)
         try execute(script: begin)
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
         do {
             let result = try body()
+            try checkTransactionIsAlive(sql: "COMMIT")
             try execute(script: "COMMIT")
             return result
         } catch {
@@ -156,14 +194,22 @@ public final class Database {
         }
     }
 
+    /// Refuses to run anything inside a `write` or `read` whose transaction SQLite has already
+    /// rolled back (RAISE(ROLLBACK), a full disk, an I/O error): the statement would otherwise run
+    /// in autocommit mode and be kept, while the rest of the caller's transaction is gone.
+    func checkTransactionIsAlive(sql: String?) throws(SQLiteError) {
+        guard transactionDepth > 0, !isInTransaction else { return }
+        throw SQLiteError(.abort, message: "the transaction was rolled back by SQLite after an earlier error; nothing of it was kept", sql: sql)
+    }
+
     /// Copies the whole database into a new file at `destination` (mode 0600) with SQLite's online
     /// backup API: a consistent snapshot while others keep using this one.
     public func backup(to destination: String) throws(SQLiteError) {
-        let fd = open(destination, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(destination): \(String(cString: strerror(errno)))")
+        do {
+            _ = try FileDescriptor.createNew(destination, permissions: 0o600)
+        } catch {
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(destination): \(error.reason)", systemError: error)
         }
-        close(fd)
         do throws(SQLiteError) {
             var target: OpaquePointer?
             let openCode = sqlite3_open_v2(destination, &target, SQLITE_OPEN_READWRITE, nil)

@@ -21,6 +21,8 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
     case historyDiffers(version: Int, applied: String, known: String)
     /// A migration's SQL failed; nothing of it was kept.
     case failed(version: Int, name: String, error: SQLiteError)
+    /// A migration left rows pointing at rows that do not exist; nothing of it was kept.
+    case foreignKeyViolations(version: Int, name: String, tables: [String])
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible {
         case let .historyDiffers(version, applied, known):
             return "migration \(version) was applied as '\(applied)' but this program has '\(known)': the schema histories differ"
         case let .failed(version, name, error): return "migration \(version) (\(name)) failed and was rolled back: \(error)"
+        case let .foreignKeyViolations(version, name, tables):
+            return "migration \(version) (\(name)) left foreign keys pointing nowhere (in \(tables.joined(separator: ", "))) and was rolled back"
         }
     }
 }
@@ -89,24 +93,49 @@ public struct Migrator: Sendable {
 
     /// Applies every pending migration in order. `beforeFirst` runs once before the first one
     /// when the database already holds data (the caller takes a backup there).
+    ///
+    /// As GRDB does, foreign keys are off while migrations run (so a migration may rebuild a
+    /// referenced table without cascading deletes through its children) and `PRAGMA
+    /// foreign_key_check` must find nothing before each commit. Which migrations are pending is read
+    /// again inside each one's transaction: another connection may have applied it meanwhile (two
+    /// programs opening a register that one of them has just upgraded), and then it is skipped.
+    /// Returns the migrations this call applied.
     @discardableResult
     public func migrate(_ db: Database, now: String, beforeFirst: (_ fromVersion: Int) throws -> Void = { _ in }) throws -> [Migration] {
-        let todo = try pending(db)
-        guard !todo.isEmpty else { return [] }
+        guard !db.isInTransaction else {
+            // `PRAGMA foreign_keys` is a no-op inside a transaction, and each migration needs its own.
+            throw SQLiteError(.misuse, message: "migrations must run outside a transaction")
+        }
+        guard !(try pending(db)).isEmpty else { return [] }
         let current = try appliedVersion(db)
         if current > 0 { try beforeFirst(current) }
-        for migration in todo {
+        try db.execute(script: "PRAGMA foreign_keys = OFF")
+        defer { try? db.execute(script: "PRAGMA foreign_keys = ON") }
+        var applied: [Migration] = []
+        for migration in migrations {
             do {
-                try db.write {
+                let didApply = try db.write { () throws -> Bool in
+                    guard try pending(db).contains(where: { $0.version == migration.version }) else { return false }
                     try db.execute(script: migration.sql)
+                    let violations = try db.query("PRAGMA foreign_key_check")
+                    guard violations.isEmpty else {
+                        let tables = Set(try violations.map { try $0.text(0) }).sorted()
+                        throw MigrationError.foreignKeyViolations(version: migration.version, name: migration.name, tables: tables)
+                    }
                     try db.execute("INSERT INTO schema_migration (version, name, applied_at) VALUES (?, ?, ?)",
                                    [.integer(Int64(migration.version)), .text(migration.name), .text(now)])
+                    return true
                 }
+                if didApply { applied.append(migration) }
             } catch let error as SQLiteError {
                 throw MigrationError.failed(version: migration.version, name: migration.name, error: error)
             }
         }
-        return todo
+        try db.execute(script: "PRAGMA foreign_keys = ON")
+        guard try db.queryOne("PRAGMA foreign_keys")?.int(0) == 1 else {
+            throw SQLiteError(.misuse, message: "foreign keys could not be enabled again after migrating")
+        }
+        return applied
     }
 
     private func ensureLedger(_ db: Database) throws {

@@ -72,6 +72,6 @@ public struct Row: Sendable {
 
     private func mismatch(_ index: Int, _ expected: String) -> SQLiteError {
         let name = index < columnNames.count ? columnNames[index] : "#\(index)"
-        return SQLiteError(code: 20, message: "column \(name) is not \(expected) (found \(self[index]))", sql: sql)
+        return SQLiteError(.mismatch, message: "column \(name) is not \(expected) (found \(self[index]))", sql: sql)
     }
 }

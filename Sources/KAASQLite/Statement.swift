@@ -24,11 +24,12 @@ public final class Statement {
 
     /// Resets the statement and binds `arguments` to its parameters in order.
     public func bind(_ arguments: [SQLValue]) throws(SQLiteError) {
+        try database.checkTransactionIsAlive(sql: sql)
         sqlite3_reset(handle)
         // Every parameter is bound below (the count is checked), so no clearing is needed.
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard arguments.count == expected else {
-            throw SQLiteError(code: SQLITE_RANGE, message: "statement takes \(expected) arguments, got \(arguments.count)", sql: sql)
+            throw SQLiteError(.range, message: "statement takes \(expected) arguments, got \(arguments.count)", sql: sql)
         }
         for (offset, value) in arguments.enumerated() {
             let index = Int32(offset + 1)
@@ -105,8 +106,11 @@ public final class Statement {
             case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
             case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
             case SQLITE_TEXT:
+                // The length from SQLite, not a NUL terminator: a text may hold U+0000 and must come
+                // back whole. (`column_bytes` is read after `column_text`, as SQLite asks.)
                 guard let text = sqlite3_column_text(handle, column) else { return .text("") }
-                return .text(String(cString: text))
+                let count = Int(sqlite3_column_bytes(handle, column))
+                return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
             case SQLITE_BLOB:
                 let count = Int(sqlite3_column_bytes(handle, column))
                 guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return .blob([]) }

@@ -1,4 +1,3 @@
 import Foundation
-import KAABench
 
 exit(BenchCommandLine.main(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

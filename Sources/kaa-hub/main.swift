@@ -1,6 +1,5 @@
 import Foundation
-import KAACLI
+import KAACLIKit
+import KAAHubCLI
 
-let context = CommandContext(output: FileOutput.standardOutput, errorOutput: FileOutput.standardError,
-                             environment: ProcessInfo.processInfo.environment)
-exit(KAAHubCommandLine.main(arguments: Array(CommandLine.arguments.dropFirst()), context: context))
+exit(KAAHubCommandLine.main(arguments: Array(CommandLine.arguments.dropFirst()), context: HubContext(console: .process())))

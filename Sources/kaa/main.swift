@@ -1,6 +1,5 @@
 import Foundation
-import KAACLI
+import KAACLIKit
+import KAAKommunCLI
 
-let context = CommandContext(output: FileOutput.standardOutput, errorOutput: FileOutput.standardError,
-                             environment: ProcessInfo.processInfo.environment)
-exit(KAACommandLine.main(arguments: Array(CommandLine.arguments.dropFirst()), context: context))
+exit(KAACommandLine.main(arguments: Array(CommandLine.arguments.dropFirst()), context: KommunContext(console: .process())))

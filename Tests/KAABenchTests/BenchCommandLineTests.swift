@@ -1,6 +1,6 @@
-@testable import KAABench
+@testable import kaa_bench
 import KAACore
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 @Suite struct BenchCommandLineTests {

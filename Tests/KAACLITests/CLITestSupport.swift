@@ -1,5 +1,6 @@
 import KAACore
-import KAATestSupport
+import KAATestFixtures
+import KAACLITestKit
 import Testing
 
 /// A register initialised through `kaa init`, with a runner bound to it.

@@ -1,8 +1,11 @@
 import Foundation
-@testable import KAACLI
+@testable import KAAKommunCLI
+@testable import KAAHubCLI
+import KAACLIKit
 import KAARegister
 import KAACore
-import KAATestSupport
+import KAATestFixtures
+import KAACLITestKit
 import Testing
 
 @Suite struct HelpAndUsageTests {
@@ -13,7 +16,7 @@ import Testing
     func helpGoesToStdoutWithExitZero(_ arguments: [String]) {
         let result = fixture.kaa.runRaw(arguments)
         expectExit(result, 0)
-        #expect(result.stdout.contains("USAGE: kaa"))
+        #expect(result.stdout.contains("ANVÄNDNING: kaa"))
         #expect(result.stderr.isEmpty)
     }
 
@@ -26,41 +29,84 @@ import Testing
     }
 
     @Test(arguments: [
-        (["nosuchcommand"], "unknown command 'nosuchcommand'"),
-        ([], "no command given"),
-        (["contact"], "'contact' needs a subcommand"),
-        (["contact", "fly"], "unknown subcommand 'fly' of 'contact'"),
-        (["register", anna, "--date", "2026-01-01", "--reason", "OKAND", "--bogus"], "unknown option '--bogus'"),
-        (["register", anna, "--reason", "OKAND"], "missing required option '--date'"),
-        (["register", "--date", "2026-01-01", "--reason", "OKAND"], "missing expected argument 'PNR'"),
-        (["register", anna, "extra", "--date", "2026-01-01", "--reason", "OKAND"], "unexpected argument 'extra'"),
-        (["register", anna, "--date"], "missing value for '--date'"),
-        (["register", anna, "--date", "2026-01-01", "--date", "2026-01-02", "--reason", "OKAND"], "'--date' given more than once"),
-        (["--nope", "list"], "unknown option '--nope'"),
-        (["--db"], "missing value for '--db'"),
-        (["list", "--all", "--date", "2026-01-01"], "cannot be combined"),
-        (["measure", "add", anna, "--type", "SYV", "--offered", "2026-01-01", "--accepted", "--declined"], "cannot be combined"),
+        (["nosuchcommand"], "okänt kommando 'nosuchcommand'"),
+        ([], "inget kommando angavs"),
+        (["contact"], "'contact' behöver ett underkommando"),
+        (["contact", "fly"], "okänt underkommando 'fly' till 'contact'"),
+        (["register", anna, "--date", "2026-01-01", "--reason", "OKAND", "--bogus"], "okänt alternativ '--bogus'"),
+        (["register", anna, "--reason", "OKAND"], "alternativet '--date' krävs"),
+        (["register", "--date", "2026-01-01", "--reason", "OKAND"], "argumentet PNR saknas"),
+        (["register", anna, "extra", "--date", "2026-01-01", "--reason", "OKAND"], "oväntat argument 'extra'"),
+        (["register", anna, "--date"], "värde saknas för '--date'"),
+        (["register", anna, "--date", "2026-01-01", "--date", "2026-01-02", "--reason", "OKAND"], "'--date' angavs mer än en gång"),
+        (["--nope", "list"], "okänt alternativ '--nope'"),
+        (["--db"], "värde saknas för '--db'"),
+        (["list", "--all", "--date", "2026-01-01"], "kan inte kombineras"),
+        (["measure", "add", anna, "--type", "SYV", "--offered", "2026-01-01", "--accepted", "--declined"], "kan inte kombineras"),
     ])
     func usageErrorsExit64WithUsageOnStderr(_ arguments: [String], _ message: String) {
         let result = fixture.kaa.run(arguments)
         expectExit(result, 64)
-        #expect(result.stderr.hasPrefix("Error: "), "\(result)")
+        #expect(result.stderr.hasPrefix("Fel: "), "\(result)")
         #expect(result.stderr.contains(message), "\(result)")
-        #expect(result.stderr.contains("Usage: kaa"))
-        #expect(result.stderr.contains("--help' for more information."))
+        #expect(result.stderr.contains("Användning: kaa"))
+        #expect(result.stderr.contains("--help' för mer information."))
         #expect(result.stdout.isEmpty)
     }
 
     @Test func everyCommandHasHelp() {
         let root = fixture.kaa.runRaw(["--help"]).stdout
-        for path in ["init", "personnummer", "register", "contact add", "contact correct", "contact remove", "occupation set",
-                     "measure add", "measure end", "measure correct", "deregister", "show", "list", "worklist", "stats",
-                     "audit", "backup", "episode correct", "episode remove", "person update", "codes"] {
+        for path in KAACommandLine.tool.commands.map({ $0.spec.path }) {
             #expect(root.contains("  \(path) "), "root help lists \(path)")
             let help = fixture.kaa.runRaw(["help"] + path.split(separator: " ").map(String.init))
             expectExit(help, 0)
-            #expect(help.stdout.contains("USAGE: kaa \(path)"))
+            #expect(help.stdout.contains("ANVÄNDNING: kaa \(path)"))
         }
+        let hubRoot = runHub(["--help"]).stdout
+        for path in KAAHubCommandLine.tool.commands.map({ $0.spec.path }) {
+            #expect(hubRoot.contains("  \(path) "), "kaa-hub's help lists \(path)")
+            let help = runHub(["help"] + path.split(separator: " ").map(String.init))
+            expectExit(help, 0)
+            #expect(help.stdout.contains("ANVÄNDNING: kaa-hub \(path)"))
+        }
+    }
+
+    @Test func usageLinesNameTheRequiredOptions() {
+        let result = fixture.kaa.run(["contact", "add", anna])
+        expectExit(result, 64)
+        #expect(result.stderr.contains("Användning: kaa contact add PNR --date <datum> --channel <kod> [<alternativ>]"), "\(result)")
+        #expect(fixture.kaa.runRaw(["help", "init"]).stdout.contains("ANVÄNDNING: kaa init --kommun <kod>\n"))
+    }
+
+    /// Flags that contradict each other are refused, never silently resolved one way (exit 64, nothing written).
+    @Test(arguments: [
+        ["person", "update", anna, "--protected", "--not-protected"],
+        ["contact", "correct", "1", "--reached", "--not-reached"],
+        ["contact", "correct", "1", "--occupation", "ARBETE", "--no-occupation"],
+        ["measure", "correct", "1", "--accepted", "--undecided"],
+        ["measure", "correct", "1", "--start", "2026-11-02", "--not-started"],
+        ["measure", "correct", "1", "--end", "2026-11-02", "--not-ended"],
+        ["episode", "correct", "1", "--reopen", "--deregistered", "2026-11-02"],
+        ["show", anna, "--json", "--subject-access", "x.json"],
+    ])
+    func contradictoryFlagsAreRefused(_ arguments: [String]) throws {
+        let fixture = CLIFixture()
+        expectExit(fixture.kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND", "--protected"]), 0)
+        expectExit(fixture.kaa.run(["contact", "add", anna, "--date", "2026-11-01", "--channel", "SMS"]), 0)
+        expectExit(fixture.kaa.run(["measure", "add", anna, "--type", "SYV", "--offered", "2026-11-01"]), 0)
+        let before = try DatabaseDump.dump(fixture.kaa.databasePath)
+        let result = fixture.kaa.run(arguments)
+        expectExit(result, 64)
+        #expect(result.stderr.contains("kan inte kombineras"), "\(result)")
+        #expect(try DatabaseDump.dump(fixture.kaa.databasePath) == before)
+    }
+
+    @Test func hubUsageErrorsAreSwedishToo() {
+        let result = runHub(["site", "add"])
+        expectExit(result, 64)
+        #expect(result.stderr.hasPrefix("Fel: argumentet KOD saknas"), "\(result)")
+        #expect(result.stderr.contains("Användning: kaa-hub site add KOD [<alternativ>]"))
+        #expect(result.stderr.contains("Se 'kaa-hub site add --help' för mer information."))
     }
 }
 
@@ -86,7 +132,7 @@ import Testing
         #expect(result.stdout == "200801012386\tK\t2008-01-01\tpersonnummer\n")
         let errors = result.stderr.split(separator: "\n")
         #expect(errors.count == 3)
-        #expect(errors[0].hasPrefix("Error: ") && errors[0].contains("200801012387"))
+        #expect(errors[0].hasPrefix("Fel: ") && errors[0].contains("200801012387"))
         #expect(errors[1].contains("20000101-T220") && errors[1].contains("interimsnummer"))
         #expect(errors[2].contains("nonsense"))
     }
@@ -138,13 +184,13 @@ import Testing
     @Test func KAA_TODAYSetsTheDateAndSaysSo() {
         let fixture = CLIFixture()
         let output = CapturedOutput(), errors = CapturedOutput()
-        let context = CommandContext(output: output, errorOutput: errors, environment: ["KAA_TODAY": "2026-03-01"], staff: "t")
+        let context = KommunContext(console: Console(output: output, errorOutput: errors, environment: ["KAA_TODAY": "2026-03-01"], user: "t"))
         let code = KAACommandLine.main(arguments: ["--db", fixture.kaa.databasePath, "register", anna, "--date", "2026-03-02", "--reason", "OKAND"], context: context)
         #expect(code == 65, "2026-03-02 is after KAA_TODAY")
         #expect(errors.text.contains("KAA_TODAY=2026-03-01"))
 
         let badErrors = CapturedOutput()
-        let bad = CommandContext(output: CapturedOutput(), errorOutput: badErrors, environment: ["KAA_TODAY": "tomorrow"], staff: "t")
+        let bad = KommunContext(console: Console(output: CapturedOutput(), errorOutput: badErrors, environment: ["KAA_TODAY": "tomorrow"], user: "t"))
         #expect(KAACommandLine.main(arguments: ["--db", fixture.kaa.databasePath, "list"], context: bad) == 64)
         #expect(badErrors.text.contains("KAA_TODAY"))
     }
@@ -178,9 +224,11 @@ import Testing
     @Test func docsCommandsMdIsTheCommandsOwnHelp() throws {
         let generated = CLIFixture(initialise: false).kaa.runRaw(["help", "--reference"])
         expectExit(generated, 0)
+        let hub = runHub(["help", "--reference"])
+        expectExit(hub, 0)
         let path = TestPeople.packageRoot + "/docs/commands.md"
         let committed = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(committed == generated.stdout, "docs/commands.md is stale: run 'swift run kaa help --reference > docs/commands.md'")
+        #expect(committed == generated.stdout + "\n" + hub.stdout, "docs/commands.md is stale: run 'bash scripts/commands-doc.sh'")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KAACore
-import KAATestSupport
+import KAATestFixtures
+import KAACLITestKit
 import Testing
 
 @Suite struct HistoryImportTests {

@@ -1,6 +1,7 @@
 import Foundation
 import KAACore
-import KAATestSupport
+import KAATestFixtures
+import KAACLITestKit
 import Testing
 
 /// A small register whose every cell is counted by hand below.

@@ -1,20 +1,16 @@
 import Foundation
-@testable import KAACLI
+@testable import KAAKommunCLI
+@testable import KAAHubCLI
+import KAACLIKit
 import KAACore
 import KAAHTTPServer
 import KAAHub
 import KAARegister
-import KAATestSupport
+import KAATestFixtures
+import KAACLITestKit
 import Testing
 
 /// Runs `kaa-hub` in-process.
-func runHub(_ arguments: [String], database: String) -> KAAResult {
-    let output = CapturedOutput(), errors = CapturedOutput()
-    let context = CommandContext(output: output, errorOutput: errors, environment: [:], staff: "operator")
-    let code = KAAHubCommandLine.main(arguments: ["--db", database] + arguments, context: context)
-    return KAAResult(exitCode: code, stdout: output.text, stderr: errors.text)
-}
-
 /// The built executables, next to the test bundle.
 func executable(_ name: String) -> String {
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
@@ -61,8 +57,8 @@ func executable(_ name: String) -> String {
     }
 
     @Test(arguments: [
-        (["sync", "--token-file", "x"], 64, "no hub"),
-        (["sync", "--hub", "http://127.0.0.1:9"], 64, "no token"),
+        (["sync", "--token-file", "x"], 64, "ingen hubb"),
+        (["sync", "--hub", "http://127.0.0.1:9"], 64, "ingen token"),
         (["sync", "--hub", "ftp://hub", "--token-file", "x"], 65, "https://"),
         (["sync", "--hub", "http://127.0.0.1:9", "--token-file", "/no/such/token"], 65, "kan inte läsa"),
         (["sync", "--hub", "http://127.0.0.1:9", "--token-file", "TOKEN", "--deadline", "soon"], 65, "--deadline"),
@@ -87,6 +83,21 @@ func executable(_ name: String) -> String {
         expectExit(kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("token")]), 0)
     }
 
+    /// A period that froze since the register was last opened is computed for the dry run, not
+    /// stored, and no audit row is written: the dry run writes nothing at all.
+    @Test func aDryRunWritesNothingEvenWhenPeriodsAreDueToFreeze() throws {
+        let early = CLIFixture(today: TestDates.date("2025-03-03"))
+        expectExit(early.kaa.run(["register", anna, "--date", "2025-03-03", "--reason", "OKAND"]), 0)
+        let later = early.on("2026-11-23")
+        let before = try DatabaseDump.dump(later.databasePath)
+        let result = later.run(["sync", "--dry-run"])
+        expectExit(result, 0)
+        #expect(result.stdout.contains("2025-03") && result.stdout.contains("2025-H1"), "the frozen periods are shown: \(result)")
+        #expect(try DatabaseDump.dump(later.databasePath) == before, "no frozen cell, no audit row")
+        expectExit(later.run(["sync", "--dry-run"]), 0)
+        #expect(try DatabaseDump.dump(later.databasePath) == before)
+    }
+
     @Test func aDryRunShowsEveryCellAndChangesNothing() throws {
         expectExit(kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND"]), 0)
         let before = try DatabaseDump.dump(kaa.databasePath, excluding: ["audit_log"])
@@ -104,6 +115,7 @@ func executable(_ name: String) -> String {
     var database: String { directory.file("hub.sqlite") }
 
     @Test func sitesAreAddedRotatedRevokedAndListed() {
+        expectExit(runHub(["init"], database: database), 0)
         let added = runHub(["site", "add", "0380"], database: database)
         expectExit(added, 0)
         #expect(added.stdout.split(separator: "\n").count == 1 && added.stdout.hasPrefix("kaa_"), "the token is the only line")
@@ -123,10 +135,59 @@ func executable(_ name: String) -> String {
         expectExit(runHub(["nonsense"], database: database), 64)
     }
 
+    @Test(arguments: [["site", "add", "0380"], ["site", "rotate", "0380"], ["site", "revoke", "0380"], ["site", "list"],
+                      ["cells", "--exact"], ["region", "--exact", "--period", "2026-11"]])
+    func noAdminCommandCreatesAHubDatabase(_ arguments: [String]) {
+        let result = runHub(arguments, database: database)
+        expectExit(result, 65)
+        #expect(result.stderr.contains("finns inte") && result.stderr.contains("kaa-hub init"), "\(result)")
+        #expect(!FileManager.default.fileExists(atPath: database))
+        #expect(!FileManager.default.fileExists(atPath: "kaa-hub.sqlite"), "nothing is made in the working directory either")
+    }
+
+    /// `--db` > `KAA_HUB_DB` > the configuration's `db`, for every hub command.
+    @Test func everyHubCommandFindsTheDatabaseByTheSameRule() throws {
+        let configured = directory.file("configured.sqlite"), fromEnvironment = directory.file("environment.sqlite"), given = directory.file("given.sqlite")
+        let config = directory.file("hub.json")
+        try Data("{\"db\": \"\(configured)\"}".utf8).write(to: URL(fileURLWithPath: config))
+        expectExit(runHub(["--config", config, "init"]), 0)
+        #expect(FileManager.default.fileExists(atPath: configured))
+        let token = runHub(["--config", config, "site", "add", "0380"])
+        expectExit(token, 0)
+        let hub = try Hub(path: configured)
+        #expect(try hub.sites().map(\.kommun) == ["0380"], "the token was minted in the configured hub")
+        expectExit(runHub(["--config", config, "site", "rotate", "0380"]), 0)
+        #expect(runHub(["--config", config, "site", "list"]).stdout.contains("0380"))
+        #expect(runHub(["--config", config, "cells", "--exact"]).exitCode == 0)
+        #expect(runHub(["--config", config, "region", "--exact", "--period", "2026-11"]).stdout.contains("Uppsala"))
+
+        let environment = ["KAA_HUB_DB": fromEnvironment, "KAA_HUB_CONFIG": config]
+        expectExit(runHub(["init"], environment: environment), 0)
+        #expect(FileManager.default.fileExists(atPath: fromEnvironment), "KAA_HUB_DB wins over the configuration")
+        expectExit(runHub(["init"], database: given, environment: environment), 0)
+        #expect(FileManager.default.fileExists(atPath: given), "--db wins over KAA_HUB_DB")
+        #expect(runHub(["site", "list"], database: given, environment: environment).stdout.contains("0380") == false)
+    }
+
     @Test func serveListensPrintsItsAddressAndStopsOnSIGTERM() throws {
+        try serve(["--db", database, "serve", "--listen", "127.0.0.1:0"])
+        #expect(FileManager.default.fileExists(atPath: database), "serve creates the database it is given")
+    }
+
+    @Test func serveUsesDbOverTheConfiguration() throws {
+        let configured = directory.file("configured.sqlite")
+        let config = directory.file("hub.json")
+        try Data("{\"db\": \"\(configured)\", \"listen\": \"127.0.0.1:0\"}".utf8).write(to: URL(fileURLWithPath: config))
+        try serve(["--db", database, "--config", config, "serve"])
+        #expect(FileManager.default.fileExists(atPath: database))
+        #expect(!FileManager.default.fileExists(atPath: configured), "--db wins over the configuration's db")
+    }
+
+    /// Starts the built `kaa-hub` with `arguments`, checks it answers /healthz and stops on SIGTERM with exit 0.
+    func serve(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable("kaa-hub"))
-        process.arguments = ["--db", database, "serve", "--listen", "127.0.0.1:0"]
+        process.arguments = arguments
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = FileHandle.nullDevice
@@ -151,12 +212,13 @@ func executable(_ name: String) -> String {
     @Test func theExampleFilesCarryEveryKeyTheProgramsRead() throws {
         let settings = try SyncSettings.load(TestPeople.packageRoot + "/config/kaa.example.json")
         #expect(settings.hub?.hasPrefix("https://") == true && settings.tokenFile != nil && settings.caFile != nil && settings.deadlineSeconds == 600)
-        let context = CommandContext(output: CapturedOutput(), errorOutput: CapturedOutput(), environment: [:], staff: "t")
-        let hub = try HubSettings.load(TestPeople.packageRoot + "/config/hub.example.json", context: context)
+        let context = HubContext(console: Console(output: CapturedOutput(), errorOutput: CapturedOutput(), environment: [:], user: "t"))
+        context.configurationPath = TestPeople.packageRoot + "/config/hub.example.json"
+        let hub = try context.settings()
         #expect(hub.listen == "0.0.0.0:8443" && hub.maxBodyBytes == 4 << 20 && hub.tlsCert != nil)
         #expect(hub.noiseMaximum == 2 && hub.noiseVariance == 1)
         #expect(hub.threads == HubSettings().threads, "the example shows the default")
-        #expect(context.databasePath == "/var/lib/kaa-hub/hub.sqlite")
+        #expect(try context.databasePath() == "/var/lib/kaa-hub/hub.sqlite")
     }
 
     @Test func aBadHubConfigurationNamesTheKey() throws {

@@ -1,5 +1,5 @@
 import KAACore
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 /// Parses `text` fed in chunks of `chunk` bytes, returning fields as strings with their lines.

@@ -1,5 +1,5 @@
 import KAACore
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 /// A deterministic stand-in for the HMAC period key: large values, so sums wrap modulo 2^32.

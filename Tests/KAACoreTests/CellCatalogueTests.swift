@@ -1,5 +1,5 @@
 import KAACore
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 /// Catalogue v1 (design §6): one definition per table.

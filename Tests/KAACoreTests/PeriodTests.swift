@@ -1,5 +1,5 @@
 import KAACore
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 @Suite struct PeriodTests {

@@ -1,6 +1,6 @@
 import Foundation
 import KAACore
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 /// A case from Tests/Fixtures/personnummer-meta/list.json (copied from shared/testdata).

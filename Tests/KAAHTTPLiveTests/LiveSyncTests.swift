@@ -7,7 +7,7 @@ import KAAHub
 import KAAProtocol
 import KAARegister
 import KAASync
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 /// Makes a throwaway CA and a server certificate for 127.0.0.1 with the openssl command.

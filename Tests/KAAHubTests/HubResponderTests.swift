@@ -3,7 +3,7 @@ import KAACore
 import KAAHTTP
 import KAAHub
 import KAAProtocol
-import KAATestSupport
+import KAATestFixtures
 import Synchronization
 import Testing
 

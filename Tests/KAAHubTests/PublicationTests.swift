@@ -3,7 +3,7 @@ import KAACore
 import KAAHTTP
 import KAAHub
 import KAAProtocol
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 func get(_ fixture: HubFixture, _ path: String, query: [String: String] = [:], token: String? = nil) -> HTTPResponse {

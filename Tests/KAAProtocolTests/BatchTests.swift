@@ -1,7 +1,7 @@
 import Foundation
 import KAACore
 import KAAProtocol
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 func cell(_ table: CellTable, _ period: String, _ dims: [String: String], _ n: Int, _ ck: UInt32 = 1) -> Cell {

@@ -2,7 +2,7 @@ import Foundation
 import KAACore
 @testable import KAARegister
 import KAACrypto
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 @Suite struct ImportSpillTests {

@@ -2,7 +2,7 @@ import Foundation
 import KAACore
 import KAARegister
 import KAASQLite
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 @Suite struct PurgeTests {

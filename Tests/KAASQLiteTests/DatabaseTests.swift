@@ -1,6 +1,6 @@
 import Foundation
 import KAASQLite
-import KAATestSupport
+import KAATestFixtures
 import Testing
 
 struct Boom: Error {}
@@ -207,5 +207,151 @@ struct Boom: Error {}
             #expect(throws: MigrationError.self) { try Migrator(files: [(bad, "x")]) }
         }
         #expect(throws: MigrationError.self) { try Migrator(files: [("0001_a.sql", "x"), ("0001_b.sql", "y")]) }
+    }
+}
+
+@Suite struct MigrationForeignKeyTests {
+    let directory = TemporaryDirectory()
+
+    /// A parent and a child that cascades, as `person` and `episode` do in the register.
+    let schema = Migration(version: 1, name: "init", sql: """
+        CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT;
+        CREATE TABLE episode (id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE) STRICT;
+        """)
+    /// SQLite's documented way to change a table: build a new one, copy, drop the old, rename.
+    let rebuild = Migration(version: 2, name: "rebuild_person", sql: """
+        CREATE TABLE person_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT) STRICT;
+        INSERT INTO person_new (id, name) SELECT id, name FROM person;
+        DROP TABLE person;
+        ALTER TABLE person_new RENAME TO person;
+        """)
+
+    func database(_ name: String = "m.sqlite") throws -> Database {
+        try Database(path: directory.file(name), options: Database.Options(create: true))
+    }
+
+    func count(_ db: Database, _ table: String) throws -> Int64 {
+        try #require(try db.queryOne("SELECT count(*) FROM \(table)")).int(0)
+    }
+
+    @Test func rebuildingAReferencedTableKeepsItsChildren() throws {
+        let db = try database()
+        try Migrator(migrations: [schema]).migrate(db, now: "t")
+        try db.write {
+            try db.execute("INSERT INTO person (id, name) VALUES (1, 'a'), (2, 'b')")
+            try db.execute("INSERT INTO episode (person_id) VALUES (1), (1), (2)")
+        }
+        try Migrator(migrations: [schema, rebuild]).migrate(db, now: "t")
+        #expect(try count(db, "episode") == 3, "dropping the old person table must not cascade into episode")
+        #expect(try db.queryOne("PRAGMA foreign_keys")?.int(0) == 1, "foreign keys are on again after migrating")
+        #expect(throws: SQLiteError.self) { try db.execute("INSERT INTO episode (person_id) VALUES (99)") }
+    }
+
+    @Test func aMigrationThatLeavesDanglingReferencesIsRolledBack() throws {
+        let db = try database()
+        try Migrator(migrations: [schema]).migrate(db, now: "t")
+        let dangling = Migration(version: 2, name: "dangling", sql: "INSERT INTO episode (person_id) VALUES (42);")
+        #expect {
+            try Migrator(migrations: [schema, dangling]).migrate(db, now: "t")
+        } throws: { error in
+            guard case let MigrationError.foreignKeyViolations(version, _, tables)? = error as? MigrationError else { return false }
+            return version == 2 && tables == ["episode"]
+        }
+        #expect(try count(db, "episode") == 0)
+        #expect(try db.queryOne("SELECT max(version) FROM schema_migration")?.int(0) == 1)
+        #expect(try db.queryOne("PRAGMA foreign_keys")?.int(0) == 1)
+    }
+
+    @Test func twoConnectionsMigratingTheSameFileBothSucceed() throws {
+        let first = try database()
+        try Migrator(migrations: [schema]).migrate(first, now: "t")
+        try first.write { try first.execute("INSERT INTO person (id, name) VALUES (1, 'a')") }
+        let second = try Database(path: directory.file("m.sqlite"))
+        let upgraded = Migrator(migrations: [schema, rebuild])
+        // The second connection finds migration 2 pending and, while it takes its backup, the first
+        // applies it: the second must then find nothing left to do rather than fail.
+        var appliedByFirst: [Migration] = []
+        let appliedBySecond = try upgraded.migrate(second, now: "t") { _ in
+            appliedByFirst = try upgraded.migrate(first, now: "t")
+        }
+        #expect(appliedByFirst.map(\.version) == [2])
+        #expect(appliedBySecond.isEmpty)
+        #expect(try second.queryOne("SELECT count(*) FROM schema_migration")?.int(0) == 2)
+        #expect(try second.queryOne("SELECT count(*) FROM pragma_table_info('person') WHERE name = 'note'")?.int(0) == 1)
+    }
+}
+
+@Suite struct TransactionAbortTests {
+    let directory = TemporaryDirectory()
+
+    /// A table whose trigger makes SQLite roll back the whole transaction, not just the statement.
+    func database() throws -> Database {
+        let db = try Database(path: directory.file("a.sqlite"), options: Database.Options(create: true))
+        try db.execute(script: """
+            CREATE TABLE item (name TEXT NOT NULL) STRICT;
+            CREATE TRIGGER item_rollback BEFORE INSERT ON item WHEN new.name = 'poison' BEGIN SELECT RAISE(ROLLBACK, 'poisoned'); END;
+            """)
+        return db
+    }
+
+    @Test func aStatementAfterTheTransactionWasRolledBackFailsAndIsNotKept() throws {
+        let db = try database()
+        #expect(throws: SQLiteError.self) {
+            try db.write {
+                try db.execute("INSERT INTO item (name) VALUES ('outer')")
+                try? db.write { try db.execute("INSERT INTO item (name) VALUES ('poison')") }
+                // Would run in autocommit mode and be kept, while 'outer' is gone.
+                do {
+                    try db.execute("INSERT INTO item (name) VALUES ('after')")
+                    Issue.record("a statement ran after its transaction was rolled back")
+                } catch let error as SQLiteError {
+                    #expect(error.resultCode == .abort)
+                    throw error
+                }
+            }
+        }
+        #expect(try db.queryOne("SELECT count(*) FROM item")?.int(0) == 0)
+        #expect(!db.isInTransaction)
+    }
+
+    @Test func aWriteWhoseNestedPartAbortedTheTransactionDoesNotReportSuccess() throws {
+        let db = try database()
+        #expect {
+            try db.write {
+                try db.execute("INSERT INTO item (name) VALUES ('outer')")
+                try? db.write { try db.execute("INSERT INTO item (name) VALUES ('poison')") }
+            }
+        } throws: { error in
+            (error as? SQLiteError)?.resultCode == .abort
+        }
+        #expect(try db.queryOne("SELECT count(*) FROM item")?.int(0) == 0)
+        // The connection is usable again afterwards.
+        try db.write { try db.execute("INSERT INTO item (name) VALUES ('next')") }
+        #expect(try db.queryOne("SELECT count(*) FROM item")?.int(0) == 1)
+    }
+}
+
+@Suite struct DatabaseTextAndCreationTests {
+    let directory = TemporaryDirectory()
+
+    @Test func aTextWithAnEmbeddedNULComesBackWhole() throws {
+        let db = try Database(path: directory.file("t.sqlite"), options: Database.Options(create: true))
+        try db.execute(script: "CREATE TABLE t (v TEXT NOT NULL) STRICT;")
+        let text = "före\u{0}efter"
+        try db.execute("INSERT INTO t (v) VALUES (?)", [.text(text)])
+        let row = try #require(try db.queryOne("SELECT v, length(CAST(v AS BLOB)) FROM t"))
+        #expect(try row.text(0) == text)
+        #expect(try row.int(1) == Int64(text.utf8.count))
+    }
+
+    @Test func createRefusesAFileThatIsAlreadyThereAndLeavesItAlone() throws {
+        let path = directory.file("theirs.sqlite")
+        try Data("someone else's".utf8).write(to: URL(fileURLWithPath: path))
+        #expect {
+            try Database(path: path, options: Database.Options(create: true))
+        } throws: { error in
+            (error as? SQLiteError)?.systemError?.errno == EEXIST
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("someone else's".utf8))
     }
 }

@@ -4,7 +4,8 @@ import KAAHTTP
 import KAAHub
 import KAARegister
 import KAASync
-import KAATestSupport
+import KAATestFixtures
+import KAAHTTPTestKit
 import Testing
 
 /// Design §3 and §9: the hub receives counts only. After two nights for two kommuner, no

@@ -6,7 +6,8 @@ import KAAProtocol
 import KAARegister
 import KAASQLite
 @testable import KAASync
-import KAATestSupport
+import KAATestFixtures
+import KAAHTTPTestKit
 import Testing
 
 /// A kommun register, a hub, and an in-process connection between them.

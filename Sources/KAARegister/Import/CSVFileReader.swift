@@ -1,32 +1,27 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import KAACore
+import KAASystem
 
 /// Reads single records of a file again, by the byte range the parser reported for them.
+///
+/// The file was read whole moments before, so failing to open or read it now is the system's
+/// failure (a `SystemError`), not a problem with its rows.
 final class CSVRecordRereader {
-    private let fd: Int32
+    private let file: FileDescriptor
     private let path: String
     private let format: CSVFileReader.Format
     private var buffer: [UInt8] = []
 
-    init(path: String, format: CSVFileReader.Format) throws {
+    init(path: String, format: CSVFileReader.Format) throws(SystemError) {
         self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ImportProblem(file: path, line: 0, message: "kan inte läsa filen: \(String(cString: strerror(errno)))") }
+        file = try FileDescriptor.openForReading(path)
         self.format = format
     }
-
-    deinit { close(fd) }
 
     /// The record of `start ..< end` (as `CSVRecord.start` and `.end` gave them), at `line`.
     func row(start: Int, end: Int, line: Int) throws -> TableRow {
         let count = end - start
         if buffer.count < count { buffer = [UInt8](repeating: 0, count: count) }
-        let read = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(start)) }
-        guard read == count else { throw ImportProblem(file: path, line: line, message: "raden gick inte att läsa igen") }
+        try buffer.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), at: start) }
         var parser = CSVParser(delimiter: format.delimiter, offset: start)
         var found: CSVRecord?
         try buffer.withUnsafeBufferPointer { bytes in
@@ -55,21 +50,24 @@ struct CSVFileReader {
     }
 
     /// Reads the file: `header` gets the header row decoded, `row` every further row as read.
-    /// Problems with the file itself are thrown; the callbacks report their own.
+    /// Problems with the file itself are thrown; the callbacks report their own. A file that cannot
+    /// be opened is the input's problem (a wrong path: `ImportProblem`); a read that fails once it is
+    /// open is the system's (`SystemError`).
     @discardableResult
     func read(header: ([String]) throws -> Void, row: (TableRow) throws -> Void) throws -> Format {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw ImportProblem(file: displayName, line: 0, message: "kan inte läsa filen: \(String(cString: strerror(errno)))")
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.openForReading(path)
+        } catch {
+            throw ImportProblem(file: displayName, line: 0, message: "kan inte läsa filen: \(error.reason)")
         }
-        defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
 
         // Pass 1: encoding from the whole file, delimiter from the first line.
         var detector = TextEncodingDetector()
         var firstLine: [UInt8] = []
         var sawNewline = false
-        try forEachChunk(fd, &buffer) { chunk in
+        try forEachChunk(file, &buffer) { chunk in
             detector.feed(chunk)
             if !sawNewline {
                 for byte in chunk {
@@ -79,9 +77,7 @@ struct CSVFileReader {
                 }
             }
         }
-        guard lseek(fd, 0, SEEK_SET) == 0 else {
-            throw ImportProblem(file: displayName, line: 0, message: "kan inte läsa filen på nytt: \(String(cString: strerror(errno)))")
-        }
+        try file.seek(to: 0)
         let format = Format(encoding: detector.encoding, delimiter: CSVParser.detectDelimiter(headerLine: firstLine),
                             hasByteOrderMark: detector.hasByteOrderMark)
 
@@ -98,7 +94,7 @@ struct CSVFileReader {
             }
         }
         do {
-            try forEachChunk(fd, &buffer) { chunk in
+            try forEachChunk(file, &buffer) { chunk in
                 var slice = chunk
                 if skipBOM {
                     skipBOM = false
@@ -160,13 +156,9 @@ struct CSVFileReader {
         return format
     }
 
-    private func forEachChunk(_ fd: Int32, _ buffer: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    private func forEachChunk(_ file: FileDescriptor, _ buffer: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         while true {
-            let count = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress, raw.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw ImportProblem(file: displayName, line: 0, message: "läsfel: \(String(cString: strerror(errno)))")
-            }
+            let count = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
             if count == 0 { return }
             try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<count])) }
         }

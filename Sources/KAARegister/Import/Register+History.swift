@@ -311,7 +311,8 @@ struct HistoryBuilder {
                 id: Int64(line), type: type, offeredOn: offered, decision: decision ?? (start != nil ? .accepted : nil), startedOn: start,
                 endedOn: end, endReason: endReason, occupationAfter: after, followUpOn: followUp,
                 responsible: columns.value("ansvarig", in: fields), plan: columns.value("plan", in: fields)))
-            builder.allDates.append((offered, path, line))
+            // Every date of the measure moves a figure (offered, started, ended), so each is checked.
+            for day in [offered, start, end].compactMap({ $0 }) { builder.allDates.append((day, path, line)) }
         }
     }
 

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import KAACLIKit
+import KAACore
+import KAAHTTPServer
+import KAAHub
+
+/// `kaa-hub serve --listen HOST:PORT [--tls-cert FILE --tls-key FILE]`.
+enum ServeCommand: HubCommand {
+    static let listen = Arg.option("--listen", .listenAddress, "Adress och port (port 0 väljer en ledig); standard 127.0.0.1:8443.")
+    static let tlsCert = Arg.option("--tls-cert", .path, "Servercertifikat (PEM); HTTPS tillsammans med --tls-key.")
+    static let tlsKey = Arg.option("--tls-key", .path, "Serverns privata nyckel (PEM).")
+    static let spec = CommandSpec(
+        "serve", "Starta hubbens HTTP(S)-server.", arguments: [listen, tlsCert, tlsKey],
+        discussion: "Skapar databasen om den saknas. Skriver \"listening on HOST:PORT\" på stdout när den tar emot anslutningar.\n"
+            + "Stoppas med SIGTERM eller SIGINT.")
+
+    static func run(_ arguments: ParsedArguments, _ context: HubContext) throws {
+        let settings = try context.settings()
+        let address = try arguments[listen] ?? ValueKind.listenAddress.value(settings.listen ?? "127.0.0.1:8443", from: "listen", environment: context)
+        var options = HTTPServer.Options()
+        options.maxBodyBytes = settings.maxBodyBytes
+        options.threads = settings.threads
+        options.connectionLimit = settings.connectionLimit
+        options.timeoutSeconds = settings.timeoutSeconds
+        let certificate = arguments[tlsCert] ?? settings.tlsCert
+        let key = arguments[tlsKey] ?? settings.tlsKey
+        if (certificate == nil) != (key == nil) { throw CommandLineError.usage("'--tls-cert' och '--tls-key' anges tillsammans") }
+        if let certificate, let key {
+            guard let certificatePEM = try? String(contentsOfFile: certificate, encoding: .utf8) else {
+                throw CommandLineError.badValue(argument: "--tls-cert", message: "kan inte läsa \(certificate)")
+            }
+            guard let keyPEM = try? String(contentsOfFile: key, encoding: .utf8) else {
+                throw CommandLineError.badValue(argument: "--tls-key", message: "kan inte läsa \(key)")
+            }
+            options.tlsCertificatePEM = certificatePEM
+            options.tlsKeyPEM = keyPEM
+        }
+        let perturbation = try? PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
+        let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, perturbation: perturbation)
+        let errors = context.errorOutput
+        // The daemon's threads log straight to stderr: one line per event (design §10).
+        let responder = HubResponder(hub: hub, log: { FileHandle.standardError.write(Data("kaa-hub: \($0)\n".utf8)) })
+
+        // Block the stop signals in every thread (the daemon's threads inherit the mask) and wait for them here.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(host: address.host, port: address.port, responder: responder, options: options)
+        } catch {
+            throw CommandLineError.failed("servern kunde inte starta: \(error.message)")
+        }
+        let shownHost = address.host.contains(":") ? "[\(address.host)]" : address.host
+        context.output.line("listening on \(shownHost):\(server.port)")
+        errors.line("kaa-hub: event=listening url=\(server.baseURL) db=\(try context.databasePath())")
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        errors.line("kaa-hub: event=stopping signal=\(received)")
+        server.stop()
+    }
+}

@@ -1,0 +1,47 @@
+import KAACLIKit
+import KAACore
+import KAAHTTPServer
+import KAAHub
+
+/// One `kaa-hub` subcommand.
+protocol HubCommand: Sendable {
+    static var spec: CommandSpec { get }
+    static func run(_ arguments: ParsedArguments, _ context: HubContext) throws
+}
+
+/// The `kaa-hub` command line: the regional server and its operator's commands.
+public enum KAAHubCommandLine {
+    /// Every command, in the order `kaa-hub help` lists them.
+    static let commands: [any HubCommand.Type] = [
+        InitCommand.self, ServeCommand.self, SiteAddCommand.self, SiteRotateCommand.self, SiteRevokeCommand.self, SiteListCommand.self,
+        CellsCommand.self, RegionCommand.self,
+    ]
+
+    static let database = Arg.option("--db", .path, "Hubbens SQLite-fil (standard: $KAA_HUB_DB, annars \"db\" i konfigurationen, annars ./kaa-hub.sqlite).")
+    static let configuration = Arg.option("--config", .path, "Konfigurationsfil i JSON (standard: $KAA_HUB_CONFIG).")
+
+    /// The program: its global options, environment and commands.
+    public static let tool = CommandLineTool<HubContext>(
+        program: "kaa-hub", abstract: "KAA-hubben: tar emot kommunernas anonyma antal och publicerar skyddade regionala siffror.",
+        globals: [database, configuration],
+        environment: [("KAA_HUB_DB=fil", "Hubbens fil när --db inte anges."), ("KAA_HUB_CONFIG=fil", "Konfigurationsfilen när --config inte anges.")],
+        exitCodes: "Slutkoder: 0 klart, 1 fel, 64 fel användning, 65 felaktiga indata (meddelandet namnger fältet).",
+        commands: commands.map { command in Command(spec: command.spec) { try command.run($0, $1) } },
+        applyGlobals: { arguments, context in
+            if let path = arguments[database] { context.databaseOption = path }
+            if let path = arguments[configuration] { context.configurationPath = path }
+        })
+
+    /// Runs `kaa-hub` with `arguments` (without the program name); returns the exit code.
+    public static func main(arguments: [String], context: HubContext) -> Int32 {
+        tool.main(arguments: arguments, context: context)
+    }
+}
+
+// The hub's and its server's errors reach exit codes here, once (design §10).
+extension HubError: ExitCodeError {
+    /// 65 for the input's fault, 1 for the system's.
+    public var exitCode: Int32 { isBadInput ? ExitCode.dataError : ExitCode.failure }
+    /// The message.
+    public var message: String { description }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import KAACLIKit
+import KAACore
+import KAARegister
+
+/// `kaa list [--date D] [--all] [--json]`.
+enum ListCommand: KommunCommand {
+    static let date = Arg.option("--date", .date, "Perioder som är öppna detta datum (standard: i dag).")
+    static let all = Arg.flag("--all", "Alla perioder, även avslutade.")
+    static let json = Arg.flag("--json", "Skriv ut som JSON.")
+    static let spec = CommandSpec("list", "Lista öppna perioder (med --all alla perioder).", arguments: [date, all, json],
+                                  exclusive: [[date, all]], discussion: "Läsningen loggas i granskningsloggen, en rad per person.")
+
+    static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
+        let register = try context.openRegister()
+        let entries = try register.list(on: arguments[date], all: arguments[all])
+        if arguments[json] {
+            try context.console.json(object: entries.map { entry -> [String: Any] in
+                ["personnummer": entry.personnummer.digits, "name": entry.name, "protected": entry.isProtected, "episode_id": entry.episodeID,
+                 "registered_on": entry.registeredOn.description, "registration_reason": entry.registrationReason,
+                 "deregistered_on": entry.deregisteredOn.map { $0.description } ?? NSNull(),
+                 "deregistration_reason": entry.deregistrationReason ?? NSNull()]
+            })
+            return
+        }
+        let rows = entries.map { entry in
+            [entry.personnummer.formatted, entry.name + (entry.isProtected ? " [skyddad identitet]" : ""), String(entry.episodeID),
+             entry.registeredOn.description, entry.registrationReason, entry.deregisteredOn?.description ?? "", entry.deregistrationReason ?? ""]
+        }
+        context.output.write(Table.render(header: ["PERSONNUMMER", "NAMN", "PERIOD", "REGISTRERAD", "ORSAK", "AVREGISTRERAD", "ORSAK"], rows: rows))
+        context.output.line("\(entries.count) perioder")
+    }
+}

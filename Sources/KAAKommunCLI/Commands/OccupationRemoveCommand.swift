@@ -1,0 +1,13 @@
+import KAACLIKit
+import KAARegister
+
+/// `kaa occupation remove ID`.
+enum OccupationRemoveCommand: KommunCommand {
+    static let id = Arg.positional("ID", .recordID, "Uppgiftens id.")
+    static let spec = CommandSpec("occupation remove", "Ta bort en felaktig uppgift om sysselsättning.", arguments: [id])
+
+    static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
+        try context.openRegister().removeOccupation(arguments[id])
+        context.output.line("Sysselsättning \(arguments[id]) borttagen.")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import KAACLIKit
+import KAACore
+import KAARegister
+
+/// `kaa report scb --period 2026-H2 --out FILE [--mapping FILE] [--strict]`.
+enum ReportSCBCommand: KommunCommand {
+    static let period = Arg.required("--period", ValueKind.period.named("halvår"), "Halvåret, t.ex. 2026-H2.")
+    static let out = Arg.required("--out", .path, "Filen som skrivs (CSV, ; och UTF-8 med BOM).")
+    static let mapping = Arg.option("--mapping", .path, "Översättning till SCB:s kolumner och koder (se config/scb-mapping.example.json).")
+    static let strict = Arg.flag("--strict", "Avbryt med slutkod 65 (utan att skriva filen) om kontrollerna hittar något.")
+    static let spec = CommandSpec(
+        "report scb", "Halvårsrapporten till SCB (hel ögonblicksbild i fem block).", arguments: [period, out, mapping, strict],
+        discussion: """
+            En rad per block: 1 registrering (datum, orsak), 2 kontakt (datum, sysselsättning vid kontakten, nådd),
+            3 åtgärd startad, 4 åtgärd avslutad (med orsak), 5 avregistrering (datum, orsak), för varje person i
+            aktivitetsansvaret under halvåret. Innan filen skrivs visas det SCB annars skulle underkänna:
+            saknad registreringsorsak, perioder utan kontaktförsök, åtgärder utan typ, avregistrering före
+            registrering, koder och kolumner utan översättning. SCB ersätter hela filen vid varje inlämning.
+            """)
+
+    static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
+        let period = arguments[period]
+        let path = arguments[out]
+        let mapping = try arguments[mapping].map { try SCBMapping(path: $0) } ?? SCBMapping()
+        let register = try context.openRegister()
+        let report = try register.scbReport(period: period, mapping: mapping)
+        let out = context.output
+        out.line("SCB-rapport \(period): \(report.people) personer, \(report.rows.count - 1) rader.")
+        if report.findings.isEmpty {
+            out.line("Kontrollerna hittade inget att anmärka på.")
+        } else {
+            out.line("Kontrollerna hittade \(report.findings.count) saker som SCB kan underkänna:")
+            for (check, items) in Dictionary(grouping: report.findings, by: \.check).sorted(by: { $0.key < $1.key }) {
+                out.line("  \(check): \(items.count)")
+                for item in items.prefix(20) {
+                    out.line("    " + [item.personnummer?.formatted, item.detail].compactMap { $0 }.joined(separator: " "))
+                }
+                if items.count > 20 { out.line("    … och \(items.count - 20) till") }
+            }
+            if arguments[strict] {
+                throw CommandLineError.badValue(argument: "--strict", message: "filen skrevs inte; rätta uppgifterna ovan och kör igen")
+            }
+        }
+        try PersonalDataFile.writeCSV(report.rows, to: path, argument: "--out")
+        out.line("Filen är skriven till \(path).")
+    }
+}
+

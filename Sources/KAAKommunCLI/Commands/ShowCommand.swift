@@ -1,0 +1,91 @@
+import Foundation
+import KAACLIKit
+import KAACore
+import KAARegister
+
+/// `kaa show PNR [--json]`: a person's whole history.
+enum ShowCommand: KommunCommand {
+    static let pnr = Arg.positional("PNR", .personnummer, "Personnummer eller samordningsnummer.")
+    static let json = Arg.flag("--json", "Skriv ut som JSON.")
+    static let subjectAccess = Arg.option("--subject-access", .path,
+                                          "Skriv registerutdrag (GDPR art. 15) som JSON till filen, med vem som läst och ändrat.")
+    static let spec = CommandSpec("show", "Visa allt registret har om en person.", arguments: [pnr, json, subjectAccess],
+                                  exclusive: [[json, subjectAccess]], discussion: "Läsningen loggas i granskningsloggen.")
+
+    static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
+        let register = try context.openRegister()
+        let pnr = arguments[pnr]
+        if let path = arguments[subjectAccess] {
+            let extract = try register.subjectAccess(pnr)
+            let data = try JSONSerialization.data(withJSONObject: extract, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw CommandLineError.badValue(argument: "--subject-access", message: "kan inte skriva \(path)")
+            }
+            context.output.line("Registerutdraget för \(pnr.formatted) är skrivet till \(path).")
+            return
+        }
+        let record = try register.show(pnr)
+        if arguments[json] {
+            try context.console.json(object: SubjectAccessJSON.person(record))
+        } else {
+            text(record, register: register, context: context)
+        }
+    }
+
+    static func text(_ record: PersonRecord, register: Register, context: KommunContext) {
+        let out = context.output
+        let pnr = record.personnummer
+        let catalog = register.catalog
+        out.line("\(pnr.formatted) (\(pnr.kind.rawValue), \(pnr.sex.rawValue), född \(pnr.birthDate), \(pnr.birthDate.age(on: register.today)) år)")
+        let name = [record.details.firstName, record.details.lastName].compactMap { $0 }.joined(separator: " ")
+        out.line("Namn: \(name.isEmpty ? "–" : name)")
+        if record.isProtected {
+            out.line("SKYDDAD IDENTITET: ingen adress lagras och personen tas inte med i adresslistor.")
+        } else {
+            let address = [record.details.address, [record.details.postalCode, record.details.city].compactMap { $0 }.joined(separator: " ")]
+                .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+            out.line("Adress: \(address.isEmpty ? "–" : address)")
+        }
+        out.line("Telefon: \(record.details.phone ?? "–")   E-post: \(record.details.email ?? "–")")
+        for episode in record.history.episodes {
+            out.line()
+            var line = "Period \(episode.id): registrerad \(episode.registeredOn) (\(catalog.label(episode.registrationReason, in: .registrationReason)))"
+            if let end = episode.deregisteredOn, let reason = episode.deregistrationReason {
+                line += ", avregistrerad \(end) (\(catalog.label(reason, in: .deregistrationReason)))"
+            } else {
+                line += ", pågår"
+            }
+            out.line(line)
+            out.line("  Kontaktförsök:" + (episode.contacts.isEmpty ? " inga" : ""))
+            for contact in episode.contacts {
+                var text = "    #\(contact.id) \(contact.date) \(catalog.label(contact.channel, in: .contactChannel)): " + (contact.isReached ? "nådd" : "inte nådd")
+                if let occupation = contact.occupation { text += ", sysselsättning: \(catalog.label(occupation, in: .occupation))" }
+                out.line(text)
+            }
+            if !episode.occupationFacts.isEmpty {
+                out.line("  Sysselsättning:")
+                for fact in episode.occupationFacts {
+                    out.line("    #\(fact.id) från \(fact.date): \(catalog.label(fact.occupation, in: .occupation))")
+                }
+            }
+            out.line("  Åtgärder:" + (episode.measures.isEmpty ? " inga" : ""))
+            for measure in episode.measures {
+                var text = "    #\(measure.id) \(catalog.label(measure.type, in: .measureType)), erbjuden \(measure.offeredOn)"
+                switch measure.decision {
+                case .accepted: text += ", accepterad"
+                case .declined: text += ", avböjd"
+                case nil: text += ", inget beslut"
+                }
+                if let start = measure.startedOn { text += ", start \(start)" }
+                if let end = measure.endedOn, let reason = measure.endReason {
+                    text += ", avslutad \(end) (\(catalog.label(reason, in: .measureEndReason)))"
+                    if let after = measure.occupationAfter { text += ", därefter: \(catalog.label(after, in: .occupation))" }
+                }
+                if let followUp = measure.followUpOn { text += ", uppföljning \(followUp)" }
+                out.line(text)
+                if let responsible = measure.responsible { out.line("       Ansvarig: \(responsible)") }
+                if let plan = measure.plan { out.line("       Plan: \(plan)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import KAACore
+
+/// Which audit rows to show.
+public struct AuditFilter: Sendable {
+    /// Only rows about this person.
+    public var person: PersonalIdentityNumber?
+    /// Only rows by this staff member.
+    public var staff: String?
+    /// Only this action, or the actions it prefixes (`contact` matches `contact.add`).
+    public var action: String?
+    /// First calendar date (UTC, inclusive) of the rows' times.
+    public var from: CalendarDate?
+    /// Last calendar date (UTC, inclusive) of the rows' times.
+    public var through: CalendarDate?
+
+    /// A filter; nil fields do not filter.
+    public init(person: PersonalIdentityNumber? = nil, staff: String? = nil, action: String? = nil, from: CalendarDate? = nil, through: CalendarDate? = nil) {
+        self.person = person
+        self.staff = staff
+        self.action = action
+        self.from = from
+        self.through = through
+    }
+}
