@@ -64,6 +64,7 @@ struct BodyLengthResponder: HTTPResponder {
         }
         let answer = connection.readUntilClosed()
         #expect(firstStatus(in: answer.bytes) == 413)
+        #expect(String(decoding: answer.bytes, as: UTF8.self).lowercased().contains("connection: close"))
         #expect(answer.closed)
         #expect(chunksSent < 400, "the client noticed the answer while it was still sending")
         // libmicrohttpd hands a chunked body over at most one chunk at a time, so the server stops
