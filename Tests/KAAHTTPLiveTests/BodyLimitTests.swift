@@ -2,6 +2,7 @@ import Foundation
 import KAACurl
 import KAAHTTP
 import KAAHTTPServer
+import KAATestFixtures
 import Testing
 
 /// Answers every request with its body's length, so a test sees what reached the application.
@@ -82,6 +83,38 @@ struct BodyLengthResponder: HTTPResponder {
             body: [UInt8](repeating: UInt8(ascii: "x"), count: size), timeout: 10))
         #expect(response.status == 413)
         #expect(server.bodyBytesReceived == 0)
+    }
+
+    @Test(arguments: [50_000, 8 << 20]) func libcurlSendingAnOversizedChunkedBodyReadsThe413(size: Int) throws {
+        let server = try makeServer()
+        let response = try CurlHTTPClient().send(HTTPClientRequest(
+            method: "PUT", url: server.baseURL + Self.batchPath, headers: ["Content-Type": "application/json", "Transfer-Encoding": "chunked"],
+            body: [UInt8](repeating: UInt8(ascii: "x"), count: size), timeout: 10))
+        #expect(response.status == 413)
+        // libcurl sends the body as one big chunk, which libmicrohttpd hands over a read buffer at a
+        // time; its per-connection memory (MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 KiB by default)
+        // bounds one read.
+        #expect(server.bodyBytesReceived > Self.limit)
+        #expect(server.bodyBytesReceived <= Self.limit + 32 * 1024, "read \(server.bodyBytesReceived)")
+    }
+
+    @Test func overTLSAChunkedBodyOverTheLimitIsCutOffByClosing() throws {
+        // libmicrohttpd takes no response mid-body and the 413 cannot bypass its TLS session, so the
+        // connection is closed: the client sees a broken exchange, and the server stops reading.
+        let certificates = TemporaryDirectory()
+        let ca = try ThrowawayCA(in: certificates)
+        var options = HTTPServer.Options()
+        options.maxBodyBytes = Self.limit
+        options.tlsKeyPEM = ca.keyPEM
+        options.tlsCertificatePEM = ca.certificatePEM
+        let server = try HTTPServer(host: "127.0.0.1", port: 0, responder: BodyLengthResponder(), options: options)
+        #expect(throws: HTTPClientError.self) {
+            try CurlHTTPClient(caFile: ca.caFile).send(HTTPClientRequest(
+                method: "PUT", url: server.baseURL + Self.batchPath, headers: ["Transfer-Encoding": "chunked"],
+                body: [UInt8](repeating: UInt8(ascii: "x"), count: 8 << 20), timeout: 10))
+        }
+        #expect(server.bodyBytesReceived > Self.limit)
+        #expect(server.bodyBytesReceived <= Self.limit + 32 * 1024, "read \(server.bodyBytesReceived)")
     }
 
     @Test(arguments: [false, true]) func aBodyWithinTheLimitArrivesWhole(chunked: Bool) throws {
