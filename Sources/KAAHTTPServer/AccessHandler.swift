@@ -9,6 +9,7 @@ private let noSignal: Int32 = 0 // Darwin has no MSG_NOSIGNAL; Swift's runtime i
 #endif
 internal import CMicroHTTPD
 import KAAHTTP
+import KAASystem
 
 // libmicrohttpd's callbacks, called on its threads. They are free functions (nonisolated) and reach
 // the server's context through the `void *` they were registered with.
@@ -85,9 +86,11 @@ private func refuseMidBody(_ context: ServerContext, on connection: OpaquePointe
         var head = "HTTP/1.1 413 Content Too Large\r\nContent-Length: \(response.body.count)\r\n"
         for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         let bytes = Array((head + "\r\n").utf8) + response.body
-        // One best-effort write of a few hundred bytes on a socket with an empty send buffer;
-        // a short or failed write only loses the explanation, not the refusal.
-        _ = bytes.withUnsafeBytes { systemSend(socket, $0.baseAddress, $0.count, noSignal) }
+        // One best-effort write of a few hundred bytes on a socket with an empty send buffer:
+        // a short or failed write loses the explanation, not the refusal, so its error is dropped.
+        _ = try? retryingOnInterrupt("send", path: nil) {
+            bytes.withUnsafeBytes { systemSend(socket, $0.baseAddress, $0.count, noSignal) }
+        }
     }
     return kaa_mhd_no
 }
