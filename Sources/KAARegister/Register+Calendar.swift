@@ -10,12 +10,18 @@ extension Register {
     @discardableResult
     public func closeEpisodesAtTwentieth() throws(RegisterError) -> [Int64] {
         let today = self.today
-        // A read first: most openings have nothing due and must not take the write lock.
+        // A read first: most openings have nothing due and must not take the write lock. SQL narrows
+        // the open episodes to those whose 20th birthday, as text YYYY-MM-DD built from the number
+        // (samordningsnummer: day + 60), is not after today; a 29 February of a non-leap year then
+        // sorts between 28 February and 1 March, which is the design's 1 March. Swift decides exactly.
         let due: [Int64] = try read {
             var people: [Int64] = []
             for row in try database.query("""
-                SELECT e.person_id, p.personnummer FROM episode e JOIN person p ON p.id = e.person_id WHERE e.deregistered_on IS NULL
-                """) {
+                SELECT e.person_id, p.personnummer FROM episode e JOIN person p ON p.id = e.person_id
+                WHERE e.deregistered_on IS NULL
+                  AND printf('%04d-%s-%02d', CAST(substr(p.personnummer, 1, 4) AS INTEGER) + 20, substr(p.personnummer, 5, 2),
+                             CAST(substr(p.personnummer, 7, 2) AS INTEGER) % 60) <= ?
+                """, [SQLValue(today)]) {
                 guard let pnr = try? PersonalIdentityNumber(try row.text(1), today: today) else { continue }
                 if KAAAgeRule.endDay(birthDate: pnr.birthDate) <= today { people.append(try row.int(0)) }
             }

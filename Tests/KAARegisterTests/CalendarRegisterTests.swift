@@ -115,3 +115,18 @@ import Testing
         #expect(Worklist(folding: "ejnadda") == nil)
     }
 }
+
+@Suite struct TwentiethBirthdayEdgeTests {
+    let fixture = RegisterFixture()
+
+    /// Born 29 February 2008: 2028 is a leap year too (20 is a multiple of 4, so a 20th birthday of a
+    /// leap-day child always is, until 2100), so the close is on 29 February, not a day early.
+    @Test func aLeapDayChildIsClosedOnTheLeapDay() throws {
+        let leap = try #require(TestPeople.person(bornOn: TestDates.date("2008-02-29")))
+        let registered = try fixture.create(today: TestDates.date("2027-12-01"))
+        try registered.register(leap, on: TestDates.date("2027-12-01"), reason: "OKAND")
+        #expect(try fixture.open(today: TestDates.date("2028-02-28")).closeEpisodesAtTwentieth().isEmpty)
+        let birthday = try fixture.open(today: TestDates.date("2028-02-29"))
+        #expect(try count(birthday, "SELECT count(*) FROM episode WHERE deregistered_on = '2028-02-29' AND deregistration_reason = 'FYLLT_20'") == 1)
+    }
+}
