@@ -22,6 +22,9 @@ public final class Register {
     /// The code lists.
     public let catalog = CodeCatalog.builtIn
     let cellKeySecret: [UInt8]
+    /// The episodes this opening closed at the 20th birthday (`closeEpisodesAtTwentieth`), for a
+    /// command that reports who left (identify).
+    public private(set) var closedAtOpening: [Int64] = []
     /// `cellKeySecret` prepared for the many period keys of a night or an extract.
     let cellKey: HMACSHA256Key
 
@@ -113,7 +116,7 @@ public final class Register {
             }
             let register = try Register(database: database, clock: clock, staff: staff, configuration: configuration)
             try register.applyConfiguration()
-            if writesAutomaticCloses { try register.closeEpisodesAtTwentieth() }
+            if writesAutomaticCloses { register.closedAtOpening = try register.closeEpisodesAtTwentieth() }
             return register
         } catch {
             throw .wrap(error)

@@ -94,6 +94,7 @@ let turningTwenty: PersonalIdentityNumber = {
         expectExit(added, 0)
         #expect(added.stdout == "Åtgärd 1 registrerad för Anna Åkesson (20080101-2386): Studier på komvux, erbjuden 2026-11-20, planerad start 2027-01-12.\n")
         #expect(kaa.output(["show", anna]).contains("planerad start 2027-01-12"))
+        #expect(kaa.output(["show", anna, "--json"]).contains("\"planned_start_on\" : \"2027-01-12\""))
         let started = kaa.run(["measure", "add", anna, "--type", "SYV", "--offered", "2026-11-20", "--start", "2026-12-01"])
         expectExit(started, 65)
         #expect(started.stderr.contains("efter dagens datum"), "a start is a fact")
@@ -140,6 +141,8 @@ let turningTwenty: PersonalIdentityNumber = {
         #expect(show.contains("Uppföljd 2026-11-12, nästa 2026-12-15"))
         #expect(show.contains("första uppföljning 2026-10-15"), "--follow-up stays the first date due")
         #expect(!kaa.output(["worklist", "uppfoljning"]).contains("åtgärd 1"), "next due 2026-12-15, after today")
+        let json = kaa.output(["show", anna, "--json"])
+        #expect(json.contains("\"note\" : \"Går bra\"") && json.contains("\"next_follow_up_on\" : \"2026-12-15\""), "disclosed as held (art. 15)")
         #expect(kaa.output(["audit", "--person", anna]).contains("measure.follow_up"))
     }
 
