@@ -263,3 +263,32 @@ let turningTwenty: PersonalIdentityNumber = {
         }
     }
 }
+
+@Suite struct PlannedStartHistoryTests {
+    let fixture = CLIFixture()
+    var kaa: KAARunner { fixture.kaa }
+
+    @Test func anExportKeepsThePlannedStartAndTheNextFollowUpDue() throws {
+        expectExit(kaa.run(["register", anna, "--date", "2026-09-01", "--reason", "OKAND"]), 0)
+        expectExit(kaa.run(["measure", "add", anna, "--type", "SYV", "--offered", "2026-09-02", "--planned-start", "2027-01-11", "--follow-up", "2026-10-01"]), 0)
+        expectExit(kaa.run(["measure", "follow-up", "1", "--date", "2026-10-02", "--next", "2026-12-01"]), 0)
+        let folder = fixture.directory.file("export")
+        expectExit(kaa.run(["export", "history", "--out", folder]), 0)
+        let measures = try String(contentsOfFile: folder + "/measures.csv", encoding: .utf8)
+        #expect(measures.contains("planerad_start") && measures.contains("2026-12-01;2027-01-11"), "\(measures)")
+        let copy = KAARunner(databasePath: fixture.directory.file("copy.sqlite"))
+        expectExit(copy.run(["init", "--kommun", "0380"]), 0)
+        expectExit(copy.run(["import", "history", "--episodes", folder + "/episodes.csv", "--measures", folder + "/measures.csv"]), 0)
+        #expect(copy.output(["show", anna]).contains("planerad start 2027-01-11"))
+    }
+
+    @Test func anImportRefusesAPlannedStartBeforeTheOffer() throws {
+        let episodes = fixture.directory.file("e.csv"), measures = fixture.directory.file("m.csv")
+        try Data("personnummer;registrerad;registreringsorsak\n\(anna);2026-09-01;OKAND\n".utf8).write(to: URL(fileURLWithPath: episodes))
+        try Data("personnummer;typ;erbjuden;planerad_start\n\(anna);SYV;2026-09-02;2026-09-01\n".utf8).write(to: URL(fileURLWithPath: measures))
+        let result = kaa.run(["import", "history", "--episodes", episodes, "--measures", measures])
+        expectExit(result, 65)
+        #expect(result.stderr.contains("planerad_start"))
+        #expect(kaa.output(["list", "--all", "--json"]) == "[\n\n]")
+    }
+}

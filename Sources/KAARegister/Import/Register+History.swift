@@ -31,7 +31,7 @@ enum HistoryColumns {
     static let measuresOptional: [String: [String]] = [
         "beslut": ["beslut"], "start": ["start", "startdatum"], "slut": ["slut", "slutdatum"], "avslutsorsak": ["avslutsorsak"],
         "sysselsattning_efter": ["sysselsattning_efter", "sysselsättning_efter"], "ansvarig": ["ansvarig"], "plan": ["plan"],
-        "uppfoljning": ["uppfoljning", "uppföljning"],
+        "uppfoljning": ["uppfoljning", "uppföljning"], "planerad_start": ["planerad_start", "planerad start"],
     ]
 }
 
@@ -70,10 +70,10 @@ extension Register {
                     for measure in episode.measures {
                         try database.execute("""
                             INSERT INTO measure (episode_id, measure_type, offered_on, decision, started_on, ended_on, end_reason, occupation_after,
-                                                 responsible, plan, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                 responsible, plan, follow_up_on, planned_start_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """, [.integer(episodeID), .text(measure.type), SQLValue(measure.offeredOn), SQLValue(measure.decision?.rawValue),
                                   SQLValue(measure.startedOn), SQLValue(measure.endedOn), SQLValue(measure.endReason), SQLValue(measure.occupationAfter),
-                                  SQLValue(measure.responsible), SQLValue(measure.plan), SQLValue(measure.followUpOn)])
+                                  SQLValue(measure.responsible), SQLValue(measure.plan), SQLValue(measure.followUpOn), SQLValue(measure.plannedStartOn)])
                     }
                     try validateEpisode(episodeID)
                 }
@@ -99,7 +99,7 @@ extension Register {
                                  "fornamn", "efternamn", "adress", "postnummer", "postort", "telefon", "epost", "skyddad"]]
                 var contacts = [["personnummer", "datum", "kontaktsatt", "nadd", "sysselsattning"]]
                 var measures = [["personnummer", "typ", "erbjuden", "beslut", "start", "slut", "avslutsorsak", "sysselsattning_efter",
-                                 "ansvarig", "plan", "uppfoljning"]]
+                                 "ansvarig", "plan", "uppfoljning", "planerad_start"]]
                 for person in people.sorted(by: { $0.personnummer < $1.personnummer }) {
                     let pnr = person.personnummer.digits
                     let d = details[person.personID] ?? ContactDetails()
@@ -113,7 +113,10 @@ extension Register {
                         for measure in episode.measures {
                             measures.append([pnr, measure.type, measure.offeredOn.description, measure.decision?.rawValue ?? "",
                                              measure.startedOn?.description ?? "", measure.endedOn?.description ?? "", measure.endReason ?? "",
-                                             measure.occupationAfter ?? "", measure.responsible ?? "", measure.plan ?? "", measure.followUpOn?.description ?? ""])
+                                             // The next follow-up due, so that a re-import keeps the worklist; the
+                                             // follow-ups done have no place in this format (docs/file-formats.md).
+                                             measure.occupationAfter ?? "", measure.responsible ?? "", measure.plan ?? "",
+                                             measure.nextFollowUpOn?.description ?? "", measure.plannedStartOn?.description ?? ""])
                         }
                     }
                 }
@@ -296,6 +299,8 @@ struct HistoryBuilder {
                 try builder.code(value, .occupation, column: "sysselsattning_efter")
             }
             let followUp = try ImportFields.optionalDate(columns.value("uppfoljning", in: fields), column: "uppfoljning")
+            let plannedStart = try ImportFields.optionalDate(columns.value("planerad_start", in: fields), column: "planerad_start")
+            if let plannedStart, plannedStart < offered { throw ImportFieldError("planerad_start \(plannedStart) ligger före erbjuden \(offered)") }
             if let start, start < offered { throw ImportFieldError("start \(start) ligger före erbjuden \(offered)") }
             if start != nil, decision == .declined { throw ImportFieldError("en avböjd åtgärd kan inte ha startat") }
             if (end == nil) != (endReason == nil) { throw ImportFieldError("slut och avslutsorsak anges tillsammans") }
@@ -310,7 +315,7 @@ struct HistoryBuilder {
             builder.people[pnr.digits]?.episodes[index].measures.append(MeasureFact(
                 id: Int64(line), type: type, offeredOn: offered, decision: decision ?? (start != nil ? .accepted : nil), startedOn: start,
                 endedOn: end, endReason: endReason, occupationAfter: after, followUpOn: followUp,
-                responsible: columns.value("ansvarig", in: fields), plan: columns.value("plan", in: fields)))
+                responsible: columns.value("ansvarig", in: fields), plan: columns.value("plan", in: fields), plannedStartOn: plannedStart))
             // Every date of the measure moves a figure (offered, started, ended), so each is checked.
             for day in [offered, start, end].compactMap({ $0 }) { builder.allDates.append((day, path, line)) }
         }
