@@ -111,6 +111,7 @@ public struct ContactFact: Sendable {
 
 /// One follow-up of a measure done (SFS 2006:39: "tidpunkter för uppföljning och utvärdering").
 public struct MeasureFollowUp: Sendable {
+    /// The register's id of the follow-up.
     public let id: Int64
     /// The day it was done.
     public let date: CalendarDate
@@ -119,6 +120,7 @@ public struct MeasureFollowUp: Sendable {
     /// A short note (no sensitive data).
     public let note: String?
 
+    /// A follow-up from its parts.
     public init(id: Int64, date: CalendarDate, nextOn: CalendarDate?, note: String?) {
         self.id = id
         self.date = date
@@ -153,7 +155,9 @@ public struct MeasureFact: Sendable {
     public let offeredOn: CalendarDate
     public let decision: MeasureDecision?
     public let startedOn: CalendarDate?
+    /// The end date (variable: the close at 20 ends a running measure when it reads an episode as closed).
     public var endedOn: CalendarDate?
+    /// The end reason (set with `endedOn`).
     public var endReason: String?
     public let occupationAfter: String?
     public let followUpOn: CalendarDate?

@@ -41,7 +41,9 @@ public struct MeasureCorrection: Sendable {
     public var responsible: String?
     public var plan: String?
     public var followUpOn: CalendarDate?
+    /// A new planned start (may lie after today).
     public var plannedStartOn: CalendarDate?
+    /// Remove the planned start.
     public var clearPlannedStart = false
 
     public init() {}

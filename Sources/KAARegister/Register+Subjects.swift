@@ -3,9 +3,13 @@ import KAASQLite
 
 /// A kind of record a command names by its id.
 public enum RecordKind: String, Sendable {
+    /// An episode (inskrivning).
     case episode = "episode"
+    /// A contact attempt.
     case contact = "contact"
+    /// An occupation fact.
     case occupationFact = "occupation_fact"
+    /// A measure.
     case measure = "measure"
 }
 
