@@ -292,3 +292,74 @@ let turningTwenty: PersonalIdentityNumber = {
         #expect(kaa.output(["list", "--all", "--json"]) == "[\n\n]")
     }
 }
+
+/// November 2026 as a coordinator lives it, for this part of issue 13: a turning-20, a planned start,
+/// two follow-ups, a late de-registration with the contact that reported it; then `kaa stats`, every
+/// cell counted by hand.
+@Suite struct ScriptedNovemberTests {
+    let fixture = CLIFixture()
+    /// Turns 20 between 2 and 20 November 2026.
+    let mans: PersonalIdentityNumber = {
+        guard let pnr = TestPeople.born(in: 2006).first(where: { $0.birthDate >= TestDates.date("2006-11-02") && $0.birthDate <= TestDates.date("2006-11-20") }) else {
+            preconditionFailure("no test person born 2006-11-02 … 2006-11-20")
+        }
+        return pnr
+    }()
+
+    func run(_ day: String, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        expectExit(fixture.on(day).run(arguments), 0, sourceLocation: sourceLocation)
+    }
+
+    @Test func theMonthAddsUpByHand() throws {
+        let m = mans.digits
+        // October: Måns (19) is registered, reached, starts SYV.
+        run("2026-10-01", ["register", m, "--date", "2026-10-01", "--reason", "avbrott_np", "--first-name", "Måns", "--last-name", "Åkesson"])
+        run("2026-10-05", ["contact", "add", m, "--date", "2026-10-05", "--channel", "TELEFON", "--reached", "--occupation", "ARBETSSOKANDE"])
+        run("2026-10-05", ["measure", "add", m, "--type", "SYV", "--offered", "2026-10-05", "--start", "2026-10-05"])
+        // November: Anna (18) and Bertil (17) are registered from dropout notices.
+        run("2026-11-02", ["register", anna, "--date", "2026-11-02", "--reason", "AVBROTT_NP"])
+        run("2026-11-02", ["register", bertil, "--date", "2026-11-02", "--reason", "EJ_PABORJAT"])
+        run("2026-11-03", ["measure", "add", anna, "--type", "KOMVUX", "--offered", "2026-11-03", "--accepted", "--planned-start", "2027-01-11"])
+        run("2026-11-03", ["measure", "add", anna, "--type", "SYV", "--offered", "2026-11-03", "--start", "2026-11-03", "--follow-up", "2026-11-10"])
+        run("2026-11-04", ["contact", "add", anna, "--date", "2026-11-04", "--channel", "TELEFON", "--reached", "--occupation", "ARBETSSOKANDE"])
+        run("2026-11-10", ["measure", "follow-up", "3", "--date", "2026-11-10", "--next", "2026-11-17"])
+        run("2026-11-17", ["measure", "follow-up", "3", "--date", "2026-11-17", "--next", "2026-12-15"])
+        // 19 November: Bertil's school tells us he started on 9 November.
+        run("2026-11-19", ["deregister", bertil, "--date", "2026-11-09", "--reason", "BORJAT_STUDERA"])
+        run("2026-11-19", ["contact", "add", bertil, "--date", "2026-11-19", "--channel", "VIA_SKOLA", "--reached", "--reports-deregistration"])
+
+        let kaa = fixture.kaa
+        let birthday = KAAAgeRule.endDay(birthDate: mans.birthDate)
+        #expect(kaa.output(["show", m]).contains("avregistrerad \(birthday) (Har fyllt 20 år)"))
+        for list in ["ej-nadda", "ingen-kontakt", "uppfoljning", "planerad-start", "fyller-20", "ingen-atgard"] {
+            #expect(!kaa.output(["worklist", list, "--json"]).contains(m), "Måns is on no worklist after 20 (\(list))")
+        }
+        #expect(kaa.output(["worklist", "uppfoljning", "--json"]) == "[\n\n]", "Anna's next follow-up is 2026-12-15")
+        #expect(kaa.output(["worklist", "planerad-start", "--json"]) == "[\n\n]", "Anna's komvux starts 2027-01-11")
+
+        let result = kaa.run(["stats", "--period", "2026-11", "--json"])
+        expectExit(result, 0)
+        let cells = try JSONDecoder().decode([StatsCell].self, from: Data(result.stdout.utf8))
+        let counted = Dictionary(uniqueKeysWithValues: cells.map { cell in
+            ("\(cell.table) " + cell.dims.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","), cell.n)
+        })
+        var expected: [String: Int] = [
+            "in_kaa age=18,sex=K": 1,                   // Anna
+            "in_kaa age=17,sex=M": 1,                   // Bertil, 17 on his last day in KAA (8 November)
+            "in_kaa_reason reason=AVBROTT_NP": 2,       // Anna, Måns
+            "in_kaa_reason reason=EJ_PABORJAT": 1,      // Bertil
+            "new sex=K": 1, "new sex=M": 1,             // Anna, Bertil (Måns came in October)
+            "first_contact_days band=0-7": 1,           // Anna: 2 days
+            "first_contact_days band=8-30": 1,          // Bertil: the call on the 19th, 17 days after registration
+            "in_measure measure=SYV": 2,                // Anna; Måns until his birthday (the komvux has not started)
+            "deregistered reason=FYLLT_20": 1,          // Måns, closed by the register on his birthday
+            "deregistered reason=BORJAT_STUDERA": 1,    // Bertil, dated 9 November
+            "occupation_end occupation=ARBETSSOKANDE": 1, // Anna; Måns and Bertil are out of KAA on the 23rd
+        ]
+        expected["in_kaa age=19,sex=\(mans.sex.rawValue)", default: 0] += 1   // Måns: 19 on his last day in KAA
+        // Reached in November: Anna (4th) and Bertil (the call that brought the news); Måns was reached in October.
+        expected["contacted sex=K", default: 0] += 1
+        expected["contacted sex=M", default: 0] += 1
+        #expect(counted == expected)
+    }
+}
