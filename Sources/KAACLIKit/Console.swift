@@ -43,18 +43,36 @@ public final class Console {
     public let environment: [String: String]
     /// Who runs the command (the OS user unless a test says otherwise); audit rows name them.
     public let user: String
+    /// Asks a yes/no question, or nil when nobody can answer (not a terminal): then nothing is confirmed.
+    private let answer: ((String) -> String?)?
 
-    /// A console; `user` defaults to the OS user.
-    public init(output: any TextOutput, errorOutput: any TextOutput, environment: [String: String], user: String? = nil) {
+    /// A console; `user` defaults to the OS user. `answer` shows a prompt and returns the line typed;
+    /// without it every confirmation is refused (tests, scripts, cron).
+    public init(output: any TextOutput, errorOutput: any TextOutput, environment: [String: String], user: String? = nil,
+                answer: ((String) -> String?)? = nil) {
         self.output = output
         self.errorOutput = errorOutput
         self.environment = environment
         self.user = user ?? Self.operatingSystemUser()
+        self.answer = answer
     }
 
-    /// The process's own stdout, stderr and environment.
+    /// The process's own stdout, stderr and environment; questions are asked only when stdin is a
+    /// terminal (isatty), so a script or a timer never waits for an answer.
     public static func process() -> Console {
-        Console(output: FileOutput.standardOutput, errorOutput: FileOutput.standardError, environment: ProcessInfo.processInfo.environment)
+        let errors = FileOutput.standardError
+        let interactive = isatty(STDIN_FILENO) == 1
+        return Console(output: FileOutput.standardOutput, errorOutput: errors, environment: ProcessInfo.processInfo.environment,
+                       answer: interactive ? { prompt in
+                           errors.write(prompt)
+                           return readLine(strippingNewline: true)
+                       } : nil)
+    }
+
+    /// Whether the person at the terminal confirms `prompt` by typing "ja".
+    public func confirm(_ prompt: String) -> Bool {
+        guard let answer, let line = answer(prompt) else { return false }
+        return line.trimmingCharacters(in: .whitespaces).lowercased() == "ja"
     }
 
     /// An environment variable, nil when unset or empty.
@@ -82,7 +100,7 @@ public final class Console {
 }
 
 /// What the command-line tool needs of a program's context.
-public protocol ProgramContext: AnyObject, ArgumentEnvironment {
+public protocol ProgramContext: AnyObject, ArgumentEnvironment, SendableMetatype {
     /// Where to write, the environment, the user.
     var console: Console { get }
 }

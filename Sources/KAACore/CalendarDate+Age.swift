@@ -35,6 +35,22 @@ public enum KAAAgeRule {
         birthDate.birthday(turning: 20)
     }
 
+    /// The day an episode still open on the 20th birthday is closed `FYLLT_20` by the register
+    /// itself, or nil when it is not due (not yet 20 on `today`, or a record of the episode dated
+    /// after that day, which a coordinator must look at first).
+    ///
+    /// The day is the 20th birthday, or the first open day when the birthday lies in a frozen period
+    /// (the frozen figures counted the person in KAA until then, and a write may not change them).
+    public static func automaticClose(of episode: EpisodeHistory, birthDate: CalendarDate, today: CalendarDate,
+                                      firstOpenDay: CalendarDate) -> CalendarDate? {
+        guard episode.deregisteredOn == nil else { return nil }
+        let birthday = endDay(birthDate: birthDate)
+        guard birthday <= today else { return nil }
+        let day = max(birthday, firstOpenDay, episode.registeredOn)
+        guard day <= today, episode.latestRecordDate.map({ $0 <= day }) ?? true else { return nil }
+        return day
+    }
+
     /// Whether someone born on `birthDate` is within the age rule on `date`.
     public static func isWithin(birthDate: CalendarDate, on date: CalendarDate) -> Bool {
         date >= firstDay(birthDate: birthDate) && date < endDay(birthDate: birthDate)

@@ -73,6 +73,30 @@ public struct CodeCatalog: Sendable {
         labels[list]?[code] != nil
     }
 
+    /// The code of `list` that `text` names, folded the way people type codes: any case, `å`, `ä`,
+    /// `ö` for the `A`, `A`, `O` of the code (its Swedish label has them), `-` or a space for `_`.
+    /// Nil when no code matches (the caller lists the valid ones).
+    public func canonical(_ text: String, in list: CodeList) -> String? {
+        if contains(text, in: list) { return text }
+        // A code is short; anything longer is refused before folding (hostile or pasted text).
+        guard text.count <= 64 else { return nil }
+        let folded = Self.fold(text)
+        return codes(in: list).first { Self.fold($0.code) == folded }?.code
+    }
+
+    /// The folded form `canonical(_:in:)` compares: upper case, å/ä → A, ö → O, `-` and space → `_`.
+    public static func fold(_ text: String) -> String {
+        String(text.uppercased().map { character -> Character in
+            switch character {
+            case "Å", "Ä": return "A"
+            case "Ö": return "O"
+            case "É": return "E"
+            case "-", " ": return "_"
+            default: return character
+            }
+        })
+    }
+
     /// The Swedish label of a code, or the code itself when unknown.
     public func label(_ code: String, in list: CodeList) -> String {
         labels[list]?[code] ?? code

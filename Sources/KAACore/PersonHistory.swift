@@ -59,6 +59,30 @@ public struct EpisodeHistory: Sendable {
         return start < end
     }
 
+    /// The latest date of anything logged in the episode (contacts, occupation facts, measures'
+    /// offers, starts and follow-ups), or nil when nothing is.
+    public var latestRecordDate: CalendarDate? {
+        (contacts.map(\.date) + occupationFacts.map(\.date) + measures.flatMap { measure in
+            [measure.offeredOn] + [measure.startedOn].compactMap { $0 } + measure.followUps.map(\.date)
+        }).max()
+    }
+
+    /// The episode as the register closes it at the 20th birthday (`KAAAgeRule.automaticClose`): de-registered
+    /// `FYLLT_20` on `day`, its measures still running ended `AVREGISTRERAD` there, as `deregister` does.
+    public func closedAtTwentieth(on day: CalendarDate) -> EpisodeHistory {
+        var closed = EpisodeHistory(id: id, registeredOn: registeredOn, registrationReason: registrationReason, deregisteredOn: day,
+                                    deregistrationReason: KnownCode.fyllt20, contacts: contacts, occupationFacts: occupationFacts,
+                                    measures: measures)
+        closed.measures = measures.map { measure in
+            guard measure.endedOn == nil else { return measure }
+            var ended = measure
+            ended.endedOn = day
+            ended.endReason = KnownCode.measureEndAtDeregistration
+            return ended
+        }
+        return closed
+    }
+
     /// Oldest registration first; ties by id.
     public static func registrationOrder(_ lhs: EpisodeHistory, _ rhs: EpisodeHistory) -> Bool {
         (lhs.registeredOn, lhs.id) < (rhs.registeredOn, rhs.id)
@@ -72,13 +96,36 @@ public struct ContactFact: Sendable {
     public let channel: String
     public let isReached: Bool
     public let occupation: String?
+    /// The contact brought the news of the de-registration (it may be dated after the episode's end).
+    public let reportsDeregistration: Bool
 
-    public init(id: Int64, date: CalendarDate, channel: String, isReached: Bool, occupation: String?) {
+    public init(id: Int64, date: CalendarDate, channel: String, isReached: Bool, occupation: String?, reportsDeregistration: Bool = false) {
         self.id = id
         self.date = date
         self.channel = channel
         self.isReached = isReached
         self.occupation = occupation
+        self.reportsDeregistration = reportsDeregistration
+    }
+}
+
+/// One follow-up of a measure done (SFS 2006:39: "tidpunkter för uppföljning och utvärdering").
+public struct MeasureFollowUp: Sendable {
+    /// The register's id of the follow-up.
+    public let id: Int64
+    /// The day it was done.
+    public let date: CalendarDate
+    /// The next follow-up agreed, if any.
+    public let nextOn: CalendarDate?
+    /// A short note (no sensitive data).
+    public let note: String?
+
+    /// A follow-up from its parts.
+    public init(id: Int64, date: CalendarDate, nextOn: CalendarDate?, note: String?) {
+        self.id = id
+        self.date = date
+        self.nextOn = nextOn
+        self.note = note
     }
 }
 
@@ -108,18 +155,32 @@ public struct MeasureFact: Sendable {
     public let offeredOn: CalendarDate
     public let decision: MeasureDecision?
     public let startedOn: CalendarDate?
-    public let endedOn: CalendarDate?
-    public let endReason: String?
+    /// The end date (variable: the close at 20 ends a running measure when it reads an episode as closed).
+    public var endedOn: CalendarDate?
+    /// The end reason (set with `endedOn`).
+    public var endReason: String?
     public let occupationAfter: String?
     public let followUpOn: CalendarDate?
     /// Who is responsible for carrying out the measure.
     public let responsible: String?
     /// The measure's plan and goal (free text).
     public let plan: String?
+    /// When the measure is planned to begin (SFS 2006:39 § 4: "tidpunkter"); may lie after today.
+    public var plannedStartOn: CalendarDate?
+    /// The follow-ups done, oldest first.
+    public var followUps: [MeasureFollowUp] = []
+
+    /// The follow-up due next: the latest follow-up's next date once there is one, else the first
+    /// date agreed (`followUpOn`).
+    public var nextFollowUpOn: CalendarDate? {
+        followUps.last.map(\.nextOn) ?? followUpOn
+    }
 
     public init(id: Int64, type: String, offeredOn: CalendarDate, decision: MeasureDecision?, startedOn: CalendarDate?,
                 endedOn: CalendarDate?, endReason: String?, occupationAfter: String?, followUpOn: CalendarDate?,
-                responsible: String? = nil, plan: String? = nil) {
+                responsible: String? = nil, plan: String? = nil, plannedStartOn: CalendarDate? = nil, followUps: [MeasureFollowUp] = []) {
+        self.plannedStartOn = plannedStartOn
+        self.followUps = followUps
         self.responsible = responsible
         self.plan = plan
         self.id = id

@@ -10,6 +10,8 @@ public enum Worklist: String, CaseIterable, Sendable {
     case turning20 = "fyller-20"
     /// Measures whose follow-up date has come.
     case followUpDue = "uppfoljning"
+    /// Measures whose planned start has passed without a start.
+    case plannedStartPassed = "planerad-start"
 
     /// A Swedish title.
     public var title: String {
@@ -19,7 +21,16 @@ public enum Worklist: String, CaseIterable, Sendable {
         case .noMeasure: return "Ingen åtgärd erbjuden"
         case .turning20: return "Fyller 20 snart"
         case .followUpDue: return "Uppföljning att göra"
+        case .plannedStartPassed: return "Planerad start har passerat"
         }
+    }
+
+    /// The list `text` names, typed as people type: any case, with å/ä/ö (`ej-nådda`), `_` for `-`.
+    public init?(folding text: String) {
+        guard text.count <= 64 else { return nil }
+        let folded = CodeCatalog.fold(text)
+        guard let list = Self.allCases.first(where: { CodeCatalog.fold($0.rawValue) == folded }) else { return nil }
+        self = list
     }
 
     /// Whether the list takes a number of days.
@@ -56,14 +67,29 @@ public enum Worklist: String, CaseIterable, Sendable {
                     add(birthday, "fyller 20 år \(birthday)")
                 }
             case .followUpDue:
+                // The next follow-up due: after a follow-up is done, the date it set, not the first one.
                 for measure in episode.measures where measure.endedOn == nil {
-                    if let followUp = measure.followUpOn, followUp <= today {
-                        add(followUp, "åtgärd \(measure.id) (\(measure.type)) uppföljning \(followUp)", measureID: measure.id)
+                    if let followUp = measure.nextFollowUpOn, followUp <= today {
+                        add(followUp, "åtgärd \(measure.id) (\(Self.label(measure.type))) uppföljning \(followUp)", measureID: measure.id)
+                    }
+                }
+            case .plannedStartPassed:
+                for measure in episode.measures where measure.endedOn == nil && measure.startedOn == nil && measure.decision != .declined {
+                    if let planned = measure.plannedStartOn, planned < today {
+                        add(planned, "åtgärd \(measure.id) (\(Self.label(measure.type))) skulle starta \(planned), ingen start registrerad",
+                            measureID: measure.id)
                     }
                 }
             }
         }
         return result.sorted { ($0.date, $0.personID) < ($1.date, $1.personID) }
+    }
+}
+
+extension Worklist {
+    /// A measure type's Swedish label (notes are read by people, not scripts).
+    static func label(_ type: String) -> String {
+        CodeCatalog.builtIn.label(type, in: .measureType)
     }
 }
 

@@ -4,10 +4,7 @@ import KAARegister
 import KAASync
 
 /// One `kaa` subcommand: its declared arguments and what it does with them.
-protocol KommunCommand: Sendable {
-    static var spec: CommandSpec { get }
-    static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws
-}
+protocol KommunCommand: CommandDefinition where Context == KommunContext {}
 
 /// The `kaa` command line: global options, then a command (design §10, conventions).
 public enum KAACommandLine {
@@ -16,7 +13,7 @@ public enum KAACommandLine {
         InitCommand.self, PersonnummerCommand.self, RegisterCommand.self, DeregisterCommand.self,
         ContactAddCommand.self, ContactCorrectCommand.self, ContactRemoveCommand.self,
         OccupationSetCommand.self, OccupationCorrectCommand.self, OccupationRemoveCommand.self,
-        MeasureAddCommand.self, MeasureEndCommand.self, MeasureCorrectCommand.self, MeasureRemoveCommand.self,
+        MeasureAddCommand.self, MeasureEndCommand.self, MeasureCorrectCommand.self, MeasureFollowUpCommand.self, MeasureRemoveCommand.self,
         EpisodeCorrectCommand.self, EpisodeRemoveCommand.self, PersonUpdateCommand.self,
         FindCommand.self, ShowCommand.self, ListCommand.self, WorklistCommand.self, LettersCommand.self, StatsCommand.self, AuditCommand.self,
         IdentifyCommand.self, SyncCommand.self, CompareCommand.self, PurgeCommand.self, ReportSCBCommand.self, ReportPeriodCommand.self,
@@ -34,7 +31,7 @@ public enum KAACommandLine {
                       ("KAA_TODAY=ÅÅÅÅ-MM-DD", "Använd detta datum som dagens (för test, demo och omkörning).")],
         exitCodes: "Slutkoder: 0 klart, 1 fel, 64 fel användning, 65 felaktiga indata (meddelandet namnger fältet), "
             + "75 tillfälligt fel (hubben nåddes inte; försök igen senare).",
-        commands: commands.map { command in Command(spec: command.spec) { try command.run($0, $1) } },
+        commands: commands.map { Command($0) },
         applyGlobals: { arguments, context in
             if let path = arguments[database] { context.databasePath = path }
             if let path = arguments[configuration] { context.configurationPath = path }
@@ -47,11 +44,13 @@ public enum KAACommandLine {
 }
 
 // The register's and the sync's errors reach exit codes here, once (design §10).
-extension RegisterError: ExitCodeError {
-    /// 65 for the input's fault, 1 for the system's.
-    public var exitCode: Int32 { isBadInput ? ExitCode.dataError : ExitCode.failure }
-    /// The Swedish message.
-    public var message: String { description }
+extension RegisterError: InputOrSystemError {
+    /// 65 for the input's fault, 1 for the system's; 64 for a removal not confirmed (like a missing
+    /// argument: the data are fine, the command lacks `--yes`).
+    public var exitCode: Int32 {
+        if case .needsConfirmation = self { return ExitCode.usage }
+        return isBadInput ? ExitCode.dataError : ExitCode.failure
+    }
 }
 
 extension SyncError: ExitCodeError {

@@ -55,8 +55,10 @@ public final class KommunContext: ProgramContext {
         try clock().today
     }
 
-    /// Opens the register at `--db`.
-    func openRegister() throws -> Register {
-        try Register.open(at: databasePath, clock: clock(), staff: staff, configuration: configuration())
+    /// Opens the register at `--db`; `writesAutomaticCloses: false` only for runs that promise to
+    /// write nothing (`sync --dry-run`), which then read the closes at 20 as if written.
+    func openRegister(writesAutomaticCloses: Bool = true) throws -> Register {
+        try Register.open(at: databasePath, clock: clock(), staff: staff, configuration: configuration(),
+                          writesAutomaticCloses: writesAutomaticCloses)
     }
 }

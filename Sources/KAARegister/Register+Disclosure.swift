@@ -107,7 +107,7 @@ public enum SubjectAccessJSON {
                     "deregistered_on": value(episode.deregisteredOn), "deregistration_reason": value(episode.deregistrationReason),
                     "contacts": episode.contacts.map { contact in
                         ["id": contact.id, "date": contact.date.description, "channel": contact.channel, "reached": contact.isReached,
-                         "occupation": value(contact.occupation)] as [String: Any]
+                         "occupation": value(contact.occupation), "reports_deregistration": contact.reportsDeregistration] as [String: Any]
                     },
                     "occupations": episode.occupationFacts.map { ["id": $0.id, "date": $0.date.description, "code": $0.occupation] as [String: Any] },
                     "measures": episode.measures.map { measure in
@@ -115,7 +115,13 @@ public enum SubjectAccessJSON {
                          "decision": value(measure.decision?.rawValue), "started_on": value(measure.startedOn),
                          "ended_on": value(measure.endedOn), "end_reason": value(measure.endReason),
                          "occupation_after": value(measure.occupationAfter), "follow_up_on": value(measure.followUpOn),
-                         "responsible": value(measure.responsible), "plan": value(measure.plan)] as [String: Any]
+                         "responsible": value(measure.responsible), "plan": value(measure.plan),
+                         // Issue 13: the plan's timing and every follow-up are held, so they are disclosed too.
+                         "planned_start_on": value(measure.plannedStartOn), "next_follow_up_on": value(measure.nextFollowUpOn),
+                         "follow_ups": measure.followUps.map { followUp in
+                             ["id": followUp.id, "date": followUp.date.description, "next_on": value(followUp.nextOn),
+                              "note": value(followUp.note)] as [String: Any]
+                         }] as [String: Any]
                     },
                 ] as [String: Any]
             },

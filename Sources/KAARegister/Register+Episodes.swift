@@ -26,6 +26,7 @@ extension Register {
     public func register(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String,
                          details: ContactDetails = ContactDetails()) throws(RegisterError) -> Int64 {
         // Checked before writing as well, so that a bad value is reported before the person's details.
+        let reason = try canonicalCode(reason, .registrationReason, field: "--reason")
         try checkRegistration(pnr, on: date, reason: reason)
         return try write {
             let before = try database.queryOne("SELECT id FROM person WHERE personnummer = ?", [.text(pnr.digits)])
@@ -53,7 +54,7 @@ extension Register {
         try checkRegistration(pnr, on: date, reason: reason)
         if !isNewPerson, let open = try database.queryOne(
             "SELECT registered_on FROM episode WHERE person_id = ? AND deregistered_on IS NULL", [.integer(personID)]) {
-            throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har redan en öppen period sedan \(try open.text(0))")
+            throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har redan en öppen inskrivning sedan \(try open.text(0))")
         }
         try database.cachedStatement("INSERT INTO episode (person_id, registered_on, registration_reason) VALUES (?, ?, ?)")
             .run([.integer(personID), SQLValue(date), .text(reason)])
@@ -68,8 +69,9 @@ extension Register {
 
     /// De-registers a person on `date`; measures still without an end are ended there (`AVREGISTRERAD`).
     public func deregister(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String) throws(RegisterError) {
-        try checkCode(reason, .deregistrationReason, field: "--reason")
+        let reason = try canonicalCode(reason, .deregistrationReason, field: "--reason")
         try checkEventDate(date, field: "--date")
+        try checkTurnedTwenty(pnr, reason: reason, on: date, field: "--reason")
         try write {
             let personID = try personID(pnr)
             let episode = try openEpisode(personID: personID, pnr: pnr)
@@ -92,14 +94,17 @@ extension Register {
 
     /// Corrects an episode (GDPR art. 16). Dates old and new must lie in open periods.
     public func correctEpisode(_ episodeID: Int64, _ correction: EpisodeCorrection) throws(RegisterError) {
-        if let reason = correction.registrationReason { try checkCode(reason, .registrationReason, field: "--reason") }
-        if let reason = correction.deregistrationReason { try checkCode(reason, .deregistrationReason, field: "--deregistration-reason") }
+        var correction = correction
+        if let reason = correction.registrationReason { correction.registrationReason = try canonicalCode(reason, .registrationReason, field: "--reason") }
+        if let reason = correction.deregistrationReason {
+            correction.deregistrationReason = try canonicalCode(reason, .deregistrationReason, field: "--deregistration-reason")
+        }
         if let date = correction.registeredOn { try checkEventDate(date, field: "--registered") }
         if let date = correction.deregisteredOn { try checkEventDate(date, field: "--deregistered") }
         try write {
             let current = try episodeRow(episodeID)
-            try checkEventDate(current.registeredOn, field: "period \(episodeID)")
-            if let old = current.deregisteredOn { try checkEventDate(old, field: "period \(episodeID)") }
+            try checkEventDate(current.registeredOn, field: "inskrivning \(episodeID)")
+            if let old = current.deregisteredOn { try checkEventDate(old, field: "inskrivning \(episodeID)") }
             let registeredOn = correction.registeredOn ?? current.registeredOn
             let reason = correction.registrationReason ?? current.registrationReason
             var deregisteredOn = correction.deregisteredOn ?? current.deregisteredOn
@@ -116,9 +121,12 @@ extension Register {
             }
             let pnr = try personnummer(ofPerson: current.personID)
             if correction.registeredOn != nil { try checkAgeRule(pnr, on: registeredOn, field: "--registered") }
+            if let end = deregisteredOn, let reason = deregistrationReason, correction.deregisteredOn != nil || correction.deregistrationReason != nil {
+                try checkTurnedTwenty(pnr, reason: reason, on: end, field: "--deregistration-reason")
+            }
             if deregisteredOn == nil, try database.queryOne(
                 "SELECT 1 FROM episode WHERE person_id = ? AND id <> ? AND deregistered_on IS NULL", [.integer(current.personID), .integer(episodeID)]) != nil {
-                throw RegisterError.invalidInput(field: "--reopen", message: "personen har redan en annan öppen period")
+                throw RegisterError.invalidInput(field: "--reopen", message: "personen har redan en annan öppen inskrivning")
             }
             try database.execute(
                 "UPDATE episode SET registered_on = ?, registration_reason = ?, deregistered_on = ?, deregistration_reason = ? WHERE id = ?",
@@ -133,18 +141,42 @@ extension Register {
         }
     }
 
+    /// What removing an episode takes with it (read, not audited: the removal is).
+    public func removalPlan(ofEpisode episodeID: Int64) throws(RegisterError) -> RemovalPlan {
+        try read { try episodeRemovalPlan(episodeID) }
+    }
+
+    func episodeRemovalPlan(_ episodeID: Int64) throws -> RemovalPlan {
+        let current = try episodeRow(episodeID)
+        func count(_ sql: String) throws -> Int { Int(try database.queryOne(sql, [.integer(episodeID)])?.int(0) ?? 0) }
+        let others = try count("SELECT count(*) FROM episode WHERE person_id = (SELECT person_id FROM episode WHERE id = ?1) AND id <> ?1")
+        return RemovalPlan(
+            what: "inskrivning \(episodeID)", subject: try subject(personID: current.personID),
+            contacts: try count("SELECT count(*) FROM contact WHERE episode_id = ?"),
+            occupationFacts: try count("SELECT count(*) FROM occupation_fact WHERE episode_id = ?"),
+            measures: try count("SELECT count(*) FROM measure WHERE episode_id = ?"),
+            followUps: try count("SELECT count(*) FROM measure_follow_up u JOIN measure m ON m.id = u.measure_id WHERE m.episode_id = ?"),
+            removesPerson: others == 0)
+    }
+
     /// Removes an episode with its contacts, occupation facts and measures (GDPR art. 16/17); a
     /// person left with no episode is removed too. Refused when anything of it lies in a frozen period.
-    public func removeEpisode(_ episodeID: Int64) throws(RegisterError) {
+    ///
+    /// A removal that takes more than the episode itself (its records, or the person) must be
+    /// confirmed with the plan the coordinator saw (`removalPlan(ofEpisode:)`); checked inside the
+    /// transaction, so what was confirmed is what goes.
+    public func removeEpisode(_ episodeID: Int64, confirming confirmed: RemovalPlan? = nil) throws(RegisterError) {
         try write {
             let current = try episodeRow(episodeID)
+            let plan = try episodeRemovalPlan(episodeID)
+            if plan.takesMoreThanTheRecord, plan != confirmed { throw RegisterError.needsConfirmation(plan) }
             let dates = try database.query("""
                 SELECT registered_on FROM episode WHERE id = ?1 UNION ALL SELECT deregistered_on FROM episode WHERE id = ?1 AND deregistered_on IS NOT NULL
                 UNION ALL SELECT contacted_on FROM contact WHERE episode_id = ?1 UNION ALL SELECT noted_on FROM occupation_fact WHERE episode_id = ?1
                 UNION ALL SELECT offered_on FROM measure WHERE episode_id = ?1
                 UNION ALL SELECT ended_on FROM measure WHERE episode_id = ?1 AND ended_on IS NOT NULL
                 """, [.integer(episodeID)])
-            for row in dates { try checkEventDate(try date(row, 0), field: "period \(episodeID)") }
+            for row in dates { try checkEventDate(try date(row, 0), field: "inskrivning \(episodeID)") }
             var changes = AuditChanges()
             changes.date("registered_on", current.registeredOn, nil)
             changes.value("registration_reason", current.registrationReason, nil)
@@ -203,7 +235,7 @@ extension Register {
         guard let row = try database.queryOne(
             "SELECT person_id, registered_on, registration_reason, deregistered_on, deregistration_reason FROM episode WHERE id = ?",
             [.integer(id)]) else {
-            throw RegisterError.notFound("period \(id) finns inte")
+            throw RegisterError.notFound("inskrivning \(id) finns inte")
         }
         return EpisodeRow(personID: try row.int(0), registeredOn: try date(row, 1), registrationReason: try row.text(2),
                           deregisteredOn: try optionalDate(row, 3), deregistrationReason: try row.optionalText(4))
@@ -268,17 +300,23 @@ extension Register {
             SELECT id, registered_on FROM episode
             WHERE person_id = ? AND id <> ? AND registered_on < ? AND coalesce(deregistered_on, '9999-12-31') > ?
             """, [.integer(episode.personID), .integer(episodeID), .text(end), .text(start)]) {
-            throw RegisterError.invalidInput(field: nil, message: "perioden överlappar personens period \(try other.int(0)) från \(try other.text(1))")
+            throw RegisterError.invalidInput(field: nil, message: "inskrivningen överlappar personens inskrivning \(try other.int(0)) från \(try other.text(1))")
         }
         let checks: [(String, String)] = [
-            ("SELECT id, contacted_on FROM contact WHERE episode_id = ?1 AND (contacted_on < ?2 OR contacted_on > ?3)", "kontakt"),
+            // A contact that brought the news of the de-registration may come after the end (it is checked
+            // to lie in an open period when logged).
+            ("SELECT id, contacted_on FROM contact WHERE episode_id = ?1 AND (contacted_on < ?2 OR (contacted_on > ?3 AND reports_deregistration = 0))", "kontakt"),
             ("SELECT id, noted_on FROM occupation_fact WHERE episode_id = ?1 AND (noted_on < ?2 OR noted_on > ?3)", "sysselsättning"),
             ("SELECT id, offered_on FROM measure WHERE episode_id = ?1 AND (offered_on < ?2 OR offered_on > ?3)", "åtgärd (erbjuden)"),
             ("SELECT id, started_on FROM measure WHERE episode_id = ?1 AND started_on IS NOT NULL AND started_on > ?3", "åtgärd (påbörjad)"),
+            ("""
+             SELECT u.id, u.done_on FROM measure_follow_up u JOIN measure m ON m.id = u.measure_id
+             WHERE m.episode_id = ?1 AND (u.done_on < ?2 OR u.done_on > ?3)
+             """, "uppföljning"),
         ]
         for (sql, what) in checks {
             if let row = try database.queryOne(sql, [.integer(episodeID), .text(start), .text(end)]) {
-                throw RegisterError.invalidInput(field: nil, message: "\(what) \(try row.int(0)) daterad \(try row.text(1)) ligger utanför perioden \(start) – \(episode.deregisteredOn?.description ?? "pågående")")
+                throw RegisterError.invalidInput(field: nil, message: "\(what) \(try row.int(0)) daterad \(try row.text(1)) ligger utanför inskrivningen \(start) – \(episode.deregisteredOn?.description ?? "pågående")")
             }
         }
     }

@@ -85,7 +85,10 @@ extension Register {
     /// With `reachingFrom`, only people with an episode open on or after that day (the rest cannot
     /// count in a period starting then), each with their whole history: a night looks at the open
     /// periods only, and most of a long history lies before them.
-    func loadHistories(personID: Int64? = nil, reachingFrom: CalendarDate? = nil) throws -> [PersonHistory] {
+    ///
+    /// Episodes past their 20th birthday read as closed (`asClosedAtTwentieth`), as opening the
+    /// register closes them; only that close itself reads them as stored.
+    func loadHistories(personID: Int64? = nil, reachingFrom: CalendarDate? = nil, asClosedAtTwentieth: Bool = true) throws -> [PersonHistory] {
         var conditions: [String] = []
         var arguments: [SQLValue] = []
         if let personID {
@@ -119,10 +122,11 @@ extension Register {
             episodePerson[id] = personID
         }
         try database.cachedStatement("""
-            SELECT c.episode_id, c.id, c.contacted_on, c.channel, c.is_reached, c.occupation FROM contact c JOIN episode e ON e.id = c.episode_id
+            SELECT c.episode_id, c.id, c.contacted_on, c.channel, c.is_reached, c.occupation, c.reports_deregistration
+            FROM contact c JOIN episode e ON e.id = c.episode_id
             """ + filter + " ORDER BY c.contacted_on, c.id").forEach(arguments) { row in
             let fact = ContactFact(id: try row.int(1), date: try self.dateColumn(row, 2), channel: try row.text(3),
-                                   isReached: try row.bool(4), occupation: try row.optionalText(5))
+                                   isReached: try row.bool(4), occupation: try row.optionalText(5), reportsDeregistration: try row.bool(6))
             episodes[try row.int(0)]?.contacts.append(fact)
         }
         try database.cachedStatement("""
@@ -131,20 +135,38 @@ extension Register {
             let fact = OccupationFact(id: try row.int(1), date: try self.dateColumn(row, 2), occupation: try row.text(3))
             episodes[try row.int(0)]?.occupationFacts.append(fact)
         }
+        var followUps: [Int64: [MeasureFollowUp]] = [:]
+        try database.cachedStatement("""
+            SELECT u.measure_id, u.id, u.done_on, u.next_on, u.note
+            FROM measure_follow_up u JOIN measure m ON m.id = u.measure_id JOIN episode e ON e.id = m.episode_id
+            """ + filter + " ORDER BY u.done_on, u.id").forEach(arguments) { row in
+            followUps[try row.int(0), default: []].append(MeasureFollowUp(
+                id: try row.int(1), date: try self.dateColumn(row, 2), nextOn: try self.optionalDateColumn(row, 3), note: try row.optionalText(4)))
+        }
         try database.cachedStatement("""
             SELECT m.episode_id, m.id, m.measure_type, m.offered_on, m.decision, m.started_on, m.ended_on, m.end_reason,
-                   m.occupation_after, m.follow_up_on, m.responsible, m.plan
+                   m.occupation_after, m.follow_up_on, m.responsible, m.plan, m.planned_start_on
             FROM measure m JOIN episode e ON e.id = m.episode_id
             """ + filter + " ORDER BY m.offered_on, m.id").forEach(arguments) { row in
             let fact = MeasureFact(
                 id: try row.int(1), type: try row.text(2), offeredOn: try self.dateColumn(row, 3),
                 decision: try row.optionalText(4).flatMap(MeasureDecision.init(rawValue:)), startedOn: try self.optionalDateColumn(row, 5),
                 endedOn: try self.optionalDateColumn(row, 6), endReason: try row.optionalText(7), occupationAfter: try row.optionalText(8),
-                followUpOn: try self.optionalDateColumn(row, 9), responsible: try row.optionalText(10), plan: try row.optionalText(11))
+                followUpOn: try self.optionalDateColumn(row, 9), responsible: try row.optionalText(10), plan: try row.optionalText(11),
+                plannedStartOn: try self.optionalDateColumn(row, 12), followUps: followUps[try row.int(1)] ?? [])
             episodes[try row.int(0)]?.measures.append(fact)
         }
+        let firstOpenDay = Period.firstOpenDay(today: today)
         for (id, episode) in episodes {
-            if let personID = episodePerson[id] { people[personID]?.episodes.append(episode) }
+            guard let personID = episodePerson[id], let person = people[personID] else { continue }
+            // Read as the register closes it at the 20th birthday: the same as after the close that
+            // opening writes, and what a read-only run (`sync --dry-run`) must see without writing it.
+            let birthDate = person.personnummer.birthDate
+            if asClosedAtTwentieth, let day = KAAAgeRule.automaticClose(of: episode, birthDate: birthDate, today: today, firstOpenDay: firstOpenDay) {
+                people[personID]?.episodes.append(episode.closedAtTwentieth(on: day))
+            } else {
+                people[personID]?.episodes.append(episode)
+            }
         }
         return people.values
             .map { person in

@@ -10,9 +10,12 @@ public struct NewMeasure: Sendable {
     public var responsible: String?
     public var plan: String?
     public var followUpOn: CalendarDate?
+    /// When the measure is planned to begin; may lie after today (an agreement, not a fact).
+    public var plannedStartOn: CalendarDate?
 
     public init(type: String, offeredOn: CalendarDate, decision: MeasureDecision? = nil, startedOn: CalendarDate? = nil,
-                responsible: String? = nil, plan: String? = nil, followUpOn: CalendarDate? = nil) {
+                responsible: String? = nil, plan: String? = nil, followUpOn: CalendarDate? = nil, plannedStartOn: CalendarDate? = nil) {
+        self.plannedStartOn = plannedStartOn
         self.type = type
         self.offeredOn = offeredOn
         self.decision = decision
@@ -38,6 +41,10 @@ public struct MeasureCorrection: Sendable {
     public var responsible: String?
     public var plan: String?
     public var followUpOn: CalendarDate?
+    /// A new planned start (may lie after today).
+    public var plannedStartOn: CalendarDate?
+    /// Remove the planned start.
+    public var clearPlannedStart = false
 
     public init() {}
 }
@@ -63,36 +70,72 @@ extension Register {
     // MARK: - Contacts
 
     /// Logs a contact attempt on the person's open episode; returns the contact's id.
+    ///
+    /// With `reportsDeregistration` the contact is the one that brought the news of the de-registration:
+    /// it may be dated after the end (learned on 19 November that the youth started studying on
+    /// 9 November). It then goes to the latest episode, closed or open, provided its end and the
+    /// contact both lie in open periods and no other contact of it already says so.
     @discardableResult
     public func addContact(_ pnr: PersonalIdentityNumber, on date: CalendarDate, channel: String, isReached: Bool,
-                           occupation: String? = nil) throws(RegisterError) -> Int64 {
-        try checkCode(channel, .contactChannel, field: "--channel")
-        if let occupation { try checkCode(occupation, .occupation, field: "--occupation") }
+                           occupation: String? = nil, reportsDeregistration: Bool = false) throws(RegisterError) -> Int64 {
+        let channel = try canonicalCode(channel, .contactChannel, field: "--channel")
+        let occupation = try occupation.map { text throws(RegisterError) in try canonicalCode(text, .occupation, field: "--occupation") }
         if occupation != nil, !isReached {
             throw .invalidInput(field: "--occupation", message: "sysselsättning kan bara anges när personen nåddes (--reached)")
         }
         try checkEventDate(date, field: "--date")
         return try write {
             let personID = try personID(pnr)
-            let episode = try openEpisode(personID: personID, pnr: pnr)
-            try checkWithinEpisode(date, episode.registeredOn, field: "--date")
-            try database.execute("INSERT INTO contact (episode_id, contacted_on, channel, is_reached, occupation) VALUES (?, ?, ?, ?, ?)",
-                                 [.integer(episode.id), SQLValue(date), .text(channel), SQLValue(isReached), SQLValue(occupation)])
+            let episodeID: Int64
+            if reportsDeregistration {
+                episodeID = try episodeReported(personID: personID, pnr: pnr, contactOn: date)
+            } else {
+                let episode = try openEpisode(personID: personID, pnr: pnr)
+                try checkWithinEpisode(date, episode.registeredOn, field: "--date")
+                episodeID = episode.id
+            }
+            try database.execute("""
+                INSERT INTO contact (episode_id, contacted_on, channel, is_reached, occupation, reports_deregistration) VALUES (?, ?, ?, ?, ?, ?)
+                """, [.integer(episodeID), SQLValue(date), .text(channel), SQLValue(isReached), SQLValue(occupation), SQLValue(reportsDeregistration)])
             let id = database.lastInsertRowID
+            if reportsDeregistration { try validateEpisode(episodeID) }
             var changes = AuditChanges()
             changes.date("contacted_on", nil, date)
             changes.value("channel", nil, channel)
             changes.flag("is_reached", nil, isReached)
             changes.value("occupation", nil, occupation)
-            try audit("contact.add", personID: personID, detail: "contact=\(id) channel=\(channel) reached=\(isReached ? 1 : 0)", changes: changes)
+            if reportsDeregistration { changes.flag("reports_deregistration", nil, true) }
+            try audit("contact.add", personID: personID, detail: "contact=\(id) channel=\(channel) reached=\(isReached ? 1 : 0)"
+                + (reportsDeregistration ? " reports_deregistration=1" : ""), changes: changes)
             return id
         }
     }
 
+    /// The episode a contact reporting its de-registration belongs to: the person's latest one.
+    private func episodeReported(personID: Int64, pnr: PersonalIdentityNumber, contactOn date: CalendarDate) throws -> Int64 {
+        guard let row = try database.queryOne("""
+            SELECT id, registered_on, deregistered_on FROM episode WHERE person_id = ? ORDER BY registered_on DESC, id DESC LIMIT 1
+            """, [.integer(personID)]) else {
+            throw RegisterError.notFound("personen \(pnr.formatted) har ingen inskrivning")
+        }
+        let episodeID = try row.int(0)
+        try checkWithinEpisode(date, try self.date(row, 1), field: "--date")
+        if let end = try optionalDate(row, 2) {
+            // The end itself must still be open: a contact may not reopen what frozen figures counted.
+            try checkEventDate(end, field: "--reports-deregistration")
+        }
+        if let other = try database.queryOne("SELECT id FROM contact WHERE episode_id = ? AND reports_deregistration = 1", [.integer(episodeID)]) {
+            throw RegisterError.invalidInput(field: "--reports-deregistration",
+                                             message: "kontakt \(try other.int(0)) är redan den som meddelade avregistreringen av inskrivning \(episodeID)")
+        }
+        return episodeID
+    }
+
     /// Corrects a contact by its id.
     public func correctContact(_ id: Int64, _ correction: ContactCorrection) throws(RegisterError) {
-        if let channel = correction.channel { try checkCode(channel, .contactChannel, field: "--channel") }
-        if let occupation = correction.occupation { try checkCode(occupation, .occupation, field: "--occupation") }
+        var correction = correction
+        if let channel = correction.channel { correction.channel = try canonicalCode(channel, .contactChannel, field: "--channel") }
+        if let occupation = correction.occupation { correction.occupation = try canonicalCode(occupation, .occupation, field: "--occupation") }
         if let date = correction.date { try checkEventDate(date, field: "--date") }
         try write {
             guard let row = try database.queryOne("""
@@ -129,7 +172,7 @@ extension Register {
     /// Records what the person does, as learned on `date`; returns the fact's id.
     @discardableResult
     public func setOccupation(_ pnr: PersonalIdentityNumber, on date: CalendarDate, code: String) throws(RegisterError) -> Int64 {
-        try checkCode(code, .occupation, field: "--code")
+        let code = try canonicalCode(code, .occupation, field: "--code")
         try checkEventDate(date, field: "--date")
         return try write {
             let personID = try personID(pnr)
@@ -148,7 +191,7 @@ extension Register {
 
     /// Corrects an occupation fact by its id.
     public func correctOccupation(_ id: Int64, date newDate: CalendarDate?, code: String?) throws(RegisterError) {
-        if let code { try checkCode(code, .occupation, field: "--code") }
+        let code = try code.map { text throws(RegisterError) in try canonicalCode(text, .occupation, field: "--code") }
         if let newDate { try checkEventDate(newDate, field: "--date") }
         try write {
             guard let row = try database.queryOne("""
@@ -176,8 +219,10 @@ extension Register {
     /// Offers a measure on the person's open episode; returns the measure's id.
     @discardableResult
     public func addMeasure(_ pnr: PersonalIdentityNumber, _ measure: NewMeasure) throws(RegisterError) -> Int64 {
-        try checkCode(measure.type, .measureType, field: "--type")
+        var measure = measure
+        measure.type = try canonicalCode(measure.type, .measureType, field: "--type")
         try checkEventDate(measure.offeredOn, field: "--offered")
+        try checkPlannedStart(measure.plannedStartOn, offeredOn: measure.offeredOn)
         if let start = measure.startedOn {
             try checkEventDate(start, field: "--start")
             guard measure.decision != .declined else {
@@ -197,10 +242,11 @@ extension Register {
             let episode = try openEpisode(personID: personID, pnr: pnr)
             try checkWithinEpisode(measure.offeredOn, episode.registeredOn, field: "--offered")
             try database.execute("""
-                INSERT INTO measure (episode_id, measure_type, offered_on, decision, started_on, responsible, plan, follow_up_on)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO measure (episode_id, measure_type, offered_on, decision, started_on, responsible, plan, follow_up_on, planned_start_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.integer(episode.id), .text(measure.type), SQLValue(measure.offeredOn), SQLValue(measure.decision?.rawValue),
-                      SQLValue(measure.startedOn), SQLValue(measure.responsible), SQLValue(measure.plan), SQLValue(measure.followUpOn)])
+                      SQLValue(measure.startedOn), SQLValue(measure.responsible), SQLValue(measure.plan), SQLValue(measure.followUpOn),
+                      SQLValue(measure.plannedStartOn)])
             let id = database.lastInsertRowID
             var changes = AuditChanges()
             changes.value("measure_type", nil, measure.type)
@@ -208,6 +254,7 @@ extension Register {
             changes.value("decision", nil, measure.decision?.rawValue)
             changes.date("started_on", nil, measure.startedOn)
             changes.date("follow_up_on", nil, measure.followUpOn)
+            changes.date("planned_start_on", nil, measure.plannedStartOn)
             changes.personal("responsible", nil, measure.responsible)
             changes.personal("plan", nil, measure.plan)
             try audit("measure.add", personID: personID, detail: "measure=\(id) type=\(measure.type)", changes: changes)
@@ -229,15 +276,74 @@ extension Register {
         try changeMeasure(id, correction, action: "measure.correct", requireOpen: false)
     }
 
-    /// Removes a measure by its id.
-    public func removeMeasure(_ id: Int64) throws(RegisterError) {
-        try removeRecord(table: "measure", dateColumn: "offered_on", id: id, what: "åtgärd", action: "measure.remove")
+    /// What removing a measure takes with it (its follow-ups).
+    public func removalPlan(ofMeasure id: Int64) throws(RegisterError) -> RemovalPlan {
+        try read { try measureRemovalPlan(id) }
+    }
+
+    func measureRemovalPlan(_ id: Int64) throws -> RemovalPlan {
+        RemovalPlan(what: "åtgärd \(id)", subject: try subject(ofRecord: .measure, id: id),
+                    followUps: Int(try database.queryOne("SELECT count(*) FROM measure_follow_up WHERE measure_id = ?", [.integer(id)])?.int(0) ?? 0))
+    }
+
+    /// Removes a measure by its id; one with follow-ups must be confirmed with its plan (`removalPlan(ofMeasure:)`).
+    public func removeMeasure(_ id: Int64, confirming confirmed: RemovalPlan? = nil) throws(RegisterError) {
+        try removeRecord(table: "measure", dateColumn: "offered_on", id: id, what: "åtgärd", action: "measure.remove") {
+            let plan = try self.measureRemovalPlan(id)
+            if plan.takesMoreThanTheRecord, plan != confirmed { throw RegisterError.needsConfirmation(plan) }
+        }
+    }
+
+    /// Records a follow-up of a measure done on `date`, with the next one agreed; returns its id.
+    /// The measure's first follow-up date stays as agreed; the next due is the latest `next`.
+    @discardableResult
+    public func addFollowUp(measure id: Int64, on date: CalendarDate, next: CalendarDate?, note: String?) throws(RegisterError) -> Int64 {
+        try checkEventDate(date, field: "--date")
+        if let next, next <= date {
+            throw .invalidInput(field: "--next", message: "nästa uppföljning \(next) ska ligga efter uppföljningen \(date)")
+        }
+        try checkFreeText(note, field: "--note", limit: 2000)
+        if let note, note.contains(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+            throw .invalidInput(field: "--note", message: "anteckningen ska vara en rad utan styrtecken")
+        }
+        return try write {
+            guard let row = try database.queryOne("""
+                SELECT m.episode_id, m.offered_on, e.person_id FROM measure m JOIN episode e ON e.id = m.episode_id WHERE m.id = ?
+                """, [.integer(id)]) else { throw RegisterError.notFound("åtgärd \(id) finns inte") }
+            let offeredOn = try self.date(row, 1)
+            guard date >= offeredOn else {
+                throw RegisterError.invalidInput(field: "--date", message: "uppföljningen \(date) ligger före erbjudandet \(offeredOn)")
+            }
+            try database.execute("INSERT INTO measure_follow_up (measure_id, done_on, next_on, note) VALUES (?, ?, ?, ?)",
+                                 [.integer(id), SQLValue(date), SQLValue(next), SQLValue(note.flatMap { $0.isEmpty ? nil : $0 })])
+            let followUpID = database.lastInsertRowID
+            try validateEpisode(try row.int(0))
+            var changes = AuditChanges()
+            changes.date("follow_up.done_on", nil, date)
+            changes.date("follow_up.next_on", nil, next)
+            changes.personal("follow_up.note", nil, note)
+            try audit("measure.follow_up", personID: try row.int(2), detail: "measure=\(id) follow_up=\(followUpID)", changes: changes)
+            return followUpID
+        }
+    }
+
+    /// A planned start is an agreement: it may lie after today, but not before the offer (nor absurdly far).
+    func checkPlannedStart(_ planned: CalendarDate?, offeredOn: CalendarDate) throws(RegisterError) {
+        guard let planned else { return }
+        guard planned >= offeredOn else {
+            throw .invalidInput(field: "--planned-start", message: "den planerade starten \(planned) ligger före erbjudandet \(offeredOn)")
+        }
+        // KAA ends at 20, so a plan more than four years ahead is a typing error, not a plan.
+        guard planned <= today.adding(months: 48) else {
+            throw .invalidInput(field: "--planned-start", message: "den planerade starten \(planned) ligger mer än fyra år fram")
+        }
     }
 
     private func changeMeasure(_ id: Int64, _ change: MeasureCorrection, action: String, requireOpen: Bool) throws(RegisterError) {
-        if let type = change.type { try checkCode(type, .measureType, field: "--type") }
-        if let reason = change.endReason { try checkCode(reason, .measureEndReason, field: "--reason") }
-        if let occupation = change.occupationAfter { try checkCode(occupation, .occupation, field: "--occupation-after") }
+        var change = change
+        if let type = change.type { change.type = try canonicalCode(type, .measureType, field: "--type") }
+        if let reason = change.endReason { change.endReason = try canonicalCode(reason, .measureEndReason, field: "--reason") }
+        if let occupation = change.occupationAfter { change.occupationAfter = try canonicalCode(occupation, .occupation, field: "--occupation-after") }
         for (date, field) in [(change.offeredOn, "--offered"), (change.startedOn, "--start"), (change.endedOn, "--date")] {
             if let date { try checkEventDate(date, field: field) }
         }
@@ -246,7 +352,7 @@ extension Register {
         try write {
             guard let row = try database.queryOne("""
                 SELECT m.episode_id, m.measure_type, m.offered_on, m.decision, m.started_on, m.ended_on, m.end_reason,
-                       m.occupation_after, m.responsible, m.plan, m.follow_up_on, e.person_id
+                       m.occupation_after, m.responsible, m.plan, m.follow_up_on, e.person_id, m.planned_start_on
                 FROM measure m JOIN episode e ON e.id = m.episode_id WHERE m.id = ?
                 """, [.integer(id)]) else { throw RegisterError.notFound("åtgärd \(id) finns inte") }
             let offeredOn = try change.offeredOn ?? date(row, 2)
@@ -264,6 +370,8 @@ extension Register {
             if decision == MeasureDecision.declined.rawValue, startedOn != nil {
                 throw RegisterError.invalidInput(field: "--start", message: "en avböjd åtgärd kan inte påbörjas")
             }
+            let plannedStartOn = change.clearPlannedStart ? nil : try change.plannedStartOn ?? optionalDate(row, 12)
+            if change.plannedStartOn != nil || change.offeredOn != nil { try checkPlannedStart(plannedStartOn, offeredOn: offeredOn) }
             if let startedOn, startedOn < offeredOn {
                 throw RegisterError.invalidInput(field: "--start", message: "startdatumet \(startedOn) ligger före erbjudandet \(offeredOn)")
             }
@@ -277,10 +385,10 @@ extension Register {
             let plan = try change.plan ?? row.optionalText(9), followUpOn = try change.followUpOn ?? optionalDate(row, 10)
             try database.execute("""
                 UPDATE measure SET measure_type = ?, offered_on = ?, decision = ?, started_on = ?, ended_on = ?, end_reason = ?,
-                       occupation_after = ?, responsible = ?, plan = ?, follow_up_on = ? WHERE id = ?
+                       occupation_after = ?, responsible = ?, plan = ?, follow_up_on = ?, planned_start_on = ? WHERE id = ?
                 """, [.text(type), SQLValue(offeredOn), SQLValue(decision), SQLValue(startedOn),
                       SQLValue(endedOn), SQLValue(endReason), SQLValue(occupationAfter), SQLValue(responsible),
-                      SQLValue(plan), SQLValue(followUpOn), .integer(id)])
+                      SQLValue(plan), SQLValue(followUpOn), SQLValue(plannedStartOn), .integer(id)])
             var changes = AuditChanges()
             changes.value("measure_type", try row.text(1), type)
             changes.date("offered_on", try date(row, 2), offeredOn)
@@ -292,10 +400,11 @@ extension Register {
             changes.personal("responsible", try row.optionalText(8), responsible)
             changes.personal("plan", try row.optionalText(9), plan)
             changes.date("follow_up_on", try optionalDate(row, 10), followUpOn)
+            changes.date("planned_start_on", try optionalDate(row, 12), plannedStartOn)
             let episodeID = try row.int(0)
             try validateEpisode(episodeID)
             if let endedOn, let episodeEnd = try episodeRow(episodeID).deregisteredOn, endedOn > episodeEnd {
-                throw RegisterError.invalidInput(field: "--date", message: "slutdatumet \(endedOn) ligger efter periodens avregistrering \(episodeEnd)")
+                throw RegisterError.invalidInput(field: "--date", message: "slutdatumet \(endedOn) ligger efter inskrivningens avregistrering \(episodeEnd)")
             }
             try audit(action, personID: try row.int(11), detail: "measure=\(id)" + (endReason.map { " reason=\($0)" } ?? ""), changes: changes)
         }
@@ -303,7 +412,8 @@ extension Register {
 
     // MARK: - Helpers
 
-    private func removeRecord(table: String, dateColumn: String, id: Int64, what: String, action: String) throws(RegisterError) {
+    private func removeRecord(table: String, dateColumn: String, id: Int64, what: String, action: String,
+                              confirm: () throws -> Void = {}) throws(RegisterError) {
         try write {
             guard let row = try database.queryOne(
                 "SELECT r.\(dateColumn), e.person_id FROM \(table) r JOIN episode e ON e.id = r.episode_id WHERE r.id = ?", [.integer(id)]) else {
@@ -326,6 +436,7 @@ extension Register {
                     changes.value(column, value, nil)
                 }
             }
+            try confirm()
             try database.execute("DELETE FROM \(table) WHERE id = ?", [.integer(id)])
             try audit(action, personID: try row.int(1), detail: "\(table)=\(id)", changes: changes)
         }
@@ -340,7 +451,7 @@ extension Register {
 
     func checkWithinEpisode(_ date: CalendarDate, _ registeredOn: CalendarDate, field: String) throws {
         guard date >= registeredOn else {
-            throw RegisterError.invalidInput(field: field, message: "datumet \(date) ligger före periodens registreringsdatum \(registeredOn)")
+            throw RegisterError.invalidInput(field: field, message: "datumet \(date) ligger före inskrivningens registreringsdatum \(registeredOn)")
         }
     }
 

@@ -132,13 +132,13 @@ extension Register {
             for episode in episodes {
                 row("registrering", episode.registeredOn, code(episode.registrationReason, .registrationReason))
                 if episode.registrationReason == KnownCode.registrationUnknown {
-                    findings.append(.init(check: "registreringsorsak saknas (OKAND)", personnummer: person.personnummer, detail: "period \(episode.id)"))
+                    findings.append(.init(check: "registreringsorsak saknas (OKAND)", personnummer: person.personnummer, detail: "inskrivning \(episode.id)"))
                 }
                 if episode.contacts.isEmpty {
-                    findings.append(.init(check: "inget kontaktförsök alls", personnummer: person.personnummer, detail: "period \(episode.id) sedan \(episode.registeredOn)"))
+                    findings.append(.init(check: "inget kontaktförsök alls", personnummer: person.personnummer, detail: "inskrivning \(episode.id) sedan \(episode.registeredOn)"))
                 }
                 if let end = episode.deregisteredOn, end < episode.registeredOn {
-                    findings.append(.init(check: "avregistrering före registrering", personnummer: person.personnummer, detail: "period \(episode.id)"))
+                    findings.append(.init(check: "avregistrering före registrering", personnummer: person.personnummer, detail: "inskrivning \(episode.id)"))
                 }
                 for contact in episode.contacts where contact.date >= start && contact.date <= end {
                     row("kontakt", contact.date, contact.occupation.map { code($0, .occupation) } ?? "", contact.isReached ? "J" : "N")

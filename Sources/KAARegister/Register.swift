@@ -22,6 +22,9 @@ public final class Register {
     /// The code lists.
     public let catalog = CodeCatalog.builtIn
     let cellKeySecret: [UInt8]
+    /// The episodes this opening closed at the 20th birthday (`closeEpisodesAtTwentieth`), for a
+    /// command that reports who left (identify).
+    public private(set) var closedAtOpening: [Int64] = []
     /// `cellKeySecret` prepared for the many period keys of a night or an extract.
     let cellKey: HMACSHA256Key
 
@@ -94,8 +97,14 @@ public final class Register {
     }
 
     /// Opens an existing register, bringing its schema up to date (after a backup) when needed.
+    ///
+    /// Opening closes every episode still open on its 20th birthday (`closeEpisodesAtTwentieth`), so
+    /// that any command and the nightly job keep the register within the law. `writesAutomaticCloses:
+    /// false` (`sync --dry-run`, which promises to write nothing) skips that write; every read then
+    /// computes as if the close were done, so what it shows is what the real run will do.
     public static func open(at path: String, clock: any RegisterClock, staff: String,
-                            configuration: RegisterConfiguration = RegisterConfiguration()) throws(RegisterError) -> Register {
+                            configuration: RegisterConfiguration = RegisterConfiguration(),
+                            writesAutomaticCloses: Bool = true) throws(RegisterError) -> Register {
         guard FileManager.default.fileExists(atPath: path) else { throw .notInitialised(path: path) }
         do {
             let database = try Database(path: path)
@@ -107,6 +116,7 @@ public final class Register {
             }
             let register = try Register(database: database, clock: clock, staff: staff, configuration: configuration)
             try register.applyConfiguration()
+            if writesAutomaticCloses { register.closedAtOpening = try register.closeEpisodesAtTwentieth() }
             return register
         } catch {
             throw .wrap(error)
@@ -172,13 +182,17 @@ public final class Register {
         }
     }
 
+    /// The staff name of what the register does by itself (the close at the 20th birthday).
+    public static let systemStaff = "system"
+
     /// Appends an audit row. `detail` holds ids and codes only, never a personnummer or a name;
     /// `changes` what a write changed (`AuditChanges` keeps personal details out of it); `context`
-    /// where a read showed the data.
+    /// where a read showed the data. `staff` defaults to whoever runs the command; the register's
+    /// own acts name `systemStaff`.
     func audit(_ action: String, personID: Int64? = nil, detail: String? = nil, changes: AuditChanges? = nil,
-               context: AuditContext? = nil) throws {
+               context: AuditContext? = nil, staff: String? = nil) throws {
         try database.cachedStatement("INSERT INTO audit_log (at, staff, action, person_id, detail, changes, context) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .run([.text(clock.now), .text(staff), .text(action), SQLValue(personID), SQLValue(detail), SQLValue(changes?.text),
+            .run([.text(clock.now), .text(staff ?? self.staff), .text(action), SQLValue(personID), SQLValue(detail), SQLValue(changes?.text),
                   SQLValue(context?.rawValue)])
     }
 
@@ -191,6 +205,21 @@ public final class Register {
         } catch {
             throw .invalidInput(field: field, message: error.description)
         }
+    }
+
+    /// The code of `list` that `text` names (any case, å/ä/ö, `-` for `_`: `CodeCatalog.canonical`);
+    /// a text naming none is refused with the valid codes.
+    func canonicalCode(_ text: String, _ list: CodeList, field: String) throws(RegisterError) -> String {
+        if let code = catalog.canonical(text, in: list) { return code }
+        let valid = catalog.codes(in: list).map(\.code).joined(separator: ", ")
+        throw .invalidInput(field: field, message: "'\(Self.shown(text))' är ingen giltig kod för \(list.swedishName); giltiga koder: \(valid)")
+    }
+
+    /// A value as a message may quote it: at most 40 characters, control characters as `?` (a
+    /// pasted or hostile value must not fill or rewrite the coordinator's terminal).
+    static func shown(_ text: String) -> String {
+        let clean = String(text.map { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } ? "?" : $0 })
+        return clean.count > 40 ? String(clean.prefix(40)) + "…" : clean
     }
 
     /// Checks that `code` is in `list`; the message lists the valid codes.
@@ -226,7 +255,7 @@ public final class Register {
     func openEpisode(personID: Int64, pnr: PersonalIdentityNumber) throws -> (id: Int64, registeredOn: CalendarDate) {
         guard let row = try database.queryOne(
             "SELECT id, registered_on FROM episode WHERE person_id = ? AND deregistered_on IS NULL", [.integer(personID)]) else {
-            throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har ingen öppen period i aktivitetsansvaret (perioden är avslutad)")
+            throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har ingen öppen inskrivning i aktivitetsansvaret (inskrivningen är avslutad)")
         }
         return (try row.int(0), try date(row, 1))
     }

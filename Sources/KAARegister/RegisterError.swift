@@ -24,6 +24,8 @@ public enum RegisterError: Error, CustomStringConvertible {
     case system(SystemError)
     /// Bad rows or files in an import; nothing was changed.
     case importProblems([ImportProblem])
+    /// A removal that takes more than the record named was not confirmed; nothing was changed.
+    case needsConfirmation(RemovalPlan)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum RegisterError: Error, CustomStringConvertible {
             let shown = problems.prefix(200).map(\.description)
             let more = problems.count > 200 ? ["… och \(problems.count - 200) fel till"] : []
             return "\(problems.count) fel i importen; ingenting har ändrats:\n" + (shown + more).joined(separator: "\n")
+        case let .needsConfirmation(plan):
+            return "\(plan.description) Bekräfta med --yes; ingenting har ändrats"
         }
     }
 

@@ -35,6 +35,8 @@ public struct KAARunner {
     public var staff: String
     /// The environment the commands see.
     public var environment: [String: String]
+    /// What the person at the "terminal" types when asked to confirm; nil: not a terminal.
+    public var answer: String?
 
     /// A runner for the register at `databasePath`.
     public init(databasePath: String, today: CalendarDate = TestDates.today, staff: String = "handlaggare1", environment: [String: String] = [:]) {
@@ -54,7 +56,9 @@ public struct KAARunner {
     public func runRaw(_ arguments: [String]) -> KAAResult {
         let output = CapturedOutput()
         let errors = CapturedOutput()
-        let console = Console(output: output, errorOutput: errors, environment: environment, user: staff)
+        let typed = answer
+        let console = Console(output: output, errorOutput: errors, environment: environment, user: staff,
+                              answer: typed.map { line in { prompt in errors.write(prompt); return line } })
         let code = KAACommandLine.main(arguments: arguments, context: KommunContext(console: console, clock: FixedDateClock(today: today)))
         return KAAResult(exitCode: code, stdout: output.text, stderr: errors.text)
     }

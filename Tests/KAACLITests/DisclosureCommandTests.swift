@@ -190,6 +190,7 @@ import Testing
         expectExit(fixture.kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND", "--first-name", hostile, "--last-name", hostile,
                                     "--email", hostile, "--city", hostile]), 0)
         expectExit(fixture.kaa.run(["measure", "add", anna, "--type", "SYV", "--offered", "2026-11-02", "--plan", hostile, "--responsible", hostile]), 0)
+        expectExit(fixture.kaa.run(["measure", "follow-up", "1", "--date", "2026-11-03", "--note", hostile]), 0)
         let path = fixture.directory.file("utdrag.html")
         expectExit(fixture.kaa.run(["show", anna, "--subject-access", path]), 0)
         let html = try read(path)
@@ -203,7 +204,8 @@ import Testing
         let blocker = fixture.directory.file("utdrag.html")
         try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
         let path = fixture.directory.file("utdrag.json")
-        let result = fixture.kaa.run(["show", anna, "--subject-access", path])
+        // --force passes the no-overwrite check, so the failure comes from the write itself.
+        let result = fixture.kaa.run(["show", anna, "--subject-access", path, "--force"])
         expectExit(result, 65)
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(!fixture.kaa.output(["audit", "--action", "subject_access"]).contains("subject_access"))
@@ -228,5 +230,32 @@ import Testing
         #expect(sources["email"]?.hasPrefix("inlagd av kommunen") == true)
         let log = fixture.kaa.output(["audit", "--action", "person.refresh"])
         #expect(log.contains("phone: tillagd") && !log.contains("070-1111111"))
+    }
+}
+
+/// Issue 13 with the no-overwrite rule: the extract's two files, and the SCB draft, keep existing files.
+@Suite struct SubjectAccessOverwriteTests {
+    let fixture = CLIFixture()
+
+    @Test func eitherExistingFileStopsTheExtractWithoutForce() throws {
+        buildHandCountedRegister(fixture.kaa)
+        let html = fixture.directory.file("utdrag.html")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: html))
+        let refused = fixture.kaa.run(["show", anna, "--subject-access", fixture.directory.file("utdrag.json")])
+        expectExit(refused, 64)
+        #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("utdrag.json")))
+        #expect(try String(contentsOfFile: html, encoding: .utf8) == "keep me")
+        expectExit(fixture.kaa.run(["show", anna, "--subject-access", fixture.directory.file("utdrag.json"), "--force"]), 0)
+        #expect(try String(contentsOfFile: html, encoding: .utf8).hasPrefix("<!DOCTYPE html>"))
+    }
+
+    @Test func anExistingDraftIsKeptWithoutForce() throws {
+        buildHandCountedRegister(fixture.kaa)
+        let draft = fixture.directory.file("scb-DRAFT.csv")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: draft))
+        expectExit(fixture.kaa.run(["report", "scb", "--period", "2026-H2", "--out", fixture.directory.file("scb.csv"), "--draft"]), 64)
+        #expect(try String(contentsOfFile: draft, encoding: .utf8) == "keep me")
+        expectExit(fixture.kaa.run(["report", "scb", "--period", "2026-H2", "--out", fixture.directory.file("scb.csv"), "--draft", "--force"]), 0)
+        #expect(try String(contentsOfFile: draft, encoding: .utf8) != "keep me")
     }
 }

@@ -41,7 +41,7 @@ import Testing
         try writeHistory()
         let result = kaa.run(importArguments())
         expectExit(result, 0)
-        #expect(result.stdout.contains("3 personer, 4 perioder, 3 kontaktförsök, 2 åtgärder"))
+        #expect(result.stdout.contains("3 personer, 4 inskrivningar, 3 kontaktförsök, 2 åtgärder"))
         let show = kaa.output(["show", p1])
         #expect(show.contains("Åsa Öberg") && show.contains("Gatan 1; lgh 3"))
         #expect(show.contains("avslutad 2025-12-01 (Genomförd), därefter: Studier på komvux"))
@@ -100,8 +100,8 @@ import Testing
         ("episodes", "\(born("2008-01-20"));2026-02-01;OKAND;2026-01-01;FLYTTAT", "ligger före"),
         ("episodes", "\(born("2008-01-20"));2026-02-01;OKAND;;FLYTTAT", "utan avregistreringsdatum"),
         ("episodes", "\(born("2012-01-20"));2026-02-01;OKAND;;", "omfattas inte"),
-        ("contacts", "\(born("2008-03-15"));2026-03-01;SMS;N;", "ingen av personens perioder"),
-        ("contacts", "\(born("2008-01-20"));2026-03-01;SMS;N;", "finns inte i periodfilen"),
+        ("contacts", "\(born("2008-03-15"));2026-03-01;SMS;N;", "ingen av personens inskrivningar"),
+        ("contacts", "\(born("2008-01-20"));2026-03-01;SMS;N;", "finns inte i inskrivningsfilen"),
         ("contacts", "\(born("2008-03-15"));2026-05-03;SMS;N;ARBETE", "nåddes"),
         ("measures", "\(born("2008-03-15"));SYV;2026-05-05;AVBOJD;2026-05-06;;;;;;", "avböjd"),
         ("measures", "\(born("2008-03-15"));SYV;2026-05-05;;;2026-05-06;;;;;", "tillsammans"),

@@ -66,14 +66,24 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
         #expect(july.population == 1, "only the one born 2010-01-01 is 16 on 2026-07-01")
     }
 
+    // Issue 13 changed who ends it: the register closes an episode open on the 20th birthday itself,
+    // on that day, when any command opens it (here identify, on today 2026-11-23, after both birthdays),
+    // audited as "system"; identify then finds both already gone, so its report no longer lists them.
     @Test func turningTwentyEndsItOnTheBirthday() throws {
         let twentyOnD = born("2006-10-01"), twentyTomorrow = born("2006-10-02")
         let before = try fixture.run("2026-09-01", people: [CSVFixture.person(twentyOnD), CSVFixture.person(twentyTomorrow)])
         #expect(Set(before.new_people) == [twentyOnD, twentyTomorrow])
         let after = try fixture.run("2026-10-01", people: [CSVFixture.person(twentyOnD), CSVFixture.person(twentyTomorrow)])
-        #expect(after.left_people == [["personnummer": twentyOnD, "reason": "FYLLT_20", "date": "2026-10-01"]])
-        #expect(after.unchanged == 1)
+        #expect(after.left_people.isEmpty)
         #expect(after.population == 1)
+        let listed = try JSONSerialization.jsonObject(with: Data(fixture.kaa.output(["list", "--all", "--json"]).utf8)) as? [[String: Any]] ?? []
+        let ends = Dictionary(uniqueKeysWithValues: listed.compactMap { row -> (String, String)? in
+            guard let pnr = row["personnummer"] as? String, let end = row["deregistered_on"] as? String,
+                  row["deregistration_reason"] as? String == "FYLLT_20" else { return nil }
+            return (pnr, end)
+        })
+        #expect(ends == [twentyOnD: "2026-10-01", twentyTomorrow: "2026-10-02"])
+        #expect(fixture.kaa.output(["audit", "--staff", "system"]).contains("automatic=1"))
     }
 
     @Test func dropoutThenReEnrolment() throws {

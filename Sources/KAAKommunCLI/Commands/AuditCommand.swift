@@ -13,7 +13,7 @@ enum AuditCommand: KommunCommand {
     static let json = Arg.flag("--json", "Skriv ut som JSON.")
     static let export = Arg.option("--export", .path, "Skriv urvalet som CSV för dataskyddsombudet.")
     static let spec = CommandSpec("audit", "Visa granskningsloggen (vem läste eller ändrade vad).",
-                                  arguments: [person, staff, action, from, to, json, export], exclusive: [[json, export]],
+                                  arguments: [person, staff, action, from, to, json, export, SafetyArguments.force], exclusive: [[json, export]],
                                   discussion: """
                                       Loggen namnger personer med registrets interna id, aldrig med personnummer eller namn.
                                       Varje ändring visar vad som ändrades (fält: före → efter); koder och datum skrivs ut,
@@ -34,6 +34,7 @@ enum AuditCommand: KommunCommand {
         }
         let register = try context.openRegister()
         if let path = arguments[export] {
+            try SafetyArguments.checkWritable(path, force: arguments[SafetyArguments.force], argument: "--export")
             let count = try register.exportAudit(filter, to: path)
             context.output.line("\(count) rader ur granskningsloggen skrivna till \(path).")
             return

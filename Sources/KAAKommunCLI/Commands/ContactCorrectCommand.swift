@@ -19,7 +19,8 @@ enum ContactCorrectCommand: KommunCommand {
         let reached: Bool? = arguments[reached] ? true : (arguments[notReached] ? false : nil)
         let correction = ContactCorrection(date: arguments[date], channel: arguments[channel], isReached: reached,
                                            occupation: arguments[occupation], clearOccupation: arguments[noOccupation])
-        try context.openRegister().correctContact(arguments[id], correction)
-        context.output.line("Kontakt \(arguments[id]) rättad.")
+        let register = try context.openRegister()
+        try register.correctContact(arguments[id], correction)
+        context.output.line("Kontakt \(arguments[id]) rättad för \(try register.subject(ofRecord: .contact, id: arguments[id])).")
     }
 }

@@ -7,7 +7,9 @@ enum ContactRemoveCommand: KommunCommand {
     static let spec = CommandSpec("contact remove", "Ta bort ett felaktigt kontaktförsök.", arguments: [id])
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
-        try context.openRegister().removeContact(arguments[id])
-        context.output.line("Kontakt \(arguments[id]) borttagen.")
+        let register = try context.openRegister()
+        let subject = try register.subject(ofRecord: .contact, id: arguments[id])
+        try register.removeContact(arguments[id])
+        context.output.line("Kontakt \(arguments[id]) borttagen för \(subject).")
     }
 }

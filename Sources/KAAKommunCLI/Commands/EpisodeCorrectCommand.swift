@@ -4,13 +4,13 @@ import KAARegister
 
 /// `kaa episode correct ID [...]`.
 enum EpisodeCorrectCommand: KommunCommand {
-    static let id = Arg.positional("ID", .recordID, "Periodens id (se 'kaa show').")
+    static let id = Arg.positional("ID", .recordID, "Inskrivningens id (se 'kaa show').")
     static let registered = Arg.option("--registered", .date, "Nytt registreringsdatum.")
     static let reason = Arg.option("--reason", .code, "Ny registreringsorsak.")
     static let deregistered = Arg.option("--deregistered", .date, "Nytt avregistreringsdatum.")
     static let deregistrationReason = Arg.option("--deregistration-reason", .code, "Ny avregistreringsorsak.")
-    static let reopen = Arg.flag("--reopen", "Öppna perioden igen (tar bort avregistreringen).")
-    static let spec = CommandSpec("episode correct", "Rätta en period (registrering eller avregistrering).",
+    static let reopen = Arg.flag("--reopen", "Öppna inskrivningen igen (tar bort avregistreringen).")
+    static let spec = CommandSpec("episode correct", "Rätta en inskrivning (registrering eller avregistrering).",
                                   arguments: [id, registered, reason, deregistered, deregistrationReason, reopen],
                                   exclusive: [[reopen, deregistered], [reopen, deregistrationReason]],
                                   discussion: "Datum i låsta perioder kan inte rättas. Rättelsen loggas.")
@@ -21,6 +21,6 @@ enum EpisodeCorrectCommand: KommunCommand {
                                            reopen: arguments[reopen])
         let register = try context.openRegister()
         try register.correctEpisode(arguments[id], correction)
-        context.output.line("Period \(arguments[id]) rättad.")
+        context.output.line("Inskrivning \(arguments[id]) rättad för \(try register.subject(ofRecord: .episode, id: arguments[id])).")
     }
 }

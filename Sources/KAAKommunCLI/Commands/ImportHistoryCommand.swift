@@ -5,13 +5,13 @@ import KAARegister
 
 /// `kaa import history --episodes FILE [--contacts FILE] [--measures FILE] [--mapping FILE] [--dry-run]`.
 enum ImportHistoryCommand: KommunCommand {
-    static let episodes = Arg.required("--episodes", .path, "Perioder i aktivitetsansvaret (CSV).")
+    static let episodes = Arg.required("--episodes", .path, "Inskrivningar i aktivitetsansvaret (CSV).")
     static let contacts = Arg.option("--contacts", .path, "Kontaktförsök (CSV).")
     static let measures = Arg.option("--measures", .path, "Åtgärder (CSV).")
     static let mapping = Arg.option("--mapping", .path, "Kodöversättning från ett annat system (JSON).")
     static let dryRun = Arg.flag("--dry-run", "Kontrollera filerna utan att spara något.")
     static let spec = CommandSpec(
-        "import history", "Läs in ett befintligt register (perioder, kontakter, åtgärder) från CSV.",
+        "import history", "Läs in ett befintligt register (inskrivningar, kontakter, åtgärder) från CSV.",
         arguments: [episodes, contacts, measures, mapping, dryRun],
         discussion: """
             Till för ett nytt register, före den första 'kaa identify'. Alla rader kontrolleras först; ett enda fel
@@ -24,7 +24,7 @@ enum ImportHistoryCommand: KommunCommand {
         let register = try context.openRegister()
         let report = try register.importHistory(episodes: arguments[episodes], contacts: arguments[contacts],
                                                 measures: arguments[measures], mapping: mapping, dryRun: arguments[dryRun])
-        context.output.line("\(report.isDryRun ? "Skulle läsa in" : "Inläst"): \(report.people) personer, \(report.episodes) perioder, "
+        context.output.line("\(report.isDryRun ? "Skulle läsa in" : "Inläst"): \(report.people) personer, \(report.episodes) inskrivningar, "
             + "\(report.contacts) kontaktförsök, \(report.measures) åtgärder.")
         if report.isDryRun { context.output.line("Provkörning: ingenting har sparats.") }
     }

@@ -7,11 +7,12 @@ enum LettersCommand: KommunCommand {
     static let worklist = Arg.required("--worklist", .worklist, "Arbetslistan: " + Worklist.allCases.map(\.rawValue).joined(separator: ", ") + ".")
     static let out = Arg.required("--out", .path, "CSV-filen (; och UTF-8 med BOM, för Excel och Word).")
     static let days = Arg.option("--days", .count, "Som för 'kaa worklist'.")
-    static let spec = CommandSpec("letters", "Adresslista (CSV för dokumentkoppling) för en arbetslista.", arguments: [worklist, out, days],
+    static let spec = CommandSpec("letters", "Adresslista (CSV för dokumentkoppling) för en arbetslista.", arguments: [worklist, out, days, SafetyArguments.force],
                                   discussion: "Personer med skyddad identitet och personer utan adress tas inte med (de räknas). Uttaget loggas som en rad med alla mottagare.")
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let path = arguments[out]
+        try SafetyArguments.checkWritable(path, force: arguments[SafetyArguments.force], argument: "--out")
         let register = try context.openRegister()
         let result = try register.letterRecipients(arguments[worklist], days: arguments[days])
         let rows = [["Förnamn", "Efternamn", "Utdelningsadress", "Postnummer", "Postort"]]

@@ -5,10 +5,10 @@ import KAARegister
 
 /// `kaa list [--date D] [--all] [--json]`.
 enum ListCommand: KommunCommand {
-    static let date = Arg.option("--date", .date, "Perioder som är öppna detta datum (standard: i dag).")
-    static let all = Arg.flag("--all", "Alla perioder, även avslutade.")
+    static let date = Arg.option("--date", .date, "Inskrivningar som pågår detta datum (standard: i dag).")
+    static let all = Arg.flag("--all", "Alla inskrivningar, även avslutade.")
     static let json = Arg.flag("--json", "Skriv ut som JSON.")
-    static let spec = CommandSpec("list", "Lista öppna perioder (med --all alla perioder).", arguments: [date, all, json],
+    static let spec = CommandSpec("list", "Lista pågående inskrivningar (med --all alla).", arguments: [date, all, json],
                                   exclusive: [[date, all]], discussion: "Läsningen loggas i granskningsloggen: en rad per körning, med alla personer den visade.")
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
@@ -24,10 +24,12 @@ enum ListCommand: KommunCommand {
             return
         }
         let rows = entries.map { entry in
+            // Labels, not codes: people read this table (scripts read --json, which keeps the codes).
             [entry.personnummer.formatted, entry.name + (entry.isProtected ? " [skyddad identitet]" : ""), String(entry.episodeID),
-             entry.registeredOn.description, entry.registrationReason, entry.deregisteredOn?.description ?? "", entry.deregistrationReason ?? ""]
+             entry.registeredOn.description, register.catalog.label(entry.registrationReason, in: .registrationReason),
+             entry.deregisteredOn?.description ?? "", entry.deregistrationReason.map { register.catalog.label($0, in: .deregistrationReason) } ?? ""]
         }
-        context.output.write(Table.render(header: ["PERSONNUMMER", "NAMN", "PERIOD", "REGISTRERAD", "ORSAK", "AVREGISTRERAD", "ORSAK"], rows: rows))
-        context.output.line("\(entries.count) perioder")
+        context.output.write(Table.render(header: ["PERSONNUMMER", "NAMN", "INSKRIVNING", "INSKRIVEN", "ORSAK", "AVREGISTRERAD", "ORSAK"], rows: rows))
+        context.output.line("\(entries.count) \(entries.count == 1 ? "inskrivning" : "inskrivningar")")
     }
 }

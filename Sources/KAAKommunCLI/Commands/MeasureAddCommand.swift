@@ -10,20 +10,26 @@ enum MeasureAddCommand: KommunCommand {
     static let start = Arg.option("--start", .date, "Startdatum.")
     static let responsible = Arg.option("--responsible", .text, "Ansvarig aktör.")
     static let plan = Arg.option("--plan", .text, "Plan och mål (ingen känslig information).")
-    static let followUp = Arg.option("--follow-up", .date, "Datum för uppföljning.")
+    static let followUp = Arg.option("--follow-up", .date, "Första datum för uppföljning (senare: 'kaa measure follow-up').")
+    static let plannedStart = Arg.option("--planned-start", .date, "Planerad start; får ligga efter i dag (SFS 2006:39). --start är när den faktiskt började.")
     static let spec = CommandSpec(
         "measure add", "Erbjud en individuell åtgärd.",
-        arguments: [pnr, type, offered, MeasureDecisionArguments.accepted, MeasureDecisionArguments.declined, start, responsible, plan, followUp],
+        arguments: [pnr, type, offered, MeasureDecisionArguments.accepted, MeasureDecisionArguments.declined, start, plannedStart, responsible, plan, followUp],
         exclusive: [[MeasureDecisionArguments.accepted, MeasureDecisionArguments.declined]],
-        discussion: "Skriver åtgärdens id. " + sensitiveDataReminder)
+        discussion: "Skriver 'Åtgärd ID registrerad för NAMN (PERSONNUMMER), …': id:t är andra ordet. " + sensitiveDataReminder)
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let decision = MeasureDecisionArguments.decision(arguments) ?? (arguments[start] != nil ? .accepted : nil)
         let measure = NewMeasure(type: arguments[type], offeredOn: arguments[offered], decision: decision, startedOn: arguments[start],
-                                 responsible: arguments[responsible], plan: arguments[plan], followUpOn: arguments[followUp])
+                                 responsible: arguments[responsible], plan: arguments[plan], followUpOn: arguments[followUp],
+                                 plannedStartOn: arguments[plannedStart])
         let register = try context.openRegister()
         let id = try register.addMeasure(arguments[pnr], measure)
         if measure.plan != nil { context.errorOutput.line(sensitiveDataReminder) }
-        context.output.line(String(id))
+        var text = "Åtgärd \(id) registrerad för \(try register.subject(of: arguments[pnr])): "
+            + "\(ChangeMessage.label(measure.type, .measureType, register)), erbjuden \(measure.offeredOn)"
+        if let planned = measure.plannedStartOn { text += ", planerad start \(planned)" }
+        if let start = measure.startedOn { text += ", start \(start)" }
+        context.output.line(text + ".")
     }
 }

@@ -16,13 +16,15 @@ enum MeasureCorrectCommand: KommunCommand {
     static let notEnded = Arg.flag("--not-ended", "Ta bort avslutet.")
     static let responsible = Arg.option("--responsible", .text, "Ansvarig aktör.")
     static let plan = Arg.option("--plan", .text, "Plan och mål.")
-    static let followUp = Arg.option("--follow-up", .date, "Datum för uppföljning.")
+    static let followUp = Arg.option("--follow-up", .date, "Första datum för uppföljning (senare: 'kaa measure follow-up').")
+    static let plannedStart = Arg.option("--planned-start", .date, "Planerad start; får ligga efter i dag (SFS 2006:39).")
+    static let noPlannedStart = Arg.flag("--no-planned-start", "Ta bort den planerade starten.")
     static let spec = CommandSpec(
         "measure correct", "Rätta eller komplettera en åtgärd (beslut, start, uppföljning, plan).",
         arguments: [id, type, offered, MeasureDecisionArguments.accepted, MeasureDecisionArguments.declined, undecided, start, notStarted,
-                    end, endReason, occupationAfter, notEnded, responsible, plan, followUp],
+                    end, endReason, occupationAfter, notEnded, responsible, plan, followUp, plannedStart, noPlannedStart],
         exclusive: [[MeasureDecisionArguments.accepted, MeasureDecisionArguments.declined, undecided], [start, notStarted],
-                    [end, notEnded], [endReason, notEnded], [occupationAfter, notEnded]],
+                    [end, notEnded], [endReason, notEnded], [occupationAfter, notEnded], [plannedStart, noPlannedStart]],
         discussion: sensitiveDataReminder)
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
@@ -40,8 +42,11 @@ enum MeasureCorrectCommand: KommunCommand {
         correction.responsible = arguments[responsible]
         correction.plan = arguments[plan]
         correction.followUpOn = arguments[followUp]
-        try context.openRegister().correctMeasure(arguments[id], correction)
+        correction.plannedStartOn = arguments[plannedStart]
+        correction.clearPlannedStart = arguments[noPlannedStart]
+        let register = try context.openRegister()
+        try register.correctMeasure(arguments[id], correction)
         if correction.plan != nil { context.errorOutput.line(sensitiveDataReminder) }
-        context.output.line("Åtgärd \(arguments[id]) rättad.")
+        context.output.line("Åtgärd \(arguments[id]) rättad för \(try register.subject(ofRecord: .measure, id: arguments[id])).")
     }
 }

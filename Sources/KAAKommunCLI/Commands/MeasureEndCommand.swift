@@ -11,7 +11,9 @@ enum MeasureEndCommand: KommunCommand {
     static let spec = CommandSpec("measure end", "Avsluta en åtgärd.", arguments: [id, date, reason, occupationAfter])
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
-        try context.openRegister().endMeasure(arguments[id], on: arguments[date], reason: arguments[reason], occupationAfter: arguments[occupationAfter])
-        context.output.line("Åtgärd \(arguments[id]) avslutad.")
+        let register = try context.openRegister()
+        try register.endMeasure(arguments[id], on: arguments[date], reason: arguments[reason], occupationAfter: arguments[occupationAfter])
+        context.output.line("Åtgärd \(arguments[id]) avslutad för \(try register.subject(ofRecord: .measure, id: arguments[id])) \(arguments[date]) "
+            + "(\(ChangeMessage.label(arguments[reason], .measureEndReason, register))).")
     }
 }

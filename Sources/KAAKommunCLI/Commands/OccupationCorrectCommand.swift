@@ -10,7 +10,8 @@ enum OccupationCorrectCommand: KommunCommand {
     static let spec = CommandSpec("occupation correct", "Rätta en uppgift om sysselsättning.", arguments: [id, date, code])
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
-        try context.openRegister().correctOccupation(arguments[id], date: arguments[date], code: arguments[code])
-        context.output.line("Sysselsättning \(arguments[id]) rättad.")
+        let register = try context.openRegister()
+        try register.correctOccupation(arguments[id], date: arguments[date], code: arguments[code])
+        context.output.line("Sysselsättning \(arguments[id]) rättad för \(try register.subject(ofRecord: .occupationFact, id: arguments[id])).")
     }
 }

@@ -7,7 +7,9 @@ enum OccupationRemoveCommand: KommunCommand {
     static let spec = CommandSpec("occupation remove", "Ta bort en felaktig uppgift om sysselsättning.", arguments: [id])
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
-        try context.openRegister().removeOccupation(arguments[id])
-        context.output.line("Sysselsättning \(arguments[id]) borttagen.")
+        let register = try context.openRegister()
+        let subject = try register.subject(ofRecord: .occupationFact, id: arguments[id])
+        try register.removeOccupation(arguments[id])
+        context.output.line("Sysselsättning \(arguments[id]) borttagen för \(subject).")
     }
 }

@@ -13,6 +13,6 @@ enum PersonUpdateCommand: KommunCommand {
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let register = try context.openRegister()
         try register.updatePerson(arguments[pnr], details: ContactDetailArguments.details(arguments, canUnprotect: true))
-        context.output.line("Uppgifterna är ändrade.")
+        context.output.line("Kontaktuppgifterna för \(try register.subject(of: arguments[pnr])) är ändrade.")
     }
 }

@@ -20,13 +20,13 @@ enum PurgeCommand: KommunCommand {
         let report = try register.purge(dryRun: arguments[dryRun])
         let out = context.output
         if report.isDryRun {
-            out.line("Provkörning: detta skulle gallras (perioder avslutade före \(report.cutoff)):")
-            out.write(Table.render(header: ["PERSONNUMMER", "NAMN", "SENASTE PERIOD SLUTADE"],
+            out.line("Provkörning: detta skulle gallras (inskrivningar avslutade före \(report.cutoff)):")
+            out.write(Table.render(header: ["PERSONNUMMER", "NAMN", "SENASTE INSKRIVNING SLUTADE"],
                                    rows: report.people.map { [$0.personnummer.formatted, $0.name, $0.lastEpisodeEnded.description] }))
-            out.line("\(report.people.count) personer, \(report.episodes) perioder, \(report.auditRows) rader i granskningsloggen. Ingenting har raderats.")
+            out.line("\(report.people.count) personer, \(report.episodes) inskrivningar, \(report.auditRows) rader i granskningsloggen. Ingenting har raderats.")
         } else {
-            out.line("Gallrat: \(report.people.count) personer, \(report.episodes) perioder, \(report.auditRows) rader i granskningsloggen "
-                + "(perioder avslutade före \(report.cutoff)).")
+            out.line("Gallrat: \(report.people.count) personer, \(report.episodes) inskrivningar, \(report.auditRows) rader i granskningsloggen "
+                + "(inskrivningar avslutade före \(report.cutoff)).")
         }
     }
 }

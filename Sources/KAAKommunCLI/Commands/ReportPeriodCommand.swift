@@ -8,7 +8,7 @@ enum ReportPeriodCommand: KommunCommand {
     static let period = Arg.required("--period", .period, "Månad (2026-11) eller halvår (2026-H2).")
     static let html = Arg.option("--html", .path, "Skriv också en fristående HTML-fil med diagram.")
     static let spec = CommandSpec(
-        "report period", "Kommunens egen uppföljning för en period, jämfört med perioden före.", arguments: [period, html],
+        "report period", "Kommunens egen uppföljning för en period, jämfört med perioden före.", arguments: [period, html, SafetyArguments.force],
         discussion: "Exakta antal ur registret; inga personuppgifter.")
 
     struct Figure {
@@ -20,6 +20,7 @@ enum ReportPeriodCommand: KommunCommand {
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let period = arguments[period]
+        if let path = arguments[html] { try SafetyArguments.checkWritable(path, force: arguments[SafetyArguments.force], argument: "--html") }
         let register = try context.openRegister()
         let current = try register.cells(for: period)
         let before: Period = period.isMonth ? Period.month(of: period.firstDay.adding(days: -1)) : period.previousHalf

@@ -11,12 +11,12 @@ enum ReportSCBCommand: KommunCommand {
     static let strict = Arg.flag("--strict", "Avbryt med slutkod 65 (utan att skriva filen) om kontrollerna hittar något.")
     static let draft = Arg.flag("--draft", "Skriv ett utkast fast koder saknar översättning (filnamnet och första raden säger DRAFT).")
     static let spec = CommandSpec(
-        "report scb", "Halvårsrapporten till SCB (hel ögonblicksbild i fem block).", arguments: [period, out, mapping, strict, draft], exclusive: [[strict, draft]],
+        "report scb", "Halvårsrapporten till SCB (hel ögonblicksbild i fem block).", arguments: [period, out, mapping, strict, draft, SafetyArguments.force], exclusive: [[strict, draft]],
         discussion: """
             En rad per block: 1 registrering (datum, orsak), 2 kontakt (datum, sysselsättning vid kontakten, nådd),
             3 åtgärd startad, 4 åtgärd avslutad (med orsak), 5 avregistrering (datum, orsak), för varje person i
             aktivitetsansvaret under halvåret. Innan filen skrivs visas det SCB annars skulle underkänna:
-            saknad registreringsorsak, perioder utan kontaktförsök, åtgärder utan typ, avregistrering före
+            saknad registreringsorsak, inskrivningar utan kontaktförsök, åtgärder utan typ, avregistrering före
             registrering, koder och kolumner utan översättning. SCB ersätter hela filen vid varje inlämning.
 
             En erbjuden åtgärd som inte har påbörjats står i block 3 på erbjudandets datum med kod2 som säger
@@ -33,6 +33,11 @@ enum ReportSCBCommand: KommunCommand {
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let period = arguments[period]
         let path = arguments[out]
+        try SafetyArguments.checkWritable(path, force: arguments[SafetyArguments.force], argument: "--out")
+        if arguments[draft] {
+            // Checked before the report is built (an audited read), like --out itself.
+            try SafetyArguments.checkWritable(SCBReport.draftPath(path), force: arguments[SafetyArguments.force], argument: "--out")
+        }
         let mapping = try arguments[mapping].map { try SCBMapping(path: $0) } ?? SCBMapping()
         let register = try context.openRegister()
         let report = try register.scbReport(period: period, mapping: mapping)

@@ -10,7 +10,7 @@ enum ShowCommand: KommunCommand {
     static let json = Arg.flag("--json", "Skriv ut som JSON.")
     static let subjectAccess = Arg.option("--subject-access", .path,
                                           "Skriv registerutdraget (GDPR art. 15) som ett läsbart dokument (HTML) och som JSON, se nedan.")
-    static let spec = CommandSpec("show", "Visa allt registret har om en person.", arguments: [pnr, json, subjectAccess],
+    static let spec = CommandSpec("show", "Visa allt registret har om en person.", arguments: [pnr, json, subjectAccess, SafetyArguments.force],
                                   exclusive: [[json, subjectAccess]], discussion: """
                                       Läsningen loggas i granskningsloggen. Är argumentet inget personnummer söks det som ett
                                       namn: en träff visas, flera listas (slutkod 65, välj sedan med personnumret), ingen
@@ -31,6 +31,9 @@ enum ShowCommand: KommunCommand {
         let pnr = try person(arguments[pnr], register: register, context: context)
         if let path = arguments[subjectAccess] {
             let (jsonPath, htmlPath) = subjectAccessPaths(path)
+            for file in [jsonPath, htmlPath] {
+                try SafetyArguments.checkWritable(file, force: arguments[SafetyArguments.force], argument: "--subject-access")
+            }
             // The register wraps what the delivery throws; the file's own error (exit 65, naming the file) is kept here.
             var fileError: CommandLineError?
             do {
@@ -121,7 +124,7 @@ enum ShowCommand: KommunCommand {
         out.line("Telefon: \(record.details.phone ?? "–")   E-post: \(record.details.email ?? "–")")
         for episode in record.history.episodes {
             out.line()
-            var line = "Period \(episode.id): registrerad \(episode.registeredOn) (\(catalog.label(episode.registrationReason, in: .registrationReason)))"
+            var line = "Inskrivning \(episode.id): inskriven \(episode.registeredOn) (\(catalog.label(episode.registrationReason, in: .registrationReason)))"
             if let end = episode.deregisteredOn, let reason = episode.deregistrationReason {
                 line += ", avregistrerad \(end) (\(catalog.label(reason, in: .deregistrationReason)))"
             } else {
@@ -132,6 +135,10 @@ enum ShowCommand: KommunCommand {
             for contact in episode.contacts {
                 var text = "    #\(contact.id) \(contact.date) \(catalog.label(contact.channel, in: .contactChannel)): " + (contact.isReached ? "nådd" : "inte nådd")
                 if let occupation = contact.occupation { text += ", sysselsättning: \(catalog.label(occupation, in: .occupation))" }
+                if contact.reportsDeregistration {
+                    let late = episode.deregisteredOn.map { contact.date > $0 } ?? false
+                    text += late ? " (meddelade avregistreringen, efter inskrivningens slut)" : " (meddelade avregistreringen)"
+                }
                 out.line(text)
             }
             if !episode.occupationFacts.isEmpty {
@@ -148,13 +155,20 @@ enum ShowCommand: KommunCommand {
                 case .declined: text += ", avböjd"
                 case nil: text += ", inget beslut"
                 }
+                if let planned = measure.plannedStartOn { text += ", planerad start \(planned)" }
                 if let start = measure.startedOn { text += ", start \(start)" }
                 if let end = measure.endedOn, let reason = measure.endReason {
                     text += ", avslutad \(end) (\(catalog.label(reason, in: .measureEndReason)))"
                     if let after = measure.occupationAfter { text += ", därefter: \(catalog.label(after, in: .occupation))" }
                 }
-                if let followUp = measure.followUpOn { text += ", uppföljning \(followUp)" }
+                if let followUp = measure.followUpOn { text += ", första uppföljning \(followUp)" }
                 out.line(text)
+                for followUp in measure.followUps {
+                    var done = "       Uppföljd \(followUp.date)" + (followUp.nextOn.map { ", nästa \($0)" } ?? ", ingen ny tidpunkt")
+                    if let note = followUp.note { done += ": \(note)" }
+                    out.line(done)
+                }
+                if measure.endedOn == nil, let next = measure.nextFollowUpOn { out.line("       Nästa uppföljning: \(next)") }
                 if let responsible = measure.responsible { out.line("       Ansvarig: \(responsible)") }
                 if let plan = measure.plan { out.line("       Plan: \(plan)") }
             }

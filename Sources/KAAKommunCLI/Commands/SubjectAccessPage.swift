@@ -83,12 +83,19 @@ enum SubjectAccessPage {
                  contact.occupation.map { catalog.label($0, in: .occupation) } ?? "–"]
             }
             let occupations = episode.occupationFacts.map { [$0.date.description, catalog.label($0.occupation, in: .occupation)] }
-            let measures = episode.measures.map { measure in
-                [catalog.label(measure.type, in: .measureType), measure.offeredOn.description,
-                 measure.decision.map { $0 == .declined ? "tackade nej" : "tackade ja" } ?? "inget beslut",
-                 measure.startedOn?.description ?? "–",
-                 measure.endedOn.map { "\($0)" + (measure.endReason.map { " (\(catalog.label($0, in: .measureEndReason)))" } ?? "") } ?? "–",
-                 measure.followUpOn?.description ?? "–", measure.responsible ?? "–", measure.plan ?? "–"]
+            let measures = episode.measures.map { measure -> [String] in
+                let decision: String = measure.decision.map { $0 == .declined ? "tackade nej" : "tackade ja" } ?? "inget beslut"
+                let planned: String = measure.plannedStartOn.map { "planerad \($0)" } ?? "–"
+                let start: String = measure.startedOn?.description ?? planned
+                let reason: String = measure.endReason.map { " (\(catalog.label($0, in: .measureEndReason)))" } ?? ""
+                let end: String = measure.endedOn.map { "\($0)\(reason)" } ?? "–"
+                return [catalog.label(measure.type, in: .measureType), measure.offeredOn.description, decision, start, end,
+                        measure.followUpOn?.description ?? "–", measure.responsible ?? "–", measure.plan ?? "–"]
+            }
+            let followUps = episode.measures.flatMap { measure in
+                measure.followUps.map { followUp in
+                    [followUp.date.description, catalog.label(measure.type, in: .measureType), followUp.nextOn?.description ?? "–", followUp.note ?? "–"]
+                }
             }
             return Node.fragment([
                 .p([], .strong([], .text("Inskriven \(episode.registeredOn)")),
@@ -96,6 +103,7 @@ enum SubjectAccessPage {
                 table("Kontakter och kontaktförsök", ["Datum", "Sätt", "Resultat", "Sysselsättning"], contacts),
                 table("Sysselsättning", ["Från", "Sysselsättning"], occupations),
                 table("Åtgärder", ["Åtgärd", "Erbjuden", "Beslut", "Start", "Slut", "Uppföljning", "Ansvarig", "Plan"], measures),
+                table("Uppföljningar av åtgärder", ["Datum", "Åtgärd", "Nästa uppföljning", "Anteckning"], followUps),
             ])
         })
     }
@@ -174,6 +182,7 @@ enum SubjectAccessPage {
         case "measure.add": "erbjuden åtgärd"
         case "measure.end": "avslutad åtgärd"
         case "measure.correct": "ändring av en åtgärd"
+        case "measure.follow_up": "uppföljning av en åtgärd"
         case "measure.remove": "borttagen åtgärd"
         case "import.history": "överföring från kommunens tidigare system"
         default: "ändring (\(action))"

@@ -47,7 +47,9 @@ enum SyncCommand: KommunCommand {
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         if let path = arguments[configuration] { context.configurationPath = path }
         let settings = try SyncSettings.load(context.configurationPath)
-        let register = try context.openRegister()
+        // A dry run promises to write nothing, so it does not write the closes at 20 either; its reads
+        // compute them, so it shows what the real run (which writes them) will send.
+        let register = try context.openRegister(writesAutomaticCloses: !arguments[dryRun])
         if arguments[dryRun] {
             try dryRun(register, newGeneration: arguments[newGeneration], context: context)
             return

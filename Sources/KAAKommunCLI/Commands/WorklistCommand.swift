@@ -5,7 +5,15 @@ import KAARegister
 
 /// The worklist names as a value kind, shared by `worklist` and `letters`.
 extension ValueKind where Value == Worklist {
-    static var worklist: ValueKind<Worklist> { .oneOf(Worklist.self, placeholder: "lista", noun: "arbetslista") }
+    /// Any case, with å/ä/ö (`ej-nådda` = `ej-nadda`).
+    static var worklist: ValueKind<Worklist> {
+        ValueKind(placeholder: "lista") { text, _ in
+            guard let list = Worklist(folding: text) else {
+                throw InvalidValue("okänd arbetslista '\(text.prefix(40))'; välj bland " + Worklist.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return list
+        }
+    }
 }
 
 /// `kaa worklist NAME [--days N] [--json]`.

@@ -31,7 +31,7 @@ enum HistoryColumns {
     static let measuresOptional: [String: [String]] = [
         "beslut": ["beslut"], "start": ["start", "startdatum"], "slut": ["slut", "slutdatum"], "avslutsorsak": ["avslutsorsak"],
         "sysselsattning_efter": ["sysselsattning_efter", "sysselsättning_efter"], "ansvarig": ["ansvarig"], "plan": ["plan"],
-        "uppfoljning": ["uppfoljning", "uppföljning"],
+        "uppfoljning": ["uppfoljning", "uppföljning"], "planerad_start": ["planerad_start", "planerad start"],
     ]
 }
 
@@ -74,10 +74,10 @@ extension Register {
                     for measure in episode.measures {
                         try database.execute("""
                             INSERT INTO measure (episode_id, measure_type, offered_on, decision, started_on, ended_on, end_reason, occupation_after,
-                                                 responsible, plan, follow_up_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                 responsible, plan, follow_up_on, planned_start_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """, [.integer(episodeID), .text(measure.type), SQLValue(measure.offeredOn), SQLValue(measure.decision?.rawValue),
                                   SQLValue(measure.startedOn), SQLValue(measure.endedOn), SQLValue(measure.endReason), SQLValue(measure.occupationAfter),
-                                  SQLValue(measure.responsible), SQLValue(measure.plan), SQLValue(measure.followUpOn)])
+                                  SQLValue(measure.responsible), SQLValue(measure.plan), SQLValue(measure.followUpOn), SQLValue(measure.plannedStartOn)])
                     }
                     try validateEpisode(episodeID)
                 }
@@ -103,7 +103,7 @@ extension Register {
                                  "fornamn", "efternamn", "adress", "postnummer", "postort", "telefon", "epost", "skyddad"]]
                 var contacts = [["personnummer", "datum", "kontaktsatt", "nadd", "sysselsattning"]]
                 var measures = [["personnummer", "typ", "erbjuden", "beslut", "start", "slut", "avslutsorsak", "sysselsattning_efter",
-                                 "ansvarig", "plan", "uppfoljning"]]
+                                 "ansvarig", "plan", "uppfoljning", "planerad_start"]]
                 for person in people.sorted(by: { $0.personnummer < $1.personnummer }) {
                     let pnr = person.personnummer.digits
                     let d = details[person.personID] ?? ContactDetails()
@@ -117,7 +117,10 @@ extension Register {
                         for measure in episode.measures {
                             measures.append([pnr, measure.type, measure.offeredOn.description, measure.decision?.rawValue ?? "",
                                              measure.startedOn?.description ?? "", measure.endedOn?.description ?? "", measure.endReason ?? "",
-                                             measure.occupationAfter ?? "", measure.responsible ?? "", measure.plan ?? "", measure.followUpOn?.description ?? ""])
+                                             // The next follow-up due, so that a re-import keeps the worklist; the
+                                             // follow-ups done have no place in this format (docs/file-formats.md).
+                                             measure.occupationAfter ?? "", measure.responsible ?? "", measure.plan ?? "",
+                                             measure.nextFollowUpOn?.description ?? "", measure.plannedStartOn?.description ?? ""])
                         }
                     }
                 }
@@ -239,14 +242,14 @@ struct HistoryBuilder {
                 let otherEnd = other.deregisteredOn ?? CalendarDate(dayNumber: Int.max / 2)
                 let thisEnd = deregistered ?? CalendarDate(dayNumber: Int.max / 2)
                 if registered < otherEnd && other.registeredOn < thisEnd {
-                    throw ImportFieldError("perioden överlappar perioden på rad \(other.line)")
+                    throw ImportFieldError("inskrivningen överlappar inskrivningen på rad \(other.line)")
                 }
             }
             person.episodes.append(EpisodeIn(line: line, registeredOn: registered, reason: reason, deregisteredOn: deregistered,
                                              deregistrationReason: deregistrationReason))
             person.episodes.sort { $0.registeredOn < $1.registeredOn }
             if person.episodes.dropLast().contains(where: { $0.deregisteredOn == nil }) {
-                throw ImportFieldError("bara personens senaste period kan vara öppen")
+                throw ImportFieldError("bara personens senaste inskrivning kan vara öppen")
             }
             builder.people[pnr.digits] = person
             builder.allDates.append((registered, path, line))
@@ -256,9 +259,9 @@ struct HistoryBuilder {
 
     /// The index of the person's episode covering `date`, or a message saying there is none.
     private func episodeIndex(_ pnr: PersonalIdentityNumber, covering date: CalendarDate) throws(ImportFieldError) -> Int {
-        guard let person = people[pnr.digits] else { throw ImportFieldError("personen finns inte i periodfilen") }
+        guard let person = people[pnr.digits] else { throw ImportFieldError("personen finns inte i inskrivningsfilen (--episodes)") }
         guard let index = person.episodes.firstIndex(where: { $0.covers(date) }) else {
-            throw ImportFieldError("ingen av personens perioder omfattar \(date)")
+            throw ImportFieldError("ingen av personens inskrivningar omfattar \(date)")
         }
         return index
     }
@@ -300,6 +303,8 @@ struct HistoryBuilder {
                 try builder.code(value, .occupation, column: "sysselsattning_efter")
             }
             let followUp = try ImportFields.optionalDate(columns.value("uppfoljning", in: fields), column: "uppfoljning")
+            let plannedStart = try ImportFields.optionalDate(columns.value("planerad_start", in: fields), column: "planerad_start")
+            if let plannedStart, plannedStart < offered { throw ImportFieldError("planerad_start \(plannedStart) ligger före erbjuden \(offered)") }
             if let start, start < offered { throw ImportFieldError("start \(start) ligger före erbjuden \(offered)") }
             if start != nil, decision == .declined { throw ImportFieldError("en avböjd åtgärd kan inte ha startat") }
             if (end == nil) != (endReason == nil) { throw ImportFieldError("slut och avslutsorsak anges tillsammans") }
@@ -308,13 +313,13 @@ struct HistoryBuilder {
             if let plan = columns.value("plan", in: fields), plan.count > 2000 { throw ImportFieldError("plan: högst 2000 tecken") }
             let index = try builder.episodeIndex(pnr, covering: offered)
             if let episodeEnd = builder.people[pnr.digits]?.episodes[index].deregisteredOn, let last = end ?? start, last > episodeEnd {
-                throw ImportFieldError("åtgärden pågår efter periodens avregistrering \(episodeEnd)")
+                throw ImportFieldError("åtgärden pågår efter inskrivningens avregistrering \(episodeEnd)")
             }
             builder.measureCount += 1
             builder.people[pnr.digits]?.episodes[index].measures.append(MeasureFact(
                 id: Int64(line), type: type, offeredOn: offered, decision: decision ?? (start != nil ? .accepted : nil), startedOn: start,
                 endedOn: end, endReason: endReason, occupationAfter: after, followUpOn: followUp,
-                responsible: columns.value("ansvarig", in: fields), plan: columns.value("plan", in: fields)))
+                responsible: columns.value("ansvarig", in: fields), plan: columns.value("plan", in: fields), plannedStartOn: plannedStart))
             // Every date of the measure moves a figure (offered, started, ended), so each is checked.
             for day in [offered, start, end].compactMap({ $0 }) { builder.allDates.append((day, path, line)) }
         }
@@ -325,7 +330,7 @@ struct HistoryBuilder {
         let existing = Set(try database.query("SELECT personnummer FROM person").map { try $0.text(0) })
         for person in people.values where existing.contains(person.personnummer.digits) {
             if let first = person.episodes.first {
-                problems.append(ImportProblem(file: "periodfilen", line: first.line,
+                problems.append(ImportProblem(file: "inskrivningsfilen", line: first.line,
                                               message: "\(person.personnummer.formatted) finns redan i registret; historikimport är till för ett nytt register"))
             }
         }
