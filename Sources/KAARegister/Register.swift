@@ -195,6 +195,9 @@ public final class Register {
             let valid = catalog.codes(in: list).map(\.code).joined(separator: ", ")
             throw .invalidInput(field: field, message: "'\(code)' är ingen giltig kod för \(list.swedishName); giltiga koder: \(valid)")
         }
+        if let replacement = KnownCode.retired[list]?[code] {
+            throw .invalidInput(field: field, message: "'\(code)' används inte längre för nya uppgifter; ange \(replacement)")
+        }
     }
 
     /// Checks that an event date is not after today and not inside a frozen period (design §5).
