@@ -159,6 +159,10 @@ extension IdentifyFixture {
         show = fixture.kaa.output(["show", pnr])
         #expect(show.contains("Telefon: +46701234567"), "\(show)")
         #expect(show.contains("inmatad av handlaggare1"), "\(show)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(fixture.kaa.output(["show", pnr, "--json"]).utf8)) as? [String: Any])
+        let sources = try #require(json["sources"] as? [String: [String: String]])
+        #expect(sources["phone"]?["source"] == "staff" && sources["phone"]?["entered_by"] == "handlaggare1")
+        #expect(sources["address"] == ["source": "extract", "date": "2026-10-01"])
         #expect(show.contains("Adress: Nya gatan 5"), "a detail that came from the extract follows it: \(show)")
         #expect(report.review.count == 1)
         let item = try #require(try fixture.reviewItems().first)
@@ -218,6 +222,18 @@ extension IdentifyFixture {
         let result = fixture.kaa.run(["identify", "--date", "2026-11-02", "--folkbokforing", fixture.file("fb.csv")])
         expectExit(result, 65)
         #expect(result.stderr.contains("fb.csv:3: telefon"), "\(result)")
+        #expect(try DatabaseDump.dump(fixture.kaa.databasePath) == before)
+    }
+
+    @Test(arguments: ["inte en adress", "a@b", "<img src=x>@x.se", "a@b.se;DROP TABLE person"])
+    func aBadEmailInTheExtractFailsTheRunWithItsLine(_ email: String) throws {
+        let pnr = born("2008-02-02")
+        try CSVFixture.write(fixture.file("fb.csv"), header: ["personnummer", "fornamn", "efternamn", "adress", "postnummer", "postort", "epost"],
+                             rows: [[pnr, "A", "B", "C", "75320", "Uppsala", email]])
+        let before = try DatabaseDump.dump(fixture.kaa.databasePath)
+        let result = fixture.kaa.run(["identify", "--date", "2026-11-02", "--folkbokforing", fixture.file("fb.csv")])
+        expectExit(result, 65)
+        #expect(result.stderr.contains("fb.csv:2: epost: ogiltig e-postadress"), "\(result)")
         #expect(try DatabaseDump.dump(fixture.kaa.databasePath) == before)
     }
 

@@ -26,7 +26,16 @@ enum ShowCommand: KommunCommand {
         }
         let record = try register.show(pnr)
         if arguments[json] {
-            try context.console.json(object: SubjectAccessJSON.person(record))
+            var object = SubjectAccessJSON.person(record)
+            // Where each detail came from (design §12), beside the details themselves.
+            object["sources"] = Dictionary(uniqueKeysWithValues: record.sources.map { field, source -> (String, Any) in
+                switch source {
+                case let .extract(date): return (field.rawValue, ["source": "extract", "date": date.description])
+                case let .staff(by, at): return (field.rawValue, ["source": "staff", "entered_by": by, "entered_at": at])
+                case let .historyImport(date): return (field.rawValue, ["source": "import", "date": date.description])
+                }
+            })
+            try context.console.json(object: object)
         } else {
             text(record, register: register, context: context)
         }
