@@ -235,6 +235,7 @@ extension Register {
         } else if details.isProtected == false {
             try database.execute("UPDATE person SET is_protected = 0 WHERE id = ?", [.integer(id)])
         }
+        if details.isProtected != nil { try recordSource(personID: id, column: "is_protected", origin: origin) }
         for field in ContactField.allCases {
             if let value = field.value(in: details) {
                 try database.execute("UPDATE person SET \(field.rawValue) = ? WHERE id = ?", [value.isEmpty ? .null : .text(value), .integer(id)])

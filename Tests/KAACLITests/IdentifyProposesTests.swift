@@ -177,6 +177,16 @@ extension IdentifyFixture {
         #expect(show.contains("folkbokföringsuttaget 2026-10-01"), "\(show)")
     }
 
+    @Test func aProtectionMarkedByHandIsNotLiftedByTheExtract() throws {
+        let pnr = born("2008-09-09")
+        try fixture.run("2026-09-01", people: [CSVFixture.person(pnr)])
+        expectExit(fixture.kaa.run(["person", "update", pnr, "--protected"]), 0)
+        let report = try fixture.run("2026-10-01", people: [CSVFixture.person(pnr, address: "Storgatan 1", protected: "N")])
+        let show = fixture.kaa.output(["show", pnr])
+        #expect(show.contains("SKYDDAD IDENTITET") && !show.contains("Storgatan"), "\(show)")
+        #expect(report.review.map(\.kind) == ["REGEL"] && report.review.first?.reason.contains("skyddad identitet") == true)
+    }
+
     @Test(arguments: [
         ("070-123 45 67", "+46701234567"), ("+46 70 123 45 67", "+46701234567"), ("08-123 456 78", "+46812345678"),
         ("0046 8 123 456 78", "+46812345678"), ("+46 (0)70-123 45 67", "+46701234567"), ("+358 40 123 4567", "+358401234567"),

@@ -12,11 +12,12 @@ UPDATE episode SET decided_by_staff = 1
 WHERE (deregistered_on IS NULL AND registration_reason = 'INFLYTTAD')
    OR deregistration_reason IN ('UTVANDRAT', 'AVLIDEN', 'FELREGISTRERAD');
 
--- Where each contact detail of a person came from: a folkbokföring extract of a date, a
--- coordinator (who, when), or a history import. A detail without a row predates this version.
+-- Where each contact detail of a person (and the protected-identity flag) came from: a
+-- folkbokföring extract of a date, a coordinator (who, when), or a history import. A detail
+-- without a row predates this version.
 CREATE TABLE person_detail_source (
     person_id   INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
-    field       TEXT NOT NULL CHECK (field IN ('first_name', 'last_name', 'address', 'postal_code', 'city', 'phone', 'email')),
+    field       TEXT NOT NULL CHECK (field IN ('first_name', 'last_name', 'address', 'postal_code', 'city', 'phone', 'email', 'is_protected')),
     source      TEXT NOT NULL CHECK (source IN ('extract', 'staff', 'import')),
     source_on   TEXT NOT NULL CHECK (date(source_on) IS source_on),
     entered_by  TEXT,

@@ -69,9 +69,7 @@ extension Register {
     /// Registers one person of the extract whom the register has never held: three inserts and their
     /// audit rows (nothing to check against: no other episode, no records), the episode through the
     /// same `insertEpisode` as `register`. People the register holds are settled by `settle`.
-    func registerFromExtract(_ row: FolkbokforingRow, on date: CalendarDate, reason: String, occupation: String?,
-                             state known: Int64?) throws {
-        precondition(known == nil, "people the register holds are settled on the deciding thread")
+    func registerFromExtract(_ row: FolkbokforingRow, on date: CalendarDate, reason: String, occupation: String?) throws {
         let details = Self.authoritative(row.details)
         func text(_ value: String?) -> SQLValue { value.map { $0.isEmpty ? .null : .text($0) } ?? .null }
         try database.cachedStatement("""
@@ -84,6 +82,7 @@ extension Register {
         for field in ContactField.allCases where !(field.value(in: details) ?? "").isEmpty {
             try recordSource(personID: personID, field: field, origin: .extract(date))
         }
+        if details.isProtected == true { try recordSource(personID: personID, column: "is_protected", origin: .extract(date)) }
         let episodeID = try insertEpisode(personID: personID, row.personnummer, on: date, reason: reason, isNewPerson: true)
         if let occupation {
             try checkCode(occupation, .occupation, field: "sysselsättning")
@@ -133,6 +132,12 @@ extension Register {
                     _ = try upsertPerson(pnr, details: apply, origin: .extract(scan.date))
                     try audit("person.refresh", personID: entry.personID)
                 }
+            }
+            if plan.keepsProtection {
+                try raise(ReviewProposal(
+                    personID: entry.personID, kind: .rule, evidence: "is_protected=0",
+                    message: "markerad med skyddad identitet av en handläggare, men folkbokföringsuttaget \(scan.date) har ingen markering; "
+                        + "markeringen står kvar (ta bort den med kaa person update --not-protected om den inte behövs)"))
             }
             for difference in plan.differing {
                 changes.append(IdentifyReport.DetailChange(personnummer: pnr, name: name, field: difference.field, before: difference.register,

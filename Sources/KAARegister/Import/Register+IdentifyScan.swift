@@ -103,7 +103,7 @@ extension Register {
             if case let .register(reason, occupation) = decision.action, decision.known == nil {
                 // Written now (memory stays flat); a bad row anywhere rolls the whole transaction back.
                 scan.entered(details, reason: reason, occupation: occupation)
-                try writer?.add(EntrantWriter.Entrant(row: details, date: scan.date, reason: reason, occupation: occupation, known: nil))
+                try writer?.add(EntrantWriter.Entrant(row: details, date: scan.date, reason: reason, occupation: occupation))
             } else {
                 // People the register holds are settled on this thread after the scan, where their
                 // details are compared with what a coordinator entered.
