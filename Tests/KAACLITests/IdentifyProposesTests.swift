@@ -62,6 +62,11 @@ extension IdentifyFixture {
         #expect(try fixture.reviewItems().isEmpty)
         #expect(try fixture.reviewItems(all: true).map(\.decision) == ["BEHALL"])
         #expect(try fixture.zeroDayEpisodes() == 0)
+        // The zero-day episode made new and in_kaa disagree; counted by hand: one person, new and in KAA in November.
+        let cells = try JSONDecoder().decode([StatsCell].self, from: Data(fixture.kaa.output(["stats", "--period", "2026-11", "--json"]).utf8))
+        #expect(cells.filter { $0.table == "new" }.map(\.n).reduce(0, +) == 1)
+        #expect(cells.filter { $0.table == "in_kaa" }.map(\.n).reduce(0, +) == 1)
+        #expect(cells.filter { $0.table == "in_kaa_reason" } .map(\.dims) == [["reason": "AVBROTT_NP"]])
         let audit = fixture.kaa.output(["audit", "--action", "review"])
         #expect(audit.contains("review.resolve"), "\(audit)")
     }
