@@ -7,7 +7,7 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
     name: "kaa-register",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kaa", targets: ["kaa"]),
         .executable(name: "kaa-hub", targets: ["kaa-hub"]),
@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "KAAHTTP", swiftSettings: strict),
         // libcurl as an HTTPClient; libmicrohttpd serving any HTTPResponder.
         .target(name: "KAACurl", dependencies: ["CCurl", "KAAHTTP"], swiftSettings: strict),
-        .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP"], swiftSettings: strict),
+        .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP", "KAASystem"], swiftSettings: strict),
         // The regional hub: ledger, cells, sites, the HTTP responder.
         .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML"], swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.

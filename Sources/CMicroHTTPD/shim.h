@@ -3,6 +3,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <stdint.h>
+#include <string.h>
 #include <microhttpd.h>
 
 // MHD_YES and MHD_NO are macros that cast to enum MHD_Result; Swift cannot import them.
@@ -14,6 +15,17 @@ static const enum MHD_Result kaa_mhd_no = MHD_NO;
 static const enum MHD_ValueKind kaa_mhd_header_kind = MHD_HEADER_KIND;
 static const enum MHD_ValueKind kaa_mhd_query_kind = MHD_GET_ARGUMENT_KIND;
 static const enum MHD_ResponseMemoryMode kaa_mhd_must_copy = MHD_RESPMEM_MUST_COPY;
+
+// libmicrohttpd percent-decodes the path in place and hands it to the access handler as a
+// C string without its length, so "%00" would silently cut the path short: "/v1/sites/0380%00x"
+// would be routed as "/v1/sites/0380". This unescaper decodes like MHD_http_unescape but leaves a
+// value that contains "%00" undecoded, so no NUL ever enters a path or query key or value.
+static inline size_t kaa_mhd_unescape(void *context, struct MHD_Connection *connection, char *value) {
+    (void) context;
+    (void) connection;
+    if (strstr(value, "%00") != NULL) return strlen(value);
+    return MHD_http_unescape(value);
+}
 
 // MHD_start_daemon is variadic. This typed front starts a daemon with an internal thread pool
 // bound to `address`, with connection limits and timeouts, and TLS when `key` and `cert` (PEM)
@@ -34,6 +46,7 @@ static inline struct MHD_Daemon *kaa_mhd_start(const struct sockaddr *address, u
                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, perIPLimit,
                                 MHD_OPTION_CONNECTION_TIMEOUT, timeoutSeconds,
                                 MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
+                                MHD_OPTION_UNESCAPE_CALLBACK, kaa_mhd_unescape, NULL,
                                 MHD_OPTION_HTTPS_MEM_KEY, key,
                                 MHD_OPTION_HTTPS_MEM_CERT, cert,
                                 MHD_OPTION_END);
@@ -45,6 +58,7 @@ static inline struct MHD_Daemon *kaa_mhd_start(const struct sockaddr *address, u
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, perIPLimit,
                             MHD_OPTION_CONNECTION_TIMEOUT, timeoutSeconds,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
+                            MHD_OPTION_UNESCAPE_CALLBACK, kaa_mhd_unescape, NULL,
                             MHD_OPTION_END);
 }
 
@@ -52,5 +66,14 @@ static inline struct MHD_Daemon *kaa_mhd_start(const struct sockaddr *address, u
 static inline uint16_t kaa_mhd_bound_port(struct MHD_Daemon *daemon) {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info == NULL ? 0 : info->port;
+}
+
+// MHD_get_connection_info returns a union; this reads the connection's socket, or -1.
+// libmicrohttpd 0.9.75 refuses MHD_queue_response while a body is arriving (it accepts one only
+// before the body or after all of it), so the 413 that cuts a chunked body off at the limit is
+// written to the socket directly, just before the connection is closed.
+static inline int kaa_mhd_connection_socket(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
 }
 #endif

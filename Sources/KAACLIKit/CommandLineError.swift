@@ -53,3 +53,18 @@ public enum CommandLineError: ExitCodeError, Equatable, CustomStringConvertible 
     /// The message.
     public var description: String { message }
 }
+
+/// A library error that already tells the input's fault from the system's (`isBadInput`): it
+/// reports as 65 or 1 with its own description, so each program conforms its libraries' errors in
+/// one line.
+public protocol InputOrSystemError: ExitCodeError, CustomStringConvertible {
+    /// Whether the error is the input's fault (exit 65) rather than the system's (exit 1).
+    var isBadInput: Bool { get }
+}
+
+extension InputOrSystemError {
+    /// 65 for the input's fault, 1 for the system's.
+    public var exitCode: Int32 { isBadInput ? ExitCode.dataError : ExitCode.failure }
+    /// The error's own description.
+    public var message: String { description }
+}

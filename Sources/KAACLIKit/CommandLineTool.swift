@@ -1,3 +1,14 @@
+/// A subcommand as a type: its declared arguments (`static let`s and the spec built from them) and
+/// what it does with them. Each program refines it with its own context (`KommunCommand`).
+public protocol CommandDefinition: Sendable {
+    /// The program's context the command runs in.
+    associatedtype Context: ProgramContext
+    /// What the command takes and says about itself.
+    static var spec: CommandSpec { get }
+    /// Runs the command with its parsed arguments.
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws
+}
+
 /// One subcommand of a program: its spec and what it does with its parsed arguments.
 public struct Command<Context: ProgramContext>: Sendable {
     /// What it takes and says about itself.
@@ -9,6 +20,11 @@ public struct Command<Context: ProgramContext>: Sendable {
     public init(spec: CommandSpec, run: @escaping @Sendable (ParsedArguments, Context) throws -> Void) {
         self.spec = spec
         self.run = run
+    }
+
+    /// The command a definition declares.
+    public init<Definition: CommandDefinition>(_ definition: Definition.Type) where Definition.Context == Context {
+        self.init(spec: definition.spec) { try definition.run($0, $1) }
     }
 }
 

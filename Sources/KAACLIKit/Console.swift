@@ -82,7 +82,7 @@ public final class Console {
 }
 
 /// What the command-line tool needs of a program's context.
-public protocol ProgramContext: AnyObject, ArgumentEnvironment {
+public protocol ProgramContext: AnyObject, ArgumentEnvironment, SendableMetatype {
     /// Where to write, the environment, the user.
     var console: Console { get }
 }

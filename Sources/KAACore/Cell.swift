@@ -1,5 +1,5 @@
 /// The tables of cell catalogue v1 (design §6).
-public enum CellTable: String, CaseIterable, Sendable, Comparable {
+public enum CellTable: String, CaseIterable, Sendable, Comparable, Codable {
     case inKAA = "in_kaa"
     case inKAAReason = "in_kaa_reason"
     case new = "new"
@@ -13,19 +13,6 @@ public enum CellTable: String, CaseIterable, Sendable, Comparable {
 
     /// The catalogue version the kommun and the hub agree on.
     public static let catalogueVersion = 1
-
-    /// The dimension names of the table, sorted.
-    public var dimensionNames: [String] {
-        switch self {
-        case .inKAA, .population: return ["age", "sex"]
-        case .inKAAReason: return ["reason"]
-        case .new, .contacted, .declined: return ["sex"]
-        case .firstContactDays: return ["band"]
-        case .inMeasure: return ["measure"]
-        case .deregistered: return ["reason"]
-        case .occupationEnd: return ["occupation"]
-        }
-    }
 
     public static func < (lhs: CellTable, rhs: CellTable) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -85,6 +72,9 @@ public struct Cell: Hashable, Sendable {
         self.n = n
         self.ck = ck
     }
+
+    /// The cell's identity: which table, period and dims it counts.
+    public var key: CellKey { CellKey(table: table, period: period, dims: dims) }
 
     /// Listing order: table, period, dims (bytewise).
     public static func listingOrder(_ lhs: Cell, _ rhs: Cell) -> Bool {

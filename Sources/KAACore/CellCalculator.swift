@@ -40,15 +40,10 @@ public struct CellCalculator: Sendable {
     /// Adds up cells computed over disjoint groups of people (n and ck are sums), per table, period
     /// and dims, in listing order: how counts over parts of a register become the register's.
     public static func merge(_ parts: [[Cell]]) -> [Cell] {
-        struct Key: Hashable {
-            let table: CellTable
-            let period: Period
-            let dims: Dims
-        }
-        var order: [Key] = []
-        var totals: [Key: (n: Int, ck: UInt32)] = [:]
+        var order: [CellKey] = []
+        var totals: [CellKey: (n: Int, ck: UInt32)] = [:]
         for cell in parts.joined() {
-            let key = Key(table: cell.table, period: cell.period, dims: cell.dims)
+            let key = cell.key
             if let total = totals[key] {
                 totals[key] = (total.n + cell.n, total.ck &+ cell.ck)
             } else {

@@ -1,39 +1,12 @@
 import Foundation
 import KAASQLite
 
-/// Apply latencies, kept in memory as a Prometheus histogram.
-final class LatencyHistogram: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: every access holds `lock`.
-    private let lock = NSLock()
-    static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
-    private var counts = Array(repeating: 0, count: LatencyHistogram.bounds.count)
-    private var total = 0
-    private var sum = 0.0
-
-    func record(_ seconds: Double) {
-        lock.lock()
-        defer { lock.unlock() }
-        for (index, bound) in Self.bounds.enumerated() where seconds <= bound { counts[index] += 1 }
-        total += 1
-        sum += seconds
-    }
-
-    func text(name: String) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        var out = "# HELP \(name) Seconds from a valid batch to its commit.\n# TYPE \(name) histogram\n"
-        for (bound, count) in zip(Self.bounds, counts) { out += "\(name)_bucket{le=\"\(bound)\"} \(count)\n" }
-        out += "\(name)_bucket{le=\"+Inf\"} \(total)\n\(name)_sum \(String(format: "%.6f", sum))\n\(name)_count \(total)\n"
-        return out
-    }
-}
-
 extension Hub {
     /// The Prometheus text of `/metrics`: batches by outcome, apply latency, per kommun the age of
     /// the last contact, the last seq and the refusals.
-    public func metricsText(now: Date = Date()) throws -> String {
+    public func metricsText(now: Date = Date()) throws(HubError) -> String {
         let formatter = ISO8601DateFormatter()
-        let (applied, rejects, sites) = try locked {
+        let (applied, rejects, sites) = try reading { database in
             let applied = try database.queryOne("SELECT count(*) FROM ledger")?.int(0) ?? 0
             let rejects = try database.query("SELECT status, count(*) FROM reject GROUP BY status ORDER BY status").map { (try $0.int(0), try $0.int(1)) }
             let sites = try database.query("SELECT kommun, last_seq, last_contact_at, rejects FROM site ORDER BY kommun").map {

@@ -44,7 +44,7 @@ public struct HubResponder: HTTPResponder {
             return published(request, csv: parts[1] == "published.csv", allowed: ["period", "table", "kommun"], kommun: nil)
         }
         guard parts.count >= 4, parts[0] == "v1", parts[1] == "sites", KommunCode.isWellFormed(parts[2]) else {
-            return .json(404, Hub.error("no such resource"))
+            return .refusal(404, ErrorResponse("no such resource"))
         }
         let kommun = parts[2]
         switch Array(parts.dropFirst(3)) {
@@ -58,7 +58,7 @@ public struct HubResponder: HTTPResponder {
             guard request.method == "PUT" else { return methodNotAllowed("PUT") }
             return authenticated(request, kommun) { putBatch(request, kommun: kommun, generation: tail[1], seqText: tail[2]) }
         default:
-            return .json(404, Hub.error("no such resource"))
+            return .refusal(404, ErrorResponse("no such resource"))
         }
     }
 
@@ -68,7 +68,7 @@ public struct HubResponder: HTTPResponder {
         guard let header = request.header("Authorization"), header.hasPrefix("Bearer "),
               let owner = hub.authenticate(token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)) else {
             log("event=auth_failed site=\(kommun)")
-            var response = HTTPResponse.json(401, Hub.error("a valid bearer token is required"))
+            var response = HTTPResponse.refusal(401, ErrorResponse("a valid bearer token is required"))
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
         }
@@ -80,7 +80,7 @@ public struct HubResponder: HTTPResponder {
         guard owner == kommun else {
             log("event=forbidden token_site=\(owner) site=\(kommun)")
             hub.recordReject(kommun: owner, status: 403, reason: "token of \(owner) used for site \(kommun)")
-            return .json(403, Hub.error("this token may only use its own site"))
+            return .refusal(403, ErrorResponse("this token may only use its own site"))
         }
         let response = body()
         if response.status >= 400 {
@@ -92,33 +92,33 @@ public struct HubResponder: HTTPResponder {
     /// Protected figures only: every value is `n + noise`; exact counts never leave the hub.
     private func published(_ request: HTTPRequest, csv: Bool, allowed: Set<String>, kommun: String?, regionOnly: Bool = false) -> HTTPResponse {
         if let unknown = request.query.keys.sorted().first(where: { !allowed.contains($0) }) {
-            return .json(400, Hub.error("unknown parameter '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))"))
+            return .refusal(400, ErrorResponse("unknown parameter '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))"))
         }
-        guard let text = request.query["period"] else { return .json(400, Hub.error("period is required (e.g. 2026-11 or 2026-H2)")) }
+        guard let text = request.query["period"] else { return .refusal(400, ErrorResponse("period is required (e.g. 2026-11 or 2026-H2)")) }
         guard let period = Period(text), (2000...2100).contains(period.firstDay.year) else {
-            return .json(400, Hub.error("malformed period '\(text)'; give a month (2026-11) or a half-year (2026-H2)"))
+            return .refusal(400, ErrorResponse("malformed period '\(text)'; give a month (2026-11) or a half-year (2026-H2)"))
         }
         var table: CellTable?
         if let name = request.query["table"] {
             guard let known = CellTable(rawValue: name) else {
-                return .json(400, Hub.error("unknown table '\(name)'; known: \(CellTable.allCases.map(\.rawValue).joined(separator: ", "))"))
+                return .refusal(400, ErrorResponse("unknown table '\(name)'; known: \(CellTable.allCases.map(\.rawValue).joined(separator: ", "))"))
             }
             table = known
         }
         var filter = kommun
         if !regionOnly, let code = request.query["kommun"] {
             guard KommunCode.isWellFormed(code), (try? hub.sites().contains { $0.kommun == code }) == true else {
-                return .json(400, Hub.error("unknown kommun '\(code)'"))
+                return .refusal(400, ErrorResponse("unknown kommun '\(code)'"))
             }
             filter = code
         }
         do {
             let day = today()
-            let key = "\(period)|\(table?.rawValue ?? "*")|\(filter ?? "*")|\(regionOnly)|\(csv)|\(day)"
+            let key = PublicationCache.Key(period: period, table: table, kommun: filter, isRegionOnly: regionOnly, isCSV: csv, day: day)
             let body = try hub.publicationCache.body(key, dataVersion: try hub.dataVersion()) {
                 var publication = try hub.publication(period: period, table: table, kommun: filter, today: day)
                 if regionOnly { publication = publication.regionOnly }
-                return csv ? publication.csv : Array(publication.json.utf8)
+                return csv ? publication.csv : publication.response.json
             }
             if csv {
                 return HTTPResponse(status: 200, headers: ["Content-Type": "text/csv; charset=utf-8",
@@ -132,8 +132,7 @@ public struct HubResponder: HTTPResponder {
 
     private func getState(_ kommun: String) -> HTTPResponse {
         do {
-            let answer = try hub.state(kommun: kommun)
-            return .json(answer.status, answer.json)
+            return .body(200, try hub.state(kommun: kommun))
         } catch {
             return failure(error)
         }
@@ -141,63 +140,96 @@ public struct HubResponder: HTTPResponder {
 
     private func putBatch(_ request: HTTPRequest, kommun: String, generation: String, seqText: String) -> HTTPResponse {
         guard request.body.count <= hub.maxBodyBytes else {
-            return .json(413, Hub.error("the body is larger than \(hub.maxBodyBytes) bytes"))
+            return .refusal(413, ErrorResponse("the body is larger than \(hub.maxBodyBytes) bytes"))
         }
         guard let type = request.header("Content-Type"), type.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/json" else {
-            return .json(415, Hub.error("Content-Type must be application/json"))
+            return .refusal(415, ErrorResponse("Content-Type must be application/json"))
         }
         guard let contentDigest = request.header("Content-Digest") else {
-            return .json(400, Hub.error("Content-Digest (RFC 9530, sha-256) is required"))
+            return .refusal(400, ErrorResponse("Content-Digest (RFC 9530, sha-256) is required"))
         }
         guard ContentDigest.matches(contentDigest, body: request.body) else {
-            return .json(400, Hub.error("the body does not match its Content-Digest"))
+            return .refusal(400, ErrorResponse("the body does not match its Content-Digest"))
         }
         guard Generation.isWellFormed(generation), let seq = Int(seqText), seq >= 1 else {
-            return .json(400, Hub.error("the URL must name /batches/{32 hex digits}/{seq ≥ 1}"))
+            return .refusal(400, ErrorResponse("the URL must name /batches/{32 hex digits}/{seq ≥ 1}"))
         }
         let batch: Batch
         do {
             batch = try Batch.decode(request.body)
         } catch {
-            return .json(400, Hub.error(error.message))
+            return .refusal(400, ErrorResponse(error.message))
         }
         guard batch.kommun == kommun, batch.generation == generation, batch.seq == seq else {
-            return .json(400, Hub.error("the batch's kommun, generation and seq must equal the URL's"))
+            return .refusal(400, ErrorResponse("the batch's kommun, generation and seq must equal the URL's"))
         }
         do {
             let started = DispatchTime.now().uptimeNanoseconds
-            let answer = try hub.apply(batch, body: request.body)
-            if answer.status == 201 { hub.applyLatency.record(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
-            log("event=batch site=\(kommun) generation=\(generation) seq=\(seq) cells=\(batch.cells.count) status=\(answer.status)")
-            return .json(answer.status, answer.json)
-        } catch let mismatch as Hub.DigestMismatch {
-            log("event=batch_digest_mismatch site=\(kommun) seq=\(seq)")
-            return .json(422, Hub.error("after applying, the state's digest is \(mismatch.found), not the batch's \(mismatch.expected); nothing was applied"))
+            let outcome = try hub.apply(batch, body: request.body)
+            if outcome.changesFigures { hub.applyLatency.record(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
+            let response = Self.response(for: outcome)
+            if case .digestMismatch = outcome {
+                log("event=batch_digest_mismatch site=\(kommun) seq=\(seq)")
+            } else {
+                log("event=batch site=\(kommun) generation=\(generation) seq=\(seq) cells=\(batch.cells.count) status=\(response.status)")
+            }
+            return response
         } catch {
             return failure(error)
         }
     }
 
+    /// The one mapping from a batch's outcome to its HTTP status and body (design §7).
+    static func response(for outcome: BatchOutcome) -> HTTPResponse {
+        switch outcome {
+        case let .applied(body): return .body(201, body)
+        case let .alreadyApplied(body): return .body(200, body)
+        case let .conflict(body): return .body(409, body)
+        case let .differentBody(generation, seq):
+            return .refusal(422, ErrorResponse("seq \(seq) of generation \(generation) was already applied with a different body"))
+        case let .digestMismatch(expected, found):
+            return .refusal(422, ErrorResponse("after applying, the state's digest is \(found), not the batch's \(expected); nothing was applied"))
+        }
+    }
+
+    /// The one mapping from an error to its HTTP status: busy is 503 (the client retries), an
+    /// unknown site 404, anything else 500 (logged, never shown).
     private func failure(_ error: any Error) -> HTTPResponse {
-        if let error = error as? SQLiteError, error.isBusy { return unavailable("the database is busy") }
-        if case HubError.notFound = error { return .json(404, Hub.error("no such site")) }
-        log("event=internal_error error=\(String(describing: error).prefix(200).replacingOccurrences(of: " ", with: "_"))")
-        return .json(500, Hub.error("internal error"))
+        switch error {
+        case let error as SQLiteError where error.isBusy: return unavailable("the database is busy")
+        case let HubError.database(error) where error.isBusy: return unavailable("the database is busy")
+        case HubError.notFound: return .refusal(404, ErrorResponse("no such site"))
+        default:
+            log("event=internal_error error=\(String(describing: error).prefix(200).replacingOccurrences(of: " ", with: "_"))")
+            return .refusal(500, ErrorResponse("internal error"))
+        }
     }
 
     private func unavailable(_ message: String) -> HTTPResponse {
-        var response = HTTPResponse.json(503, Hub.error(message))
+        var response = HTTPResponse.refusal(503, ErrorResponse(message))
         response.headers["Retry-After"] = "5"
         return response
     }
 
     private func methodNotAllowed(_ allowed: String) -> HTTPResponse {
-        var response = HTTPResponse.json(405, Hub.error("method not allowed"))
+        var response = HTTPResponse.refusal(405, ErrorResponse("method not allowed"))
         response.headers["Allow"] = allowed
         return response
     }
 
     private static func errorMessage(_ response: HTTPResponse) -> String {
         "HTTP \(response.status): " + String(decoding: response.body.prefix(200), as: UTF8.self)
+    }
+}
+
+extension HTTPResponse {
+    /// A JSON response carrying a protocol body.
+    static func body(_ status: Int, _ body: some WireBody) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body.json)
+    }
+
+    /// A refusal with its `{"error"}` body.
+    static func refusal(_ status: Int, _ error: ErrorResponse) -> HTTPResponse {
+        body(status, error)
     }
 }

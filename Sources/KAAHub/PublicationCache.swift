@@ -1,17 +1,31 @@
-import Foundation
-import KAASQLite
+import KAACore
+import Synchronization
 
 /// Rendered publications, kept until the hub's data changes.
 ///
 /// Published figures change only when a batch is applied or a site changes; readers (the dashboard,
 /// analysts, 50 at a time) ask for the same few tables far more often. An entry is valid for one
-/// data version: the hub's own commits bump `ownWrites`, and SQLite's `data_version` moves when
-/// another process (the admin CLI) commits.
-final class PublicationCache: @unchecked Sendable {
-    // Invariant for @unchecked Sendable: every stored property is touched only under `lock`.
-    private let lock = NSLock()
-    private var ownWrites = 0
-    private var entries: [String: (version: String, body: [UInt8])] = [:]
+/// data version: the hub's own commits that change figures bump `ownWrites`, and SQLite's
+/// `data_version` moves when another process (the admin CLI) commits.
+final class PublicationCache: Sendable {
+    /// What one cached body answers.
+    struct Key: Hashable, Sendable {
+        let period: Period
+        let table: CellTable?
+        let kommun: String?
+        let isRegionOnly: Bool
+        let isCSV: Bool
+        /// Whether figures are preliminary depends on the day.
+        let day: CalendarDate
+    }
+
+    private struct Entries {
+        var ownWrites = 0
+        var bodies: [Key: (version: String, body: [UInt8])] = [:]
+        var made = 0
+    }
+
+    private let entries = Mutex(Entries())
     /// Entries kept at most (distinct period × table × kommun × format); all are dropped beyond it.
     let capacity: Int
 
@@ -19,24 +33,31 @@ final class PublicationCache: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// Called after each of the hub's own commits.
+    /// Called after each of the hub's own commits that changes figures or sites.
     func invalidate() {
-        lock.withLock {
-            ownWrites += 1
-            entries.removeAll()
+        entries.withLock { entries in
+            entries.ownWrites += 1
+            entries.bodies.removeAll()
         }
     }
 
+    /// How many bodies were made rather than served from the cache (for tests of its validity).
+    var made: Int { entries.withLock { $0.made } }
+
     /// The body for `key` at data version `dataVersion`, made (outside the lock) when missing or stale.
-    func body(_ key: String, dataVersion: Int64, make: () throws -> [UInt8]) rethrows -> [UInt8] {
-        let version = lock.withLock { "\(ownWrites).\(dataVersion)" }
-        if let hit = lock.withLock({ entries[key] }), hit.version == version { return hit.body }
+    func body(_ key: Key, dataVersion: Int64, make: () throws -> [UInt8]) rethrows -> [UInt8] {
+        let (version, hit) = entries.withLock { entries in
+            let version = "\(entries.ownWrites).\(dataVersion)"
+            return (version, entries.bodies[key].flatMap { $0.version == version ? $0.body : nil })
+        }
+        if let hit { return hit }
         let body = try make()
-        lock.withLock {
+        entries.withLock { entries in
+            entries.made += 1
             // Stored only if nothing was written meanwhile (else the next reader makes it again).
-            guard "\(ownWrites).\(dataVersion)" == version else { return }
-            if entries.count >= capacity { entries.removeAll() }
-            entries[key] = (version, body)
+            guard "\(entries.ownWrites).\(dataVersion)" == version else { return }
+            if entries.bodies.count >= capacity { entries.bodies.removeAll() }
+            entries.bodies[key] = (version, body)
         }
         return body
     }

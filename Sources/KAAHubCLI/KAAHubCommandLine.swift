@@ -4,10 +4,7 @@ import KAAHTTPServer
 import KAAHub
 
 /// One `kaa-hub` subcommand.
-protocol HubCommand: Sendable {
-    static var spec: CommandSpec { get }
-    static func run(_ arguments: ParsedArguments, _ context: HubContext) throws
-}
+protocol HubCommand: CommandDefinition where Context == HubContext {}
 
 /// The `kaa-hub` command line: the regional server and its operator's commands.
 public enum KAAHubCommandLine {
@@ -26,7 +23,7 @@ public enum KAAHubCommandLine {
         globals: [database, configuration],
         environment: [("KAA_HUB_DB=fil", "Hubbens fil när --db inte anges."), ("KAA_HUB_CONFIG=fil", "Konfigurationsfilen när --config inte anges.")],
         exitCodes: "Slutkoder: 0 klart, 1 fel, 64 fel användning, 65 felaktiga indata (meddelandet namnger fältet).",
-        commands: commands.map { command in Command(spec: command.spec) { try command.run($0, $1) } },
+        commands: commands.map { Command($0) },
         applyGlobals: { arguments, context in
             if let path = arguments[database] { context.databaseOption = path }
             if let path = arguments[configuration] { context.configurationPath = path }
@@ -39,9 +36,4 @@ public enum KAAHubCommandLine {
 }
 
 // The hub's and its server's errors reach exit codes here, once (design §10).
-extension HubError: ExitCodeError {
-    /// 65 for the input's fault, 1 for the system's.
-    public var exitCode: Int32 { isBadInput ? ExitCode.dataError : ExitCode.failure }
-    /// The message.
-    public var message: String { description }
-}
+extension HubError: InputOrSystemError {}

@@ -4,10 +4,7 @@ import KAARegister
 import KAASync
 
 /// One `kaa` subcommand: its declared arguments and what it does with them.
-protocol KommunCommand: Sendable {
-    static var spec: CommandSpec { get }
-    static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws
-}
+protocol KommunCommand: CommandDefinition where Context == KommunContext {}
 
 /// The `kaa` command line: global options, then a command (design §10, conventions).
 public enum KAACommandLine {
@@ -34,7 +31,7 @@ public enum KAACommandLine {
                       ("KAA_TODAY=ÅÅÅÅ-MM-DD", "Använd detta datum som dagens (för test, demo och omkörning).")],
         exitCodes: "Slutkoder: 0 klart, 1 fel, 64 fel användning, 65 felaktiga indata (meddelandet namnger fältet), "
             + "75 tillfälligt fel (hubben nåddes inte; försök igen senare).",
-        commands: commands.map { command in Command(spec: command.spec) { try command.run($0, $1) } },
+        commands: commands.map { Command($0) },
         applyGlobals: { arguments, context in
             if let path = arguments[database] { context.databasePath = path }
             if let path = arguments[configuration] { context.configurationPath = path }
@@ -47,12 +44,7 @@ public enum KAACommandLine {
 }
 
 // The register's and the sync's errors reach exit codes here, once (design §10).
-extension RegisterError: ExitCodeError {
-    /// 65 for the input's fault, 1 for the system's.
-    public var exitCode: Int32 { isBadInput ? ExitCode.dataError : ExitCode.failure }
-    /// The Swedish message.
-    public var message: String { description }
-}
+extension RegisterError: InputOrSystemError {}
 
 extension SyncError: ExitCodeError {
     /// The message.

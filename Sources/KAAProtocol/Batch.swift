@@ -75,14 +75,14 @@ public struct Batch: Sendable, Equatable {
             throw BatchError("prev_digest and digest must be 64 lowercase hex digits")
         }
         var cells: [Cell] = []
-        var seen = Set<String>()
+        var seen = Set<CellKey>()
         cells.reserveCapacity(wire.cells.count)
         // A batch has few tables and periods and many cells: each is looked up once per batch.
-        var lookups = CellCatalogue.Lookups(catalog: catalog)
+        var lookups = CellValidation.Lookups(catalog: catalog)
         for (index, cell) in wire.cells.enumerated() {
-            let parsed = try CellCatalogue.validate(cell, index: index, lookups: &lookups)
+            let parsed = try CellValidation.validate(cell, index: index, lookups: &lookups)
             guard kind == .changes || parsed.n > 0 else { throw BatchError("cells[\(index)]: a snapshot holds no cell with n = 0") }
-            let key = "\(parsed.table.rawValue)|\(parsed.period)|\(parsed.dims.encoded)"
+            let key = parsed.key
             guard seen.insert(key).inserted else { throw BatchError("cells[\(index)]: the cell \(key) occurs twice") }
             cells.append(parsed)
         }
@@ -131,24 +131,8 @@ struct WireBatch: Decodable {
     let cells: [WireCell]
 }
 
-/// Which dims and values each table of catalogue v1 allows.
-public enum CellCatalogue {
-    /// The allowed values of each dimension of `table`.
-    public static func allowedValues(_ table: CellTable, catalog: CodeCatalog = .builtIn) -> [String: Set<String>] {
-        let sexes: Set<String> = ["K", "M"]
-        let ages: Set<String> = ["16", "17", "18", "19"]
-        func codes(_ list: CodeList) -> Set<String> { Set(catalog.codes(in: list).map(\.code)) }
-        switch table {
-        case .inKAA, .population: return ["sex": sexes, "age": ages]
-        case .inKAAReason: return ["reason": codes(.registrationReason)]
-        case .new, .contacted, .declined: return ["sex": sexes]
-        case .firstContactDays: return ["band": Set(FirstContactBand.allCases.map(\.rawValue))]
-        case .inMeasure: return ["measure": codes(.measureType)]
-        case .deregistered: return ["reason": codes(.deregistrationReason).subtracting([KnownCode.felregistrerad])]
-        case .occupationEnd: return ["occupation": codes(.occupation)]
-        }
-    }
-
+/// Checks a batch's cells against the catalogue (`CellTable.definition`).
+enum CellValidation {
     /// The allowed values per table and the parsed periods met so far in one batch.
     struct Lookups {
         let catalog: CodeCatalog
@@ -157,7 +141,7 @@ public enum CellCatalogue {
 
         mutating func allowedValues(_ table: CellTable) -> [String: Set<String>] {
             if let known = allowed[table] { return known }
-            let values = CellCatalogue.allowedValues(table, catalog: catalog)
+            let values = table.definition.allowedValues(catalog: catalog)
             allowed[table] = values
             return values
         }

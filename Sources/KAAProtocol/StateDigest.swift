@@ -7,7 +7,12 @@ import KAACrypto
 public enum StateDigest {
     /// The digest line of one cell, without its newline.
     public static func line(_ cell: Cell) -> String {
-        "\(cell.table.rawValue)|\(cell.period)|\(cell.dims.encoded)|\(cell.n)|\(cell.ck)"
+        line(table: cell.table.rawValue, period: cell.period.description, dims: cell.dims.encoded, n: Int64(cell.n), ck: Int64(cell.ck))
+    }
+
+    /// The digest line of a cell given as stored (the hub's rows, without parsing them back into cells).
+    public static func line(table: String, period: String, dims: String, n: Int64, ck: Int64) -> String {
+        "\(table)|\(period)|\(dims)|\(n)|\(ck)"
     }
 
     /// The digest of a set of cells.

@@ -77,14 +77,14 @@ extension Register {
         let cells = try allCells(dryRun: dryRun)
         let body: () throws -> Batch? = { [self] in
             var generation = try database.queryOne("SELECT generation FROM sync_generation ORDER BY rowid DESC LIMIT 1")?.text(0)
-            var previous: [String: Cell] = [:]
+            var previous: [CellKey: Cell] = [:]
             var seq = 1
             var previousDigest = StateDigest.empty
             if let current = generation, !newGeneration {
                 for row in try database.query("SELECT table_name, period, dims, n, ck FROM sync_state_cell") {
                     guard let table = CellTable(rawValue: try row.text(0)), let period = Period(try row.text(1)), let dims = Dims(encoded: try row.text(2)) else { continue }
                     let cell = Cell(table: table, period: period, dims: dims, n: Int(try row.int(3)), ck: UInt32(truncatingIfNeeded: try row.int(4)))
-                    previous[Self.cellKey(cell)] = cell
+                    previous[cell.key] = cell
                 }
                 let last = try database.queryOne("SELECT seq, digest FROM sync_batch WHERE generation = ? ORDER BY seq DESC LIMIT 1", [.text(current)])
                 seq = Int(try last?.int(0) ?? 0) + 1
@@ -92,7 +92,7 @@ extension Register {
             } else {
                 generation = nil
             }
-            let next = Dictionary(cells.filter { $0.n > 0 }.map { (Self.cellKey($0), $0) }, uniquingKeysWith: { first, _ in first })
+            let next = Dictionary(cells.filter { $0.n > 0 }.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
             var changes: [Cell]
             if generation == nil || seq == 1 {
                 changes = Array(next.values)
@@ -157,9 +157,5 @@ extension Register {
             let maximum = Int(try count?.int(1) ?? 0)
             return present == max(0, maximum - seq)
         }
-    }
-
-    static func cellKey(_ cell: Cell) -> String {
-        "\(cell.table.rawValue)|\(cell.period)|\(cell.dims.encoded)"
     }
 }

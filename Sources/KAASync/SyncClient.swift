@@ -12,10 +12,13 @@ public enum SyncError: Error, CustomStringConvertible {
     case refused(String)
     /// The register failed.
     case register(RegisterError)
+    /// Something unforeseen failed (exit 1: retrying would not help, and 75 would make a nightly
+    /// job retry forever).
+    case failed(String)
 
     public var description: String {
         switch self {
-        case let .temporary(message), let .refused(message): return message
+        case let .temporary(message), let .refused(message), let .failed(message): return message
         case let .register(error): return error.description
         }
     }
@@ -26,6 +29,18 @@ public enum SyncError: Error, CustomStringConvertible {
         case .temporary: return 75
         case .refused: return 65
         case let .register(error): return error.isBadInput ? 65 : 1
+        case .failed: return 1
+        }
+    }
+}
+
+extension SyncError {
+    /// The `SyncError` for anything a sync run throws (a register failure keeps its own).
+    static func translating(_ error: any Error) -> SyncError {
+        switch error {
+        case let error as SyncError: return error
+        case let error as RegisterError: return .register(error)
+        default: return .failed(String(describing: error))
         }
     }
 }
@@ -117,16 +132,12 @@ public struct SyncClient {
         return report
     }
 
-    /// Runs `body`, translating what it throws into a `SyncError` (a register failure keeps its own).
+    /// Runs `body`, translating what it throws into a `SyncError`.
     private func translatingErrors(_ body: () throws -> Void) throws(SyncError) {
         do {
             try body()
-        } catch let error as SyncError {
-            throw error
-        } catch let error as RegisterError {
-            throw .register(error)
         } catch {
-            throw .temporary(String(describing: error))
+            throw SyncError.translating(error)
         }
     }
 
@@ -136,12 +147,11 @@ public struct SyncClient {
     /// in our generation) or a hub that lost state is noticed before anything is sent.
     private func reconcileWithHub(deadline: Double, report: inout SyncReport) throws {
         let response = try send("GET", "/v1/sites/\(register.kommun)/state", body: nil, deadline: deadline)
-        guard response.status == 200,
-              let json = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
+        guard response.status == 200, let state = StateResponse(json: response.body) else {
             throw SyncError.refused(refusal(response, what: "the state request"))
         }
-        let hubGeneration = json["generation"] as? String
-        let hubSeq = json["last_seq"] as? Int ?? 0
+        let hubGeneration = state.generation
+        let hubSeq = state.lastSeq
         let ours = try register.syncStatus()
         guard let generation = ours.generation else { return }
         if hubGeneration == generation {
@@ -195,16 +205,14 @@ public struct SyncClient {
     }
 
     static func parseRegion(_ body: [UInt8], period: Period, fetchedAt: String) -> RegionFigures? {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let cells = json["cells"] as? [[String: Any]], let reporting = json["reporting"] as? [String: Any] else { return nil }
-        var values: [String: Int] = [:]
-        for cell in cells where cell["kommun"] is NSNull {
-            guard let name = cell["table"] as? String, let table = CellTable(rawValue: name), let dims = cell["dims"] as? [String: String],
-                  let value = cell["value"] as? Int, value >= 0 else { return nil }
-            values[RegionFigures.key(table, Dims(dims))] = value
+        guard let publication = PublicationResponse(json: body) else { return nil }
+        var values: [CellKey: Int] = [:]
+        for figure in publication.cells where figure.kommun == nil {
+            guard figure.value >= 0 else { return nil }
+            values[CellKey(table: figure.table, period: period, dims: Dims(figure.dims))] = figure.value
         }
-        return RegionFigures(period: period, fetchedAt: fetchedAt, isPreliminary: json["preliminary"] as? Bool ?? true,
-                             reporting: reporting["kommuner"] as? Int ?? 0, enrolled: reporting["of"] as? Int ?? 0, values: values)
+        return RegionFigures(period: period, fetchedAt: fetchedAt, isPreliminary: publication.preliminary,
+                             reporting: publication.reporting.kommuner, enrolled: publication.reporting.of, values: values)
     }
 
     // MARK: - Uploading
@@ -235,9 +243,10 @@ public struct SyncClient {
     }
 
     private func handleConflict(_ response: HTTPResponse, batch: OutboxBatch, report: inout SyncReport) throws {
-        let json = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
-        let expectedGeneration = json["expected_generation"] as? String
-        let expectedSeq = json["expected_seq"] as? Int ?? 1
+        // A 409 without its body (a proxy's page) reads as "the hub holds nothing": a new generation.
+        let conflict = ConflictResponse(json: response.body)
+        let expectedGeneration = conflict?.expectedGeneration
+        let expectedSeq = conflict?.expectedSeq ?? 1
         let ours = try register.syncStatus()
         log("event=conflict seq=\(batch.seq) expected_generation=\(expectedGeneration ?? "none") expected_seq=\(expectedSeq)")
         guard expectedGeneration == batch.generation else {
@@ -301,8 +310,7 @@ public struct SyncClient {
     }
 
     private func refusal(_ response: HTTPResponse, what: String) -> String {
-        let detail = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["error"] as? String
-            ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+        let detail = ErrorResponse(json: response.body)?.error ?? String(decoding: response.body.prefix(200), as: UTF8.self)
         switch response.status {
         case 401: return "the hub refuses the token (HTTP 401) for \(what): check the token file, or ask the hub operator to rotate the kommun's token"
         case 403: return "the hub refuses this token for kommun \(register.kommun) (HTTP 403): the token belongs to another kommun"

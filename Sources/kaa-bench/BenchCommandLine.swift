@@ -28,10 +28,7 @@ final class BenchContext: ProgramContext {
 }
 
 /// One `kaa-bench` command.
-protocol BenchCommand: Sendable {
-    static var spec: CommandSpec { get }
-    static func run(_ arguments: ParsedArguments, _ context: BenchContext) throws
-}
+protocol BenchCommand: CommandDefinition where Context == BenchContext {}
 
 /// `kaa-bench`: the helpers `benchmarks/run.sh` needs for design §11's cases 3 and 4.
 enum BenchCommandLine {
@@ -41,7 +38,7 @@ enum BenchCommandLine {
         program: "kaa-bench", abstract: "Hjälpprogram för benchmarks/run.sh (design §11); inte för drift.", globals: [],
         environment: [("KAA_TODAY=ÅÅÅÅ-MM-DD", "Dagens datum (annars i dag i Europe/Stockholm).")],
         exitCodes: "Slutkoder: 0 klart, 1 fel, 64 fel användning (också ett ogiltigt värde).", badValueExitCode: ExitCode.usage,
-        commands: commands.map { command in Command(spec: command.spec) { try command.run($0, $1) } },
+        commands: commands.map { Command($0) },
         applyGlobals: { _, _ in })
 
     /// Runs a command; returns the exit code (0, 64 for usage, 1 for a failure).

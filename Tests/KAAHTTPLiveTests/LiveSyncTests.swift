@@ -113,6 +113,7 @@ struct LiveFixture {
             method: "PUT", url: fixture.server.baseURL + "/v1/sites/0380/batches/\(String(repeating: "a", count: 32))/1",
             headers: ["Authorization": "Bearer \(fixture.token)", "Content-Type": "application/json"], body: body))
         #expect(response.status == 413)
+        #expect(fixture.server.bodyBytesReceived == 0)
     }
 
     @Test func aStoppedHubIsTemporaryAndTheNextRunRecovers() throws {

@@ -55,8 +55,8 @@ func makeBatch(_ generation: String, _ seq: Int, from before: Set<Cell>, to afte
     if seq == 1 {
         changes = Array(after)
     } else {
-        let beforeByKey = Dictionary(uniqueKeysWithValues: before.map { ("\($0.table)|\($0.period)|\($0.dims)", $0) })
-        let afterByKey = Dictionary(uniqueKeysWithValues: after.map { ("\($0.table)|\($0.period)|\($0.dims)", $0) })
+        let beforeByKey = Dictionary(uniqueKeysWithValues: before.map { ($0.key, $0) })
+        let afterByKey = Dictionary(uniqueKeysWithValues: after.map { ($0.key, $0) })
         for (key, cell) in afterByKey where beforeByKey[key] != cell { changes.append(cell) }
         for (key, cell) in beforeByKey where afterByKey[key] == nil {
             changes.append(Cell(table: cell.table, period: cell.period, dims: cell.dims, n: 0, ck: 0))
@@ -260,5 +260,25 @@ let state2: Set<Cell> = [c(.inKAA, "2026-11", ["age": "17", "sex": "K"], 4, 99),
         #expect(fixture.responder.respond(to: HTTPRequest(method: "GET", path: "/v1/nothing")).status == 404)
         #expect(fixture.responder.respond(to: HTTPRequest(method: "GET", path: "/v1/sites/ABCD/state")).status == 404)
         #expect(fixture.responder.respond(to: HTTPRequest(method: "GET", path: "/healthz")).status == 200)
+    }
+}
+
+/// The hub's answers are the protocol's wire bodies, byte for byte (docs/sync-protocol.md).
+@Suite struct HubWireBytesTests {
+    @Test func stateConflictAndErrorBodiesKeepTheirBytes() throws {
+        let fixture = try HubFixture()
+        let state = fixture.responder.respond(to: HTTPRequest(method: "GET", path: "/v1/sites/0380/state",
+                                                              headers: ["Authorization": "Bearer \(fixture.token)"]))
+        #expect(String(decoding: state.body, as: UTF8.self)
+            == #"{"catalogue_versions":[1],"digest":"\#(StateDigest.empty)","generation":null,"last_seq":0}"#)
+        #expect(state.header("Content-Type") == "application/json")
+        let gap = fixture.put(makeBatch(HubFixture.generationA, 2, from: [], to: state1))
+        #expect(gap.status == 409)
+        #expect(String(decoding: gap.body, as: UTF8.self) == #"{"digest":"\#(StateDigest.empty)","expected_generation":null,"expected_seq":1}"#)
+        let applied = fixture.put(makeBatch(HubFixture.generationA, 1, from: [], to: state1))
+        #expect(String(decoding: applied.body, as: UTF8.self)
+            == #"{"digest":"\#(StateDigest.digest(state1))","generation":"\#(HubFixture.generationA)","seq":1}"#)
+        let unauthenticated = fixture.responder.respond(to: HTTPRequest(method: "GET", path: "/v1/sites/0380/state"))
+        #expect(String(decoding: unauthenticated.body, as: UTF8.self) == #"{"error":"a valid bearer token is required"}"#)
     }
 }

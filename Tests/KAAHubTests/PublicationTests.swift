@@ -78,6 +78,15 @@ func publishedFixture() throws -> (HubFixture, String) {
         #expect((json2["reporting"] as? [String: Int]) == ["kommuner": 2, "of": 3], "\(json2)")
     }
 
+    @Test func everyKommunWithFiguresForThePeriodHasReportedWhateverTableIsAsked() throws {
+        // Only 0380 has in_measure cells; 0381 reported for 2026-11 too.
+        let (fixture, _) = try publishedFixture()
+        let body = try json(get(fixture, "/v1/published", query: ["period": "2026-11", "table": "in_measure"]))
+        #expect((body["reporting"] as? [String: Int]) == ["kommuner": 2, "of": 2])
+        let publication = try fixture.hub.publication(period: Period("2026-11") ?? .month(year: 2026, month: 11), table: .inMeasure, today: TestDates.today)
+        #expect(publication.reporting == 2)
+    }
+
     @Test func filtersByTableAndKommunAndAnswersAnEmptyPeriod() throws {
         let (fixture, _) = try publishedFixture()
         let one = try json(get(fixture, "/v1/published", query: ["period": "2026-11", "kommun": "0381", "table": "in_kaa"]))

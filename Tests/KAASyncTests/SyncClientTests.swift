@@ -5,7 +5,7 @@ import KAAHub
 import KAAProtocol
 import KAARegister
 import KAASQLite
-import KAASync
+@testable import KAASync
 import KAATestFixtures
 import KAAHTTPTestKit
 import Testing
@@ -82,7 +82,7 @@ final class SyncFixture {
         #expect(first.sealed.map(\.seq) == [1] && first.sealed.first?.kind == .snapshot)
         #expect(first.regionPeriods.contains(Period.month(of: fixture.today)), "the region's figures come back")
         let region = try #require(try fixture.register.regionFigures(Period.month(of: fixture.today)))
-        #expect(region.reporting == 1 && region.values[RegionFigures.key(.inKAA, Dims([:]))] != nil)
+        #expect(region.reporting == 1 && region.value(.inKAA) != nil)
         #expect(first.uploaded.count == 1)
         try fixture.expectHubMatchesRegister()
 
@@ -294,5 +294,16 @@ extension InProcessHTTPClient {
     /// Sends a batch straight to the hub; returns the status.
     func sendBatch(_ batch: Batch, token: String) -> Int {
         sendDirect(OutboxBatch(generation: batch.generation, seq: batch.seq, body: batch.encoded(), cells: batch.cells.count, isAcknowledged: false), token: token)
+    }
+}
+
+/// How errors reach exit codes: 75 only for "try again later", since a nightly job retries on it.
+@Suite struct SyncErrorExitCodeTests {
+    struct Unexpected: Error {}
+
+    @Test func anUnknownErrorExits1NotTryAgainLater() {
+        #expect(SyncError.translating(Unexpected()).exitCode == 1)
+        #expect(SyncError.translating(SyncError.temporary("hub down")).exitCode == 75)
+        #expect(SyncError.translating(SyncError.refused("no")).exitCode == 65)
     }
 }

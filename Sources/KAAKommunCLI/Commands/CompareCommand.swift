@@ -28,11 +28,7 @@ enum CompareCommand: KommunCommand {
             throw CommandLineError.badValue(argument: "--period", message: "inga regionala siffror för \(period) är hämtade; kör 'kaa sync' först")
         }
         func ownTotal(_ table: CellTable) -> Double { ReportPeriodCommand.count(own, table) }
-        func regionTotal(_ table: CellTable) -> Double? {
-            if let total = region.values[RegionFigures.key(table, Dims([:]))] { return Double(total) }
-            let parts = region.values.filter { $0.key.hasPrefix(table.rawValue + "|") }
-            return parts.isEmpty ? nil : Double(parts.values.reduce(0, +))
-        }
+        func regionTotal(_ table: CellTable) -> Double? { region.total(table).map(Double.init) }
         func ratio(_ a: Double?, _ b: Double?) -> Double? {
             guard let a, let b, b > 0 else { return nil }
             return a / b

@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+private let systemSend = Glibc.send
+private let noSignal = Int32(MSG_NOSIGNAL)
+#elseif canImport(Darwin)
+import Darwin
+private let systemSend = Darwin.send
+private let noSignal: Int32 = 0 // Darwin has no MSG_NOSIGNAL; Swift's runtime ignores SIGPIPE there
+#endif
+internal import CMicroHTTPD
+import KAAHTTP
+import KAASystem
+
+// libmicrohttpd's callbacks, called on its threads. They are free functions (nonisolated) and reach
+// the server's context through the `void *` they were registered with.
+
+/// The state of one request while its body arrives; one connection's thread at a time touches it.
+final class RequestState {
+    var body: [UInt8] = []
+    /// Set once the body is known to be over the limit: nothing more is kept.
+    var isRefused = false
+}
+
+/// Collects a connection's key/value pairs through libmicrohttpd's iterator.
+final class PairCollector {
+    var pairs: [String: String] = [:]
+}
+
+/// UTF-8 text of `count` bytes at `start`: the length comes from libmicrohttpd, so a NUL inside a
+/// value is kept rather than cutting it short as `String(cString:)` would.
+private func text(_ start: UnsafePointer<CChar>?, count: Int) -> String {
+    guard let start, count > 0 else { return "" }
+    return start.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
+}
+
+private func kaaCollectPair(_ context: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?, _ keySize: Int,
+                            _ value: UnsafePointer<CChar>?, _ valueSize: Int) -> MHD_Result {
+    guard let context, let key else { return kaa_mhd_yes }
+    let collector = Unmanaged<PairCollector>.fromOpaque(context).takeUnretainedValue()
+    collector.pairs[text(key, count: keySize)] = text(value, count: valueSize)
+    return kaa_mhd_yes
+}
+
+/// A connection's headers or query arguments (the last value of a repeated one).
+private func values(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> [String: String] {
+    let collector = PairCollector()
+    _ = withExtendedLifetime(collector) {
+        MHD_get_connection_values_n(connection, kind, kaaCollectPair, Unmanaged.passUnretained(collector).toOpaque())
+    }
+    return collector.pairs
+}
+
+private func send(_ response: HTTPResponse, on connection: OpaquePointer?) -> MHD_Result {
+    let created: OpaquePointer? = response.body.withUnsafeBytes { bytes in
+        MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), kaa_mhd_must_copy)
+    }
+    guard let created else { return kaa_mhd_no }
+    defer { MHD_destroy_response(created) }
+    for (name, value) in response.headers where MHD_add_response_header(created, name, value) != kaa_mhd_yes {
+        // libmicrohttpd refuses a header with a line break or an illegal name: that is the
+        // responder's bug, and a response without the header could mean something else.
+        return send(.text(500, "the response had a header libmicrohttpd refused\n"), on: connection)
+    }
+    return MHD_queue_response(connection, UInt32(response.status), created)
+}
+
+/// The 413 for a body over the limit; `Connection: close` because the rest of the body is never read.
+private func tooLarge(_ limit: Int) -> HTTPResponse {
+    var response = HTTPResponse.json(413, "{\"error\":\"the body is larger than \(limit) bytes\"}")
+    response.headers["Connection"] = "close"
+    return response
+}
+
+/// Refuses a chunked body that has just passed the limit while it is still arriving.
+///
+/// libmicrohttpd 0.9.75 accepts a queued response only before the body or after all of it
+/// (`MHD_queue_response` checks for `HEADERS_PROCESSED` or `FULL_REQ_RECEIVED`), so the only way
+/// to stop reading mid-body is to return `MHD_NO`, which closes the connection. Over plain HTTP
+/// the 413 is written to the socket first (nothing else is being written on it then: any
+/// `100 Continue` went out before the body), so the client learns why; over TLS the bytes would
+/// have to go through libmicrohttpd's TLS session, so the connection is only closed.
+private func refuseMidBody(_ context: ServerContext, on connection: OpaquePointer?) -> MHD_Result {
+    let socket = context.isTLS ? -1 : kaa_mhd_connection_socket(connection)
+    if socket >= 0 {
+        let response = tooLarge(context.maxBodyBytes)
+        var head = "HTTP/1.1 413 Content Too Large\r\nContent-Length: \(response.body.count)\r\n"
+        for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
+        let bytes = Array((head + "\r\n").utf8) + response.body
+        // One best-effort write of a few hundred bytes on a socket with an empty send buffer:
+        // a short or failed write loses the explanation, not the refusal, so its error is dropped.
+        _ = try? retryingOnInterrupt("send", path: nil) {
+            bytes.withUnsafeBytes { systemSend(socket, $0.baseAddress, $0.count, noSignal) }
+        }
+    }
+    return kaa_mhd_no
+}
+
+/// Whether the declared `Content-Length` is over the limit. libmicrohttpd has already trimmed the
+/// value and answered 400 to a malformed one, so a value that does not parse here is one too
+/// large for 64 bits.
+private func declaresTooLargeABody(_ headers: [String: String], limit: Int) -> Bool {
+    guard let declared = headers.first(where: { $0.key.lowercased() == "content-length" })?.value else { return false }
+    guard let length = UInt64(declared) else { return true }
+    return length > UInt64(max(0, limit))
+}
+
+// The access handler: first with the headers, then with each piece of the body, then once more
+// with none, when the request is complete.
+func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ url: UnsafePointer<CChar>?,
+                      _ method: UnsafePointer<CChar>?, _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
+                      _ uploadSize: UnsafeMutablePointer<Int>?, _ requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> MHD_Result {
+    guard let context, let requestContext else { return kaa_mhd_no }
+    let server = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue()
+    guard let existing = requestContext.pointee else {
+        let state = RequestState()
+        requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
+        guard declaresTooLargeABody(values(connection, kaa_mhd_header_kind), limit: server.maxBodyBytes) else { return kaa_mhd_yes }
+        // Queued before the body: libmicrohttpd then sends no `100 Continue`, reads none of the
+        // body, and closes the connection after the answer.
+        state.isRefused = true
+        return send(tooLarge(server.maxBodyBytes), on: connection)
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+    if let uploadSize, uploadSize.pointee > 0 {
+        let size = uploadSize.pointee
+        uploadSize.pointee = 0
+        server.bodyBytesReceived.add(size, ordering: .relaxed)
+        if state.isRefused { return kaa_mhd_yes }
+        guard state.body.count + size <= server.maxBodyBytes else {
+            state.isRefused = true
+            state.body = []
+            return refuseMidBody(server, on: connection)
+        }
+        if let uploadData {
+            uploadData.withMemoryRebound(to: UInt8.self, capacity: size) {
+                state.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+            }
+        }
+        return kaa_mhd_yes
+    }
+    if state.isRefused { return send(tooLarge(server.maxBodyBytes), on: connection) }
+    // The method is an HTTP token and the path was unescaped by kaa_mhd_unescape, which never
+    // makes a NUL, so these C strings are whole.
+    let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
+                              query: values(connection, kaa_mhd_query_kind), headers: values(connection, kaa_mhd_header_kind),
+                              body: state.body)
+    return send(server.responder.respond(to: request), on: connection)
+}
+
+func kaaRequestCompleted(_ context: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+                         _ requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ code: MHD_RequestTerminationCode) {
+    guard let requestContext, let state = requestContext.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(state).release()
+    requestContext.pointee = nil
+}
