@@ -59,6 +59,8 @@ extension IdentifyFixture {
         expectExit(fixture.kaa.run(["review", "resolve", String(item.id), "--decision", "behall"]), 0)
         let third = try fixture.run("2026-11-21", people: [CSVFixture.person(pnr, first: "Måns", last: "Åkesson")], enrolment: stale)
         #expect(third.review.isEmpty && third.left.isEmpty)
+        let dry = try fixture.run("2026-11-22", people: [CSVFixture.person(pnr, first: "Måns", last: "Åkesson")], enrolment: stale, extra: ["--dry-run"])
+        #expect(dry.review.isEmpty, "a dry run does not bring a resolved item back either")
         #expect(try fixture.reviewItems().isEmpty)
         #expect(try fixture.reviewItems(all: true).map(\.decision) == ["BEHALL"])
         #expect(try fixture.zeroDayEpisodes() == 0)
