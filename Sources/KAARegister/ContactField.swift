@@ -64,8 +64,8 @@ public enum ContactField: String, CaseIterable, Sendable {
 public enum DetailSource: Sendable, Equatable, CustomStringConvertible {
     /// The folkbokföring extract of that date (`kaa identify`).
     case extract(CalendarDate)
-    /// Entered by a staff member (`kaa register`, `kaa person update`, an accepted review item) at a UTC time.
-    case staff(by: String, at: String)
+    /// Entered by a staff member (`kaa register`, `kaa person update`) on a date in the kommun, at a UTC time.
+    case staff(by: String, on: CalendarDate, at: String)
     /// A history import on that date.
     case historyImport(CalendarDate)
 
@@ -73,7 +73,7 @@ public enum DetailSource: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .extract(date): return "folkbokföringsuttaget \(date)"
-        case let .staff(by, at): return "inmatad av \(by) \(at.prefix(10))"
+        case let .staff(by, on, _): return "inmatad av \(by) \(on)"
         case let .historyImport(date): return "historikimport \(date)"
         }
     }

@@ -41,7 +41,7 @@ extension Register {
                                       [.integer(personID)]) {
             guard let field = ContactField(rawValue: try row.text(0)) else { continue }
             switch try row.text(1) {
-            case "staff": sources[field] = .staff(by: try row.optionalText(3) ?? "", at: try row.optionalText(4) ?? "")
+            case "staff": sources[field] = .staff(by: try row.optionalText(3) ?? "", on: try date(row, 2), at: try row.optionalText(4) ?? "")
             case "import": sources[field] = .historyImport(try date(row, 2))
             default: sources[field] = .extract(try date(row, 2))
             }

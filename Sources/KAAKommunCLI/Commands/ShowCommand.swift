@@ -31,7 +31,7 @@ enum ShowCommand: KommunCommand {
             object["sources"] = Dictionary(uniqueKeysWithValues: record.sources.map { field, source -> (String, Any) in
                 switch source {
                 case let .extract(date): return (field.rawValue, ["source": "extract", "date": date.description])
-                case let .staff(by, at): return (field.rawValue, ["source": "staff", "entered_by": by, "entered_at": at])
+                case let .staff(by, on, at): return (field.rawValue, ["source": "staff", "entered_by": by, "date": on.description, "entered_at": at])
                 case let .historyImport(date): return (field.rawValue, ["source": "import", "date": date.description])
                 }
             })
