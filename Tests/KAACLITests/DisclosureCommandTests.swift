@@ -48,14 +48,14 @@ import Testing
 
     @Test func theSubjectAccessExtractHoldsEverythingAboutThePerson() throws {
         buildHandCountedRegister(fixture.kaa)
-        expectExit(fixture.kaa.run(["person", "update", cecilia, "--first-name", "Cecilia", "--phone", "070-1", "--email", "c@example.org"]), 0)
+        expectExit(fixture.kaa.run(["person", "update", cecilia, "--first-name", "Cecilia", "--phone", "070-123 45 67", "--email", "c@example.org"]), 0)
         let path = fixture.directory.file("utdrag.json")
         expectExit(fixture.kaa.run(["show", cecilia, "--subject-access", path]), 0)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let extract = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
         #expect(extract["personnummer"] as? String == cecilia)
-        #expect(extract["first_name"] as? String == "Cecilia" && extract["phone"] as? String == "070-1" && extract["email"] as? String == "c@example.org")
+        #expect(extract["first_name"] as? String == "Cecilia" && extract["phone"] as? String == "+46701234567" && extract["email"] as? String == "c@example.org")
         let episodes = try #require(extract["episodes"] as? [[String: Any]])
         #expect(episodes.count == 2)
         #expect((episodes[1]["measures"] as? [[String: Any]])?.first?["decision"] as? String == "AVBOJD")
