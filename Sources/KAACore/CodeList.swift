@@ -130,6 +130,13 @@ public enum KnownCode {
     public static let registrationUnknown = "OKAND"
     public static let measureEndAtDeregistration = "AVREGISTRERAD"
 
+    /// Codes kept for the history they describe (frozen figures, the hub's catalogue) but no longer
+    /// written, with what replaces them: komvux is split by level (issue 13), since komvux at
+    /// gymnasial nivå ends KAA and at grundläggande nivå does not.
+    public static let retired: [CodeList: [String: String]] = [
+        .occupation: ["STUDIER_KOMVUX": "STUDIER_KOMVUX_GRUND eller STUDIER_KOMVUX_GY"],
+    ]
+
     /// Every (list, code) pair named above.
     public static let all: [(CodeList, String)] = [
         (.deregistrationReason, felregistrerad), (.deregistrationReason, fyllt20),

@@ -16,7 +16,7 @@ public enum KAACommandLine {
         MeasureAddCommand.self, MeasureEndCommand.self, MeasureCorrectCommand.self, MeasureFollowUpCommand.self, MeasureRemoveCommand.self,
         EpisodeCorrectCommand.self, EpisodeRemoveCommand.self, PersonUpdateCommand.self,
         FindCommand.self, ShowCommand.self, ListCommand.self, WorklistCommand.self, LettersCommand.self, StatsCommand.self, AuditCommand.self,
-        IdentifyCommand.self, SyncCommand.self, CompareCommand.self, PurgeCommand.self, ReportSCBCommand.self, ReportPeriodCommand.self,
+        IdentifyCommand.self, ReviewListCommand.self, ReviewResolveCommand.self, SyncCommand.self, CompareCommand.self, PurgeCommand.self, ReportSCBCommand.self, ReportPeriodCommand.self,
         ImportHistoryCommand.self, ExportHistoryCommand.self, CodesCommand.self, BackupCommand.self,
     ]
 

@@ -68,6 +68,8 @@ public enum AuditContext: String, Sendable, CaseIterable {
     case letter
     /// A subject-access extract (GDPR art. 15) given to the person.
     case subjectAccess = "subject_access"
+    /// The "Att granska" list (`kaa review list`).
+    case review
 
     /// The Swedish words for the context, as the log and the extract show it.
     public var label: String {
@@ -80,6 +82,7 @@ public enum AuditContext: String, Sendable, CaseIterable {
         case .report: "rapport till SCB"
         case .letter: "brevutskick"
         case .subjectAccess: "registerutdrag till personen"
+        case .review: "att granska"
         }
     }
 
@@ -92,6 +95,7 @@ public enum AuditContext: String, Sendable, CaseIterable {
         case .export: "överföring av registrets uppgifter (t.ex. vid byte av system)"
         case .report: "statistikrapportering till SCB"
         case .subjectAccess: "personens begäran om registerutdrag"
+        case .review: "kontroll av uppgifter där kommunens filer och registret inte stämmer överens"
         }
     }
 }

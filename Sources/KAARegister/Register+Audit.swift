@@ -59,7 +59,7 @@ extension Register {
 
     /// Actions that read a listing of people (one row per person before migration 0006).
     static func isListingAction(_ action: String) -> Bool {
-        action == "list" || action == "report.scb" || action == "export.history" || action.hasPrefix("worklist.") || action.hasPrefix("letters.")
+        action == "list" || action == "review.list" || action == "report.scb" || action == "export.history" || action.hasPrefix("worklist.") || action.hasPrefix("letters.")
     }
 
     /// Merges runs of old per-person listing rows (same instant, staff member and action) into one entry.

@@ -25,7 +25,7 @@ extension Register {
             guard let details = try contactDetails(personID: id), let history = try loadHistories(personID: id).first else {
                 throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
             }
-            let record = PersonRecord(personID: id, details: details, history: history)
+            let record = PersonRecord(personID: id, details: details, history: history, sources: try detailSources(personID: id))
             let events = trail.map { entry in
                 SubjectAccessExtract.Event(at: entry.at, localTime: localTime(entry.at), action: entry.action, context: entry.context,
                                            detail: entry.detail)
@@ -33,7 +33,8 @@ extension Register {
             let extract = SubjectAccessExtract(
                 record: record, kommun: kommun, kommunName: Kommuner.all[kommun]?.name ?? kommun, extractedAt: clock.now,
                 extractedLocal: localTime(clock.now), timeZone: configuration.timeZone, retentionMonths: configuration.retentionMonths,
-                auditRetentionMonths: configuration.auditRetentionMonths, events: events, sources: try detailSources(trail))
+                auditRetentionMonths: configuration.auditRetentionMonths, events: events,
+                sources: Self.sources(stored: record.sources, logged: try detailSources(trail)))
             try deliver(extract)
             try audit("subject_access", personID: id, context: .subjectAccess)
             return extract
@@ -47,6 +48,21 @@ extension Register {
     ///
     /// The hook for per-detail sources (issue 13, "each detail keeps its source"): once the register
     /// stores a source with each detail, this reads that instead, and the extract shows it unchanged.
+    ///
+    /// The stored per-detail sources (`person_detail_source`, `PersonRecord.sources`) win; the log
+    /// fills in details written before the register kept them. Neither names the staff member.
+    static func sources(stored: [ContactField: DetailSource], logged: [String: SubjectAccessExtract.Source]) -> [String: SubjectAccessExtract.Source] {
+        var result = logged
+        for (field, source) in stored {
+            switch source {
+            case let .extract(date): result[field.rawValue] = .init(kind: .extract, date: date.description)
+            case let .staff(_, on, _): result[field.rawValue] = .init(kind: .entered, date: on.description)
+            case let .historyImport(date): result[field.rawValue] = .init(kind: .imported, date: date.description)
+            }
+        }
+        return result
+    }
+
     func detailSources(_ trail: [AuditEntry]) throws -> [String: SubjectAccessExtract.Source] {
         var sources: [String: SubjectAccessExtract.Source] = [:]
         for entry in trail {

@@ -33,7 +33,8 @@ extension Register {
                 .flatMap { try contactDetails(personID: try $0.int(0)) }
             let personID = try upsertPerson(pnr, details: details)
             let changes = Self.detailChanges(before, try contactDetails(personID: personID))
-            return try insertEpisode(personID: personID, pnr, on: date, reason: reason, isNewPerson: false, changes: changes)
+            // Registered by a coordinator: a decision identify will not undo (design §12).
+            return try insertEpisode(personID: personID, pnr, on: date, reason: reason, isNewPerson: false, isDecision: true, changes: changes)
         }
     }
 
@@ -48,16 +49,17 @@ extension Register {
     /// `register` and identification's fast path, so that a rule added here applies to both.
     /// `isNewPerson` (the person was inserted in this transaction) skips only the checks against the
     /// person's other episodes and records, of which a new person has none.
+    /// `isDecision` marks a coordinator's registration, which identify proposes to change but never changes.
     /// `changes` are the person's details this registration changed, kept in the same audit row.
     func insertEpisode(personID: Int64, _ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String,
-                       isNewPerson: Bool, changes: AuditChanges = AuditChanges()) throws -> Int64 {
+                       isNewPerson: Bool, isDecision: Bool = false, changes: AuditChanges = AuditChanges()) throws -> Int64 {
         try checkRegistration(pnr, on: date, reason: reason)
         if !isNewPerson, let open = try database.queryOne(
             "SELECT registered_on FROM episode WHERE person_id = ? AND deregistered_on IS NULL", [.integer(personID)]) {
             throw RegisterError.invalidInput(field: nil, message: "\(pnr.formatted) har redan en öppen inskrivning sedan \(try open.text(0))")
         }
-        try database.cachedStatement("INSERT INTO episode (person_id, registered_on, registration_reason) VALUES (?, ?, ?)")
-            .run([.integer(personID), SQLValue(date), .text(reason)])
+        try database.cachedStatement("INSERT INTO episode (person_id, registered_on, registration_reason, decided_by_staff) VALUES (?, ?, ?, ?)")
+            .run([.integer(personID), SQLValue(date), .text(reason), SQLValue(isDecision)])
         let episodeID = database.lastInsertRowID
         if !isNewPerson { try validateEpisode(episodeID) }
         var changes = changes
@@ -68,7 +70,13 @@ extension Register {
     }
 
     /// De-registers a person on `date`; measures still without an end are ended there (`AVREGISTRERAD`).
+    /// A coordinator's de-registration is a decision identify will not undo (design §12).
     public func deregister(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String) throws(RegisterError) {
+        try deregister(pnr, on: date, reason: reason, isDecision: true)
+    }
+
+    /// De-registers, marking whether the end is a coordinator's decision (false: a file's, identify's).
+    func deregister(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String, isDecision: Bool) throws(RegisterError) {
         let reason = try canonicalCode(reason, .deregistrationReason, field: "--reason")
         try checkEventDate(date, field: "--date")
         try checkTurnedTwenty(pnr, reason: reason, on: date, field: "--reason")
@@ -78,8 +86,9 @@ extension Register {
             guard date >= episode.registeredOn else {
                 throw RegisterError.invalidInput(field: "--date", message: "avregistreringsdatumet \(date) ligger före registreringsdatumet \(episode.registeredOn)")
             }
-            try database.execute("UPDATE episode SET deregistered_on = ?, deregistration_reason = ? WHERE id = ?",
-                                 [SQLValue(date), .text(reason), .integer(episode.id)])
+            try Self.checkNotZeroDay(registeredOn: episode.registeredOn, deregisteredOn: date, reason: reason, field: "--date")
+            try database.execute("UPDATE episode SET deregistered_on = ?, deregistration_reason = ?, decided_by_staff = ? WHERE id = ?",
+                                 [SQLValue(date), .text(reason), SQLValue(isDecision), .integer(episode.id)])
             try validateEpisode(episode.id)
             try database.execute("UPDATE measure SET ended_on = ?, end_reason = ? WHERE episode_id = ? AND ended_on IS NULL",
                                  [SQLValue(date), .text(KnownCode.measureEndAtDeregistration), .integer(episode.id)])
@@ -119,6 +128,11 @@ extension Register {
             if let end = deregisteredOn, end < registeredOn {
                 throw RegisterError.invalidInput(field: "--deregistered", message: "avregistreringsdatumet \(end) ligger före registreringsdatumet \(registeredOn)")
             }
+            if let end = deregisteredOn, let reason = deregistrationReason {
+                try Self.checkNotZeroDay(registeredOn: registeredOn, deregisteredOn: end, reason: reason, field: "--deregistered")
+            }
+            // Reopening, or setting the end by hand, makes the episode's state a coordinator's decision.
+            let decides = correction.reopen || correction.deregisteredOn != nil || correction.deregistrationReason != nil
             let pnr = try personnummer(ofPerson: current.personID)
             if correction.registeredOn != nil { try checkAgeRule(pnr, on: registeredOn, field: "--registered") }
             if let end = deregisteredOn, let reason = deregistrationReason, correction.deregisteredOn != nil || correction.deregistrationReason != nil {
@@ -129,8 +143,9 @@ extension Register {
                 throw RegisterError.invalidInput(field: "--reopen", message: "personen har redan en annan öppen inskrivning")
             }
             try database.execute(
-                "UPDATE episode SET registered_on = ?, registration_reason = ?, deregistered_on = ?, deregistration_reason = ? WHERE id = ?",
-                [SQLValue(registeredOn), .text(reason), SQLValue(deregisteredOn), SQLValue(deregistrationReason), .integer(episodeID)])
+                "UPDATE episode SET registered_on = ?, registration_reason = ?, deregistered_on = ?, deregistration_reason = ?, "
+                    + "decided_by_staff = CASE WHEN ? THEN 1 ELSE decided_by_staff END WHERE id = ?",
+                [SQLValue(registeredOn), .text(reason), SQLValue(deregisteredOn), SQLValue(deregistrationReason), SQLValue(decides), .integer(episodeID)])
             try validateEpisode(episodeID)
             var changes = AuditChanges()
             changes.date("registered_on", current.registeredOn, registeredOn)
@@ -241,6 +256,14 @@ extension Register {
                           deregisteredOn: try optionalDate(row, 3), deregistrationReason: try row.optionalText(4))
     }
 
+    /// No episode ends on the day it begins (it would count as new but never as in KAA), except
+    /// one ended FELREGISTRERAD, which counts nowhere.
+    static func checkNotZeroDay(registeredOn: CalendarDate, deregisteredOn: CalendarDate, reason: String, field: String) throws(RegisterError) {
+        guard deregisteredOn == registeredOn, reason != KnownCode.felregistrerad else { return }
+        throw .invalidInput(field: field, message: "avregistreringsdatumet \(deregisteredOn) är samma dag som registreringen; en inskrivning omfattar "
+            + "minst en dag (första dagen utanför är tidigast dagen efter). Var registreringen fel: använd FELREGISTRERAD")
+    }
+
     func personnummer(ofPerson id: Int64) throws -> PersonalIdentityNumber {
         guard let text = try database.queryOne("SELECT personnummer FROM person WHERE id = ?", [.integer(id)])?.text(0) else {
             throw RegisterError.notFound("person \(id) finns inte")
@@ -255,8 +278,11 @@ extension Register {
         }
     }
 
-    /// Inserts the person or updates the given fields; returns the internal id.
-    func upsertPerson(_ pnr: PersonalIdentityNumber, details: ContactDetails) throws -> Int64 {
+    /// Inserts the person or updates the given fields; returns the internal id. Phone numbers and
+    /// e-mail addresses are checked and stored normalised (E.164; domain in lower case) whatever
+    /// the write path, and each detail given records where it came from (`origin`).
+    func upsertPerson(_ pnr: PersonalIdentityNumber, details given: ContactDetails, origin: DetailOrigin = .staff) throws -> Int64 {
+        let details = try Self.normalised(given, phoneField: "--phone", emailField: "--email")
         let existing = try database.queryOne("SELECT id, is_protected FROM person WHERE personnummer = ?", [.text(pnr.digits)])
         let isProtected = try details.isProtected ?? (existing?.bool(1) ?? false)
         if isProtected, details.hasAddress {
@@ -278,17 +304,35 @@ extension Register {
         }
         if isProtected {
             try database.execute("UPDATE person SET is_protected = 1, address = NULL, postal_code = NULL, city = NULL WHERE id = ?", [.integer(id)])
+            try database.execute("DELETE FROM person_detail_source WHERE person_id = ? AND field IN ('address', 'postal_code', 'city')", [.integer(id)])
         } else if details.isProtected == false {
             try database.execute("UPDATE person SET is_protected = 0 WHERE id = ?", [.integer(id)])
         }
-        let fields: [(String, String?)] = [("first_name", details.firstName), ("last_name", details.lastName), ("address", details.address),
-                                           ("postal_code", details.postalCode), ("city", details.city), ("phone", details.phone), ("email", details.email)]
-        for (column, value) in fields {
-            if let value {
-                try database.execute("UPDATE person SET \(column) = ? WHERE id = ?", [value.isEmpty ? .null : .text(value), .integer(id)])
+        if details.isProtected != nil { try recordSource(personID: id, column: "is_protected", origin: origin) }
+        for field in ContactField.allCases {
+            if let value = field.value(in: details) {
+                try database.execute("UPDATE person SET \(field.rawValue) = ? WHERE id = ?", [value.isEmpty ? .null : .text(value), .integer(id)])
+                try recordSource(personID: id, field: field, origin: origin)
             }
         }
         return id
+    }
+
+    /// `details` with its phone number and e-mail address checked and normalised (an empty text
+    /// stays empty: it clears the detail). The error names `phoneField` or `emailField`.
+    static func normalised(_ details: ContactDetails, phoneField: String, emailField: String) throws(RegisterError) -> ContactDetails {
+        var result = details
+        do throws(ContactValidation.Problem) {
+            if let phone = details.phone, !phone.isEmpty { result.phone = try ContactValidation.phone(phone) }
+        } catch {
+            throw .invalidInput(field: phoneField, message: error.message)
+        }
+        do throws(ContactValidation.Problem) {
+            if let email = details.email, !email.isEmpty { result.email = try ContactValidation.email(email) }
+        } catch {
+            throw .invalidInput(field: emailField, message: error.message)
+        }
+        return result
     }
 
     /// Checks every rule that ties an episode to its person and its records, after a write.

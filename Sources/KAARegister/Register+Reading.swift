@@ -6,6 +6,8 @@ public struct PersonRecord: Sendable {
     public let personID: Int64
     public let details: ContactDetails
     public let history: PersonHistory
+    /// Where each contact detail came from (none for a detail written before register version 4).
+    public var sources: [ContactField: DetailSource] = [:]
 
     public var personnummer: PersonalIdentityNumber { history.personnummer }
     public var isProtected: Bool { details.isProtected ?? false }
@@ -36,7 +38,7 @@ extension Register {
                 throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
             }
             try audit("show", personID: id, context: .person)
-            return PersonRecord(personID: id, details: details, history: history)
+            return PersonRecord(personID: id, details: details, history: history, sources: try detailSources(personID: id))
         }
     }
 

@@ -210,9 +210,12 @@ public final class Register {
     /// The code of `list` that `text` names (any case, å/ä/ö, `-` for `_`: `CodeCatalog.canonical`);
     /// a text naming none is refused with the valid codes.
     func canonicalCode(_ text: String, _ list: CodeList, field: String) throws(RegisterError) -> String {
-        if let code = catalog.canonical(text, in: list) { return code }
-        let valid = catalog.codes(in: list).map(\.code).joined(separator: ", ")
-        throw .invalidInput(field: field, message: "'\(Self.shown(text))' är ingen giltig kod för \(list.swedishName); giltiga koder: \(valid)")
+        guard let code = catalog.canonical(text, in: list) else {
+            let valid = catalog.codes(in: list).map(\.code).joined(separator: ", ")
+            throw .invalidInput(field: field, message: "'\(Self.shown(text))' är ingen giltig kod för \(list.swedishName); giltiga koder: \(valid)")
+        }
+        try checkCode(code, list, field: field)
+        return code
     }
 
     /// A value as a message may quote it: at most 40 characters, control characters as `?` (a
@@ -227,6 +230,9 @@ public final class Register {
         guard catalog.contains(code, in: list) else {
             let valid = catalog.codes(in: list).map(\.code).joined(separator: ", ")
             throw .invalidInput(field: field, message: "'\(code)' är ingen giltig kod för \(list.swedishName); giltiga koder: \(valid)")
+        }
+        if let replacement = KnownCode.retired[list]?[code] {
+            throw .invalidInput(field: field, message: "'\(code)' används inte längre för nya uppgifter; ange \(replacement)")
         }
     }
 

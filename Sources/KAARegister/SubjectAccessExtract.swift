@@ -34,6 +34,7 @@ public struct SubjectAccessExtract: Sendable {
             case "export.history": return .export
             case "subject_access": return .subjectAccess
             case "find": return .search
+            case "review.list": return .review
             default:
                 if action.hasPrefix("worklist.") { return .worklist }
                 if action.hasPrefix("letters.") { return .letter }

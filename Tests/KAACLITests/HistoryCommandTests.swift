@@ -17,7 +17,7 @@ import Testing
             rows: [
                 [p1, "2025-09-01", "Avbrott NP", "2026-02-01", "BORJAT_STUDERA", "Åsa", "Öberg", "Gatan 1; lgh 3", "75320", "Uppsala", "", "", "N"],
                 [p1, "2026-05-01", "AVBROTT_NP", "", "", "Åsa", "Öberg", "Gatan 1; lgh 3", "75320", "Uppsala", "", "", "N"],
-                [p2, "2025-10-10", "EJ_PABORJAT", "", "", "Bo", "Test", "", "", "", "070-123", "bo@example.org", "J"],
+                [p2, "2025-10-10", "EJ_PABORJAT", "", "", "Bo", "Test", "", "", "", "070-123 45 67", "bo@example.org", "J"],
                 [p3, "2026-03-01", "studiebevis", "2026-04-01", "FELREGISTRERAD", "", "", "", "", "", "", "", ""],
             ], format: CSVFixture.Format(delimiter: ";", encoding: .windowsCP1252, crlf: true))
         try CSVFixture.write(fixture.directory.file("contacts.csv"), header: ["personnummer", "datum", "kontaktsätt", "nådd", "sysselsättning"], rows: [
@@ -26,7 +26,7 @@ import Testing
         try CSVFixture.write(fixture.directory.file("measures.csv"),
             header: ["personnummer", "typ", "erbjuden", "beslut", "start", "slut", "avslutsorsak", "sysselsattning_efter", "ansvarig", "plan", "uppfoljning"],
             rows: [
-                [p1, "SYV", "2025-09-10", "ACCEPTERAD", "2025-09-15", "2025-12-01", "GENOMFORD", "STUDIER_KOMVUX", "SYV-teamet", "Mål: \"behörighet\"", ""],
+                [p1, "SYV", "2025-09-10", "ACCEPTERAD", "2025-09-15", "2025-12-01", "GENOMFORD", "STUDIER_KOMVUX_GRUND", "SYV-teamet", "Mål: \"behörighet\"", ""],
                 [p2, "PRAKTIK", "2025-11-05", "AVBOJD", "", "", "", "", "", "", "2025-12-01"],
             ])
         try CSVFixture.writeRaw(fixture.directory.file("mapping.json"), #"{"registration_reason": {"Avbrott NP": "AVBROTT_NP", "studiebevis": "STUDIEBEVIS"}}"#)

@@ -14,7 +14,16 @@ struct IdentifyReportJSON: Decodable {
     let unchanged: Int
     let new_people: [String]
     let left_people: [[String: String]]
-    let review: [[String: String]]
+    let review: [Review]
+
+    /// One "Att granska" item of the run.
+    struct Review: Decodable {
+        let id: Int
+        let personnummer: String
+        let name: String
+        let kind: String
+        let reason: String
+    }
 }
 
 /// A register plus the files of one identification run.
@@ -94,7 +103,7 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
         #expect(try fixture.episodes().first?.registration_reason == "AVBROTT_NP")
         let second = try fixture.run("2026-10-01", people: [CSVFixture.person(pnr)],
                                      enrolment: [CSVFixture.enrolment(pnr, "IM", "STUDERAR", "2026-09-15")])
-        #expect(second.left_people == [["personnummer": pnr, "reason": "BORJAT_STUDERA", "date": "2026-09-15"]])
+        #expect(second.left_people == [["personnummer": pnr, "name": "Testperson Testsson", "reason": "BORJAT_STUDERA", "date": "2026-09-15"]])
         // Dropping out again later brings a new episode (the new row is newer than the de-registration).
         let third = try fixture.run("2026-11-02", people: [CSVFixture.person(pnr)],
                                     enrolment: [CSVFixture.enrolment(pnr, "IM", "AVBROTT", "2026-10-20")])
@@ -134,14 +143,24 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
         let stays = born("2008-01-02"), moves = born("2008-01-03")
         try fixture.run("2026-09-01", people: [CSVFixture.person(stays), CSVFixture.person(moves)])
         let report = try fixture.run("2026-10-01", people: [CSVFixture.person(stays)])
-        #expect(report.left_people == [["personnummer": moves, "reason": "FLYTTAT", "date": "2026-10-01"]])
+        #expect(report.left_people == [["personnummer": moves, "name": "Testperson Testsson", "reason": "FLYTTAT", "date": "2026-10-01"]])
     }
 
-    @Test func completingEndsItAsFullfoljtNeverBeforeRegistration() throws {
+    @Test func completingBeforeTheRegistrationIsProposedNotAZeroDayEpisode() throws {
         let pnr = born("2007-02-02")
         try fixture.run("2026-09-01", people: [CSVFixture.person(pnr)])
         let report = try fixture.run("2026-10-01", people: [CSVFixture.person(pnr)], enrolment: [CSVFixture.enrolment(pnr, "KOMVUX_GY", "EXAMEN", "2026-06-01")])
-        #expect(report.left_people == [["personnummer": pnr, "reason": "FULLFOLJT", "date": "2026-09-01"]])
+        // Ending it on the registration day would leave an episode of no days (issue 13): proposed instead.
+        #expect(report.left_people.isEmpty)
+        #expect(report.review.map(\.kind) == ["BESLUT_SKILJER"])
+        #expect(report.review.first?.reason.contains("KOMVUX_GY EXAMEN från 2026-06-01") == true)
+    }
+
+    @Test func completingAfterTheRegistrationEndsItAsFullfoljt() throws {
+        let pnr = born("2007-02-02")
+        try fixture.run("2026-09-01", people: [CSVFixture.person(pnr)])
+        let report = try fixture.run("2026-10-01", people: [CSVFixture.person(pnr)], enrolment: [CSVFixture.enrolment(pnr, "KOMVUX_GY", "EXAMEN", "2026-09-20")])
+        #expect(report.left_people == [["personnummer": pnr, "name": "Testperson Testsson", "reason": "FULLFOLJT", "date": "2026-09-20"]])
     }
 
     @Test func aProtectedIdentityIsStoredWithoutAddressAndContactDataIsRefreshed() throws {
@@ -153,7 +172,7 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
         try fixture.run("2026-10-01", people: [CSVFixture.person(pnr, first: "Åke", address: "Nya gatan 5", phone: "070-1111111", protected: "nej")])
         let refreshed = fixture.kaa.output(["show", pnr])
         #expect(refreshed.contains("Adress: Nya gatan 5, 75320 Uppsala"))
-        #expect(refreshed.contains("Telefon: 070-1111111"))
+        #expect(refreshed.contains("Telefon: +46701111111"), "stored as E.164")
         try fixture.run("2026-10-02", people: [CSVFixture.person(pnr, first: "Åke", address: "Nya gatan 5", protected: "1")])
         #expect(!fixture.kaa.output(["show", pnr]).contains("Nya gatan"))
     }
@@ -164,7 +183,7 @@ func born(_ date: String, _ sex: Sex? = nil) -> String {
         expectExit(fixture.kaa.run(["episode", "correct", "1", "--deregistered", "2026-09-01", "--deregistration-reason", "FELREGISTRERAD"]), 0)
         let again = try fixture.run("2026-10-01", people: [CSVFixture.person(pnr)])
         #expect(again.new == 0)
-        #expect(again.review.first?["personnummer"] == pnr)
+        #expect(again.review.first?.personnummer == pnr)
         #expect(try fixture.episodes().count == 1)
         let text = fixture.kaa.run(["identify", "--date", "2026-10-01", "--folkbokforing", fixture.file("fb-2026-10-01.csv")])
         #expect(text.stdout.contains("Att granska:                   1"))

@@ -166,7 +166,7 @@ import Testing
         expectExit(added, 0)
         #expect(added.stdout == "Åtgärd 1 registrerad för 20080101-2386: Studie- och yrkesvägledning, erbjuden 2026-09-10, start 2026-09-15.\n")
         #expect(added.stderr.contains("känsliga personuppgifter"), "the plan's reminder is shown")
-        expectExit(kaa.run(["measure", "end", "1", "--date", "2026-10-20", "--reason", "GENOMFORD", "--occupation-after", "STUDIER_KOMVUX"]), 0)
+        expectExit(kaa.run(["measure", "end", "1", "--date", "2026-10-20", "--reason", "GENOMFORD", "--occupation-after", "STUDIER_KOMVUX_GRUND"]), 0)
         let show = kaa.output(["show", anna])
         #expect(show.contains("#1 Studie- och yrkesvägledning, erbjuden 2026-09-10, accepterad, start 2026-09-15, avslutad 2026-10-20 (Genomförd), därefter: Studier på komvux"))
         #expect(show.contains("Plan: Träffa SYV varje vecka"))

@@ -189,7 +189,10 @@ let fakeKey: CellCalculator.PeriodKey = { pnr, period in
         let catalog = CodeCatalog.builtIn
         #expect(catalog.codes(in: .registrationReason).map(\.code) == ["AVBROTT_NP", "AVBROTT_IM", "STUDIEBEVIS", "EJ_PABORJAT", "INFLYTTAD", "OKAND"])
         #expect(catalog.codes(in: .contactChannel).count == 9)
-        #expect(catalog.codes(in: .occupation).count == 11)
+        // The design's eleven, with komvux split by level and gymnasium studies added (issue 13); the old
+        // komvux code stays for the history it describes.
+        #expect(catalog.codes(in: .occupation).count == 15)
+        #expect(catalog.contains("STUDIER_KOMVUX", in: .occupation) && KnownCode.retired[.occupation]?["STUDIER_KOMVUX"] != nil)
         #expect(catalog.label("HEMBESOK", in: .contactChannel) == "Hembesök")
     }
 

@@ -114,3 +114,14 @@ func batch(seq: Int = 2, cells: [Cell]) -> Batch {
         #expect(!ContentDigest.matches("sha-256=:not base64!:", body: body))
     }
 }
+
+@Suite struct CatalogueCodeTests {
+    @Test func theHubAcceptsTheNewOccupationCodesAndStillTheRetiredOne() throws {
+        // The retired STUDIER_KOMVUX stays valid: frozen periods hold cells with it.
+        let codes = ["STUDIER_GYMNASIUM_NP", "STUDIER_GYMNASIUM_IM", "STUDIER_KOMVUX_GRUND", "STUDIER_KOMVUX_GY", "STUDIER_KOMVUX"]
+        let cells = codes.map { cell(.occupationEnd, "2026-11", ["occupation": $0], 2, 5) }
+        let decoded = try Batch.decode(batch(cells: cells).encoded())
+        #expect(decoded.cells.count == codes.count)
+        #expect(throws: BatchError.self) { try Batch.decode(batch(cells: [cell(.occupationEnd, "2026-11", ["occupation": "STUDIER_KOMVUX_XX"], 2, 5)]).encoded()) }
+    }
+}

@@ -54,16 +54,30 @@ public struct FolkbokforingRow: Sendable {
             case .long: if let text = row.value(index), text.count > 200 { throw ImportFieldError("\(name): högst 200 tecken") }
             }
         }
+        // Phone and e-mail have a form; checked here so a bad one fails the run with its line.
+        do throws(ContactValidation.Problem) {
+            if let phone = row.value(columns.phone), !phone.isEmpty { _ = try ContactValidation.phone(phone) }
+        } catch {
+            throw ImportFieldError("telefon: \(error.message)")
+        }
+        do throws(ContactValidation.Problem) {
+            if let email = row.value(columns.email), !email.isEmpty { _ = try ContactValidation.email(email) }
+        } catch {
+            throw ImportFieldError("epost: \(error.message)")
+        }
         return (personnummer, isProtected)
     }
 
-    /// Reads a checked row's contact details (a protected person's address is not read).
+    /// Reads a checked row's contact details (a protected person's address is not read); phone and
+    /// e-mail normalised as the register stores them (`check` has refused any that cannot be).
     public init(_ row: TableRow, columns: Columns, personnummer: PersonalIdentityNumber, isProtected: Bool) {
         self.personnummer = personnummer
         details = ContactDetails(
             firstName: row.value(columns.firstName), lastName: row.value(columns.lastName),
             address: isProtected ? nil : row.value(columns.address), postalCode: isProtected ? nil : row.value(columns.postalCode),
-            city: isProtected ? nil : row.value(columns.city), phone: row.value(columns.phone), email: row.value(columns.email),
+            city: isProtected ? nil : row.value(columns.city),
+            phone: row.value(columns.phone).map { (try? ContactValidation.phone($0)) ?? $0 },
+            email: row.value(columns.email).map { (try? ContactValidation.email($0)) ?? $0 },
             isProtected: isProtected)
     }
 }

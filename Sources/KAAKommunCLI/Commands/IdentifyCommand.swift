@@ -17,6 +17,10 @@ enum IdentifyCommand: KommunCommand {
             Alla rader kontrolleras innan något sparas: en enda felaktig rad (med fil och radnummer i felet) och
             registret lämnas orört (slutkod 65). Bara personer som kommer in i aktivitetsansvaret sparas; alla i
             uttaget som är 16–19 år räknas in i befolkningen för dagen. Samma filer två gånger ändrar ingenting.
+            Identifieringen föreslår, handläggaren beslutar: en inskrivning eller avregistrering som en handläggare
+            har gjort (eller öppnat igen) ändras aldrig av filerna, och kontaktuppgifter som en handläggare har matat in
+            skrivs aldrig över av uttaget. Där filerna säger något annat blir det en punkt under Att granska
+            (kaa review list); samma uppgifter i filerna ger ingen ny punkt. Utskriften namnger personerna.
             Filformaten beskrivs i docs/file-formats.md.
             """)
 
@@ -39,27 +43,53 @@ enum IdentifyCommand: KommunCommand {
         return [
             "date": report.date.description, "dry_run": report.isDryRun, "rows": report.rows, "population": report.population,
             "new": report.new.count, "left": left, "unchanged": report.unchanged,
-            "new_people": report.new.map(\.digits),
-            "left_people": report.left.map { ["personnummer": $0.personnummer.digits, "reason": $0.reason, "date": $0.date.description] },
-            "review": report.review.map { ["personnummer": $0.personnummer.digits, "reason": $0.reason] },
+            "new_people": report.new.map(\.personnummer.digits),
+            "entered": report.new.map { person -> [String: Any] in
+                ["personnummer": person.personnummer.digits, "name": person.name, "reason": person.reason, "occupation": person.occupation ?? NSNull()]
+            },
+            "left_people": report.left.map { ["personnummer": $0.personnummer.digits, "name": $0.name, "reason": $0.reason, "date": $0.date.description] },
+            "details": report.detailChanges.map { change -> [String: Any] in
+                ["personnummer": change.personnummer.digits, "name": change.name, "field": change.field.rawValue,
+                 "before": change.before ?? NSNull(), "extract": change.extract, "applied": change.isApplied]
+            },
+            "review": report.review.map { item -> [String: Any] in
+                ["id": item.id, "personnummer": item.personnummer.digits, "name": item.name, "kind": item.kind.rawValue, "reason": item.message]
+            },
         ]
     }
 
     static func text(_ report: IdentifyReport, register: Register, context: KommunContext) {
         let out = context.output
+        let catalog = register.catalog
+        func who(_ pnr: PersonalIdentityNumber, _ name: String) -> String { name.isEmpty ? pnr.formatted : "\(name) (\(pnr.formatted))" }
         out.line("Bevakningslista per \(report.date): \(report.rows) personer i folkbokföringsuttaget, varav \(report.population) i åldern 16–19.")
         out.line("Nya i aktivitetsansvaret:      \(report.new.count)")
+        for person in report.new {
+            var line = "  \(who(person.personnummer, person.name)): \(catalog.label(person.reason, in: .registrationReason))"
+            if let occupation = person.occupation { line += ", sysselsättning: \(catalog.label(occupation, in: .occupation))" }
+            out.line(line)
+        }
         out.line("Lämnar aktivitetsansvaret:     \(report.left.count)")
-        var byReason: [String: Int] = [:]
-        for person in report.left { byReason[person.reason, default: 0] += 1 }
-        for (reason, count) in byReason.sorted(by: { $0.key < $1.key }) {
-            out.line("  \(register.catalog.label(reason, in: .deregistrationReason)): \(count)")
+        for person in report.left {
+            out.line("  \(who(person.personnummer, person.name)): \(catalog.label(person.reason, in: .deregistrationReason)) från \(person.date)")
         }
         out.line("Kvar sedan tidigare:           \(report.unchanged)")
+        let applied = report.detailChanges.filter(\.isApplied), kept = report.detailChanges.filter { !$0.isApplied }
+        out.line("Kontaktuppgifter från uttaget: \(applied.count)")
+        for change in applied {
+            out.line("  \(who(change.personnummer, change.name)): \(change.field.label) \(change.before ?? "–") → \(change.extract.isEmpty ? "–" : change.extract)")
+        }
+        out.line("Skiljer sig, behålls:          \(kept.count)")
+        for change in kept {
+            out.line("  \(who(change.personnummer, change.name)): \(change.field.label) \(change.before ?? "–") (inmatad av handläggare), "
+                + "uttaget: \(change.extract.isEmpty ? "–" : change.extract)")
+        }
         out.line("Att granska:                   \(report.review.count)")
         for item in report.review {
-            out.line("  \(item.personnummer.formatted): \(item.reason)")
+            let id = item.id > 0 ? "[\(item.id)] " : "[ny] "
+            out.line("  \(id)\(who(item.personnummer, item.name)): \(item.message)")
         }
+        if !report.review.isEmpty { out.line("Avgör med: kaa review resolve ID --decision behall|andra|klar (se kaa review list).") }
         if report.isDryRun { out.line("Provkörning: ingenting har sparats.") }
     }
 }

@@ -55,7 +55,16 @@ enum ShowCommand: KommunCommand {
         }
         let record = try register.show(pnr)
         if arguments[json] {
-            try context.console.json(object: SubjectAccessJSON.person(record))
+            var object = SubjectAccessJSON.person(record)
+            // Where each detail came from (design §12), beside the details themselves.
+            object["sources"] = Dictionary(uniqueKeysWithValues: record.sources.map { field, source -> (String, Any) in
+                switch source {
+                case let .extract(date): return (field.rawValue, ["source": "extract", "date": date.description])
+                case let .staff(by, on, at): return (field.rawValue, ["source": "staff", "entered_by": by, "date": on.description, "entered_at": at])
+                case let .historyImport(date): return (field.rawValue, ["source": "import", "date": date.description])
+                }
+            })
+            try context.console.json(object: object)
         } else {
             text(record, register: register, context: context)
         }
@@ -112,16 +121,22 @@ enum ShowCommand: KommunCommand {
         let pnr = record.personnummer
         let catalog = register.catalog
         out.line("\(pnr.formatted) (\(pnr.kind.rawValue), \(pnr.sex.rawValue), född \(pnr.birthDate), \(pnr.birthDate.age(on: register.today)) år)")
+        // Each detail with where it came from (design §12), so a coordinator sees what a file may change.
+        func source(_ fields: [ContactField]) -> String {
+            let known = Array(Set(fields.compactMap { record.sources[$0]?.description })).sorted()
+            return known.isEmpty ? "" : " (källa: \(known.joined(separator: "; ")))"
+        }
         let name = [record.details.firstName, record.details.lastName].compactMap { $0 }.joined(separator: " ")
-        out.line("Namn: \(name.isEmpty ? "–" : name)")
+        out.line("Namn: \(name.isEmpty ? "–" : name)\(source([.firstName, .lastName]))")
         if record.isProtected {
             out.line("SKYDDAD IDENTITET: ingen adress lagras och personen tas inte med i adresslistor.")
         } else {
             let address = [record.details.address, [record.details.postalCode, record.details.city].compactMap { $0 }.joined(separator: " ")]
                 .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-            out.line("Adress: \(address.isEmpty ? "–" : address)")
+            out.line("Adress: \(address.isEmpty ? "–" : address)\(source([.address, .postalCode, .city]))")
         }
-        out.line("Telefon: \(record.details.phone ?? "–")   E-post: \(record.details.email ?? "–")")
+        out.line("Telefon: \(record.details.phone ?? "–")\(source([.phone]))")
+        out.line("E-post: \(record.details.email ?? "–")\(source([.email]))")
         for episode in record.history.episodes {
             out.line()
             var line = "Inskrivning \(episode.id): inskriven \(episode.registeredOn) (\(catalog.label(episode.registrationReason, in: .registrationReason)))"

@@ -185,6 +185,8 @@ enum SubjectAccessPage {
         case "measure.follow_up": "uppföljning av en åtgärd"
         case "measure.remove": "borttagen åtgärd"
         case "import.history": "överföring från kommunens tidigare system"
+        case "review.add": "uppgift att granska (kommunens filer och registret skiljer sig)"
+        case "review.resolve": "granskad uppgift avgjord"
         default: "ändring (\(action))"
         }
     }

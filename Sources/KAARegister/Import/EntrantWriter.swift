@@ -14,7 +14,6 @@ final class EntrantWriter: @unchecked Sendable {
         let date: CalendarDate
         let reason: String
         let occupation: String?
-        let known: Int64?
     }
 
     static let batchSize = 256
@@ -59,8 +58,7 @@ final class EntrantWriter: @unchecked Sendable {
             guard failure.withLock({ $0 }) == nil else { return }
             do {
                 for entrant in batch {
-                    try register.registerFromExtract(entrant.row, on: entrant.date, reason: entrant.reason, occupation: entrant.occupation,
-                                                     state: entrant.known)
+                    try register.registerFromExtract(entrant.row, on: entrant.date, reason: entrant.reason, occupation: entrant.occupation)
                 }
             } catch {
                 failure.withLock { $0 = error }

@@ -2,16 +2,42 @@ import KAACore
 
 /// The state of one identification run while its files stream past. What it keeps grows with the
 /// register (people already in KAA), not with the extract: people entering KAA are written at once
-/// and only their personnummer kept for the report.
+/// and only their personnummer, name and reason kept for the report.
 struct IdentifyScan {
+    /// Someone the register holds, as identify needs them.
+    struct Known {
+        let personID: Int64
+        let name: String
+        var state: RegisterState
+    }
+
+    /// A person of the extract the register holds and who stays in (or re-enters) KAA, with their row.
+    struct Kept {
+        let row: FolkbokforingRow
+        let personID: Int64
+        let occupation: String?
+        let enrolmentDate: CalendarDate?
+        /// The registration reason when they re-enter KAA (nil: they stay in their open episode).
+        let reentersWith: String?
+    }
+
+    /// Someone leaving KAA in this run.
+    struct Leaving {
+        let left: IdentifyReport.Left
+        let personID: Int64
+        let episodeID: Int64
+        /// Missing from the extract: de-registered FLYTTAT and named for review (the reason may be wrong).
+        let isMissing: Bool
+    }
+
     let date: CalendarDate
     let firstOpenDay: CalendarDate
-    let states: [Int64: (personID: Int64, state: RegisterState)]
+    let states: [Int64: Known]
     var rows = 0
-    private(set) var new: [PersonalIdentityNumber] = []
-    var stays: [(row: FolkbokforingRow, personID: Int64, occupation: String?, enrolmentDate: CalendarDate?)] = []
-    var leaving: [IdentifyReport.Left] = []
-    var review: [(personnummer: PersonalIdentityNumber, reason: String)] = []
+    private(set) var new: [IdentifyReport.Entered] = []
+    var kept: [Kept] = []
+    var leaving: [Leaving] = []
+    var proposals: [ReviewProposal] = []
     private var seenInRegister = Set<Int64>()
 
     /// What was decided for one row.
@@ -24,13 +50,14 @@ struct IdentifyScan {
         var needsDetails: Bool {
             switch action {
             case .register: return true
-            case .stay: return known != nil
+            // Someone whose open episode stays (as identify's or as a coordinator's decision) has their details compared.
+            case .stay, .propose: return known != nil
             default: return false
             }
         }
     }
 
-    init(date: CalendarDate, firstOpenDay: CalendarDate, states: [Int64: (personID: Int64, state: RegisterState)]) {
+    init(date: CalendarDate, firstOpenDay: CalendarDate, states: [Int64: Known]) {
         self.date = date
         self.firstOpenDay = firstOpenDay
         self.states = states
@@ -44,40 +71,66 @@ struct IdentifyScan {
         let status = TargetGroupStatus.classify(birthDate: pnr.birthDate, enrolment: enrolment, on: date)
         let action = IdentificationRules.decide(status: status, state: known?.state ?? RegisterState(), enrolment: enrolment,
                                                 date: date, firstOpenDay: firstOpenDay)
-        switch action {
-        case .register:
-            new.append(pnr)
-        case let .deregister(reason, day):
-            leaving.append(IdentifyReport.Left(personnummer: pnr, reason: reason, date: day))
-        case let .review(why):
-            review.append((pnr, why))
-        case .stay, .nothing:
-            break
+        if let known {
+            switch action {
+            case let .deregister(reason, day):
+                if let open = known.state.open {
+                    leaving.append(Leaving(left: IdentifyReport.Left(personnummer: pnr, name: known.name, reason: reason, date: day),
+                                           personID: known.personID, episodeID: open.id, isMissing: false))
+                }
+            case let .review(why):
+                proposals.append(ReviewProposal(personID: known.personID, episodeID: known.state.open?.id, kind: .rule, evidence: why, message: why))
+            case let .propose(reason, day, evidence, why):
+                proposals.append(ReviewProposal(personID: known.personID, episodeID: known.state.open?.id, kind: .decisionDiffers, evidence: evidence,
+                                                message: why, proposedReason: reason, proposedOn: day))
+            case .register, .stay, .nothing:
+                break
+            }
         }
         return Decision(action: action, known: known?.personID, enrolmentDate: enrolment?.date)
     }
 
-    /// Keeps a person who stays, with the details read from their row.
+    /// Notes someone new to the register who enters KAA (written by `EntrantWriter`).
+    mutating func entered(_ row: FolkbokforingRow, reason: String, occupation: String?) {
+        let name = [row.details.firstName, row.details.lastName].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        new.append(IdentifyReport.Entered(personnummer: row.personnummer, name: name, reason: reason, occupation: occupation))
+    }
+
+    /// Keeps a person the register holds who stays or re-enters, with the details read from their row.
     mutating func keep(_ row: FolkbokforingRow, decision: Decision) {
-        if case let .stay(occupation) = decision.action, let personID = decision.known {
-            stays.append((row, personID, occupation, decision.enrolmentDate))
+        guard let personID = decision.known else { return }
+        switch decision.action {
+        case let .stay(occupation):
+            kept.append(Kept(row: row, personID: personID, occupation: occupation, enrolmentDate: decision.enrolmentDate, reentersWith: nil))
+        case .propose:
+            kept.append(Kept(row: row, personID: personID, occupation: nil, enrolmentDate: decision.enrolmentDate, reentersWith: nil))
+        case let .register(reason, occupation):
+            kept.append(Kept(row: row, personID: personID, occupation: occupation, enrolmentDate: decision.enrolmentDate, reentersWith: reason))
+            entered(row, reason: reason, occupation: occupation)
+        default:
+            break
         }
     }
 
-    /// People with an open episode who were not in the extract have moved out.
+    /// People with an open episode who were not in the extract are no longer the kommun's.
     mutating func finish() {
         for (number, known) in states where known.state.open != nil && !seenInRegister.contains(number) {
-            guard case let .deregister(reason, day) = IdentificationRules.missingFromExtract(state: known.state, date: date, firstOpenDay: firstOpenDay),
-                  let pnr = try? PersonalIdentityNumber(number: number) else { continue }
-            leaving.append(IdentifyReport.Left(personnummer: pnr, reason: reason, date: day))
+            guard let open = known.state.open, let pnr = try? PersonalIdentityNumber(number: number) else { continue }
+            switch IdentificationRules.missingFromExtract(state: known.state, date: date, firstOpenDay: firstOpenDay) {
+            case let .deregister(reason, day):
+                leaving.append(Leaving(left: IdentifyReport.Left(personnummer: pnr, name: known.name, reason: reason, date: day),
+                                       personID: known.personID, episodeID: open.id, isMissing: true))
+            case let .propose(reason, day, evidence, why):
+                proposals.append(ReviewProposal(personID: known.personID, episodeID: open.id, kind: .decisionDiffers, evidence: evidence,
+                                                message: why, proposedReason: reason, proposedOn: day))
+            default:
+                break
+            }
         }
-        leaving.sort { $0.personnummer < $1.personnummer }
-        new.sort()
-        review.sort { $0.personnummer < $1.personnummer }
+        leaving.sort { $0.left.personnummer < $1.left.personnummer }
+        new.sort { $0.personnummer < $1.personnummer }
     }
 
-    func report(isDryRun: Bool, population: Int) -> IdentifyReport {
-        IdentifyReport(date: date, isDryRun: isDryRun, rows: rows, population: population,
-                       new: new, left: leaving, unchanged: stays.count, review: review)
-    }
+    /// How many people the register holds stay in KAA unchanged.
+    var unchanged: Int { kept.filter { $0.reentersWith == nil }.count }
 }

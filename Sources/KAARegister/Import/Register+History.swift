@@ -58,7 +58,7 @@ extension Register {
             for person in history.people.values.sorted(by: { $0.personnummer < $1.personnummer }) {
                 let before = try database.queryOne("SELECT id FROM person WHERE personnummer = ?", [.text(person.personnummer.digits)])
                     .flatMap { try contactDetails(personID: try $0.int(0)) }
-                let personID = try upsertPerson(person.personnummer, details: person.details)
+                let personID = try upsertPerson(person.personnummer, details: person.details, origin: .historyImport)
                 var changes = Self.detailChanges(before, try contactDetails(personID: personID))
                 changes.note("inskrivningar tillagda: \(person.episodes.count)")
                 for episode in person.episodes {
@@ -193,6 +193,9 @@ struct HistoryBuilder {
         guard catalog.contains(code, in: list) else {
             throw ImportFieldError("\(column): '\(value)' är ingen giltig kod för \(list.swedishName) (och finns inte i kodöversättningen)")
         }
+        if let replacement = KnownCode.retired[list]?[code] {
+            throw ImportFieldError("\(column): '\(code)' används inte längre; ange \(replacement) (eller översätt koden med --mapping)")
+        }
         return code
     }
 
@@ -226,17 +229,32 @@ struct HistoryBuilder {
                 deregistrationReason = try builder.code(columns.value("avregistreringsorsak", in: fields), .deregistrationReason, column: "avregistreringsorsak")
                 guard let deregistered else { throw ImportFieldError("avregistreringsorsak utan avregistreringsdatum") }
                 guard deregistered >= registered else { throw ImportFieldError("avregistrerad \(deregistered) ligger före registrerad \(registered)") }
+                // No episode ends on the day it begins, except one that was wrongly registered.
+                guard deregistered > registered || deregistrationReason == KnownCode.felregistrerad else {
+                    throw ImportFieldError("avregistrerad samma dag som registrerad (\(registered)); en inskrivning omfattar minst en dag")
+                }
             }
             guard KAAAgeRule.isWithin(birthDate: pnr.birthDate, on: registered) else {
                 throw ImportFieldError("personen omfattas inte av aktivitetsansvaret den \(registered) (ålder \(pnr.birthDate.age(on: registered)))")
             }
             let isProtected = try ImportFields.flag(columns.value("skyddad", in: fields), column: "skyddad")
             var person = builder.people[pnr.digits] ?? PersonIn(personnummer: pnr)
+            var phone = columns.value("telefon", in: fields), email = columns.value("epost", in: fields)
+            do throws(ContactValidation.Problem) {
+                if let given = phone, !given.isEmpty { phone = try ContactValidation.phone(given) }
+            } catch {
+                throw ImportFieldError("telefon: \(error.message)")
+            }
+            do throws(ContactValidation.Problem) {
+                if let given = email, !given.isEmpty { email = try ContactValidation.email(given) }
+            } catch {
+                throw ImportFieldError("epost: \(error.message)")
+            }
             let details = ContactDetails(firstName: columns.value("fornamn", in: fields), lastName: columns.value("efternamn", in: fields),
                                          address: isProtected ? nil : columns.value("adress", in: fields),
                                          postalCode: isProtected ? nil : columns.value("postnummer", in: fields),
                                          city: isProtected ? nil : columns.value("postort", in: fields),
-                                         phone: columns.value("telefon", in: fields), email: columns.value("epost", in: fields), isProtected: isProtected)
+                                         phone: phone, email: email, isProtected: isProtected)
             if details != ContactDetails(isProtected: false) { person.details = details }
             for other in person.episodes {
                 let otherEnd = other.deregisteredOn ?? CalendarDate(dayNumber: Int.max / 2)

@@ -27,9 +27,10 @@ extension Register {
             let facts = try BucketSpill<EnrolmentSpill>(buckets: Self.identifyBuckets, directory: spillDirectory)
             let people = try BucketSpill<ExtractSpill>(buckets: Self.identifyBuckets, directory: spillDirectory)
             var problems: [ImportProblem] = []
-            for path in enrolment {
-                try Self.readEnrolment(path, date: date, today: today, into: facts, problems: &problems, progress: progress)
+            for (index, path) in enrolment.enumerated() {
+                try Self.readEnrolment(path, fileIndex: index, date: date, today: today, into: facts, problems: &problems, progress: progress)
             }
+            let enrolmentNames = enrolment.map { URL(fileURLWithPath: $0).lastPathComponent }
             let extract = try Self.readFolkbokforing(folkbokforing, today: today, into: people, rows: &scan.rows,
                                                      problems: &problems, progress: progress)
             // The population's cell keys (two HMACs per person) are counted on a second thread,
@@ -44,7 +45,8 @@ extension Register {
                     // Every way out waits for the writer: the transaction ends only after its last statement.
                     defer { writer?.drain() }
                     for bucket in 0..<Self.identifyBuckets {
-                        try self.decide(bucket: bucket, facts: facts, people: people, path: folkbokforing, columns: extract.columns,
+                        try self.decide(bucket: bucket, facts: facts, people: people, path: folkbokforing, enrolmentNames: enrolmentNames,
+                                        columns: extract.columns,
                                         rereader: rereader, population: population, scan: &scan, problems: &problems, writer: writer)
                     }
                     try writer?.finish()
@@ -55,9 +57,7 @@ extension Register {
                     let order = Dictionary(zip(enrolment + [folkbokforing], 0...), uniquingKeysWith: { first, _ in first })
                     throw RegisterError.importProblems(problems.sorted { (order[$0.file] ?? 0, $0.line) < (order[$1.file] ?? 0, $1.line) })
                 }
-                let report = scan.report(isDryRun: dryRun, population: counted.total)
-                if !dryRun { try self.applyRest(scan, population: counted, report: report) }
-                return report
+                return try self.settle(scan, population: counted, dryRun: dryRun)
             }
             return dryRun ? try database.read(body) : try database.write(body)
         } catch {
@@ -66,16 +66,10 @@ extension Register {
     }
 
 
-    /// Registers one person of the extract. Someone the register has never held is written with
-    /// three inserts and their audit rows (nothing to check against: no other episode, no records),
-    /// the episode through the same `insertEpisode` as `register`; anyone else takes `register` itself.
-    func registerFromExtract(_ row: FolkbokforingRow, on date: CalendarDate, reason: String, occupation: String?,
-                             state known: Int64?) throws {
-        guard known == nil else {
-            try register(row.personnummer, on: date, reason: reason, details: Self.authoritative(row.details))
-            if let occupation { _ = try setOccupation(row.personnummer, on: date, code: occupation) }
-            return
-        }
+    /// Registers one person of the extract whom the register has never held: three inserts and their
+    /// audit rows (nothing to check against: no other episode, no records), the episode through the
+    /// same `insertEpisode` as `register`. People the register holds are settled by `settle`.
+    func registerFromExtract(_ row: FolkbokforingRow, on date: CalendarDate, reason: String, occupation: String?) throws {
         let details = Self.authoritative(row.details)
         func text(_ value: String?) -> SQLValue { value.map { $0.isEmpty ? .null : .text($0) } ?? .null }
         try database.cachedStatement("""
@@ -85,6 +79,10 @@ extension Register {
                       text(details.postalCode), text(details.city), text(details.phone), text(details.email),
                       SQLValue(details.isProtected ?? false)])
         let personID = database.lastInsertRowID
+        for field in ContactField.allCases where !(field.value(in: details) ?? "").isEmpty {
+            try recordSource(personID: personID, field: field, origin: .extract(date))
+        }
+        if details.isProtected == true { try recordSource(personID: personID, column: "is_protected", origin: .extract(date)) }
         var changes = Self.detailChanges(nil, details)
         changes.note(SubjectAccessExtract.extractSourceNote)
         let episodeID = try insertEpisode(personID: personID, row.personnummer, on: date, reason: reason, isNewPerson: true, changes: changes)
@@ -99,28 +97,87 @@ extension Register {
         }
     }
 
-
-    /// Writes what the scan decided beyond the registrations: de-registrations, refreshed contact
-    /// details and occupations of people who stay, the population and the run's own audit row.
-    private func applyRest(_ scan: IdentifyScan, population: PopulationCounter, report: IdentifyReport) throws {
-        for left in report.left {
-            try deregister(left.personnummer, on: left.date, reason: left.reason)
+    /// Everything the scan decided beyond new people, in this thread's transaction: leavers,
+    /// people the register holds (re-entering or staying: their details and occupations), the review
+    /// items, the population and the run's audit row. In a dry run only what would happen is worked
+    /// out. Returns the report.
+    private func settle(_ scan: IdentifyScan, population: PopulationCounter, dryRun: Bool) throws -> IdentifyReport {
+        var reviews: [IdentifyReport.Review] = []
+        var names: [Int64: (number: Int64, name: String)] = [:]
+        for (number, known) in scan.states { names[known.personID] = (number, known.name) }
+        func raise(_ proposal: ReviewProposal) throws {
+            guard let id = try propose(proposal, seenOn: scan.date, dryRun: dryRun), let (number, name) = names[proposal.personID],
+                  let pnr = try? PersonalIdentityNumber(number: number) else { return }
+            reviews.append(IdentifyReport.Review(id: id, personnummer: pnr, name: name, kind: proposal.kind, message: proposal.message))
         }
-        for entry in scan.stays {
-            try refresh(entry.row, personID: entry.personID)
-            if let occupation = entry.occupation, let history = try loadHistories(personID: entry.personID).first,
-               let open = history.openEpisode,
-               CellCalculator.latestOccupation(in: [open], onOrBefore: today) != occupation {
-                let day = max(entry.enrolmentDate ?? scan.date, open.registeredOn)
-                _ = try setOccupation(entry.row.personnummer, on: max(day, Period.firstOpenDay(today: today)), code: occupation)
+        for leaving in scan.leaving {
+            if !dryRun { try deregister(leaving.left.personnummer, on: leaving.left.date, reason: leaving.left.reason, isDecision: false) }
+            if leaving.isMissing {
+                try raise(ReviewProposal(
+                    personID: leaving.personID, episodeID: leaving.episodeID, kind: .missingFromExtract, evidence: "episode=\(leaving.episodeID)",
+                    message: "saknas i folkbokföringsuttaget per \(scan.date) och är avregistrerad (\(catalog.label(leaving.left.reason, in: .deregistrationReason))) "
+                        + "\(leaving.left.date); har personen utvandrat eller avlidit, rätta orsaken med --decision andra --reason UTVANDRAT eller AVLIDEN"))
             }
         }
-        try storePopulation(population)
-        try audit("identify", detail: "date=\(scan.date) new=\(report.new.count) left=\(report.left.count) "
-                  + "unchanged=\(report.unchanged) review=\(report.review.count) population=\(report.population)")
+        for proposal in scan.proposals { try raise(proposal) }
+        var changes: [IdentifyReport.DetailChange] = []
+        for entry in scan.kept {
+            let pnr = entry.row.personnummer
+            let name = names[entry.personID]?.name ?? ""
+            let current = try contactDetails(personID: entry.personID)
+            let plan = try planRefresh(entry.row, personID: entry.personID)
+            if let apply = plan.apply {
+                for field in ContactField.allCases {
+                    if let value = field.value(in: apply) {
+                        changes.append(IdentifyReport.DetailChange(personnummer: pnr, name: name, field: field, before: current.flatMap(field.value(in:)),
+                                                                   extract: value, isApplied: true))
+                    }
+                }
+                if !dryRun {
+                    _ = try upsertPerson(pnr, details: apply, origin: .extract(scan.date))
+                    try audit("person.refresh", personID: entry.personID,
+                              changes: Self.detailChanges(current, try contactDetails(personID: entry.personID)))
+                }
+            }
+            if plan.keepsProtection {
+                try raise(ReviewProposal(
+                    personID: entry.personID, kind: .rule, evidence: "is_protected=0",
+                    message: "markerad med skyddad identitet av en handläggare, men folkbokföringsuttaget \(scan.date) har ingen markering; "
+                        + "markeringen står kvar (ta bort den med kaa person update --not-protected om den inte behövs)"))
+            }
+            for difference in plan.differing {
+                changes.append(IdentifyReport.DetailChange(personnummer: pnr, name: name, field: difference.field, before: difference.register,
+                                                           extract: difference.extract, isApplied: false))
+                let shown = difference.extract.isEmpty ? "tomt" : difference.extract
+                try raise(ReviewProposal(
+                    personID: entry.personID, kind: .detailDiffers, evidence: "\(difference.field.rawValue)=\(difference.extract)",
+                    message: "\(difference.field.label): registret har \(difference.register ?? "inget") (inmatat av en handläggare), "
+                        + "folkbokföringsuttaget \(scan.date) har \(shown)",
+                    field: difference.field, proposedValue: difference.extract))
+            }
+            if dryRun { continue }
+            if let reason = entry.reentersWith {
+                _ = try insertEpisode(personID: entry.personID, pnr, on: scan.date, reason: reason, isNewPerson: false)
+                if let occupation = entry.occupation { _ = try setOccupation(pnr, on: scan.date, code: occupation) }
+            } else if let occupation = entry.occupation, let history = try loadHistories(personID: entry.personID).first,
+                      let open = history.openEpisode,
+                      CellCalculator.latestOccupation(in: [open], onOrBefore: today) != occupation {
+                let day = max(entry.enrolmentDate ?? scan.date, open.registeredOn)
+                _ = try setOccupation(pnr, on: max(day, Period.firstOpenDay(today: today)), code: occupation)
+            }
+        }
+        reviews.sort { ($0.personnummer, $0.id) < ($1.personnummer, $1.id) }
+        let report = IdentifyReport(date: scan.date, isDryRun: dryRun, rows: scan.rows, population: population.total, new: scan.new,
+                                    left: scan.leaving.map(\.left), unchanged: scan.unchanged, detailChanges: changes, review: reviews)
+        if !dryRun {
+            try storePopulation(population)
+            try audit("identify", detail: "date=\(scan.date) new=\(report.new.count) left=\(report.left.count) "
+                      + "unchanged=\(report.unchanged) review=\(report.review.count) population=\(report.population)")
+        }
+        return report
     }
 
-    /// Contact details from the extract replace what the register holds (an empty cell clears).
+    /// Contact details from the extract as they would replace what the register holds (an empty cell clears).
     static func authoritative(_ details: ContactDetails) -> ContactDetails {
         ContactDetails(firstName: details.firstName ?? "", lastName: details.lastName ?? "",
                        address: details.isProtected == true ? nil : details.address ?? "",
@@ -129,37 +186,33 @@ extension Register {
                        phone: details.phone ?? "", email: details.email ?? "", isProtected: details.isProtected ?? false)
     }
 
-    /// Refreshes a person's contact details from the extract, writing (and auditing) only a change.
-    private func refresh(_ row: FolkbokforingRow, personID: Int64) throws {
-        guard let current = try contactDetails(personID: personID) else { return }
-        let wanted = Self.authoritative(row.details)
-        guard Self.authoritative(current) != wanted else { return }
-        _ = try upsertPerson(row.personnummer, details: wanted)
-        try audit("person.refresh", personID: personID, changes: Self.detailChanges(current, try contactDetails(personID: personID)))
-    }
-
     /// Every person in the register with their open and last closed episode.
-    private func loadRegisterStates() throws -> [Int64: (personID: Int64, state: RegisterState)] {
-        var states: [Int64: (personID: Int64, state: RegisterState)] = [:]
+    private func loadRegisterStates() throws -> [Int64: IdentifyScan.Known] {
+        var states: [Int64: IdentifyScan.Known] = [:]
         let rows = try database.query("""
             SELECT p.personnummer, p.id, e.id, e.registered_on, e.deregistered_on, e.deregistration_reason,
                    (SELECT max(d) FROM (
                         SELECT max(contacted_on) AS d FROM contact WHERE episode_id = e.id
                         UNION ALL SELECT max(noted_on) FROM occupation_fact WHERE episode_id = e.id
-                        UNION ALL SELECT max(coalesce(ended_on, started_on, offered_on)) FROM measure WHERE episode_id = e.id))
+                        UNION ALL SELECT max(coalesce(ended_on, started_on, offered_on)) FROM measure WHERE episode_id = e.id)),
+                   e.decided_by_staff, trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, ''))
             FROM episode e JOIN person p ON p.id = e.person_id
             ORDER BY e.registered_on, e.id
             """)
         for row in rows {
             let digits = Int64(try row.text(0)) ?? 0
             let personID = try row.int(1)
-            var entry = states[digits] ?? (personID, RegisterState())
+            let name = try row.text(8)
+            var entry = states[digits] ?? IdentifyScan.Known(personID: personID, name: name, state: RegisterState())
             let registered = try date(row, 3)
+            let isDecision = try row.bool(7)
             if let closed = try optionalDate(row, 4) {
                 entry.state.lastClosed = (closed, try row.text(5))
+                entry.state.closedIsDecision = isDecision
             } else {
                 let latest = try row.optionalText(6).flatMap { CalendarDate(iso: $0) } ?? registered
                 entry.state.open = (try row.int(2), registered, max(latest, registered))
+                entry.state.openIsDecision = isDecision
             }
             states[digits] = entry
         }

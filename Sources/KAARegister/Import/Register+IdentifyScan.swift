@@ -5,10 +5,12 @@ import KAACore
 extension Register {
     static let identifyBuckets = 64
 
-    /// An enrolment row as spilled: 16 bytes.
+    /// An enrolment row as spilled: 24 bytes, with where it is for a proposal naming it.
     struct EnrolmentSpill: BitwiseCopyable {
         var pnr: Int64
         var day: Int32
+        var line: Int32
+        var file: UInt16
         var programme: UInt8
         var status: UInt8
     }
@@ -25,7 +27,7 @@ extension Register {
     /// Where the extract's rows can be read again, and its columns.
     typealias ExtractFormat = (format: CSVFileReader.Format, columns: FolkbokforingRow.Columns)
 
-    static func readEnrolment(_ path: String, date: CalendarDate, today: CalendarDate, into facts: BucketSpill<EnrolmentSpill>,
+    static func readEnrolment(_ path: String, fileIndex: Int, date: CalendarDate, today: CalendarDate, into facts: BucketSpill<EnrolmentSpill>,
                                       problems: inout [ImportProblem], progress: (String) -> Void) throws {
         var rows = 0
         var columns: EnrolmentRow.Columns?
@@ -39,7 +41,8 @@ extension Register {
             guard enrolment.fact.date <= date else { return } // a status that begins after the run's date does not count yet
             let number = enrolment.personnummer.number
             // Files in the order given, rows in file order: on the same date the later row wins.
-            try facts.append(EnrolmentSpill(pnr: number, day: Int32(enrolment.fact.date.dayNumber),
+            try facts.append(EnrolmentSpill(pnr: number, day: Int32(enrolment.fact.date.dayNumber), line: Int32(clamping: row.line),
+                                            file: UInt16(clamping: fileIndex),
                                             programme: UInt8(Programme.allCases.firstIndex(of: enrolment.fact.programme) ?? 0),
                                             status: UInt8(EnrolmentStatus.allCases.firstIndex(of: enrolment.fact.status) ?? 0)), key: number)
         }
@@ -68,7 +71,7 @@ extension Register {
 
     /// Joins one bucket: the latest enrolment fact per person, then each person of the extract in
     /// file order (a second row for the same person is an error naming the first).
-    func decide(bucket: Int, facts: BucketSpill<EnrolmentSpill>, people: BucketSpill<ExtractSpill>, path: String,
+    func decide(bucket: Int, facts: BucketSpill<EnrolmentSpill>, people: BucketSpill<ExtractSpill>, path: String, enrolmentNames: [String],
                         columns: FolkbokforingRow.Columns, rereader: CSVRecordRereader, population: PopulationWorker,
                         scan: inout IdentifyScan, problems: inout [ImportProblem], writer: EntrantWriter?) throws {
         var latest: [Int64: EnrolmentSpill] = [:]
@@ -89,17 +92,21 @@ extension Register {
             let pnr = try PersonalIdentityNumber(number: person.pnr)
             let enrolment = latest[person.pnr].map { fact in
                 EnrolmentFact(programme: Programme.allCases[Int(fact.programme)], status: EnrolmentStatus.allCases[Int(fact.status)],
-                              date: CalendarDate(dayNumber: Int(fact.day)))
+                              date: CalendarDate(dayNumber: Int(fact.day)),
+                              origin: Int(fact.file) < enrolmentNames.count ? "\(enrolmentNames[Int(fact.file)]) rad \(fact.line)" : nil)
             }
             let decision = scan.consider(pnr, enrolment: enrolment)
             guard decision.needsDetails else { continue }
             // Checked when it was first read; only its details are wanted now.
             let row = try rereader.row(start: Int(person.start), end: Int(person.end), line: Int(person.line))
             let details = FolkbokforingRow(row, columns: columns, personnummer: pnr, isProtected: person.isProtected)
-            if case let .register(reason, occupation) = decision.action {
+            if case let .register(reason, occupation) = decision.action, decision.known == nil {
                 // Written now (memory stays flat); a bad row anywhere rolls the whole transaction back.
-                try writer?.add(EntrantWriter.Entrant(row: details, date: scan.date, reason: reason, occupation: occupation, known: decision.known))
+                scan.entered(details, reason: reason, occupation: occupation)
+                try writer?.add(EntrantWriter.Entrant(row: details, date: scan.date, reason: reason, occupation: occupation))
             } else {
+                // People the register holds are settled on this thread after the scan, where their
+                // details are compared with what a coordinator entered.
                 scan.keep(details, decision: decision)
             }
         }
