@@ -35,7 +35,9 @@ extension Register {
                       .text(proposal.message), SQLValue(proposal.proposedReason), SQLValue(proposal.proposedOn), SQLValue(proposal.field?.rawValue),
                       SQLValue(proposal.proposedValue), SQLValue(seenOn), .text(clock.now), .text(staff)])
         let id = database.lastInsertRowID
-        try audit("review.add", personID: proposal.personID, detail: "review=\(id) kind=\(proposal.kind.rawValue)")
+        var changes = AuditChanges()
+        changes.value("review.kind", nil, proposal.kind.rawValue)
+        try audit("review.add", personID: proposal.personID, detail: "review=\(id) kind=\(proposal.kind.rawValue)", changes: changes)
         return id
     }
 

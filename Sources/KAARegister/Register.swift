@@ -157,7 +157,9 @@ public final class Register {
         if stored != wanted {
             try database.write {
                 try database.execute("INSERT INTO setting (key, value) VALUES ('audit_retention_months', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [.text(wanted)])
-                try audit("settings", detail: "audit_retention_months=\(wanted)")
+                var changes = AuditChanges()
+                changes.value("audit_retention_months", stored, wanted)
+                try audit("settings", detail: "audit_retention_months=\(wanted)", changes: changes)
             }
         }
     }

@@ -46,6 +46,14 @@ import Testing
         }
     }
 
+    @Test func aChangedSettingRecordsItsOldAndNewValue() throws {
+        _ = try fixture.create()
+        var configuration = RegisterConfiguration()
+        configuration.auditRetentionMonths = 36
+        let register = try Register.open(at: fixture.path, clock: FixedDateClock(today: TestDates.today), staff: "it", configuration: configuration)
+        #expect(try changes(register, "settings") == ["audit_retention_months: 24 → 36"])
+    }
+
     @Test func everyReadRecordsItsContext() throws {
         let register = try fixture.create()
         try register.register(anna, on: d("2026-09-01"), reason: "OKAND", details: ContactDetails(address: "Gatan 1", postalCode: "75320", city: "Uppsala"))
