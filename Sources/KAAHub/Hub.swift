@@ -19,6 +19,10 @@ public final class Hub: Sendable {
     let now: @Sendable () -> String
     /// The largest batch body accepted, in bytes.
     public let maxBodyBytes: Int
+    /// The largest count a kommun's cell may hold (`maxCellCount` in the config).
+    public let maxCellCount: Int
+    /// The default of `maxCellCount`: more than all of Sweden's 16–19-year-olds.
+    public static let defaultMaxCellCount = CellTable.defaultMaximumCount
     /// The Cell Key Method's noise table for publication.
     public let perturbation: PerturbationTable
     /// How long applying batches takes, for `/metrics`.
@@ -38,7 +42,7 @@ public final class Hub: Sendable {
     }()
 
     /// Opens (creating when missing) the hub database at `path`, bringing its schema up to date.
-    public init(path: String, maxBodyBytes: Int = 4 << 20, perturbation: PerturbationTable? = nil,
+    public init(path: String, maxBodyBytes: Int = 4 << 20, maxCellCount: Int = Hub.defaultMaxCellCount, perturbation: PerturbationTable? = nil,
                 now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
         let connection: Database
         do {
@@ -52,6 +56,7 @@ public final class Hub: Sendable {
         }
         database = Mutex(connection)
         self.maxBodyBytes = maxBodyBytes
+        self.maxCellCount = maxCellCount
         self.now = now
         if let perturbation {
             self.perturbation = perturbation

@@ -98,6 +98,9 @@ public struct HubResponder: HTTPResponder {
         guard let period = Period(text), (2000...2100).contains(period.firstDay.year) else {
             return .refusal(400, ErrorResponse("malformed period '\(text)'; give a month (2026-11) or a half-year (2026-H2)"))
         }
+        guard CellTable.isPlausible(period, today: today()) else {
+            return .refusal(400, ErrorResponse("no figures exist for \(period): periods run from \(CellTable.firstPeriod) to a month from today"))
+        }
         var table: CellTable?
         if let name = request.query["table"] {
             guard let known = CellTable(rawValue: name) else {
@@ -156,9 +159,14 @@ public struct HubResponder: HTTPResponder {
         }
         let batch: Batch
         do {
-            batch = try Batch.decode(request.body)
+            batch = try Batch.decode(request.body, maximumCount: hub.maxCellCount)
         } catch {
             return .refusal(400, ErrorResponse(error.message))
+        }
+        let day = today()
+        if let index = batch.cells.firstIndex(where: { !CellTable.isPlausible($0.period, today: day) }) {
+            return .refusal(400, ErrorResponse("cells[\(index)]: no figures can exist for \(batch.cells[index].period) "
+                + "(periods run from \(CellTable.firstPeriod) to a month from today)"))
         }
         guard batch.kommun == kommun, batch.generation == generation, batch.seq == seq else {
             return .refusal(400, ErrorResponse("the batch's kommun, generation and seq must equal the URL's"))
@@ -189,6 +197,8 @@ public struct HubResponder: HTTPResponder {
             return .refusal(422, ErrorResponse("seq \(seq) of generation \(generation) was already applied with a different body"))
         case let .digestMismatch(expected, found):
             return .refusal(422, ErrorResponse("after applying, the state's digest is \(found), not the batch's \(expected); nothing was applied"))
+        case let .implausible(message):
+            return .refusal(400, ErrorResponse(message + "; nothing was applied"))
         }
     }
 

@@ -39,7 +39,7 @@ enum ServeCommand: HubCommand {
             options.tlsKeyPEM = keyPEM
         }
         let perturbation = try? PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
-        let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, perturbation: perturbation)
+        let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, maxCellCount: settings.maxCellCount, perturbation: perturbation)
         let errors = context.errorOutput
         // The daemon's threads log straight to stderr: one line per event (design §10).
         let responder = HubResponder(hub: hub, log: { FileHandle.standardError.write(Data("kaa-hub: \($0)\n".utf8)) })
