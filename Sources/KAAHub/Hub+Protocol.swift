@@ -27,13 +27,19 @@ extension Hub {
         }
     }
 
-    /// Records a refused request (after authentication). Best effort: a refusal is answered even
-    /// when the database cannot record it.
-    func recordReject(kommun: String, status: Int, reason: String) {
+    /// Records a refused request (after authentication) with its fixed reason code, never the
+    /// message (which may quote the client). Best effort: a refusal is answered even when the
+    /// database cannot record it.
+    func recordReject(kommun: String, status: Int, reason: RejectReason) {
         let at = now()
         _ = try? writing { database in
             try database.execute("INSERT INTO reject (kommun, at, status, reason) VALUES (?, ?, ?, ?)",
-                                 [.text(kommun), .text(at), .integer(Int64(status)), .text(String(reason.prefix(300)))])
+                                 [.text(kommun), .text(at), .integer(Int64(status)), .text(reason.rawValue)])
+            try database.execute("""
+                DELETE FROM reject WHERE kommun = ?1 AND id <= (SELECT id FROM reject WHERE kommun = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+                """, [.text(kommun), .integer(Int64(rejectHistory))])
+            try database.execute("INSERT INTO reject_count (status, count) VALUES (?, 1) ON CONFLICT (status) DO UPDATE SET count = count + 1",
+                                 [.integer(Int64(status))])
             try database.execute("UPDATE site SET rejects = rejects + 1 WHERE kommun = ?", [.text(kommun)])
         }
     }
