@@ -14,10 +14,11 @@ final class ReadConnections: @unchecked Sendable {
     private let path: String
     private let lock = NSLock()
     private var idle: [Database] = []
-    /// Idle connections kept at most (as many as the server's threads); more are closed after use.
+    /// Idle connections kept at most; more are opened when needed and closed after use. Each
+    /// keeps its own page cache, and cached publications spare most reads a connection at all.
     let capacity: Int
 
-    init(path: String, capacity: Int = 64) {
+    init(path: String, capacity: Int = 16) {
         self.path = path
         self.capacity = capacity
     }
