@@ -28,14 +28,16 @@ static inline size_t kaa_mhd_unescape(void *context, struct MHD_Connection *conn
 }
 
 // MHD_start_daemon is variadic. This typed front starts a daemon with an internal thread pool
-// bound to `address`, with connection limits and timeouts, and TLS when `key` and `cert` (PEM)
-// are both given.
+// bound to `address`, with connection limits and timeouts, strict HTTP parsing (HTTP/1.1 without
+// Host refused), a callback on every connection's start and close (the header deadline), and TLS
+// when `key` and `cert` (PEM) are both given.
 static inline struct MHD_Daemon *kaa_mhd_start(const struct sockaddr *address, unsigned int useIPv6,
                                                 unsigned int threads, unsigned int connectionLimit,
                                                 unsigned int perIPLimit, unsigned int timeoutSeconds,
                                                 const char *key, const char *cert,
                                                 MHD_AccessHandlerCallback handler, void *handlerContext,
-                                                MHD_RequestCompletedCallback completed, void *completedContext) {
+                                                MHD_RequestCompletedCallback completed, void *completedContext,
+                                                MHD_NotifyConnectionCallback notify, void *notifyContext) {
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
     if (useIPv6) flags |= MHD_USE_IPv6;
     if (key != NULL && cert != NULL) {
@@ -45,7 +47,9 @@ static inline struct MHD_Daemon *kaa_mhd_start(const struct sockaddr *address, u
                                 MHD_OPTION_CONNECTION_LIMIT, connectionLimit,
                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, perIPLimit,
                                 MHD_OPTION_CONNECTION_TIMEOUT, timeoutSeconds,
+                                MHD_OPTION_STRICT_FOR_CLIENT, (int) 1,
                                 MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
+                                MHD_OPTION_NOTIFY_CONNECTION, notify, notifyContext,
                                 MHD_OPTION_UNESCAPE_CALLBACK, kaa_mhd_unescape, NULL,
                                 MHD_OPTION_HTTPS_MEM_KEY, key,
                                 MHD_OPTION_HTTPS_MEM_CERT, cert,
@@ -57,10 +61,19 @@ static inline struct MHD_Daemon *kaa_mhd_start(const struct sockaddr *address, u
                             MHD_OPTION_CONNECTION_LIMIT, connectionLimit,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, perIPLimit,
                             MHD_OPTION_CONNECTION_TIMEOUT, timeoutSeconds,
+                            MHD_OPTION_STRICT_FOR_CLIENT, (int) 1,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
+                            MHD_OPTION_NOTIFY_CONNECTION, notify, notifyContext,
                             MHD_OPTION_UNESCAPE_CALLBACK, kaa_mhd_unescape, NULL,
                             MHD_OPTION_END);
 }
+
+// libmicrohttpd 0.9.75 has no deadline for a request's line and headers, only an idle timeout
+// that every trickled byte resets; the server ends a connection past its deadline with
+// shutdown(2), which makes libmicrohttpd's own poll see the end and close it in its thread.
+static const enum MHD_ConnectionNotificationCode kaa_mhd_connection_started = MHD_CONNECTION_NOTIFY_STARTED;
+// A request answered in full: its connection may carry the next one, whose head gets a new deadline.
+static const enum MHD_RequestTerminationCode kaa_mhd_request_completed_ok = MHD_REQUEST_TERMINATED_COMPLETED_OK;
 
 // MHD_get_daemon_info returns a union; this reads the bound port (for port 0).
 static inline uint16_t kaa_mhd_bound_port(struct MHD_Daemon *daemon) {

@@ -14,6 +14,24 @@ public enum CellDimensionValues: Sendable {
     }
 }
 
+/// A plausibility relation between two tables' people totals in one kommun and period: this
+/// table's total is at most `percent` % of `table`'s total plus `slack` (checked where `table` has
+/// cells for the period: a register without a folkbokföring extract sends no `population`).
+public struct PeopleTotalLimit: Sendable, Equatable {
+    /// The table whose total bounds this one.
+    public let table: CellTable
+    /// The share of that total allowed, in percent.
+    public let percent: Int
+    /// People allowed above that share, so that a small kommun's natural variation never trips it.
+    public let slack: Int
+
+    /// The largest total allowed when `table`'s total is `bound` (saturating, never trapping).
+    public func allowed(whenBoundIs bound: Int) -> Int {
+        let (scaled, overflow) = bound.multipliedReportingOverflow(by: percent)
+        return overflow ? Int.max : SaturatingSum.add(scaled / 100, slack)
+    }
+}
+
 /// One table of the cell catalogue: its dimensions and whether its cells add up to a people total.
 public struct CellTableDefinition: Sendable {
     /// Dimension name → where its values come from.
@@ -21,10 +39,13 @@ public struct CellTableDefinition: Sendable {
     /// Whether summing the table's cells counts each person once (false where a person can count
     /// in several cells, as in `in_measure`), so that a table total may be published.
     public let hasPeopleTotal: Bool
+    /// How far this table's people total may go beyond another's (nil: no relation).
+    public let limit: PeopleTotalLimit?
 
-    init(_ dimensions: [String: CellDimensionValues], hasPeopleTotal: Bool = true) {
+    init(_ dimensions: [String: CellDimensionValues], hasPeopleTotal: Bool = true, limit: PeopleTotalLimit? = nil) {
         self.dimensions = dimensions
         self.hasPeopleTotal = hasPeopleTotal
+        self.limit = limit
     }
 
     /// The dimension names, sorted.
@@ -52,7 +73,11 @@ extension CellTable {
 
     private static func makeDefinition(_ table: CellTable) -> CellTableDefinition {
         switch table {
-        case .inKAA, .population: return CellTableDefinition(["sex": sexes, "age": ages])
+        // Those in KAA are a part of the kommun's 16–19-year-olds, but counted over the whole period
+        // while `population` is one extract's day: people who moved in or turned 16 meanwhile
+        // count only in `in_kaa`. Half again and 20 people more cannot come from that.
+        case .inKAA: return CellTableDefinition(["sex": sexes, "age": ages], limit: PeopleTotalLimit(table: .population, percent: 150, slack: 20))
+        case .population: return CellTableDefinition(["sex": sexes, "age": ages])
         case .inKAAReason: return CellTableDefinition(["reason": .codes(.registrationReason)])
         case .new, .contacted, .declined: return CellTableDefinition(["sex": sexes])
         case .firstContactDays: return CellTableDefinition(["band": .fixed(Set(FirstContactBand.allCases.map(\.rawValue)))])
@@ -62,5 +87,26 @@ extension CellTable {
         case .deregistered: return CellTableDefinition(["reason": .codes(.deregistrationReason, excluding: [KnownCode.felregistrerad])])
         case .occupationEnd: return CellTableDefinition(["occupation": .codes(.occupation)])
         }
+    }
+}
+
+extension CellTable {
+    /// The first period of catalogue v1: the kommunala aktivitetsansvaret in its present form
+    /// (skollagen 29 kap. 9 §) dates from 1 January 2015, so no register has figures before it.
+    public static let firstPeriod = Period.month(year: 2015, month: 1)
+
+    /// The largest count one kommun's cell may hold by default: more than all of Sweden's
+    /// 16–19-year-olds (about 480 000), so only a broken or hostile client reaches it, while sums
+    /// over every cell of every kommun stay far from `Int`'s limit.
+    public static let defaultMaximumCount = 1_000_000
+
+    /// Whether figures for `period` can exist on `today`: not before the catalogue's first period,
+    /// and starting no later than a month from today (a register's clock a little ahead is fine).
+    public static func isPlausible(_ period: Period, today: CalendarDate) -> Bool {
+        let (year, month, day) = today.components
+        let next = Period.month(year: year, month: month).next.firstDay.components
+        let latest = CalendarDate(year: next.year, month: next.month, day: min(day, CalendarDate.daysIn(month: next.month, year: next.year)))
+            ?? today.adding(days: 31)
+        return period.firstDay >= firstPeriod.firstDay && period.firstDay <= latest
     }
 }

@@ -21,6 +21,14 @@ public struct HTTPRequest: Sendable {
     public func header(_ name: String) -> String? {
         headers[name.lowercased()]
     }
+
+    /// Whether the request says a body follows (a `Content-Length` above 0, or any
+    /// `Transfer-Encoding`), whether or not it has arrived yet.
+    public var declaresBody: Bool {
+        if headers["transfer-encoding"] != nil { return true }
+        guard let length = headers["content-length"] else { return false }
+        return !length.allSatisfy { $0 == "0" || $0 == " " || $0 == "\t" }
+    }
 }
 
 /// An HTTP response.
@@ -54,7 +62,18 @@ public struct HTTPResponse: Sendable {
 
 /// Answers requests: the one protocol between transport and application (Hummingbird's layering).
 public protocol HTTPResponder: Sendable {
+    /// The answer to a complete request.
     func respond(to request: HTTPRequest) -> HTTPResponse
+    /// The answer to a request judged on its head alone (its body empty, not yet read), or nil to
+    /// read the body and call `respond(to:)`. A transport asks this before reading any body byte,
+    /// so that nobody can make the server hold a body it would refuse (no token, a route that
+    /// takes none).
+    func admit(_ head: HTTPRequest) -> HTTPResponse?
+}
+
+extension HTTPResponder {
+    /// By default every body is read.
+    public func admit(_ head: HTTPRequest) -> HTTPResponse? { nil }
 }
 
 /// A request to send to a server.

@@ -8,6 +8,8 @@ private let systemSend = Darwin.send
 private let noSignal: Int32 = 0 // Darwin has no MSG_NOSIGNAL; Swift's runtime ignores SIGPIPE there
 #endif
 internal import CMicroHTTPD
+import Dispatch
+import Foundation
 import KAAHTTP
 import KAASystem
 
@@ -17,13 +19,21 @@ import KAASystem
 /// The state of one request while its body arrives; one connection's thread at a time touches it.
 final class RequestState {
     var body: [UInt8] = []
-    /// Set once the body is known to be over the limit: nothing more is kept.
+    /// Set once the body is refused (over the limit, or no room in the shared buffer): nothing more is kept.
     var isRefused = false
+    /// The answer to give once the body is complete, when it was refused.
+    var refusal: HTTPResponse?
+    /// Bytes of the server's shared body buffer this request holds, given back when it completes.
+    var reserved = 0
+    /// The `Content-Length` admitted, if the body declared one (then reserved up front).
+    var declaredLength: Int?
 }
 
 /// Collects a connection's key/value pairs through libmicrohttpd's iterator.
 final class PairCollector {
     var pairs: [String: String] = [:]
+    /// Every pair in order, repeated names included (framing checks need the duplicates).
+    var all: [(key: String, value: [UInt8])] = []
 }
 
 /// UTF-8 text of `count` bytes at `start`: the length comes from libmicrohttpd, so a NUL inside a
@@ -37,17 +47,44 @@ private func kaaCollectPair(_ context: UnsafeMutableRawPointer?, _ kind: MHD_Val
                             _ value: UnsafePointer<CChar>?, _ valueSize: Int) -> MHD_Result {
     guard let context, let key else { return kaa_mhd_yes }
     let collector = Unmanaged<PairCollector>.fromOpaque(context).takeUnretainedValue()
-    collector.pairs[text(key, count: keySize)] = text(value, count: valueSize)
+    let name = text(key, count: keySize)
+    collector.pairs[name] = text(value, count: valueSize)
+    let bytes: [UInt8] = value.map { start in
+        start.withMemoryRebound(to: UInt8.self, capacity: max(valueSize, 1)) { Array(UnsafeBufferPointer(start: $0, count: valueSize)) }
+    } ?? []
+    collector.all.append((name, bytes))
     return kaa_mhd_yes
 }
 
-/// A connection's headers or query arguments (the last value of a repeated one).
-private func values(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> [String: String] {
+/// A connection's headers or query arguments: the last value of a repeated one, and every pair.
+private func collect(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> PairCollector {
     let collector = PairCollector()
     _ = withExtendedLifetime(collector) {
         MHD_get_connection_values_n(connection, kind, kaaCollectPair, Unmanaged.passUnretained(collector).toOpaque())
     }
-    return collector.pairs
+    return collector
+}
+
+/// A connection's headers or query arguments (the last value of a repeated one).
+private func values(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> [String: String] {
+    collect(connection, kind).pairs
+}
+
+/// Why a request's framing is ambiguous, or nil when it is not. Two parsers (a proxy and this
+/// server) that could read one request as two different ones make request smuggling possible,
+/// so such a request is refused outright: two different `Content-Length`s, `Content-Length` with
+/// `Transfer-Encoding`, HTTP/1.1 without `Host`, a NUL (or bare CR/LF) in a header.
+func framingProblem(_ headers: [(key: String, value: [UInt8])], version: String) -> String? {
+    let lengths = Set(headers.filter { $0.key.lowercased() == "content-length" }.map(\.value))
+    if lengths.count > 1 { return "two different Content-Length headers" }
+    if !lengths.isEmpty, headers.contains(where: { $0.key.lowercased() == "transfer-encoding" }) {
+        return "Content-Length together with Transfer-Encoding"
+    }
+    if version == "HTTP/1.1", !headers.contains(where: { $0.key.lowercased() == "host" }) { return "HTTP/1.1 without Host" }
+    if headers.contains(where: { $0.value.contains(0) || $0.value.contains(13) || $0.value.contains(10) || $0.key.utf8.contains(0) }) {
+        return "a NUL or line break in a header"
+    }
+    return nil
 }
 
 private func send(_ response: HTTPResponse, on connection: OpaquePointer?) -> MHD_Result {
@@ -71,6 +108,21 @@ private func tooLarge(_ limit: Int) -> HTTPResponse {
     return response
 }
 
+/// The 503 for a body that finds the shared buffer full: the client retries later (design §7).
+private func bufferFull() -> HTTPResponse {
+    var response = HTTPResponse.json(503, "{\"error\":\"the server is holding too many uploads; try again later\"}")
+    response.headers["Retry-After"] = "5"
+    response.headers["Connection"] = "close"
+    return response
+}
+
+/// The 400 for ambiguous framing; closed, since where this request ends is what is in doubt.
+private func badFraming(_ problem: String) -> HTTPResponse {
+    var response = HTTPResponse.json(400, "{\"error\":\"ambiguous request framing: \(problem)\"}")
+    response.headers["Connection"] = "close"
+    return response
+}
+
 /// Refuses a chunked body that has just passed the limit while it is still arriving.
 ///
 /// libmicrohttpd 0.9.75 accepts a queued response only before the body or after all of it
@@ -79,11 +131,11 @@ private func tooLarge(_ limit: Int) -> HTTPResponse {
 /// the 413 is written to the socket first (nothing else is being written on it then: any
 /// `100 Continue` went out before the body), so the client learns why; over TLS the bytes would
 /// have to go through libmicrohttpd's TLS session, so the connection is only closed.
-private func refuseMidBody(_ context: ServerContext, on connection: OpaquePointer?) -> MHD_Result {
+private func refuseMidBody(_ context: ServerContext, _ response: HTTPResponse, on connection: OpaquePointer?) -> MHD_Result {
     let socket = context.isTLS ? -1 : kaa_mhd_connection_socket(connection)
     if socket >= 0 {
-        let response = tooLarge(context.maxBodyBytes)
-        var head = "HTTP/1.1 413 Content Too Large\r\nContent-Length: \(response.body.count)\r\n"
+        let reason = response.status == 413 ? "Content Too Large" : "Service Unavailable"
+        var head = "HTTP/1.1 \(response.status) \(reason)\r\nContent-Length: \(response.body.count)\r\n"
         for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         let bytes = Array((head + "\r\n").utf8) + response.body
         // One best-effort write of a few hundred bytes on a socket with an empty send buffer:
@@ -114,11 +166,37 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
     guard let existing = requestContext.pointee else {
         let state = RequestState()
         requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
-        guard declaresTooLargeABody(values(connection, kaa_mhd_header_kind), limit: server.maxBodyBytes) else { return kaa_mhd_yes }
-        // Queued before the body: libmicrohttpd then sends no `100 Continue`, reads none of the
-        // body, and closes the connection after the answer.
-        state.isRefused = true
-        return send(tooLarge(server.maxBodyBytes), on: connection)
+        server.headArrived(UInt(bitPattern: connection))
+        let headers = collect(connection, kaa_mhd_header_kind)
+        // Every answer queued here goes before the body: libmicrohttpd then sends no
+        // `100 Continue`, reads none of the body, and closes the connection after the answer.
+        if let problem = framingProblem(headers.all, version: version.map { String(cString: $0) } ?? "") {
+            state.isRefused = true
+            return send(badFraming(problem), on: connection)
+        }
+        if declaresTooLargeABody(headers.pairs, limit: server.maxBodyBytes) {
+            state.isRefused = true
+            return send(tooLarge(server.maxBodyBytes), on: connection)
+        }
+        let head = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
+                               query: values(connection, kaa_mhd_query_kind), headers: headers.pairs)
+        if let answer = server.responder.admit(head) {
+            state.isRefused = true
+            var answer = answer
+            if head.declaresBody { answer.headers["Connection"] = "close" }
+            return send(answer, on: connection)
+        }
+        // A declared length is reserved whole before any of it is read; a chunked body piece by piece.
+        if let declared = head.header("Content-Length").flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), declared > 0 {
+            guard server.reserveBody(declared) else {
+                state.isRefused = true
+                return send(bufferFull(), on: connection)
+            }
+            state.reserved = declared
+            state.declaredLength = declared
+            state.body.reserveCapacity(declared)
+        }
+        return kaa_mhd_yes
     }
     let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
     if let uploadSize, uploadSize.pointee > 0 {
@@ -129,7 +207,15 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
         guard state.body.count + size <= server.maxBodyBytes else {
             state.isRefused = true
             state.body = []
-            return refuseMidBody(server, on: connection)
+            return refuseMidBody(server, tooLarge(server.maxBodyBytes), on: connection)
+        }
+        if state.declaredLength == nil {
+            guard server.reserveBody(size) else {
+                state.isRefused = true
+                state.body = []
+                return refuseMidBody(server, bufferFull(), on: connection)
+            }
+            state.reserved += size
         }
         if let uploadData {
             uploadData.withMemoryRebound(to: UInt8.self, capacity: size) {
@@ -138,7 +224,7 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
         }
         return kaa_mhd_yes
     }
-    if state.isRefused { return send(tooLarge(server.maxBodyBytes), on: connection) }
+    if state.isRefused { return send(state.refusal ?? tooLarge(server.maxBodyBytes), on: connection) }
     // The method is an HTTP token and the path was unescaped by kaa_mhd_unescape, which never
     // makes a NUL, so these C strings are whole.
     let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
@@ -149,7 +235,27 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
 
 func kaaRequestCompleted(_ context: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
                          _ requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ code: MHD_RequestTerminationCode) {
-    guard let requestContext, let state = requestContext.pointee else { return }
-    Unmanaged<RequestState>.fromOpaque(state).release()
+    guard let requestContext, let pointer = requestContext.pointee else { return }
+    let state = Unmanaged<RequestState>.fromOpaque(pointer).takeRetainedValue()
     requestContext.pointee = nil
+    if let context {
+        let server = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue()
+        server.releaseBody(state.reserved)
+        // A kept-alive connection now waits for its next request's head: a new deadline.
+        if code == kaa_mhd_request_completed_ok {
+            server.awaitHead(UInt(bitPattern: connection), socket: kaa_mhd_connection_socket(connection), now: DispatchTime.now().uptimeNanoseconds)
+        }
+    }
+}
+
+/// Called by libmicrohttpd when a connection opens (its header deadline starts) and closes.
+func kaaConnectionNotified(_ context: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+                           _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ code: MHD_ConnectionNotificationCode) {
+    guard let context else { return }
+    let server = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue()
+    if code == kaa_mhd_connection_started {
+        server.awaitHead(UInt(bitPattern: connection), socket: kaa_mhd_connection_socket(connection), now: DispatchTime.now().uptimeNanoseconds)
+    } else {
+        server.headArrived(UInt(bitPattern: connection))
+    }
 }

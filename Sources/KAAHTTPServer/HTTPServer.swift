@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 internal import CMicroHTTPD
+import Dispatch
+import Foundation
 import KAAHTTP
 import Synchronization
 
@@ -20,18 +22,26 @@ public final class HTTPServer: Sendable {
         public var threads: UInt32 = 4
         /// Connections open at once, over all clients.
         public var connectionLimit: UInt32 = 512
-        /// Connections open at once from one IP address (0: no limit).
-        public var perIPConnectionLimit: UInt32 = 0
+        /// Connections open at once from one IP address (0: no limit), so that one client cannot
+        /// take every connection.
+        public var perIPConnectionLimit: UInt32 = 64
         /// Seconds a connection may stay idle.
         public var timeoutSeconds: UInt32 = 30
+        /// Seconds a connection may take to send a request's line and headers, however steadily it
+        /// trickles them (0: no deadline); a kept-alive connection gets a new deadline per request.
+        public var headerTimeoutSeconds: UInt32 = 10
         /// The largest request body accepted; larger ones get 413 unread.
         public var maxBodyBytes: Int = 4 << 20
+        /// Body bytes held at once over all connections; a body that would pass it gets 503 with
+        /// `Retry-After`, unread.
+        public var maxBufferedBodyBytes: Int = 128 << 20
         /// PEM key and certificate: HTTPS when both are set.
         public var tlsKeyPEM: String?
         /// PEM certificate (chain) sent to clients; HTTPS when the key is set too.
         public var tlsCertificatePEM: String?
 
-        /// The defaults: 4 threads, 512 connections, 30 s idle timeout, 4 MiB bodies, plain HTTP.
+        /// The defaults: 4 threads, 512 connections (64 per IP), 30 s idle timeout, 10 s for a
+        /// request's head, 4 MiB bodies and 128 MiB of them at once, plain HTTP.
         public init() {}
 
         var isTLS: Bool { tlsKeyPEM != nil && tlsCertificatePEM != nil }
@@ -53,7 +63,8 @@ public final class HTTPServer: Sendable {
     public init(host: String, port: UInt16, responder: any HTTPResponder, options: Options = Options()) throws(HTTPServerError) {
         self.options = options
         self.host = host
-        let context = ServerContext(responder: responder, maxBodyBytes: options.maxBodyBytes, isTLS: options.isTLS)
+        let context = ServerContext(responder: responder, maxBodyBytes: options.maxBodyBytes, maxBufferedBodyBytes: options.maxBufferedBodyBytes,
+                                    headerTimeoutSeconds: options.headerTimeoutSeconds, isTLS: options.isTLS)
         self.context = context
         var storage = sockaddr_storage()
         let isIPv6 = host.contains(":")
@@ -79,7 +90,7 @@ public final class HTTPServer: Sendable {
             address.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
                 kaa_mhd_start(address, isIPv6 ? 1 : 0, options.threads, options.connectionLimit, options.perIPConnectionLimit,
                               options.timeoutSeconds, options.tlsKeyPEM, options.tlsCertificatePEM,
-                              kaaAccessHandler, pointer, kaaRequestCompleted, pointer)
+                              kaaAccessHandler, pointer, kaaRequestCompleted, pointer, kaaConnectionNotified, pointer)
             }
         }
         guard let started else {
@@ -87,6 +98,19 @@ public final class HTTPServer: Sendable {
         }
         self.port = kaa_mhd_bound_port(started)
         daemon = Mutex(started)
+        if options.headerTimeoutSeconds > 0 {
+            // Checked four times per deadline (at least once a second), so a late connection
+            // ends within a quarter of the deadline after it.
+            let interval = useconds_t(min(1_000_000, options.headerTimeoutSeconds * 250_000))
+            let thread = Thread { [context] in
+                while !context.isStopping.load(ordering: .relaxed) {
+                    usleep(interval)
+                    context.endLateConnections(now: DispatchTime.now().uptimeNanoseconds) { socket in _ = shutdown(socket, Int32(SHUT_RDWR)) }
+                }
+            }
+            thread.name = "kaa.http.header-deadline"
+            thread.start()
+        }
     }
 
     deinit {
@@ -95,6 +119,8 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting connections and waits for the daemon's threads.
     public func stop() {
+        // The deadline thread ends within one interval; it holds the context, never the daemon.
+        context.isStopping.store(true, ordering: .relaxed)
         daemon.withLock { daemon in
             if let running = daemon {
                 MHD_stop_daemon(running)
@@ -113,5 +139,38 @@ public final class HTTPServer: Sendable {
     /// requests: what the body limit let in (for tests and monitoring).
     public var bodyBytesReceived: Int {
         context.bodyBytesReceived.load(ordering: .relaxed)
+    }
+
+    /// Body bytes held right now over all connections (a declared `Content-Length` counts whole
+    /// from the moment it is admitted): never above `maxBufferedBodyBytes`.
+    public var bufferedBodyBytes: Int {
+        context.bufferedBodyBytes.load(ordering: .relaxed)
+    }
+
+    /// The most body bytes held at once since the server started.
+    public var peakBufferedBodyBytes: Int {
+        context.peakBufferedBodyBytes.load(ordering: .relaxed)
+    }
+
+    /// Bodies refused with 503 because the shared buffer was full.
+    public var bodiesRefusedForBuffer: Int {
+        context.bodiesRefusedForBuffer.load(ordering: .relaxed)
+    }
+
+    /// Connections ended because their request's head missed the deadline.
+    public var connectionsPastHeaderDeadline: Int {
+        context.connectionsPastHeaderDeadline.load(ordering: .relaxed)
+    }
+
+    /// The transport's counters as Prometheus text, for the application's `/metrics`.
+    public var metricsText: String {
+        "# HELP kaa_http_buffered_body_bytes Request-body bytes held now over all connections.\n"
+            + "# TYPE kaa_http_buffered_body_bytes gauge\nkaa_http_buffered_body_bytes \(bufferedBodyBytes)\n"
+            + "# HELP kaa_http_buffered_body_bytes_peak The most request-body bytes held at once.\n"
+            + "# TYPE kaa_http_buffered_body_bytes_peak gauge\nkaa_http_buffered_body_bytes_peak \(peakBufferedBodyBytes)\n"
+            + "# HELP kaa_http_bodies_refused_buffer_full_total Bodies refused with 503 because the buffer cap was reached.\n"
+            + "# TYPE kaa_http_bodies_refused_buffer_full_total counter\nkaa_http_bodies_refused_buffer_full_total \(bodiesRefusedForBuffer)\n"
+            + "# HELP kaa_http_header_deadline_closed_total Connections ended because their request head missed the deadline.\n"
+            + "# TYPE kaa_http_header_deadline_closed_total counter\nkaa_http_header_deadline_closed_total \(connectionsPastHeaderDeadline)\n"
     }
 }

@@ -13,6 +13,9 @@ public enum BatchOutcome: Sendable, Equatable {
     case differentBody(generation: String, seq: Int)
     /// The batch's cells do not lead to the digest it claims; nothing was applied (422).
     case digestMismatch(expected: String, found: String)
+    /// The state after the batch breaks a relation of the catalogue (`PeopleTotalLimit`); nothing
+    /// was applied (400).
+    case implausible(String)
 
     /// Whether the hub's figures changed (and cached publications must go).
     var changesFigures: Bool {

@@ -104,7 +104,7 @@ struct Dashboard {
 
     private func sum(_ publication: Publication, _ kommun: String?, _ table: CellTable) -> Int? {
         let values = publication.figures.filter { $0.kommun == kommun && $0.table == table && !$0.dims.pairs.isEmpty }.map(\.value)
-        return values.isEmpty ? nil : values.reduce(0, +)
+        return values.isEmpty ? nil : SaturatingSum.total(values)
     }
 
     private func share(_ publication: Publication, _ kommun: String?) -> Double? {
@@ -114,7 +114,7 @@ struct Dashboard {
     /// Share of those registered in the period who were reached within 30 days.
     private func reachedWithin30(_ publication: Publication, _ kommun: String?) -> Double? {
         guard let total = value(publication, kommun, .firstContactDays), total > 0 else { return nil }
-        let quick = (value(publication, kommun, .firstContactDays, ["band": "0-7"]) ?? 0) + (value(publication, kommun, .firstContactDays, ["band": "8-30"]) ?? 0)
+        let quick = SaturatingSum.add(value(publication, kommun, .firstContactDays, ["band": "0-7"]) ?? 0, value(publication, kommun, .firstContactDays, ["band": "8-30"]) ?? 0)
         return min(1, Double(quick) / Double(total))
     }
 

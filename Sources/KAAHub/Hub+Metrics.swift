@@ -8,7 +8,7 @@ extension Hub {
         let formatter = ISO8601DateFormatter()
         let (applied, rejects, sites) = try reading { database in
             let applied = try database.queryOne("SELECT count(*) FROM ledger")?.int(0) ?? 0
-            let rejects = try database.query("SELECT status, count(*) FROM reject GROUP BY status ORDER BY status").map { (try $0.int(0), try $0.int(1)) }
+            let rejects = try database.query("SELECT status, count FROM reject_count ORDER BY status").map { (try $0.int(0), try $0.int(1)) }
             let sites = try database.query("SELECT kommun, last_seq, last_contact_at, rejects FROM site ORDER BY kommun").map {
                 (try $0.text(0), try $0.int(1), try $0.optionalText(2), try $0.int(3))
             }
@@ -26,6 +26,8 @@ extension Hub {
         }
         out += "# HELP kaa_hub_last_seq The kommun's last applied seq.\n# TYPE kaa_hub_last_seq gauge\n"
         for site in sites { out += "kaa_hub_last_seq{kommun=\"\(site.0)\"} \(site.1)\n" }
+        out += "# HELP kaa_hub_unauthenticated_total Requests refused for want of a valid token (logged at most once a minute).\n"
+        out += "# TYPE kaa_hub_unauthenticated_total counter\nkaa_hub_unauthenticated_total \(unauthenticatedRequests.load(ordering: .relaxed))\n"
         out += "# HELP kaa_hub_rejects_total Requests refused after authentication, per kommun.\n# TYPE kaa_hub_rejects_total counter\n"
         for site in sites { out += "kaa_hub_rejects_total{kommun=\"\(site.0)\"} \(site.3)\n" }
         return out

@@ -27,13 +27,19 @@ extension Hub {
         }
     }
 
-    /// Records a refused request (after authentication). Best effort: a refusal is answered even
-    /// when the database cannot record it.
-    func recordReject(kommun: String, status: Int, reason: String) {
+    /// Records a refused request (after authentication) with its fixed reason code, never the
+    /// message (which may quote the client). Best effort: a refusal is answered even when the
+    /// database cannot record it.
+    func recordReject(kommun: String, status: Int, reason: RejectReason) {
         let at = now()
         _ = try? writing { database in
             try database.execute("INSERT INTO reject (kommun, at, status, reason) VALUES (?, ?, ?, ?)",
-                                 [.text(kommun), .text(at), .integer(Int64(status)), .text(String(reason.prefix(300)))])
+                                 [.text(kommun), .text(at), .integer(Int64(status)), .text(reason.rawValue)])
+            try database.execute("""
+                DELETE FROM reject WHERE kommun = ?1 AND id <= (SELECT id FROM reject WHERE kommun = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
+                """, [.text(kommun), .integer(Int64(rejectHistory))])
+            try database.execute("INSERT INTO reject_count (status, count) VALUES (?, 1) ON CONFLICT (status) DO UPDATE SET count = count + 1",
+                                 [.integer(Int64(status))])
             try database.execute("UPDATE site SET rejects = rejects + 1 WHERE kommun = ?", [.text(kommun)])
         }
     }
@@ -61,6 +67,8 @@ extension Hub {
             } catch let mismatch as DigestMismatch {
                 // Thrown inside the savepoint so that it rolls back; an outcome outside it.
                 return .batch(.digestMismatch(expected: mismatch.expected, found: mismatch.found))
+            } catch let implausible as Implausible {
+                return .batch(.implausible(implausible.message))
             }
         }
         guard case let .batch(outcome) = write else { throw HubError.other("a batch's write came back as another kind") }
@@ -100,6 +108,7 @@ extension Hub {
                 try upsert.run(key + [.integer(Int64(cell.n)), .integer(Int64(cell.ck))])
             }
         }
+        try checkLimits(kommun, periods: Set(batch.cells.map(\.period)), database)
         let newDigest = try currentDigest(kommun, database)
         guard newDigest == batch.digest else {
             throw DigestMismatch(expected: batch.digest, found: newDigest)
@@ -116,6 +125,31 @@ extension Hub {
     private struct DigestMismatch: Error {
         let expected: String
         let found: String
+    }
+
+    /// A state that breaks a relation of the catalogue: thrown so that its savepoint rolls back.
+    private struct Implausible: Error {
+        let message: String
+    }
+
+    /// Checks the catalogue's relations between people totals (`in_kaa` against `population`) on
+    /// the state after a batch: a changes batch may touch one side only, so the stored state decides.
+    private static func checkLimits(_ kommun: String, periods: Set<Period>, _ database: Database) throws {
+        let limited = CellTable.allCases.compactMap { table in table.definition.limit.map { (table, $0) } }
+        guard !limited.isEmpty else { return }
+        let totals = try database.cachedStatement("SELECT table_name, sum(n) FROM cell WHERE kommun = ? AND period = ? GROUP BY table_name")
+        for period in periods.sorted() {
+            var byTable: [String: Int] = [:]
+            // Counts are bounded on the way in, so sum() stays far from SQLite's integer limit.
+            try totals.forEach([.text(kommun), .text(period.description)]) { row in byTable[try row.text(0)] = Int(try row.int(1)) }
+            for (table, limit) in limited {
+                guard let total = byTable[table.rawValue], let bound = byTable[limit.table.rawValue] else { continue }
+                guard total <= limit.allowed(whenBoundIs: bound) else {
+                    throw Implausible(message: "\(table.rawValue) for \(period) counts \(total) people, more than the catalogue allows "
+                        + "beside \(limit.table.rawValue)'s \(bound) (\(limit.percent) % + \(limit.slack))")
+                }
+            }
+        }
     }
 
     /// The digest of the kommun's cells as stored, in the one line format of `StateDigest`.

@@ -32,7 +32,7 @@ extension Hub {
         func add(_ kommun: String?, _ table: CellTable, _ dims: Dims, _ n: Int, _ ck: UInt32) {
             let key = FigureKey(kommun: kommun, table: table, dims: dims)
             let current = sums[key] ?? (0, 0)
-            sums[key] = (current.n + n, current.ck &+ ck)
+            sums[key] = (SaturatingSum.add(current.n, n), current.ck &+ ck)
         }
         let empty = Dims([:])
         for (owner, cell) in exact {

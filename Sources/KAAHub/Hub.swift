@@ -7,24 +7,37 @@ import Synchronization
 
 /// The regional hub's state: sites and credentials, the ledger and every kommun's exact cells.
 ///
-/// Thread-safe: the database lives inside a `Mutex` and is reached only through `withDatabase`
-/// (libmicrohttpd calls the responder from its own threads). SQLite's `synchronous=FULL` makes
+/// Thread-safe: the write connection lives inside a `Mutex` and is reached only through
+/// `withDatabase` (libmicrohttpd calls the responder from its own threads); reads use connections
+/// of their own (`ReadConnections`), so that no reader waits behind a writer. SQLite's `synchronous=FULL` makes
 /// each commit durable before the hub answers. The concerns live in extensions: sites
 /// (`Hub+Sites`), the protocol (`Hub+Protocol`), group commit (`Hub+GroupCommit`), publication
 /// (`Hub+Publication`) and metrics (`Hub+Metrics`).
 public final class Hub: Sendable {
-    /// The one connection; SQLite has one writer, and the hub's reads are short.
+    /// The write connection; SQLite has one writer.
     private let database: Mutex<Database>
+    /// Connections for reads, each a WAL snapshot of its own.
+    private let readers: ReadConnections
+    /// The connection that only reads `data_version`, so that the cache's check needs no reader.
+    private let versionConnection: Mutex<Database>
     /// The clock for stored timestamps (UTC ISO 8601).
     let now: @Sendable () -> String
     /// The largest batch body accepted, in bytes.
     public let maxBodyBytes: Int
+    /// Refusals kept per kommun in the `reject` table; older ones are dropped (their counts stay).
+    let rejectHistory: Int
+    /// The largest count a kommun's cell may hold (`maxCellCount` in the config).
+    public let maxCellCount: Int
+    /// The default of `maxCellCount`: more than all of Sweden's 16–19-year-olds.
+    public static let defaultMaxCellCount = CellTable.defaultMaximumCount
     /// The Cell Key Method's noise table for publication.
     public let perturbation: PerturbationTable
     /// How long applying batches takes, for `/metrics`.
     let applyLatency = LatencyHistogram()
     /// Writes arriving together share one commit (see `GroupCommit`).
     let groupCommit = GroupCommit<GroupWrite>()
+    /// Requests refused for want of a valid token, for `/metrics` (the log shows them rate-limited).
+    let unauthenticatedRequests = Atomic<Int>(0)
     /// Rendered publications until the data changes.
     let publicationCache = PublicationCache()
 
@@ -38,8 +51,8 @@ public final class Hub: Sendable {
     }()
 
     /// Opens (creating when missing) the hub database at `path`, bringing its schema up to date.
-    public init(path: String, maxBodyBytes: Int = 4 << 20, perturbation: PerturbationTable? = nil,
-                now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
+    public init(path: String, maxBodyBytes: Int = 4 << 20, maxCellCount: Int = Hub.defaultMaxCellCount, perturbation: PerturbationTable? = nil,
+                rejectHistory: Int = 1000, now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
         let connection: Database
         do {
             let existed = FileManager.default.fileExists(atPath: path)
@@ -51,7 +64,15 @@ public final class Hub: Sendable {
             throw .wrap(error)
         }
         database = Mutex(connection)
+        readers = ReadConnections(path: path)
+        do {
+            versionConnection = Mutex(try Database(path: path, options: Database.Options(synchronous: "FULL", busyTimeoutMilliseconds: 2000)))
+        } catch {
+            throw .wrap(error)
+        }
         self.maxBodyBytes = maxBodyBytes
+        self.maxCellCount = maxCellCount
+        self.rejectHistory = rejectHistory
         self.now = now
         if let perturbation {
             self.perturbation = perturbation
@@ -75,10 +96,11 @@ public final class Hub: Sendable {
         try database.withLock { (connection: inout Database) throws(E) -> sending T in try body(connection) }
     }
 
-    /// Runs `body` in a read transaction: every query in it sees one snapshot.
+    /// Runs `body` in a read transaction on a read connection of its own: every query in it sees
+    /// one snapshot, and no writer (in this process or another) makes it wait.
     func reading<T: Sendable>(_ body: (Database) throws -> T) throws(HubError) -> T {
         do {
-            return try withDatabase { database in try database.read { try body(database) } }
+            return try readers.withConnection { database in try database.read { try body(database) } }
         } catch {
             throw .wrap(error)
         }
@@ -93,9 +115,10 @@ public final class Hub: Sendable {
         }
     }
 
-    /// SQLite's `data_version`: changes when another connection (the admin CLI) commits.
+    /// SQLite's `data_version` on a connection that never writes: it changes whenever any other
+    /// connection commits (the hub's writer or the admin CLI), and reading it takes no lock.
     func dataVersion() throws -> Int64 {
-        try withDatabase { database in try database.queryOne("PRAGMA data_version")?.int(0) ?? 0 }
+        try versionConnection.withLock { database in try database.queryOne("PRAGMA data_version")?.int(0) ?? 0 }
     }
 
     static func makeToken() throws -> String {

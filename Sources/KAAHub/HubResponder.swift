@@ -10,11 +10,38 @@ public struct HubResponder: HTTPResponder {
     let hub: Hub
     let log: @Sendable (String) -> Void
     let today: @Sendable () -> CalendarDate
+    /// Seconds on a monotonic clock, for the rate limit of the log.
+    let clock: @Sendable () -> Double
+    /// Unauthenticated requests are logged at most once per interval (anyone can send them).
+    let unauthenticatedLog: RateLimitedLog
+    /// The transport's counters (buffered body bytes, connections cut off), appended to `/metrics`.
+    let transportMetrics: @Sendable () -> String
 
-    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = Hub.swedishToday) {
+    /// A responder for `hub`; `unauthenticatedLogInterval` is the seconds between log lines about
+    /// requests without a valid token (all are counted in `/metrics`).
+    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = Hub.swedishToday,
+                clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
+                unauthenticatedLogInterval: Double = 60, transportMetrics: @escaping @Sendable () -> String = { "" }) {
+        self.transportMetrics = transportMetrics
         self.hub = hub
         self.log = log
         self.today = today
+        self.clock = clock
+        self.unauthenticatedLog = RateLimitedLog(interval: unauthenticatedLogInterval)
+    }
+
+    /// Judges a request on its head, before any body byte is read: only a batch upload takes a
+    /// body, and only with its kommun's token and JSON; any other request is answered from its
+    /// head (a body sent with it is never read). Nil: read the batch's body.
+    public func admit(_ head: HTTPRequest) -> HTTPResponse? {
+        let parts = head.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard head.method == "PUT", parts.count == 6, parts[0] == "v1", parts[1] == "sites", KommunCode.isWellFormed(parts[2]),
+              parts[3] == "batches" else {
+            return head.declaresBody ? respond(to: head) : nil
+        }
+        if case let .refused(response) = authorize(head, parts[2], contact: .notNow) { return response }
+        if let refusal = Self.refuseContentType(head) { return refusal }
+        return nil
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -37,7 +64,7 @@ public struct HubResponder: HTTPResponder {
         if parts == ["metrics"] {
             guard request.method == "GET" else { return methodNotAllowed("GET") }
             guard let text = try? hub.metricsText() else { return unavailable("the database is busy") }
-            return .text(200, text, contentType: "text/plain; version=0.0.4; charset=utf-8")
+            return .text(200, text + transportMetrics(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         if parts == ["v1", "published"] || parts == ["v1", "published.csv"] {
             guard request.method == "GET" else { return methodNotAllowed("GET") }
@@ -53,7 +80,7 @@ public struct HubResponder: HTTPResponder {
             return authenticated(request, kommun) { getState(kommun) }
         case ["region"]:
             guard request.method == "GET" else { return methodNotAllowed("GET") }
-            return authenticated(request, kommun) { published(request, csv: false, allowed: ["period", "table"], kommun: kommun, regionOnly: true) }
+            return authenticated(request, kommun, contact: .inBackground) { published(request, csv: false, allowed: ["period", "table"], kommun: kommun, regionOnly: true) }
         case let tail where tail.count == 3 && tail[0] == "batches":
             guard request.method == "PUT" else { return methodNotAllowed("PUT") }
             return authenticated(request, kommun) { putBatch(request, kommun: kommun, generation: tail[1], seqText: tail[2]) }
@@ -62,31 +89,72 @@ public struct HubResponder: HTTPResponder {
         }
     }
 
-    /// Runs `body` for a request whose bearer token belongs to `kommun`: 401 without a valid token,
-    /// 403 for another kommun's site. Every authenticated request is the kommun's last contact.
-    private func authenticated(_ request: HTTPRequest, _ kommun: String, _ body: () -> HTTPResponse) -> HTTPResponse {
+    /// Whether a request's token lets it use `kommun`'s site.
+    private enum Authorization {
+        case granted
+        case refused(HTTPResponse)
+    }
+
+    /// 401 without a valid token (counted; logged at most once per interval, since anyone can
+    /// cause it), 403 for another kommun's site (recorded as the token owner's refusal). Every
+    /// authenticated request is the kommun's last contact.
+    /// When an authorised request is recorded as the kommun's last contact.
+    enum ContactRecording {
+        /// Before answering (a batch, the state the sync client starts from).
+        case now
+        /// Without making the answer wait: a read of the region's figures must not queue behind
+        /// a writer (design §7 still holds: the contact is recorded, a moment later).
+        case inBackground
+        /// Not by this call (a head judged before its body; the full request records it).
+        case notNow
+    }
+
+    private func authorize(_ request: HTTPRequest, _ kommun: String, contact: ContactRecording = .now) -> Authorization {
         guard let header = request.header("Authorization"), header.hasPrefix("Bearer "),
               let owner = hub.authenticate(token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)) else {
-            log("event=auth_failed site=\(kommun)")
+            hub.unauthenticatedRequests.add(1, ordering: .relaxed)
+            let (allowed, suppressed) = unauthenticatedLog.mayLog(now: clock())
+            if allowed { log("event=auth_failed site=\(kommun) suppressed_since_last=\(suppressed)") }
             var response = HTTPResponse.refusal(401, ErrorResponse("a valid bearer token is required"))
             response.headers["WWW-Authenticate"] = "Bearer"
-            return response
+            return .refused(response)
         }
         do {
-            try hub.recordContact(kommun: owner)
+            switch contact {
+            case .now: try hub.recordContact(kommun: owner)
+            case .inBackground:
+                let hub = self.hub
+                DispatchQueue.global().async { try? hub.recordContact(kommun: owner) }
+            case .notNow: break
+            }
         } catch {
-            return unavailable("the database is busy")
+            return .refused(unavailable("the database is busy"))
         }
         guard owner == kommun else {
             log("event=forbidden token_site=\(owner) site=\(kommun)")
-            hub.recordReject(kommun: owner, status: 403, reason: "token of \(owner) used for site \(kommun)")
-            return .refusal(403, ErrorResponse("this token may only use its own site"))
+            hub.recordReject(kommun: owner, status: 403, reason: .forbiddenSite)
+            return .refused(.refusal(403, ErrorResponse("this token may only use its own site")))
         }
+        return .granted
+    }
+
+    /// Runs `body` for a request whose bearer token belongs to `kommun` (see `authorize`); a
+    /// refusal after it is recorded with its fixed reason code.
+    private func authenticated(_ request: HTTPRequest, _ kommun: String, contact: ContactRecording = .now, _ body: () -> HTTPResponse) -> HTTPResponse {
+        if case let .refused(response) = authorize(request, kommun, contact: contact) { return response }
         let response = body()
         if response.status >= 400 {
-            hub.recordReject(kommun: kommun, status: response.status, reason: Self.errorMessage(response))
+            hub.recordReject(kommun: kommun, status: response.status, reason: RejectReason(status: response.status))
         }
         return response
+    }
+
+    /// 415 unless the request says its body is JSON.
+    private static func refuseContentType(_ request: HTTPRequest) -> HTTPResponse? {
+        guard let type = request.header("Content-Type"), type.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/json" else {
+            return .refusal(415, ErrorResponse("Content-Type must be application/json"))
+        }
+        return nil
     }
 
     /// Protected figures only: every value is `n + noise`; exact counts never leave the hub.
@@ -97,6 +165,9 @@ public struct HubResponder: HTTPResponder {
         guard let text = request.query["period"] else { return .refusal(400, ErrorResponse("period is required (e.g. 2026-11 or 2026-H2)")) }
         guard let period = Period(text), (2000...2100).contains(period.firstDay.year) else {
             return .refusal(400, ErrorResponse("malformed period '\(text)'; give a month (2026-11) or a half-year (2026-H2)"))
+        }
+        guard CellTable.isPlausible(period, today: today()) else {
+            return .refusal(400, ErrorResponse("no figures exist for \(period): periods run from \(CellTable.firstPeriod) to a month from today"))
         }
         var table: CellTable?
         if let name = request.query["table"] {
@@ -142,9 +213,7 @@ public struct HubResponder: HTTPResponder {
         guard request.body.count <= hub.maxBodyBytes else {
             return .refusal(413, ErrorResponse("the body is larger than \(hub.maxBodyBytes) bytes"))
         }
-        guard let type = request.header("Content-Type"), type.lowercased().split(separator: ";").first?.trimmingCharacters(in: .whitespaces) == "application/json" else {
-            return .refusal(415, ErrorResponse("Content-Type must be application/json"))
-        }
+        if let refusal = Self.refuseContentType(request) { return refusal }
         guard let contentDigest = request.header("Content-Digest") else {
             return .refusal(400, ErrorResponse("Content-Digest (RFC 9530, sha-256) is required"))
         }
@@ -156,9 +225,14 @@ public struct HubResponder: HTTPResponder {
         }
         let batch: Batch
         do {
-            batch = try Batch.decode(request.body)
+            batch = try Batch.decode(request.body, maximumCount: hub.maxCellCount)
         } catch {
             return .refusal(400, ErrorResponse(error.message))
+        }
+        let day = today()
+        if let index = batch.cells.firstIndex(where: { !CellTable.isPlausible($0.period, today: day) }) {
+            return .refusal(400, ErrorResponse("cells[\(index)]: no figures can exist for \(batch.cells[index].period) "
+                + "(periods run from \(CellTable.firstPeriod) to a month from today)"))
         }
         guard batch.kommun == kommun, batch.generation == generation, batch.seq == seq else {
             return .refusal(400, ErrorResponse("the batch's kommun, generation and seq must equal the URL's"))
@@ -189,6 +263,8 @@ public struct HubResponder: HTTPResponder {
             return .refusal(422, ErrorResponse("seq \(seq) of generation \(generation) was already applied with a different body"))
         case let .digestMismatch(expected, found):
             return .refusal(422, ErrorResponse("after applying, the state's digest is \(found), not the batch's \(expected); nothing was applied"))
+        case let .implausible(message):
+            return .refusal(400, ErrorResponse(message + "; nothing was applied"))
         }
     }
 
@@ -215,10 +291,6 @@ public struct HubResponder: HTTPResponder {
         var response = HTTPResponse.refusal(405, ErrorResponse("method not allowed"))
         response.headers["Allow"] = allowed
         return response
-    }
-
-    private static func errorMessage(_ response: HTTPResponse) -> String {
-        "HTTP \(response.status): " + String(decoding: response.body.prefix(200), as: UTF8.self)
     }
 }
 

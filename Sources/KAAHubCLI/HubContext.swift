@@ -40,12 +40,13 @@ public final class HubContext: ProgramContext {
 
     /// Opens the hub database. Only `serve` and `init` create one (`create`); every other command
     /// refuses a path where there is none, so that a mistyped path never makes an empty second hub.
-    func openHub(create: Bool = false, maxBodyBytes: Int = 4 << 20, perturbation: PerturbationTable? = nil) throws -> Hub {
+    func openHub(create: Bool = false, maxBodyBytes: Int = 4 << 20, maxCellCount: Int = Hub.defaultMaxCellCount,
+                 perturbation: PerturbationTable? = nil) throws -> Hub {
         let path = try databasePath()
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw HubError.notFound("hubbens databas \(path) finns inte; ange rätt fil med --db, KAA_HUB_DB eller \"db\" i konfigurationen "
                 + "(en ny skapas bara av 'kaa-hub init' eller 'kaa-hub serve')")
         }
-        return try Hub(path: path, maxBodyBytes: maxBodyBytes, perturbation: perturbation)
+        return try Hub(path: path, maxBodyBytes: maxBodyBytes, maxCellCount: maxCellCount, perturbation: perturbation)
     }
 }

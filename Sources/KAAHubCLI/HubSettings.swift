@@ -1,5 +1,6 @@
 import KAACLIKit
 import KAACore
+import KAAHub
 
 /// The hub's configuration file (`config/hub.example.json`): every key optional, flags override.
 struct HubSettings {
@@ -8,17 +9,26 @@ struct HubSettings {
     var tlsCert: String?
     var tlsKey: String?
     var maxBodyBytes = 4 << 20
+    /// The largest count a kommun's cell may hold; a batch with more is refused with 400.
+    var maxCellCount = Hub.defaultMaxCellCount
     /// A request that applies a batch waits on its thread until its group's commit is durable, so the
     /// pool is as large as the largest group (64): a whole group can wait while the next is read.
     /// (4 threads made groups of at most 4; 290 uploads then took 0.45 s instead of 0.30 s.)
     var threads: UInt32 = 64
     var connectionLimit: UInt32 = 512
+    /// Connections from one IP address at most, so that one client cannot take them all.
+    var perIPConnectionLimit: UInt32 = 64
     var timeoutSeconds: UInt32 = 30
+    /// Seconds a request's line and headers may take, however steadily they trickle in.
+    var headerTimeoutSeconds: UInt32 = 10
+    /// Request-body bytes held at once over all connections; past it a new upload gets 503.
+    var maxBufferedBodyBytes = 128 << 20
     /// The Cell Key Method's parameters: the largest noise D and its variance V.
     var noiseMaximum = 2
     var noiseVariance = 1.0
 
-    static let keys: Set<String> = ["db", "listen", "tlsCert", "tlsKey", "maxBodyBytes", "threads", "connectionLimit", "timeoutSeconds",
+    static let keys: Set<String> = ["db", "listen", "tlsCert", "tlsKey", "maxBodyBytes", "maxCellCount", "threads", "connectionLimit", "perIPConnectionLimit", "timeoutSeconds",
+                                    "headerTimeoutSeconds", "maxBufferedBodyBytes",
                                     "noiseMaximum", "noiseVariance"]
 
     /// The settings in `path`, or the defaults when there is no file.
@@ -32,9 +42,13 @@ struct HubSettings {
         settings.tlsCert = try file.text("tlsCert")
         settings.tlsKey = try file.text("tlsKey")
         if let value = try file.integer("maxBodyBytes", 1024...(1 << 30)) { settings.maxBodyBytes = value }
+        if let value = try file.integer("maxCellCount", 1...1_000_000_000) { settings.maxCellCount = value }
         if let value = try file.integer("threads", 1...256) { settings.threads = UInt32(value) }
         if let value = try file.integer("connectionLimit", 1...100_000) { settings.connectionLimit = UInt32(value) }
+        if let value = try file.integer("perIPConnectionLimit", 0...100_000) { settings.perIPConnectionLimit = UInt32(value) }
         if let value = try file.integer("timeoutSeconds", 1...3600) { settings.timeoutSeconds = UInt32(value) }
+        if let value = try file.integer("headerTimeoutSeconds", 0...3600) { settings.headerTimeoutSeconds = UInt32(value) }
+        if let value = try file.integer("maxBufferedBodyBytes", 1024...(1 << 40)) { settings.maxBufferedBodyBytes = value }
         if let value = try file.integer("noiseMaximum", 1...10) { settings.noiseMaximum = value }
         if let value = try file.number("noiseVariance", 0.01...50) { settings.noiseVariance = value }
         do {

@@ -53,9 +53,10 @@ public struct Batch: Sendable, Equatable {
         return Array(out.utf8)
     }
 
-    /// Parses and validates a batch body (design §9: known catalogue, tables, dims and codes; `n ≥ 0`;
-    /// well-formed periods and identity). Throws a message saying what is wrong.
-    public static func decode(_ body: [UInt8], catalog: CodeCatalog = .builtIn) throws(BatchError) -> Batch {
+    /// Parses and validates a batch body (design §9: known catalogue, tables, dims and codes;
+    /// `0 ≤ n ≤ maximumCount`; well-formed periods and identity). Throws a message saying what is wrong.
+    public static func decode(_ body: [UInt8], catalog: CodeCatalog = .builtIn,
+                              maximumCount: Int = CellTable.defaultMaximumCount) throws(BatchError) -> Batch {
         let wire: WireBatch
         do {
             wire = try JSONDecoder().decode(WireBatch.self, from: Data(body))
@@ -78,7 +79,7 @@ public struct Batch: Sendable, Equatable {
         var seen = Set<CellKey>()
         cells.reserveCapacity(wire.cells.count)
         // A batch has few tables and periods and many cells: each is looked up once per batch.
-        var lookups = CellValidation.Lookups(catalog: catalog)
+        var lookups = CellValidation.Lookups(catalog: catalog, maximumCount: maximumCount)
         for (index, cell) in wire.cells.enumerated() {
             let parsed = try CellValidation.validate(cell, index: index, lookups: &lookups)
             guard kind == .changes || parsed.n > 0 else { throw BatchError("cells[\(index)]: a snapshot holds no cell with n = 0") }
@@ -136,6 +137,8 @@ enum CellValidation {
     /// The allowed values per table and the parsed periods met so far in one batch.
     struct Lookups {
         let catalog: CodeCatalog
+        /// The largest `n` a cell may have.
+        let maximumCount: Int
         var allowed: [CellTable: [String: Set<String>]] = [:]
         var periods: [String: Period] = [:]
 
@@ -160,6 +163,8 @@ enum CellValidation {
             throw BatchError("cells[\(index)]: malformed period \"\(cell.period)\"")
         }
         guard cell.n >= 0 else { throw BatchError("cells[\(index)]: n must not be negative") }
+        // Bounded so that no sum over the region's cells can come near Int's limit.
+        guard cell.n <= lookups.maximumCount else { throw BatchError("cells[\(index)]: n is above the hub's largest plausible count \(lookups.maximumCount)") }
         let allowed = lookups.allowedValues(table)
         guard Set(cell.dims.keys) == Set(allowed.keys) else {
             throw BatchError("cells[\(index)]: \(table.rawValue) takes the dims \(allowed.keys.sorted().joined(separator: ", "))")

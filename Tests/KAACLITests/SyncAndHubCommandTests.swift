@@ -218,6 +218,10 @@ func executable(_ name: String) -> String {
         #expect(hub.listen == "0.0.0.0:8443" && hub.maxBodyBytes == 4 << 20 && hub.tlsCert != nil)
         #expect(hub.noiseMaximum == 2 && hub.noiseVariance == 1)
         #expect(hub.threads == HubSettings().threads, "the example shows the default")
+        let defaults = HubSettings()
+        #expect(hub.maxCellCount == defaults.maxCellCount && hub.perIPConnectionLimit == defaults.perIPConnectionLimit
+            && hub.headerTimeoutSeconds == defaults.headerTimeoutSeconds && hub.maxBufferedBodyBytes == defaults.maxBufferedBodyBytes,
+            "the example shows the defaults of the hub's limits")
         #expect(try context.databasePath() == "/var/lib/kaa-hub/hub.sqlite")
     }
 

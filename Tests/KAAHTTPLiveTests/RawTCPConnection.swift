@@ -17,11 +17,24 @@ import KAAHTTP
 final class RawTCPConnection {
     private var descriptor: Int32
 
-    /// Connects to `127.0.0.1:port` with `timeoutSeconds` on every send and receive.
-    init(port: UInt16, timeoutSeconds: Int = 3) throws {
+    /// Connects to `127.0.0.1:port` with `timeoutSeconds` on every send and receive, from
+    /// `source` when given (Linux routes all of 127.0.0.0/8 to lo, so a test can be several clients).
+    init(port: UInt16, timeoutSeconds: Int = 3, timeoutMilliseconds: Int = 0, source: String? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw HTTPClientError("socket: errno \(errno)") }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                close(descriptor)
+                throw HTTPClientError("bind to \(source): errno \(errno)")
+            }
+        }
+        var timeout = timeoutMilliseconds > 0 ? timeval(tv_sec: 0, tv_usec: Int(timeoutMilliseconds) * 1000) : timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()

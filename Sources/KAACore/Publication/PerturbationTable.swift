@@ -58,8 +58,9 @@ public struct PerturbationTable: Sendable, Equatable {
     }
 
     /// The published value of a count with the sum of its contributors' period keys.
+    /// Saturates rather than trapping at the edge of `Int` (the hub bounds counts far below it).
     public func publish(n: Int, ck: UInt32) -> Int {
-        n + noise(n: n, cellKey: Double(ck) / 4_294_967_296)
+        SaturatingSum.add(n, noise(n: n, cellKey: Double(ck) / 4_294_967_296))
     }
 
     private static func maximumEntropy(support: [Int], variance: Double, n: Int) throws(PerturbationError) -> [Double] {

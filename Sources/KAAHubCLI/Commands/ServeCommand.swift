@@ -6,6 +6,7 @@ import KAACLIKit
 import KAACore
 import KAAHTTPServer
 import KAAHub
+import Synchronization
 
 /// `kaa-hub serve --listen HOST:PORT [--tls-cert FILE --tls-key FILE]`.
 enum ServeCommand: HubCommand {
@@ -24,7 +25,10 @@ enum ServeCommand: HubCommand {
         options.maxBodyBytes = settings.maxBodyBytes
         options.threads = settings.threads
         options.connectionLimit = settings.connectionLimit
+        options.perIPConnectionLimit = settings.perIPConnectionLimit
         options.timeoutSeconds = settings.timeoutSeconds
+        options.headerTimeoutSeconds = settings.headerTimeoutSeconds
+        options.maxBufferedBodyBytes = settings.maxBufferedBodyBytes
         let certificate = arguments[tlsCert] ?? settings.tlsCert
         let key = arguments[tlsKey] ?? settings.tlsKey
         if (certificate == nil) != (key == nil) { throw CommandLineError.usage("'--tls-cert' och '--tls-key' anges tillsammans") }
@@ -39,10 +43,12 @@ enum ServeCommand: HubCommand {
             options.tlsKeyPEM = keyPEM
         }
         let perturbation = try? PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
-        let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, perturbation: perturbation)
+        let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, maxCellCount: settings.maxCellCount, perturbation: perturbation)
         let errors = context.errorOutput
         // The daemon's threads log straight to stderr: one line per event (design §10).
-        let responder = HubResponder(hub: hub, log: { FileHandle.standardError.write(Data("kaa-hub: \($0)\n".utf8)) })
+        let started = StartedServer()
+        let responder = HubResponder(hub: hub, log: { FileHandle.standardError.write(Data("kaa-hub: \($0)\n".utf8)) },
+                                     transportMetrics: { started.server.withLock { $0?.metricsText ?? "" } })
 
         // Block the stop signals in every thread (the daemon's threads inherit the mask) and wait for them here.
         var signals = sigset_t()
@@ -56,6 +62,7 @@ enum ServeCommand: HubCommand {
         } catch {
             throw CommandLineError.failed("servern kunde inte starta: \(error.message)")
         }
+        started.server.withLock { $0 = server }
         let shownHost = address.host.contains(":") ? "[\(address.host)]" : address.host
         context.output.line("listening on \(shownHost):\(server.port)")
         errors.line("kaa-hub: event=listening url=\(server.baseURL) db=\(try context.databasePath())")
@@ -64,4 +71,10 @@ enum ServeCommand: HubCommand {
         errors.line("kaa-hub: event=stopping signal=\(received)")
         server.stop()
     }
+}
+
+/// The server once started, for `/metrics` to show its transport counters (the responder is made
+/// before the server that calls it).
+final class StartedServer: Sendable {
+    let server = Mutex<HTTPServer?>(nil)
 }
