@@ -84,7 +84,7 @@ generate() { # $1 = month (1 or 2), $2 = folkbokföring file, $3 = enrolment fil
 
 
 coordinator_week() { # a few weeks of contacts, measures and occupations for the people in KAA
-    local channels=(SMS TELEFON BREV EPOST HEMBESOK VIA_SKOLA) occupations=(ARBETSSOKANDE INGEN ARBETE PRAKTIK STUDIER_KOMVUX)
+    local channels=(SMS TELEFON BREV EPOST HEMBESOK VIA_SKOLA) occupations=(ARBETSSOKANDE INGEN ARBETE PRAKTIK STUDIER_KOMVUX_GRUND)
     local measures=(MOTIVATION SYV PRAKTIK FORBEREDANDE ARBETSMARKNAD) pnr
     RANDOM=2026
     for pnr in $(kaa list --json | grep '"personnummer"' | sed -E 's/.*"([0-9]{12})".*/\1/'); do
