@@ -37,7 +37,7 @@ enum SubjectAccessPage {
     private static func table(_ caption: String, _ columns: [String], _ rows: [[String]]) -> Node {
         guard !rows.isEmpty else { return .p([], .text("\(caption): inga.")) }
         return .div([.class("scroll")],
-                    .table([], .caption([], .text(caption)),
+                    .table([.class("prose")], .caption([], .text(caption)),
                            .thead([], .tr([], .fragment(columns.map { Node.th([.scope("col")], .text($0)) }))),
                            .tbody([], .fragment(rows.map { row in
                                Node.tr([], .fragment(row.enumerated().map { index, cell in
