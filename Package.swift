@@ -45,7 +45,7 @@ let package = Package(
         // The regional hub: ledger, cells, sites, the HTTP responder.
         .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML"], swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
-        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
+        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASystem"], swiftSettings: strict),
 
         // The command lines: a small shared kit (typed arguments, the tool runner, output, config
         // files), then one module per program, so `kaa` links no hub and `kaa-hub` no register.
