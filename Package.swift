@@ -58,6 +58,12 @@ let package = Package(
         .executableTarget(name: "kaa-bench", dependencies: ["KAACLIKit", "KAACore", "KAARegister", "KAASync", "KAACurl", "KAAHTTP", "KAAHTTPServer", "KAAHub"],
                           swiftSettings: strict),
 
+        // Fuzz targets for the CSV reader, the personnummer parser and the batch decoder. Built
+        // normally it replays the committed corpus (Tests/FuzzCorpus); scripts/fuzz.sh builds it
+        // with libFuzzer (-sanitize=fuzzer,address -D KAA_FUZZ) in its own scratch path.
+        .target(name: "CFuzzer"),
+        .executableTarget(name: "kaa-fuzz", dependencies: ["KAACore", "KAAProtocol", "CFuzzer"], swiftSettings: strict),
+
         // Test support by layer: fixtures (no hub, no CLI), an in-process HTTP kit, a CLI runner.
         .target(name: "KAATestFixtures", dependencies: ["KAACore", "KAASQLite"], path: "Tests/KAATestFixtures", swiftSettings: strict),
         .target(name: "KAAHTTPTestKit", dependencies: ["KAAHTTP"], path: "Tests/KAAHTTPTestKit", swiftSettings: strict),
