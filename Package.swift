@@ -45,7 +45,7 @@ let package = Package(
         // The regional hub: ledger, cells, sites, the HTTP responder.
         .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML"], swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
-        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
+        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASystem"], swiftSettings: strict),
 
         // The command lines: a small shared kit (typed arguments, the tool runner, output, config
         // files), then one module per program, so `kaa` links no hub and `kaa-hub` no register.
@@ -57,6 +57,12 @@ let package = Package(
         // Benchmark helpers for benchmarks/run.sh (design §11 cases 3 and 4); built, not a product, not installed.
         .executableTarget(name: "kaa-bench", dependencies: ["KAACLIKit", "KAACore", "KAARegister", "KAASync", "KAACurl", "KAAHTTP", "KAAHTTPServer", "KAAHub"],
                           swiftSettings: strict),
+
+        // Fuzz targets for the CSV reader, the personnummer parser and the batch decoder. Built
+        // normally it replays the committed corpus (Tests/FuzzCorpus); scripts/fuzz.sh builds it
+        // with libFuzzer (-sanitize=fuzzer,address -D KAA_FUZZ) in its own scratch path.
+        .target(name: "CFuzzer"),
+        .executableTarget(name: "kaa-fuzz", dependencies: ["KAACore", "KAAProtocol", "CFuzzer"], swiftSettings: strict),
 
         // Test support by layer: fixtures (no hub, no CLI), an in-process HTTP kit, a CLI runner.
         .target(name: "KAATestFixtures", dependencies: ["KAACore", "KAASQLite"], path: "Tests/KAATestFixtures", swiftSettings: strict),

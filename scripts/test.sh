@@ -26,5 +26,11 @@ bash scripts/browser-check.sh
 # The benchmark script at small sizes, so it does not rot (issue #7); it asserts no speed targets.
 kaa_log "benchmark script (--quick)"
 bash benchmarks/run.sh --quick
+# The fuzz corpus replayed through the normal build (fast), then libFuzzer for a bounded time per
+# target (issue #14): no crash, no broken property.
+kaa_log "fuzz corpus replay"
+for target in csv personnummer batch; do "$bin/kaa-fuzz" "$target" Tests/FuzzCorpus/"$target"/*; done
+kaa_log "fuzzing (20 s per target)"
+bash scripts/fuzz.sh 20
 kaa_log "testing"
 swift test --skip-build 2>&1

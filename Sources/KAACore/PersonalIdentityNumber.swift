@@ -106,7 +106,9 @@ public struct PersonalIdentityNumber: Hashable, Comparable, Sendable, CustomStri
             if separator == UInt8(ascii: "+") { candidate -= 100 }
             year = candidate
         }
-        guard let birthDate = CalendarDate(year: year, month: month, day: day) else {
+        // Twelve digits whose century is 00–09 would give a year below 1000: no one's, and not a
+        // number `init(number:)` (the compact key) can hold, so the two would disagree.
+        guard year >= 1000, let birthDate = CalendarDate(year: year, month: month, day: day) else {
             throw refuse(.invalidDate)
         }
         if length == 12, separator == UInt8(ascii: "+"), birthDate.age(on: today) < 100 {

@@ -43,7 +43,7 @@ struct CurlEasy: ~Copyable {
     }
 
     /// Sends one request on the kept handle and collects its response.
-    mutating func perform(_ request: HTTPClientRequest, caFile: String?) throws(HTTPClientError) -> HTTPResponse {
+    mutating func perform(_ request: HTTPClientRequest, caFile: String?, maximumResponseBytes: Int) throws(HTTPClientError) -> HTTPResponse {
         guard let handle = prepared() else { throw HTTPClientError("libcurl could not create a handle") }
         defer {
             var made = 0
@@ -54,6 +54,7 @@ struct CurlEasy: ~Copyable {
             guard let appended = curl_slist_append(headerList, line) else { throw HTTPClientError("libcurl could not build the request's headers") }
             headerList = appended
         }
+        exchange.maximumBodyBytes = maximumResponseBytes
         let context = Unmanaged.passUnretained(exchange).toOpaque()
         var setup: [CURLcode] = [
             kaa_curl_setopt_string(handle, CURLOPT_URL, request.url),
@@ -70,6 +71,8 @@ struct CurlEasy: ~Copyable {
             kaa_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context),
             kaa_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader),
             kaa_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context),
+            // Refused from Content-Length before the body starts; a chunked body is cut off by the write callback.
+            kaa_curl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maximumResponseBytes)),
         ]
         if let caFile { setup.append(kaa_curl_setopt_string(handle, CURLOPT_CAINFO, caFile)) }
         if request.method != "GET" || !request.body.isEmpty {
@@ -81,6 +84,11 @@ struct CurlEasy: ~Copyable {
             setup.append(kaa_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
         }
         let code = setup.first { $0 != CURLE_OK } ?? curl_easy_perform(handle)
+        if code == CURLE_FILESIZE_EXCEEDED || (code == CURLE_WRITE_ERROR && exchange.isOverLimit) {
+            exchange.body = [] // the part read so far is not kept
+            throw HTTPClientError("\(request.method) \(request.url): svaret är större än \(maximumResponseBytes) byte; överföringen avbröts",
+                                  kind: .responseTooLarge)
+        }
         guard code == CURLE_OK else {
             let detail = errorText()
             throw HTTPClientError("\(request.method) \(request.url): \(String(cString: curl_easy_strerror(code)))\(detail.isEmpty ? "" : " (\(detail))")")
@@ -103,6 +111,7 @@ struct CurlEasy: ~Copyable {
         errorBuffer[0] = 0
         exchange.body = []
         exchange.headers = [:]
+        exchange.isOverLimit = false
         return handle
     }
 

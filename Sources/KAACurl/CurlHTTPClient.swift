@@ -11,13 +11,19 @@ import Synchronization
 public final class CurlHTTPClient: HTTPClient {
     /// A PEM bundle of the CA that signed the hub's certificate (design §7: from the config).
     public let caFile: String?
+    /// The largest response body accepted; a longer one is aborted mid-transfer, never read whole.
+    public let maximumResponseBytes: Int
     /// The handle and the buffers it points at; the lock sends one request at a time through them.
     private let easy: Mutex<CurlEasy>
 
-    /// A client that verifies https servers against `caFile`, or the system's store when nil.
-    public init(caFile: String? = nil) {
+    /// A client that verifies https servers against `caFile`, or the system's store when nil, and
+    /// accepts response bodies up to `maximumResponseBytes` (the default is far above any answer
+    /// of the hub's: a state, an acknowledgement, a region's publication).
+    public init(caFile: String? = nil, maximumResponseBytes: Int = 16 << 20) {
+        precondition(maximumResponseBytes > 0, "maximumResponseBytes must be positive")
         _ = Self.globalInit
         self.caFile = caFile
+        self.maximumResponseBytes = maximumResponseBytes
         easy = Mutex(CurlEasy())
     }
 
@@ -27,7 +33,7 @@ public final class CurlHTTPClient: HTTPClient {
     /// Sends `request` and waits for the whole response; throws when no HTTP answer came.
     public func send(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPResponse {
         try easy.withLock { (easy: inout CurlEasy) throws(HTTPClientError) -> HTTPResponse in
-            try easy.perform(request, caFile: caFile)
+            try easy.perform(request, caFile: caFile, maximumResponseBytes: maximumResponseBytes)
         }
     }
 

@@ -5,6 +5,10 @@ import Foundation
 final class Exchange {
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+    /// The most body bytes this exchange accepts; past it the write callback aborts the transfer.
+    var maximumBodyBytes = Int.max
+    /// Whether the transfer was aborted for passing `maximumBodyBytes`.
+    var isOverLimit = false
 }
 
 // libcurl's callbacks: nonisolated, reaching the exchange through the context pointer.
@@ -12,6 +16,12 @@ func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: I
     guard let data, let context else { return 0 }
     let exchange = Unmanaged<Exchange>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
+    // A server that sends more than any answer of ours can be (a hostile or broken hub) is cut off
+    // here, before the bytes are kept: returning less than `length` makes libcurl abort the transfer.
+    guard length <= exchange.maximumBodyBytes - exchange.body.count else {
+        exchange.isOverLimit = true
+        return 0
+    }
     data.withMemoryRebound(to: UInt8.self, capacity: length) { exchange.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
     return length
 }

@@ -95,10 +95,27 @@ public struct HTTPClientRequest: Sendable {
     }
 }
 
-/// Why a request got no HTTP answer (the hub was not reached, or the connection broke).
+/// Why a request got no HTTP answer (the hub was not reached, the connection broke, or the answer
+/// was refused by the client).
 public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure, so a caller can tell "try again later" from "this server misbehaves".
+    public enum Kind: Sendable, Equatable {
+        /// The server was not reached or the connection broke: worth retrying.
+        case transport
+        /// The answer was larger than the client accepts; the transfer was aborted (retrying would
+        /// only fetch the same oversized answer again).
+        case responseTooLarge
+    }
+
+    /// The failure in words, naming the request.
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// What kind of failure this is.
+    public let kind: Kind
+    /// A failure described by `message`.
+    public init(_ message: String, kind: Kind = .transport) {
+        self.message = message
+        self.kind = kind
+    }
     public var description: String { message }
 }
 

@@ -72,10 +72,14 @@ extension Register {
     /// changed (or a new generation is asked for), seals a batch into the outbox in the same
     /// transaction that records the new state. Returns the batch, or nil on a night with no change.
     /// With `dryRun` nothing is written and the batch that would be sealed is returned.
+    ///
+    /// The cells are computed inside the write transaction that seals them: computed before it, a
+    /// seal could rest on data older than a batch another connection sealed meanwhile, and move the
+    /// hub's state backwards until the next night.
     @discardableResult
     public func sealBatch(newGeneration: Bool, reason: String = "operator", dryRun: Bool = false) throws(RegisterError) -> Batch? {
-        let cells = try allCells(dryRun: dryRun)
         let body: () throws -> Batch? = { [self] in
+            let cells = try allCells(dryRun: dryRun)
             var generation = try database.queryOne("SELECT generation FROM sync_generation ORDER BY rowid DESC LIMIT 1")?.text(0)
             var previous: [CellKey: Cell] = [:]
             var seq = 1

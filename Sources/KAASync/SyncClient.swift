@@ -3,6 +3,7 @@ import KAACore
 import KAAHTTP
 import KAAProtocol
 import KAARegister
+import KAASystem
 
 /// Why a sync run ended early, with the exit code design §10 gives it.
 public enum SyncError: Error, CustomStringConvertible {
@@ -100,23 +101,67 @@ public struct SyncClient {
     }
 
     /// Seals tonight's batch and uploads the outbox.
+    ///
+    /// The hub's state is read before sealing: a register restored from a backup would otherwise
+    /// seal tonight's batch on a seq the hub already holds with another body. The whole run holds
+    /// the register's sync lock, so two runs never interleave their seals, uploads and generations.
     public func run() throws(SyncError) -> SyncReport {
         let deadline = now() + options.deadlineSeconds
         var report = SyncReport()
         try translatingErrors {
-            let sealing = now()
-            if let batch = try register.sealBatch(newGeneration: options.newGeneration, reason: options.newGeneration ? "operator" : "night") {
-                report.sealed.append(batch)
-                // How long recomputing and sealing took: the figure design §11 sets a target for.
-                log("event=sealed generation=\(batch.generation) seq=\(batch.seq) kind=\(batch.kind.rawValue) cells=\(batch.cells.count) "
-                    + "seconds=\(String(format: "%.3f", now() - sealing))")
-                if options.newGeneration { report.newGenerations.append("operator asked for a new generation") }
+            let lock = try takeSyncLock()
+            defer { withExtendedLifetime(lock) {} }
+            let state: StateResponse
+            do {
+                state = try readHubState(deadline: deadline)
+            } catch {
+                // The hub is unreachable or refuses us: the night's figures are still sealed into the
+                // outbox, so they do not wait on the hub; a divergence this hides shows as a 422
+                // for a seq the hub holds on the next run, and is healed then.
+                try seal(newGeneration: options.newGeneration, reason: options.newGeneration ? "operator" : "night", report: &report)
+                throw error
             }
-            try reconcileWithHub(deadline: deadline, report: &report)
+            if options.newGeneration {
+                try seal(newGeneration: true, reason: "operator", report: &report)
+                report.newGenerations.append("operator asked for a new generation")
+            } else {
+                try reconcile(with: state, report: &report)
+                try seal(newGeneration: false, reason: "night", report: &report)
+            }
             try uploadOutbox(deadline: deadline, report: &report)
             fetchRegion(deadline: deadline, report: &report)
         }
         return report
+    }
+
+    /// Seals a batch (nil on a night with no change) and logs how long it took.
+    private func seal(newGeneration: Bool, reason: String, report: inout SyncReport) throws {
+        let sealing = now()
+        guard let batch = try register.sealBatch(newGeneration: newGeneration, reason: reason) else { return }
+        report.sealed.append(batch)
+        // How long recomputing and sealing took: the figure design §11 sets a target for.
+        log("event=sealed generation=\(batch.generation) seq=\(batch.seq) kind=\(batch.kind.rawValue) cells=\(batch.cells.count) "
+            + "seconds=\(String(format: "%.3f", now() - sealing))")
+    }
+
+    /// The lock file beside the register that one run holds from start to end.
+    public static func lockPath(forRegisterAt path: String) -> String { path + ".sync-lock" }
+
+    /// Takes the register's sync lock, or says that another run holds it (exit 75: the nightly job
+    /// tries again later, when the other run has finished).
+    private func takeSyncLock() throws -> FileLock {
+        let path = Self.lockPath(forRegisterAt: register.database.path)
+        let lock: FileLock?
+        do {
+            lock = try FileLock.tryLocking(path)
+        } catch {
+            throw SyncError.failed("kan inte ta synkroniseringens låsfil: \(error)")
+        }
+        guard let lock else {
+            throw SyncError.temporary("en annan 'kaa sync' för det här registret pågår redan (låsfilen \(path) är låst); "
+                + "försök igen när den är klar (inget går förlorat)")
+        }
+        return lock
     }
 
     /// Uploads the batches already sealed, with the same rules as `run` (state first, then the
@@ -126,7 +171,9 @@ public struct SyncClient {
         let deadline = now() + options.deadlineSeconds
         var report = SyncReport()
         try translatingErrors {
-            try reconcileWithHub(deadline: deadline, report: &report)
+            let lock = try takeSyncLock()
+            defer { withExtendedLifetime(lock) {} }
+            try reconcile(with: try readHubState(deadline: deadline), report: &report)
             try uploadOutbox(deadline: deadline, report: &report)
         }
         return report
@@ -143,13 +190,18 @@ public struct SyncClient {
 
     // MARK: - Reconciling with the hub's state
 
-    /// Reads the hub's state for this kommun first, so that a restored register (the hub is ahead
-    /// in our generation) or a hub that lost state is noticed before anything is sent.
-    private func reconcileWithHub(deadline: Double, report: inout SyncReport) throws {
+    /// The hub's state for this kommun.
+    private func readHubState(deadline: Double) throws -> StateResponse {
         let response = try send("GET", "/v1/sites/\(register.kommun)/state", body: nil, deadline: deadline)
         guard response.status == 200, let state = StateResponse(json: response.body) else {
             throw SyncError.refused(refusal(response, what: "the state request"))
         }
+        return state
+    }
+
+    /// Compares the hub's state with ours before anything is sealed or sent, so that a restored
+    /// register (the hub is ahead in our generation) or a hub that lost state is noticed first.
+    private func reconcile(with state: StateResponse, report: inout SyncReport) throws {
         let hubGeneration = state.generation
         let hubSeq = state.lastSeq
         let ours = try register.syncStatus()
@@ -233,6 +285,13 @@ public struct SyncClient {
                 case 409:
                     try handleConflict(response, batch: batch, report: &report)
                     continue outer
+                case 422 where try hubHoldsAnotherBody(for: batch, deadline: deadline):
+                    // The hub applied this seq of our generation with another body: two copies of
+                    // the register (a restored backup and the one before it) sealed different
+                    // batches on the same seq. Only a new generation brings the hub back to ours.
+                    try startGeneration("the hub holds seq \(batch.seq) of our generation with another body: the states diverged "
+                        + "(the register was restored from a backup)", &report)
+                    continue outer
                 default:
                     throw SyncError.refused(refusal(response, what: "batch \(batch.seq) of generation \(batch.generation)")
                         + ". The outbox is kept; when the cause is fixed run 'kaa sync' again, or 'kaa sync --new-generation' to send a full snapshot.")
@@ -240,6 +299,13 @@ public struct SyncClient {
             }
             return
         }
+    }
+
+    /// Whether the hub's state shows it already holds `batch`'s seq of `batch`'s generation (so
+    /// a 422 means "another body", not "your cells do not reach your digest").
+    private func hubHoldsAnotherBody(for batch: OutboxBatch, deadline: Double) throws -> Bool {
+        let state = try readHubState(deadline: deadline)
+        return state.generation == batch.generation && state.lastSeq >= batch.seq
     }
 
     private func handleConflict(_ response: HTTPResponse, batch: OutboxBatch, report: inout SyncReport) throws {
@@ -289,32 +355,77 @@ public struct SyncClient {
                 let response = try http.send(request)
                 switch response.status {
                 case 429, 503:
-                    wait = response.header("Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                    wait = Self.retryAfterSeconds(response.header("Retry-After"))
                     reason = "HTTP \(response.status)"
                 case 500...599:
                     reason = "HTTP \(response.status)"
                 default:
                     return response
                 }
+            } catch where error.kind == .responseTooLarge {
+                // Not "try again later": the hub would send the same oversized answer again.
+                throw SyncError.failed("hubben svarade med mer data än klienten tar emot (\(error.message)); utkorgen är kvar. "
+                    + "Kontakta hubbens driftansvariga.")
             } catch {
                 reason = error.message
             }
             attempt += 1
-            let backoff = wait ?? random() * min(60, 0.5 * pow(2, Double(min(attempt, 10))))
+            // The floor holds for Retry-After as for the jitter (which can draw 0): a hub that says
+            // "0" or "-1" is not hammered in a tight loop until the deadline.
+            let backoff = max(Self.minimumWaitSeconds, wait ?? random() * min(60, 0.5 * pow(2, Double(min(attempt, 10)))))
             log("event=retry attempt=\(attempt) wait=\(String(format: "%.2f", backoff)) reason=\"\(reason)\"")
             guard now() + backoff < deadline else {
-                throw SyncError.temporary("the hub is unreachable or busy (\(reason)); the outbox is kept, try again later")
+                let asked = wait.map { " (hubben bad om att vänta \(Int($0)) s, längre än tidsgränsen tillåter)" } ?? ""
+                throw SyncError.temporary("the hub is unreachable or busy (\(reason))\(asked); the outbox is kept, try again later")
             }
             sleep(backoff)
         }
     }
 
+    /// The shortest wait between two attempts, in seconds, whatever the hub says.
+    static let minimumWaitSeconds = 1.0
+
+    /// `Retry-After` as delta-seconds (RFC 9110: digits only); nil for anything else (a date, a
+    /// negative or garbled value), which falls back to the backoff.
+    static func retryAfterSeconds(_ value: String?) -> Double? {
+        guard let text = value?.trimmingCharacters(in: .whitespaces), (1...9).contains(text.utf8.count),
+              text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return Double(text)
+    }
+
+    /// The hub's stated reason, fit to show a person: only the `error` of a JSON refusal (never
+    /// the raw body, which could be a proxy's page or anything a hostile hub sends), only printable
+    /// ASCII and Swedish letters (no control or bidi characters), at most `maximumReasonLength`.
+    static func sanitisedReason(_ body: [UInt8]) -> String? {
+        guard let text = ErrorResponse(json: body)?.error else { return nil }
+        let swedish: Set<Unicode.Scalar> = ["å", "ä", "ö", "Å", "Ä", "Ö", "é", "É"]
+        var kept = String.UnicodeScalarView()
+        var isCut = false
+        for scalar in text.unicodeScalars {
+            guard kept.count < maximumReasonLength else {
+                isCut = true
+                break
+            }
+            if (0x20...0x7E).contains(scalar.value) || swedish.contains(scalar) {
+                kept.append(scalar)
+            } else if !(kept.last.map { $0 == " " } ?? true) {
+                kept.append(" ")
+            }
+        }
+        let reason = String(kept).trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { return nil }
+        return isCut ? reason + "…" : reason
+    }
+
+    /// The longest hub reason a message shows.
+    static let maximumReasonLength = 120
+
     private func refusal(_ response: HTTPResponse, what: String) -> String {
-        let detail = ErrorResponse(json: response.body)?.error ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+        let detail = Self.sanitisedReason(response.body).map { ": \($0)" } ?? ""
         switch response.status {
         case 401: return "the hub refuses the token (HTTP 401) for \(what): check the token file, or ask the hub operator to rotate the kommun's token"
         case 403: return "the hub refuses this token for kommun \(register.kommun) (HTTP 403): the token belongs to another kommun"
-        default: return "the hub refused \(what) with HTTP \(response.status): \(detail)"
+        default: return "the hub refused \(what) with HTTP \(response.status)\(detail)"
         }
     }
 }

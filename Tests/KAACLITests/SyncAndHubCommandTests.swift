@@ -83,6 +83,34 @@ func executable(_ name: String) -> String {
         expectExit(kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("token")]), 0)
     }
 
+    /// `kaa backup --help` promises that a restored register is noticed: restored from last
+    /// night's copy (the hub one batch ahead), the next sync starts a new generation instead of
+    /// sealing on a seq the hub already holds with another body (which the hub refuses with 422).
+    @Test func aRegisterRestoredFromKaaBackupSyncsWithANewGeneration() throws {
+        let (server, _) = try hubServer()
+        let sync = ["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("token")]
+        expectExit(kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND"]), 0)
+        expectExit(kaa.run(sync), 0)
+        let backup = fixture.directory.file("backup.sqlite")
+        expectExit(kaa.run(["backup", backup]), 0)
+        expectExit(kaa.run(["register", bertil, "--date", "2026-11-02", "--reason", "OKAND"]), 0)
+        expectExit(kaa.run(sync), 0)
+        // The restore: the backup file replaces the register.
+        let path = kaa.databasePath
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: path)
+        expectExit(kaa.run(["register", cecilia, "--date", "2026-11-03", "--reason", "OKAND"]), 0)
+        let restored = kaa.run(sync)
+        expectExit(restored, 0)
+        #expect(restored.stdout.contains("Ny generation"), "\(restored)")
+        let register = try Register.open(at: path, clock: FixedDateClock(today: TestDates.today), staff: "test")
+        let hub = try Hub(path: fixture.directory.file("hub.sqlite"))
+        let registerCells = Set(try register.allCells().filter { $0.n > 0 })
+        #expect(!registerCells.isEmpty)
+        #expect(Set(try hub.exactCells(kommun: "0380").map(\.cell)) == registerCells, "the hub holds the restored register's cells")
+        #expect(try hub.sites().first?.generation == (try register.syncStatus().generation))
+    }
+
     /// A period that froze since the register was last opened is computed for the dry run, not
     /// stored, and no audit row is written: the dry run writes nothing at all.
     @Test func aDryRunWritesNothingEvenWhenPeriodsAreDueToFreeze() throws {

@@ -180,6 +180,20 @@ struct StructuredCases: Decodable {
         #expect(try PersonalIdentityNumber(number: coordinated.number).kind == .samordningsnummer)
     }
 
+    /// Found by the fuzzer (Tests/FuzzCorpus/personnummer): a twelve-digit text whose century is
+    /// 00–09 was accepted with a birth year below 1000, a number that `init(number:)` (the key
+    /// identify keeps) refuses. Invalid on purpose: year 0808, a samordningsnummer day, a valid check digit.
+    @Test(arguments: ["080808800080", "00" + withCheckDigit("080101238")])
+    func aTwelveDigitNumberBeforeTheYear1000IsRefusedLikeItsInteger(_ text: String) {
+        do {
+            let pnr = try PersonalIdentityNumber(text, today: today)
+            Issue.record("\(text) was accepted with birth year \(pnr.birthDate.year)")
+        } catch {
+            #expect(error.reason == .invalidDate)
+        }
+        #expect(throws: PersonalIdentityNumberError.self) { try PersonalIdentityNumber(number: Int64(text) ?? 0) }
+    }
+
     @Test(arguments: [
         (Int64(200801012387), PersonalIdentityNumberError.Reason.checkDigit), // official 200801012386, wrong check digit on purpose
         (Int64(201509160006), .invalidSerial), // birth number 000, never issued

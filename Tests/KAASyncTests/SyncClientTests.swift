@@ -44,6 +44,14 @@ final class SyncFixture {
         try client(newGeneration: newGeneration).run()
     }
 
+    /// Replaces the register file with `backup` (what an operator's restore does) and reopens it.
+    func restore(from backup: String, on date: String = "2026-11-23") throws {
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: registerPath + suffix) }
+        try FileManager.default.removeItem(atPath: registerPath)
+        try FileManager.default.copyItem(atPath: backup, toPath: registerPath)
+        try reopen(on: date)
+    }
+
     /// Reopens the register on another day (a later night).
     func reopen(on date: String) throws {
         today = TestDates.date(date)
@@ -259,7 +267,7 @@ final class SyncFixture {
         #expect(try fixture.register.pendingBatches().count == 1, "tonight's batch is kept")
     }
 
-    @Test func a422HoldsTheOutboxAndNewGenerationIsTheWayOut() throws {
+    @Test func aSeqTheHubHoldsWithAnotherBodyIsDivergenceAndStartsANewGeneration() throws {
         let fixture = try SyncFixture()
         try fixture.addPeople(5)
         try fixture.sync()
@@ -269,6 +277,20 @@ final class SyncFixture {
                              digest: status.digest, sealedAt: "x", cells: [])
         #expect(fixture.http.sendBatch(impostor, token: fixture.token) == 201)
         try fixture.addPeople(1, from: 20)
+        let report = try fixture.sync()
+        #expect(report.newGenerations.count == 1)
+        #expect(report.sealed.last?.kind == .snapshot)
+        #expect(try fixture.hub.sites().first?.generation == report.sealed.last?.generation)
+        try fixture.expectHubMatchesRegister()
+    }
+
+    @Test func a422ForAnythingElseHoldsTheOutboxAndNewGenerationIsTheWayOut() throws {
+        let fixture = try SyncFixture()
+        try fixture.addPeople(5)
+        try fixture.sync()
+        try fixture.addPeople(1, from: 20)
+        // The hub refuses seq 2 although it does not hold it (its cells would not reach its digest, say).
+        fixture.http.inject(.pass, .status(422, retryAfter: nil))
         do {
             try fixture.sync()
             Issue.record("expected a refusal")
@@ -279,6 +301,48 @@ final class SyncFixture {
         #expect(try fixture.register.pendingBatches().map(\.seq) == [2], "held")
         let report = try fixture.sync(newGeneration: true)
         #expect(report.sealed.first?.kind == .snapshot)
+        try fixture.expectHubMatchesRegister()
+    }
+
+    @Test func aRegisterRestoredFromLastNightsBackupIsNoticedBeforeItSeals() throws {
+        let fixture = try SyncFixture()
+        try fixture.addPeople(5)
+        try fixture.sync()
+        let backup = fixture.directory.file("backup.sqlite")
+        try fixture.register.backup(to: backup)
+        // One more night after the backup: the hub holds seq 2, the backup knows only seq 1.
+        try fixture.addPeople(3, from: 10)
+        try fixture.sync()
+        #expect(try fixture.hub.sites().first?.lastSeq == 2)
+        try fixture.restore(from: backup)
+        try fixture.addPeople(2, from: 40)
+        let report = try fixture.sync()
+        #expect(report.newGenerations.count == 1)
+        #expect(report.newGenerations.first?.contains("restored") == true)
+        #expect(report.sealed.map(\.kind) == [.snapshot], "nothing is sealed on the old seq")
+        #expect(try fixture.hub.sites().first?.generation == report.sealed.last?.generation)
+        try fixture.expectHubMatchesRegister()
+    }
+
+    @Test func aRestoredRegisterWhoseFirstNightFoundTheHubDownHealsOnTheNext() throws {
+        let fixture = try SyncFixture()
+        try fixture.addPeople(5)
+        try fixture.sync()
+        let backup = fixture.directory.file("backup.sqlite")
+        try fixture.register.backup(to: backup)
+        try fixture.addPeople(3, from: 10)
+        try fixture.sync()
+        try fixture.restore(from: backup)
+        try fixture.addPeople(2, from: 40)
+        // The hub is down: the night is sealed on seq 2 (the hub holds another seq 2) and kept.
+        fixture.http.persistentFault = .unreachable
+        #expect(throws: SyncError.self) { try fixture.client(deadline: 10).run() }
+        #expect(try fixture.register.pendingBatches().map(\.seq) == [2])
+        fixture.http.persistentFault = nil
+        // The next night: the 422 for a seq the hub holds with another body is a divergence.
+        let report = try fixture.sync()
+        #expect(report.newGenerations.count == 1)
+        #expect(report.sealed.last?.kind == .snapshot)
         try fixture.expectHubMatchesRegister()
     }
 }

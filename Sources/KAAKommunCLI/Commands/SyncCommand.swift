@@ -38,9 +38,11 @@ enum SyncCommand: KommunCommand {
         "sync", "Nattjobbet: skicka ändrade anonyma antal till regionens hubb.",
         arguments: [configuration, hub, tokenFile, caFile, deadline, dryRun, newGeneration],
         discussion: """
-            Räknar om cellerna för alla öppna perioder, förseglar en batch med det som ändrats sedan förra
-            förseglade batchen och skickar alla okvitterade batcher i ordning. Inga namn, personnummer, adresser
-            eller födelsedatum lämnar kommunen, bara antal per cell. Slutkoder: 0 klart, 75 hubben nåddes inte
+            Läser först hubbens läge (ett register som återställts från en säkerhetskopia upptäcks då och får en
+            ny generation), räknar om cellerna för alla öppna perioder, förseglar en batch med det som ändrats
+            sedan förra förseglade batchen och skickar alla okvitterade batcher i ordning. Inga namn, personnummer,
+            adresser eller födelsedatum lämnar kommunen, bara antal per cell. En körning i taget: medan en pågår
+            slutar en andra med 75. Slutkoder: 0 klart, 75 hubben nåddes inte eller en annan körning pågår
             (försök igen senare; inget går förlorat), 65 hubben vägrar (följ meddelandet), 1 annat fel.
             """)
 
