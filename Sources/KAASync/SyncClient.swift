@@ -123,7 +123,7 @@ public struct SyncClient {
             }
             if options.newGeneration {
                 try seal(newGeneration: true, reason: "operator", report: &report)
-                report.newGenerations.append("operator asked for a new generation")
+                report.newGenerations.append("driftansvarig bad om en ny generation")
             } else {
                 try reconcile(with: state, report: &report)
                 try seal(newGeneration: false, reason: "night", report: &report)
@@ -194,7 +194,7 @@ public struct SyncClient {
     private func readHubState(deadline: Double) throws -> StateResponse {
         let response = try send("GET", "/v1/sites/\(register.kommun)/state", body: nil, deadline: deadline)
         guard response.status == 200, let state = StateResponse(json: response.body) else {
-            throw SyncError.refused(refusal(response, what: "the state request"))
+            throw SyncError.refused(refusal(response, what: "frågan om hubbens läge"))
         }
         return state
     }
@@ -208,24 +208,24 @@ public struct SyncClient {
         guard let generation = ours.generation else { return }
         if hubGeneration == generation {
             if hubSeq > ours.lastSealedSeq {
-                try startGeneration("the hub is ahead in our generation (hub seq \(hubSeq), ours \(ours.lastSealedSeq)): the register was restored from a backup", &report)
+                try startGeneration("hubben ligger före i vår generation (hubbens batch \(hubSeq), vår \(ours.lastSealedSeq)): registret är återställt från en säkerhetskopia", &report)
             } else if hubSeq < ours.lastAcknowledgedSeq {
                 // The hub lost batches it had acknowledged (restored from its backup): send them again.
                 if try !register.unacknowledge(generation: generation, after: hubSeq) {
-                    try startGeneration("the hub lost batches no longer in the outbox", &report)
+                    try startGeneration("hubben saknar batcher som inte längre finns i utkorgen", &report)
                 } else {
                     log("event=resend_after_hub_loss from_seq=\(hubSeq + 1)")
                 }
             }
         } else if ours.lastAcknowledgedSeq > 0 {
             // The hub holds another generation (or none) although it acknowledged ours: start afresh.
-            try startGeneration("the hub holds generation \(hubGeneration ?? "none"), not ours", &report)
+            try startGeneration("hubben har generation \(hubGeneration ?? "ingen"), inte vår", &report)
         }
     }
 
     private func startGeneration(_ why: String, _ report: inout SyncReport) throws {
         guard report.newGenerations.count < 3 else {
-            throw SyncError.refused("the hub and the register keep disagreeing (\(why)); run 'kaa sync --new-generation' once the hub operator has checked the site")
+            throw SyncError.refused("hubben och registret är fortfarande oense (\(why)); kör 'kaa sync --new-generation' när hubbens driftansvariga har kontrollerat kommunen")
         }
         log("event=new_generation reason=\"\(why)\"")
         report.newGenerations.append(why)
@@ -273,7 +273,7 @@ public struct SyncClient {
         var rounds = 0
         outer: while true {
             rounds += 1
-            guard rounds < 20 else { throw SyncError.refused("the upload does not converge; run 'kaa sync --new-generation'") }
+            guard rounds < 20 else { throw SyncError.refused("uppladdningen når inte fram till samma läge; kör 'kaa sync --new-generation'") }
             for batch in try register.pendingBatches() {
                 let path = "/v1/sites/\(register.kommun)/batches/\(batch.generation)/\(batch.seq)"
                 let response = try send("PUT", path, body: batch.body, deadline: deadline)
@@ -289,11 +289,11 @@ public struct SyncClient {
                     // The hub applied this seq of our generation with another body: two copies of
                     // the register (a restored backup and the one before it) sealed different
                     // batches on the same seq. Only a new generation brings the hub back to ours.
-                    try startGeneration("the hub holds seq \(batch.seq) of our generation with another body: the states diverged "
-                        + "(the register was restored from a backup)", &report)
+                    try startGeneration("hubben har batch \(batch.seq) i vår generation med ett annat innehåll: lägena har gått isär "
+                        + "(registret är återställt från en säkerhetskopia)", &report)
                     continue outer
                 default:
-                    throw SyncError.refused(refusal(response, what: "batch \(batch.seq) of generation \(batch.generation)")
+                    throw SyncError.refused(refusal(response, what: "batch \(batch.seq) i generation \(batch.generation)")
                         + ". The outbox is kept; when the cause is fixed run 'kaa sync' again, or 'kaa sync --new-generation' to send a full snapshot.")
                 }
             }
@@ -316,17 +316,17 @@ public struct SyncClient {
         let ours = try register.syncStatus()
         log("event=conflict seq=\(batch.seq) expected_generation=\(expectedGeneration ?? "none") expected_seq=\(expectedSeq)")
         guard expectedGeneration == batch.generation else {
-            try startGeneration("the hub expects generation \(expectedGeneration ?? "none")", &report)
+            try startGeneration("hubben väntar sig generation \(expectedGeneration ?? "ingen")", &report)
             return
         }
         if expectedSeq > ours.lastSealedSeq + 1 {
-            try startGeneration("the hub is ahead in our generation: the register was restored from a backup", &report)
+            try startGeneration("hubben ligger före i vår generation: registret är återställt från en säkerhetskopia", &report)
         } else if expectedSeq == batch.seq {
             // Our batch follows on a state the hub does not have: the states diverged.
-            try startGeneration("the hub's state diverged from ours at seq \(batch.seq)", &report)
+            try startGeneration("hubbens läge har gått isär från vårt vid batch \(batch.seq)", &report)
         } else if expectedSeq < batch.seq {
             guard try register.unacknowledge(generation: batch.generation, after: expectedSeq - 1) else {
-                try startGeneration("the hub needs seq \(expectedSeq), no longer in the outbox", &report)
+                try startGeneration("hubben behöver batch \(expectedSeq), som inte längre finns i utkorgen", &report)
                 return
             }
         } else {
@@ -346,7 +346,7 @@ public struct SyncClient {
         var attempt = 0
         while true {
             let remaining = deadline - now()
-            guard remaining > 0 else { throw SyncError.temporary("the hub did not answer in time; the outbox is kept for the next run") }
+            guard remaining > 0 else { throw SyncError.temporary("hubben svarade inte i tid; utkorgen är kvar till nästa körning") }
             let request = HTTPClientRequest(method: method, url: options.hubURL + path, headers: headers, body: body ?? [],
                                             timeout: min(options.requestTimeout, remaining))
             var wait: Double?
@@ -376,7 +376,7 @@ public struct SyncClient {
             log("event=retry attempt=\(attempt) wait=\(String(format: "%.2f", backoff)) reason=\"\(reason)\"")
             guard now() + backoff < deadline else {
                 let asked = wait.map { " (hubben bad om att vänta \(Int($0)) s, längre än tidsgränsen tillåter)" } ?? ""
-                throw SyncError.temporary("the hub is unreachable or busy (\(reason))\(asked); the outbox is kept, try again later")
+                throw SyncError.temporary("hubben nås inte eller är upptagen (\(reason))\(asked); utkorgen är kvar, försök igen senare")
             }
             sleep(backoff)
         }
@@ -423,9 +423,9 @@ public struct SyncClient {
     private func refusal(_ response: HTTPResponse, what: String) -> String {
         let detail = Self.sanitisedReason(response.body).map { ": \($0)" } ?? ""
         switch response.status {
-        case 401: return "the hub refuses the token (HTTP 401) for \(what): check the token file, or ask the hub operator to rotate the kommun's token"
-        case 403: return "the hub refuses this token for kommun \(register.kommun) (HTTP 403): the token belongs to another kommun"
-        default: return "the hub refused \(what) with HTTP \(response.status)\(detail)"
+        case 401: return "hubben godtar inte token (HTTP 401) för \(what): kontrollera tokenfilen eller be hubbens driftansvariga att byta kommunens token (site rotate)"
+        case 403: return "hubben godtar inte den här token för kommun \(register.kommun) (HTTP 403): token hör till en annan kommun"
+        default: return "hubben vägrade \(what) med HTTP \(response.status)\(detail)"
         }
     }
 }

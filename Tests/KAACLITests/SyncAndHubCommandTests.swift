@@ -75,7 +75,7 @@ func executable(_ name: String) -> String {
         expectExit(kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND"]), 0)
         let down = kaa.run(["sync", "--hub", "http://127.0.0.1:9", "--token-file", fixture.directory.file("wrong"), "--deadline", "1"])
         expectExit(down, 75)
-        #expect(down.stderr.contains("outbox"))
+        #expect(down.stderr.contains("utkorgen"))
         let (server, _) = try hubServer()
         let refused = kaa.run(["sync", "--hub", server.baseURL, "--token-file", fixture.directory.file("wrong")])
         expectExit(refused, 65)

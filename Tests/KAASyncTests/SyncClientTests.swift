@@ -227,7 +227,7 @@ final class SyncFixture {
         try fixture.addPeople(2, from: 40)
         let report = try fixture.sync()
         #expect(report.newGenerations.count == 1)
-        #expect(report.newGenerations.first?.contains("restored") == true)
+        #expect(report.newGenerations.first?.contains("återställt") == true)
         #expect(try fixture.hub.sites().first?.generation == report.sealed.last?.generation)
         try fixture.expectHubMatchesRegister()
     }
@@ -241,7 +241,7 @@ final class SyncFixture {
         try db.execute("UPDATE site SET digest = ? WHERE kommun = '0380'", [.text(String(repeating: "0", count: 64))])
         try fixture.addPeople(1, from: 20)
         let report = try fixture.sync()
-        #expect(report.newGenerations.first?.contains("diverged") == true)
+        #expect(report.newGenerations.first?.contains("gått isär") == true)
         try fixture.expectHubMatchesRegister()
     }
 
@@ -318,7 +318,7 @@ final class SyncFixture {
         try fixture.addPeople(2, from: 40)
         let report = try fixture.sync()
         #expect(report.newGenerations.count == 1)
-        #expect(report.newGenerations.first?.contains("restored") == true)
+        #expect(report.newGenerations.first?.contains("återställt") == true)
         #expect(report.sealed.map(\.kind) == [.snapshot], "nothing is sealed on the old seq")
         #expect(try fixture.hub.sites().first?.generation == report.sealed.last?.generation)
         try fixture.expectHubMatchesRegister()
