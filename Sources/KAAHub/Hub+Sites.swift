@@ -6,10 +6,10 @@ import KAASQLite
 extension Hub {
     /// Enrols a kommun and returns its new secret token (shown once; only its hash is kept).
     public func addSite(kommun: String, name: String?, actor: String) throws(HubError) -> String {
-        guard let known = Kommuner.all[kommun] else { throw .invalidInput("unknown kommun code '\(kommun)'") }
+        guard let known = Kommuner.all[kommun] else { throw .invalidInput("okänd kommunkod '\(kommun)'") }
         return try siteTransaction { database in
             guard try database.queryOne("SELECT 1 FROM site WHERE kommun = ?", [.text(kommun)]) == nil else {
-                throw HubError.invalidInput("kommun \(kommun) is already enrolled; use 'site rotate' for a new token")
+                throw HubError.invalidInput("kommun \(kommun) är redan ansluten; använd 'kaa-hub site rotate' för en ny token")
             }
             let token = try Self.makeToken()
             try database.execute("""
@@ -26,7 +26,7 @@ extension Hub {
             let token = try Self.makeToken()
             try database.execute("UPDATE site SET token_hash = ?, token_issued_at = ?, revoked_at = NULL WHERE kommun = ?",
                                  [.blob(Self.hash(token)), .text(now()), .text(kommun)])
-            guard database.changes == 1 else { throw HubError.notFound("kommun \(kommun) is not enrolled") }
+            guard database.changes == 1 else { throw HubError.notFound("kommun \(kommun) är inte ansluten") }
             try adminAudit(database, actor, "site.rotate", kommun)
             return token
         }
@@ -36,7 +36,7 @@ extension Hub {
     public func revoke(kommun: String, actor: String) throws(HubError) {
         try siteTransaction { database in
             try database.execute("UPDATE site SET token_hash = NULL, revoked_at = ? WHERE kommun = ?", [.text(now()), .text(kommun)])
-            guard database.changes == 1 else { throw HubError.notFound("kommun \(kommun) is not enrolled") }
+            guard database.changes == 1 else { throw HubError.notFound("kommun \(kommun) är inte ansluten") }
             try adminAudit(database, actor, "site.revoke", kommun)
         }
     }
@@ -65,7 +65,7 @@ extension Hub {
             return try database.query("SELECT kommun, table_name, period, dims, n, ck FROM cell" + filter + " ORDER BY kommun, table_name, period, dims",
                                       kommun.map { [.text($0)] } ?? []).map { row in
                 guard let table = CellTable(rawValue: try row.text(1)), let period = Period(try row.text(2)), let dims = Dims(encoded: try row.text(3)) else {
-                    throw HubError.other("the hub database holds a malformed cell")
+                    throw HubError.other("hubbens databas innehåller en felaktig cell")
                 }
                 return (try row.text(0), Cell(table: table, period: period, dims: dims, n: Int(try row.int(4)), ck: UInt32(truncatingIfNeeded: try row.int(5))))
             }

@@ -10,7 +10,7 @@ public enum HubError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .invalidInput(message), let .notFound(message), let .other(message): return message
-        case let .database(error): return "database error: \(error)"
+        case let .database(error): return "databasfel: \(error)"
         }
     }
 
