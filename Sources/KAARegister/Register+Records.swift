@@ -460,5 +460,7 @@ extension Register {
         if text.count > limit {
             throw .invalidInput(field: field, message: "högst \(limit) tecken")
         }
+        // Free text may run over lines, but never hold a control or bidi character (TextSafety).
+        if let problem = TextSafety.problem(in: text, allowsLineBreaks: true) { throw .invalidInput(field: field, message: problem) }
     }
 }

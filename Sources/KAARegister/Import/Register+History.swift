@@ -197,13 +197,27 @@ struct HistoryBuilder {
         return date
     }
 
+    /// The text columns of the history files and whether each may run over lines; the rest are codes,
+    /// dates and flags, which their own checks refuse anything odd in.
+    static let textColumns: [(name: String, allowsLineBreaks: Bool)] = [
+        ("fornamn", false), ("efternamn", false), ("adress", false), ("postnummer", false), ("postort", false), ("telefon", false),
+        ("epost", false), ("ansvarig", false), ("plan", true),
+    ]
+
     private mutating func rows(_ path: String, required: [String: [String]], optional: [String: [String]],
                                _ body: (inout HistoryBuilder, ColumnMap, [String], Int) throws(ImportFieldError) -> Void) throws {
         var found: [ImportProblem] = []
-        try CSVFileReader(path: path, displayName: path).readTable(required: required, optional: optional, problems: &found) { columns, fields, line in
+        try CSVFileReader(path: path, displayName: path).readTable(required: required, optional: optional, problems: &found) { columns, raw, line in
             // Undoes the formula neutralisation of `kaa export history` (docs/file-formats.md), so
             // that an export reads back exactly.
-            try body(&self, columns, fields.map(CSVCell.restored), line)
+            let fields = raw.map(CSVCell.restored)
+            // Checked here, so the message names the file's column and line, not a command-line option.
+            for (name, allowsLineBreaks) in Self.textColumns {
+                if let value = columns.value(name, in: fields), let problem = TextSafety.problem(in: value, allowsLineBreaks: allowsLineBreaks) {
+                    throw ImportFieldError("\(name): \(problem)")
+                }
+            }
+            try body(&self, columns, fields, line)
         }
         problems += found
     }
