@@ -1,5 +1,11 @@
 import Foundation
 import KAACore
+@testable import KAAKommunCLI
+import KAACLIKit
+import KAARegister
+import KAASQLite
+import KAASync
+import KAASystem
 import KAATestFixtures
 import KAACLITestKit
 import Testing
@@ -162,4 +168,36 @@ final class Atomic<Value: Sendable>: @unchecked Sendable {
 
 extension Atomic where Value == Int {
     func add(_ count: Int) { lock.lock(); stored += count; lock.unlock() }
+}
+
+/// Issue 14: the sync's token file must be private, and a full register disk is temporary.
+@Suite struct SyncSystemTroubleTests {
+    let fixture = CLIFixture()
+
+    @Test func aTokenFileOthersCanReadIsRefusedWithHowToFixIt() throws {
+        let path = fixture.directory.file("token")
+        try Data("kaa_x".utf8).write(to: URL(fileURLWithPath: path))
+        for mode: mode_t in [0o644, 0o640, 0o604] {
+            #expect(chmod(path, mode) == 0)
+            let result = fixture.kaa.run(["sync", "--hub", "http://127.0.0.1:9", "--token-file", path, "--deadline", "1"])
+            expectExit(result, 65)
+            #expect(result.stderr.contains("chmod 600 \(path)"), "\(String(mode, radix: 8)): \(result)")
+        }
+        #expect(chmod(path, 0o600) == 0)
+        // Private: read, and the run goes on to the (unreachable) hub.
+        expectExit(fixture.kaa.run(["sync", "--hub", "http://127.0.0.1:9", "--token-file", path, "--deadline", "1"]), 75)
+    }
+
+    @Test func aFullRegisterDiskDuringSyncExits75AndSaysTheDiskIsFull() throws {
+        let full = RegisterError.database(SQLiteError(.full, message: "database or disk is full", sql: "INSERT INTO outbox"))
+        let mapped = SyncCommand.exitError(for: SyncError.register(full))
+        let error = try #require(mapped as? any ExitCodeError)
+        #expect(error.exitCode == 75)
+        #expect(error.message.contains("disken är full") && error.message.contains("utkorgen är orörd"), "\(error.message)")
+        let spill = RegisterError.system(SystemError(call: "pwrite", path: "/var/tmp", errno: ENOSPC))
+        #expect((SyncCommand.exitError(for: SyncError.register(spill)) as? any ExitCodeError)?.exitCode == 75)
+        // Anything else keeps its own code.
+        let other = SyncCommand.exitError(for: SyncError.register(.database(SQLiteError(.constraint, message: "x"))))
+        #expect((other as? any ExitCodeError)?.exitCode == 1)
+    }
 }
