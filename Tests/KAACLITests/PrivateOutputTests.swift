@@ -196,6 +196,9 @@ extension Atomic where Value == Int {
         #expect(error.message.contains("disken är full") && error.message.contains("utkorgen är orörd"), "\(error.message)")
         let spill = RegisterError.system(SystemError(call: "pwrite", path: "/var/tmp", errno: ENOSPC))
         #expect((SyncCommand.exitError(for: SyncError.register(spill)) as? any ExitCodeError)?.exitCode == 75)
+        // Outside sync, a full disk under identify's spill or an output file is the system's failure (exit 1), said as such.
+        #expect(spill.exitCode == 1 && spill.description.contains("disken är full") && spill.description.contains("pwrite /var/tmp"), "\(spill)")
+        #expect(full.exitCode == 1 && full.description.hasPrefix("disken är full"), "\(full)")
         // Anything else keeps its own code.
         let other = SyncCommand.exitError(for: SyncError.register(.database(SQLiteError(.constraint, message: "x"))))
         #expect((other as? any ExitCodeError)?.exitCode == 1)
