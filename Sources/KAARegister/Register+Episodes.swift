@@ -294,6 +294,7 @@ extension Register {
             if let value, value.count > 200 || value.contains(where: { $0.isNewline }) {
                 throw RegisterError.invalidInput(field: field, message: "högst 200 tecken på en rad")
             }
+            if let value, let problem = TextSafety.problem(in: value) { throw RegisterError.invalidInput(field: field, message: problem) }
         }
         let id: Int64
         if let existing {

@@ -302,10 +302,11 @@ extension Register {
         if let next, next <= date {
             throw .invalidInput(field: "--next", message: "nästa uppföljning \(next) ska ligga efter uppföljningen \(date)")
         }
-        try checkFreeText(note, field: "--note", limit: 2000)
+        // A note is one line (it is shown on one): its own message first, then the common checks (length, bidi).
         if let note, note.contains(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
             throw .invalidInput(field: "--note", message: "anteckningen ska vara en rad utan styrtecken")
         }
+        try checkFreeText(note, field: "--note", limit: 2000)
         return try write {
             guard let row = try database.queryOne("""
                 SELECT m.episode_id, m.offered_on, e.person_id FROM measure m JOIN episode e ON e.id = m.episode_id WHERE m.id = ?
@@ -460,5 +461,7 @@ extension Register {
         if text.count > limit {
             throw .invalidInput(field: field, message: "högst \(limit) tecken")
         }
+        // Free text may run over lines, but never hold a control or bidi character (TextSafety).
+        if let problem = TextSafety.problem(in: text, allowsLineBreaks: true) { throw .invalidInput(field: field, message: problem) }
     }
 }

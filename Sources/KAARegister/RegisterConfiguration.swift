@@ -16,10 +16,17 @@ public struct RegisterConfiguration: Sendable, Equatable {
     /// Where identification spills its hash buckets (nil: the system's temporary folder, `$TMPDIR`):
     /// a kommun whose /tmp is small points it at a larger disk.
     public var temporaryDirectory: String?
+    /// `kaa identify` refuses an extract that would make more than this share (in %) of the open
+    /// episodes leave for being absent from it, when that is also more than `departureLimitCount`
+    /// people (an empty or truncated file), unless `--accept-departures` is given.
+    public var departureLimitPercent = 25
+    /// The number of people absent from an extract above which the share `departureLimitPercent` applies.
+    public var departureLimitCount = 20
 
     public init() {}
 
-    static let keys: Set<String> = ["timeZone", "auditRetentionMonths", "retentionMonths", "noContactDays", "turning20Days", "temporaryDirectory"]
+    static let keys: Set<String> = ["timeZone", "auditRetentionMonths", "retentionMonths", "noContactDays", "turning20Days", "temporaryDirectory",
+                                    "departureLimitPercent", "departureLimitCount"]
 
     /// Parses the JSON object in `data`; unknown keys and wrong types are errors naming the key.
     public init(json data: Data, source: String) throws(RegisterError) {
@@ -52,6 +59,8 @@ public struct RegisterConfiguration: Sendable, Equatable {
         if let value = try positive("retentionMonths", 1...240) { retentionMonths = value }
         if let value = try positive("noContactDays", 1...3650) { noContactDays = value }
         if let value = try positive("turning20Days", 1...3650) { turning20Days = value }
+        if let value = try positive("departureLimitPercent", 1...100) { departureLimitPercent = value }
+        if let value = try positive("departureLimitCount", 0...1_000_000) { departureLimitCount = value }
         if let value = values["temporaryDirectory"] {
             guard let path = value as? String, path.hasPrefix("/") else {
                 throw .invalidConfiguration("\(source): \"temporaryDirectory\" ska vara en absolut sökväg till en mapp")

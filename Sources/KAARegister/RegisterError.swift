@@ -37,7 +37,10 @@ public enum RegisterError: Error, CustomStringConvertible {
         case let .alreadyInitialised(path): return "registret \(path) finns redan"
         case let .invalidConfiguration(message): return "ogiltig konfiguration: \(message)"
         case let .migration(error): return "databasschemat kunde inte uppdateras: \(error)"
-        case let .database(error): return "databasfel: \(error)"
+        case let .database(error):
+            // Said as such: "database or disk is full" reads as a database problem to a coordinator.
+            if error.resultCode == .full { return "disken är full: registret kunde inte skrivas (\(error))" }
+            return "databasfel: \(error)"
         case let .file(message): return message
         case let .system(error): return "systemfel: \(error)"
         case let .importProblems(problems):
@@ -53,6 +56,16 @@ public enum RegisterError: Error, CustomStringConvertible {
     public var isBadInput: Bool {
         switch self {
         case .invalidInput, .notFound, .invalidConfiguration, .importProblems: return true
+        default: return false
+        }
+    }
+
+    /// Whether the disk (or quota) under the register or its temporary files is full: the
+    /// write failed as a whole and nothing changed, so trying again later is right.
+    public var isDiskFull: Bool {
+        switch self {
+        case let .database(error): return error.resultCode == .full || error.systemError?.isDiskFull == true
+        case let .system(error): return error.isDiskFull
         default: return false
         }
     }

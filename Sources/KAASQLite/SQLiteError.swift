@@ -22,6 +22,8 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         public static let cantOpen = ResultCode(rawValue: SQLITE_CANTOPEN)
         /// `SQLITE_CONSTRAINT`: a CHECK, FOREIGN KEY, UNIQUE, NOT NULL or RAISE(ABORT) refused the write.
         public static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
+        /// `SQLITE_FULL`: the disk (or the database's page limit) is full; the write was rolled back.
+        public static let full = ResultCode(rawValue: SQLITE_FULL)
         /// `SQLITE_MISMATCH`: a value is not of the type expected.
         public static let mismatch = ResultCode(rawValue: SQLITE_MISMATCH)
         /// `SQLITE_MISUSE`: the library was used against its rules.

@@ -23,7 +23,7 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         self.call = call
         self.path = path
         self.errno = code
-        self.reason = String(cString: strerror(code))
+        self.reason = Self.reason(errno: code)
     }
 
     /// A failure the call did not report through `errno` (for example a file that shrank under us).
@@ -33,6 +33,20 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
         self.errno = nil
         self.reason = reason
     }
+
+    /// `strerror(code)`, with a full disk or quota said in Swedish first: that is the one a
+    /// coordinator must act on (free space), and "No space left on device" is easy to misread.
+    static func reason(errno code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        switch code {
+        case ENOSPC: return "disken är full (\(text))"
+        case EDQUOT: return "diskkvoten är slut (\(text))"
+        default: return text
+        }
+    }
+
+    /// Whether the call failed because the disk (or the user's quota) is full.
+    public var isDiskFull: Bool { errno == ENOSPC || errno == EDQUOT }
 
     /// `call path: reason`, as a log line or an error message shows it.
     public var description: String {

@@ -1,3 +1,4 @@
+import Foundation
 import KAACore
 import KAATestFixtures
 import KAACLITestKit
@@ -33,3 +34,10 @@ let anna = TestPeople.person(bornOn: TestDates.date("2008-01-01"), sex: .female)
 let bertil = TestPeople.person(bornOn: TestDates.date("2009-01-01"), sex: .male)?.digits ?? ""
 let cecilia = TestPeople.person(bornOn: TestDates.date("2007-12-31"), sex: .female)?.digits ?? ""
 let david = TestPeople.person(born: 2008, sex: .male, 3).digits
+
+/// Writes a token file as the nightly job's user must keep it: readable by the owner only
+/// (`kaa sync` refuses one that others can read).
+func writeTokenFile(_ token: String, to path: String) throws {
+    try Data(token.utf8).write(to: URL(fileURLWithPath: path))
+    #expect(chmod(path, 0o600) == 0)
+}

@@ -143,7 +143,8 @@ extension IdentifyFixture {
         expectExit(fixture.kaa.run(["review", "resolve", "1"]), 64)
         let pnr = born("2008-01-03")
         try fixture.run("2026-09-01", people: [CSVFixture.person(pnr)])
-        try fixture.run("2026-10-01", people: [])
+        // Someone else in the extract: one with no data rows is refused outright (issue 14).
+        try fixture.run("2026-10-01", people: [CSVFixture.person(TestPeople.person(born: 2007).digits)])
         let unknown = fixture.kaa.run(["review", "resolve", "1", "--decision", "'; DROP TABLE person; --"])
         expectExit(unknown, 65)
         #expect(unknown.stderr.contains("behall"), "lists the decisions: \(unknown)")

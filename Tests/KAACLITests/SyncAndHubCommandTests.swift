@@ -25,7 +25,7 @@ func executable(_ name: String) -> String {
     func hubServer() throws -> (HTTPServer, String) {
         let hub = try Hub(path: fixture.directory.file("hub.sqlite"))
         let token = try hub.addSite(kommun: "0380", name: nil, actor: "test")
-        try Data(token.utf8).write(to: URL(fileURLWithPath: fixture.directory.file("token")))
+        try writeTokenFile(token, to: fixture.directory.file("token"))
         return (try HTTPServer(host: "127.0.0.1", port: 0, responder: HubResponder(hub: hub)), token)
     }
 
@@ -64,14 +64,14 @@ func executable(_ name: String) -> String {
         (["sync", "--hub", "http://127.0.0.1:9", "--token-file", "TOKEN", "--deadline", "soon"], 65, "--deadline"),
     ])
     func refusesBadArguments(_ arguments: [String], _ code: Int32, _ message: String) throws {
-        try Data("kaa_x".utf8).write(to: URL(fileURLWithPath: fixture.directory.file("token")))
+        try writeTokenFile("kaa_x", to: fixture.directory.file("token"))
         let result = kaa.run(arguments.map { $0 == "TOKEN" ? fixture.directory.file("token") : $0 })
         expectExit(result, code)
         #expect(result.stderr.contains(message), "\(result)")
     }
 
     @Test func anUnreachableHubExits75AndAWrongTokenExits65() throws {
-        try Data("kaa_wrong".utf8).write(to: URL(fileURLWithPath: fixture.directory.file("wrong")))
+        try writeTokenFile("kaa_wrong", to: fixture.directory.file("wrong"))
         expectExit(kaa.run(["register", anna, "--date", "2026-11-01", "--reason", "OKAND"]), 0)
         let down = kaa.run(["sync", "--hub", "http://127.0.0.1:9", "--token-file", fixture.directory.file("wrong"), "--deadline", "1"])
         expectExit(down, 75)
@@ -274,7 +274,7 @@ func executable(_ name: String) -> String {
         let fixture = CLIFixture()
         let hub = try Hub(path: fixture.directory.file("hub.sqlite"))
         let token = try hub.addSite(kommun: "0380", name: nil, actor: "test")
-        try Data(token.utf8).write(to: URL(fileURLWithPath: fixture.directory.file("token")))
+        try writeTokenFile(token, to: fixture.directory.file("token"))
         let server = try HTTPServer(host: "127.0.0.1", port: 0, responder: HubResponder(hub: hub))
         for index in 0..<12 {
             expectExit(fixture.kaa.run(["register", TestPeople.person(born: 2008, index).digits, "--date", "2026-11-02", "--reason", "OKAND"]), 0)

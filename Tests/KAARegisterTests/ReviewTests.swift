@@ -47,7 +47,8 @@ import Testing
         let path = fixture.directory.file("fb.csv")
         try CSVFixture.write(path, header: CSVFixture.folkbokforingHeader, rows: [CSVFixture.person(moves.digits)])
         _ = try register.identify(on: TestDates.date("2026-09-01"), folkbokforing: path, enrolment: [], dryRun: false)
-        try CSVFixture.write(path, header: CSVFixture.folkbokforingHeader, rows: [])
+        // Someone else in the extract: one with no data rows is refused outright (issue 14).
+        try CSVFixture.write(path, header: CSVFixture.folkbokforingHeader, rows: [CSVFixture.person(TestPeople.person(born: 2007).digits)])
         let report = try register.identify(on: TestDates.date("2026-10-01"), folkbokforing: path, enrolment: [], dryRun: false)
         let item = try #require(report.review.first)
         let dump = try DatabaseDump.dump(fixture.path)

@@ -49,6 +49,13 @@ public struct CSVSyntaxError: Error, Sendable, Equatable {
 /// Runs of unquoted fields are copied at once, delimiters and all (a delimiter is the separator
 /// byte after its field); the record buffer is reused from record to record.
 public struct CSVParser: Sendable {
+    /// The longest field accepted, in bytes: far above any real value (a name is at most 200
+    /// characters, a plan 2 000), so only a broken or hostile file reaches it.
+    public static let maximumFieldBytes = 64 * 1024
+    /// The longest record accepted, in bytes. Reading stops as soon as a record grows past it, so
+    /// memory stays bounded by this and the chunk size, not by the file's longest line.
+    public static let maximumRecordBytes = 1024 * 1024
+
     /// The field delimiter.
     public let delimiter: UInt8
     private var record = CSVRecord(bytes: [], ends: [], line: 1)
@@ -88,6 +95,12 @@ public struct CSVParser: Sendable {
         var index = 0
         defer { consumed += count }
         while index < count {
+            // Every append below copies at most what remains of this chunk, so checking here bounds
+            // the record to the limit plus one chunk.
+            if record.bytes.count > Self.maximumRecordBytes {
+                throw CSVSyntaxError(line: record.line, message: "raden är längre än \(Self.maximumRecordBytes / 1024 / 1024) MiB; läsningen avbröts "
+                    + "(filen är trasig eller inte en CSV-fil)")
+            }
             let byte = bytes[index]
             if afterCR {
                 afterCR = false
@@ -190,6 +203,17 @@ public struct CSVParser: Sendable {
             return // an empty line
         }
         endField()
+        if record.bytes.count > Self.maximumRecordBytes {
+            throw CSVSyntaxError(line: record.line, message: "raden är längre än \(Self.maximumRecordBytes / 1024 / 1024) MiB; läsningen avbröts "
+                + "(filen är trasig eller inte en CSV-fil)")
+        }
+        var start = 0
+        for (index, end) in record.ends.enumerated() {
+            if end - start > Self.maximumFieldBytes {
+                throw CSVSyntaxError(line: record.line, message: "fält \(index + 1) är längre än \(Self.maximumFieldBytes / 1024) KiB; läsningen avbröts")
+            }
+            start = end + 1
+        }
         // `emit` gets a copy that shares the buffers; once it returns they are ours alone again and
         // are emptied without giving back their capacity.
         try emit(record)

@@ -49,9 +49,15 @@ public struct FolkbokforingRow: Sendable {
             // A line break can only be inside a quoted field; 200 bytes are at most 200 characters,
             // so only a longer field needs counting.
             switch row.record.scanField(index) {
-            case .plain: continue
+            case .plain: break
             case .lineBreak: throw ImportFieldError("\(name): får inte innehålla radbrytningar")
             case .long: if let text = row.value(index), text.count > 200 { throw ImportFieldError("\(name): högst 200 tecken") }
+            }
+            // Control and bidi characters (VT, FF, ESC, U+0085, U+2028, U+202E…): only a field with a
+            // byte outside printable ASCII can hold one, so the common field is one byte scan.
+            if let bytes = row.bytes(index), bytes.contains(where: { $0 < 0x20 || $0 >= 0x7F }), let text = row.value(index),
+               let problem = TextSafety.problem(in: text) {
+                throw ImportFieldError("\(name): \(problem)")
             }
         }
         // Phone and e-mail have a form; checked here so a bad one fails the run with its line.

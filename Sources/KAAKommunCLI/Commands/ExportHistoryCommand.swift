@@ -7,7 +7,9 @@ enum ExportHistoryCommand: KommunCommand {
     static let force = SafetyArguments.force
     static let spec = CommandSpec(
         "export history", "Skriv hela registrets historik i importformatet (episodes/contacts/measures.csv).", arguments: [out, force],
-        discussion: "Filerna innehåller personuppgifter: de skrivs med rättigheterna 0600 och uttaget loggas som en rad med alla personer det tog med.")
+        discussion: "Filerna innehåller personuppgifter: de skrivs med rättigheterna 0600, alla tre eller ingen, och uttaget loggas som en rad med alla "
+            + "personer det tog med. Celler som börjar med = + - @ får en apostrof först (så att Excel inte kör dem som formler); "
+            + "'kaa import history' tar bort den igen.")
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let folder = arguments[out]

@@ -10,9 +10,11 @@ enum IdentifyCommand: KommunCommand {
     static let enrolment = Arg.repeated("--enrolment", .path, "Inskrivningslista (CSV); får anges flera gånger.")
     static let dryRun = Arg.flag("--dry-run", "Visa vad som skulle hända utan att ändra något.")
     static let json = Arg.flag("--json", "Skriv ut resultatet som JSON.")
+    static let acceptDepartures = Arg.flag("--accept-departures",
+                                           "Godta att många i aktivitetsansvaret avregistreras för att de saknas i uttaget (uttaget är kontrollerat).")
     static let spec = CommandSpec(
         "identify", "Ta fram bevakningslistan ur folkbokföring och inskrivningslistor.",
-        arguments: [date, folkbokforing, enrolment, dryRun, json],
+        arguments: [date, folkbokforing, enrolment, dryRun, acceptDepartures, json],
         discussion: """
             Alla rader kontrolleras innan något sparas: en enda felaktig rad (med fil och radnummer i felet) och
             registret lämnas orört (slutkod 65). Bara personer som kommer in i aktivitetsansvaret sparas; alla i
@@ -21,13 +23,16 @@ enum IdentifyCommand: KommunCommand {
             har gjort (eller öppnat igen) ändras aldrig av filerna, och kontaktuppgifter som en handläggare har matat in
             skrivs aldrig över av uttaget. Där filerna säger något annat blir det en punkt under Att granska
             (kaa review list); samma uppgifter i filerna ger ingen ny punkt. Utskriften namnger personerna.
-            Filformaten beskrivs i docs/file-formats.md.
+            Ett uttag utan datarader vägras alltid. Skulle uttaget avregistrera fler än både 25 % och 20 av de
+            öppna inskrivningarna för att personerna saknas i det (departureLimitPercent, departureLimitCount i
+            konfigurationen) vägras det också (slutkod 65, med antalen), för det är oftast ett avkortat uttag;
+            stämmer det, kör igen med --accept-departures. Filformaten beskrivs i docs/file-formats.md.
             """)
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let register = try context.openRegister()
         let report = try register.identify(on: arguments[date], folkbokforing: arguments[folkbokforing], enrolment: arguments[enrolment],
-                                           dryRun: arguments[dryRun]) { message in
+                                           dryRun: arguments[dryRun], acceptDepartures: arguments[acceptDepartures]) { message in
             context.errorOutput.line("identify: \(message)")
         }
         if arguments[json] {

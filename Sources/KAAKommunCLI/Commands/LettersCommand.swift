@@ -1,6 +1,7 @@
 import KAACLIKit
 import KAACore
 import KAARegister
+import KAASystem
 
 /// `kaa letters --worklist NAME --out FILE [--days N]`: a mail-merge CSV.
 enum LettersCommand: KommunCommand {
@@ -17,20 +18,26 @@ enum LettersCommand: KommunCommand {
         let result = try register.letterRecipients(arguments[worklist], days: arguments[days])
         let rows = [["Förnamn", "Efternamn", "Utdelningsadress", "Postnummer", "Postort"]]
             + result.recipients.map { [$0.firstName ?? "", $0.lastName ?? "", $0.address ?? "", $0.postalCode ?? "", $0.city ?? ""] }
-        try PersonalDataFile.writeCSV(rows, to: path, argument: "--out")
+        try PersonalDataFile.writeCSV(rows, to: path)
         context.output.line("\(result.recipients.count) mottagare skrivna till \(path); utelämnade: \(result.protected) med skyddad identitet, "
             + "\(result.withoutAddress) utan adress.")
     }
 }
 
-/// Files with personal data or reports: written like every personal-data file (CSVWriting: mode 0600).
+/// Files with personal data or reports, written through `PrivateFiles` (0600 from the first byte,
+/// whole or not at all); a failure is the system's (exit 1) and says what the OS said.
 enum PersonalDataFile {
-    /// Writes `rows` as CSV to `path`; a failure names the argument that gave the path.
-    static func writeCSV(_ rows: [[String]], to path: String, argument: String) throws {
+    /// Writes `rows` as CSV for people to open (`CSVWriting`) to `path`.
+    static func writeCSV(_ rows: [[String]], to path: String) throws {
+        try write([PrivateFiles.File(path: path, bytes: CSVWriting.bytes(rows))])
+    }
+
+    /// Writes every file or none.
+    static func write(_ files: [PrivateFiles.File]) throws {
         do {
-            try CSVWriting.write(rows, to: path)
+            try PrivateFiles.write(files)
         } catch {
-            throw CommandLineError.badValue(argument: argument, message: "kan inte skriva \(path)")
+            throw RegisterError.system(error)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KAACLIKit
 import KAACore
 import KAARegister
+import KAASystem
 
 /// `kaa report period --period P [--html FILE]`: the kommun's own follow-up.
 enum ReportPeriodCommand: KommunCommand {
@@ -41,9 +42,7 @@ enum ReportPeriodCommand: KommunCommand {
                                rows: byReason.map { [$0.0, String(Int($0.1)), String(Int($0.2))] }))
         if let path = arguments[html] {
             let page = PeriodReportPage.document(kommun: register.kommun, period: period, before: before, state: state, figures: figures, reasons: byReason).renderDocument()
-            guard FileManager.default.createFile(atPath: path, contents: Data(page.utf8), attributes: [.posixPermissions: 0o600]) else {
-                throw CommandLineError.badValue(argument: "--html", message: "kan inte skriva \(path)")
-            }
+            try PersonalDataFile.write([PrivateFiles.File(path: path, bytes: Array(page.utf8))])
             out.line()
             out.line("HTML-rapporten är skriven till \(path).")
         }

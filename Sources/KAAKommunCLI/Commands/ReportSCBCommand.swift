@@ -65,11 +65,11 @@ enum ReportSCBCommand: KommunCommand {
                     + "komplettera mappningen från SCB:s kodförteckning, eller skriv ett utkast med --draft")
             }
             let draftPath = SCBReport.draftPath(path)
-            try PersonalDataFile.writeCSV(report.draftRows, to: draftPath, argument: "--out")
+            try PersonalDataFile.writeCSV(report.draftRows, to: draftPath)
             out.line("UTKAST (DRAFT) skrivet till \(draftPath); det får inte lämnas till SCB förrän alla koder har översättning.")
             return
         }
-        try PersonalDataFile.writeCSV(report.rows, to: path, argument: "--out")
+        try PersonalDataFile.writeCSV(report.rows, to: path)
         out.line("Filen är skriven till \(path).")
     }
 }

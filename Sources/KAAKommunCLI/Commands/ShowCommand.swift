@@ -2,6 +2,7 @@ import Foundation
 import KAACLIKit
 import KAACore
 import KAARegister
+import KAASystem
 
 /// `kaa show PNR|NAMN [--json]`: a person's whole history.
 enum ShowCommand: KommunCommand {
@@ -34,21 +35,11 @@ enum ShowCommand: KommunCommand {
             for file in [jsonPath, htmlPath] {
                 try SafetyArguments.checkWritable(file, force: arguments[SafetyArguments.force], argument: "--subject-access")
             }
-            // The register wraps what the delivery throws; the file's own error (exit 65, naming the file) is kept here.
-            var fileError: CommandLineError?
-            do {
-                try register.subjectAccess(pnr) { extract in
-                    let data = try JSONSerialization.data(withJSONObject: extract.json, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-                    let html = Data(SubjectAccessPage.document(extract, catalog: register.catalog).renderDocument().utf8)
-                    do {
-                        try writeBoth([(jsonPath, data), (htmlPath, html)])
-                    } catch let error as CommandLineError {
-                        fileError = error
-                        throw error
-                    }
-                }
-            } catch {
-                throw fileError ?? error
+            // Both files or neither, private from the first byte; a system failure exits 1 with the OS's reason.
+            try register.subjectAccess(pnr) { extract in
+                let data = try JSONSerialization.data(withJSONObject: extract.json, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+                let html = Data(SubjectAccessPage.document(extract, catalog: register.catalog).renderDocument().utf8)
+                try PersonalDataFile.write([PrivateFiles.File(path: jsonPath, bytes: Array(data)), PrivateFiles.File(path: htmlPath, bytes: Array(html))])
             }
             context.output.line("Registerutdraget för \(pnr.formatted) är skrivet till \(htmlPath) (dokument) och \(jsonPath) (JSON).")
             return
@@ -80,18 +71,6 @@ enum ShowCommand: KommunCommand {
         }
         if path.lowercased().hasSuffix(".html") { return (replacingExtension(path, with: ".json"), path) }
         return (path, replacingExtension(path, with: ".html"))
-    }
-
-    /// Writes every file (mode 0600) or none: a failure removes what this call already wrote.
-    static func writeBoth(_ files: [(path: String, data: Data)]) throws {
-        var written: [String] = []
-        for file in files {
-            guard FileManager.default.createFile(atPath: file.path, contents: file.data, attributes: [.posixPermissions: 0o600]) else {
-                for path in written { unlink(path) }
-                throw CommandLineError.badValue(argument: "--subject-access", message: "kan inte skriva \(file.path); ingen fil skrevs")
-            }
-            written.append(file.path)
-        }
     }
 
     /// The person the argument names: a personnummer as given, else the one person a name search finds.

@@ -64,14 +64,40 @@ enum SyncCommand: KommunCommand {
                                 options: SyncClient.Options(hubURL: hub, token: token, deadlineSeconds: arguments[deadline] ?? settings.deadlineSeconds,
                                                             newGeneration: arguments[newGeneration]),
                                 log: { context.errorOutput.line("kaa sync: kommun=\(register.kommun) \($0)") })
-        let report = try client.run()
+        let report: SyncReport
+        do {
+            report = try client.run()
+        } catch {
+            throw Self.exitError(for: error)
+        }
         let sent = report.uploaded.map { "batch \($0.seq) (\($0.bytes) byte)" }.joined(separator: ", ")
         context.output.line(report.uploaded.isEmpty ? "Synkronisering klar: inget nytt att skicka." : "Synkronisering klar: skickade \(sent).")
         for reason in report.newGenerations { context.output.line("Ny generation (hel ögonblicksbild): \(reason)") }
     }
 
+    /// A full register disk is temporary (exit 75), not a failure: the write that failed was one
+    /// transaction, rolled back, so the outbox is as it was and the next night sends it.
+    static func exitError(for error: any Error) -> any Error {
+        guard case let .register(registerError)? = error as? SyncError, registerError.isDiskFull else { return error }
+        return RegisterDiskFull(message: "\(registerError); ingenting har ändrats och utkorgen är orörd: frigör utrymme på registrets disk, "
+            + "nästa körning skickar det som väntar")
+    }
+
+    /// `kaa sync` stopped by a full disk under the register (exit 75).
+    struct RegisterDiskFull: ExitCodeError {
+        let message: String
+        var exitCode: Int32 { ExitCode.temporary }
+    }
+
     static func readToken(_ path: String?, context: KommunContext) throws -> String {
         if let path {
+            // The token is the kommun's key to the hub: a file others can read has leaked it to every
+            // local user, so it is refused before it is used (and before it can be used by anyone else).
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+                throw CommandLineError.badValue(argument: "--token-file", message: "\(path) kan läsas av andra än ägaren (rättigheter "
+                    + "\(String(info.st_mode & 0o777, radix: 8))); gör den privat med 'chmod 600 \(path)' och byt token om fler kan ha läst den")
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CommandLineError.badValue(argument: "--token-file", message: "kan inte läsa \(path)")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import KAACore
 import KAASQLite
+import KAASystem
 
 /// What a history import brought in.
 public struct HistoryImportReport: Sendable {
@@ -89,7 +90,7 @@ extension Register {
     }
 
     /// Writes the register's whole history in the import formats (`episodes.csv`, `contacts.csv`,
-    /// `measures.csv`: `;`, UTF-8 with BOM) into `folder`; an audited read of every person.
+    /// `measures.csv`: `;`, UTF-8 with BOM) into `folder`, all three or none; an audited read of every person.
     public func exportHistory(to folder: String) throws(RegisterError) {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -124,27 +125,14 @@ extension Register {
                         }
                     }
                 }
-                for (name, rows) in [("episodes.csv", episodes), ("contacts.csv", contacts), ("measures.csv", measures)] {
-                    try CSVWriting.write(rows, to: folder + "/" + name)
-                }
+                // All three or none: a history export missing a file would re-import as a smaller register.
+                try PrivateFiles.write([("episodes.csv", episodes), ("contacts.csv", contacts), ("measures.csv", measures)].map { name, rows in
+                    PrivateFiles.File(path: folder + "/" + name, bytes: CSVWriting.bytes(rows))
+                })
                 try auditReads("export.history", personIDs: people.map(\.personID), context: .export)
             }
         } catch {
             throw .wrap(error)
-        }
-    }
-}
-
-/// Writes Excel-friendly CSV: `;`, UTF-8 with BOM, CRLF, quoted where needed, mode 0600.
-public enum CSVWriting {
-    public static func write(_ rows: [[String]], to path: String) throws {
-        func quoted(_ field: String) -> String {
-            field.contains(";") || field.contains("\"") || field.contains("\n") || field.contains("\r")
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }
-        let text = rows.map { $0.map(quoted).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
-        guard FileManager.default.createFile(atPath: path, contents: Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw RegisterError.file("kan inte skriva \(path)")
         }
     }
 }
@@ -209,10 +197,26 @@ struct HistoryBuilder {
         return date
     }
 
+    /// The text columns of the history files and whether each may run over lines; the rest are codes,
+    /// dates and flags, which their own checks refuse anything odd in.
+    static let textColumns: [(name: String, allowsLineBreaks: Bool)] = [
+        ("fornamn", false), ("efternamn", false), ("adress", false), ("postnummer", false), ("postort", false), ("telefon", false),
+        ("epost", false), ("ansvarig", false), ("plan", true),
+    ]
+
     private mutating func rows(_ path: String, required: [String: [String]], optional: [String: [String]],
                                _ body: (inout HistoryBuilder, ColumnMap, [String], Int) throws(ImportFieldError) -> Void) throws {
         var found: [ImportProblem] = []
-        try CSVFileReader(path: path, displayName: path).readTable(required: required, optional: optional, problems: &found) { columns, fields, line in
+        try CSVFileReader(path: path, displayName: path).readTable(required: required, optional: optional, problems: &found) { columns, raw, line in
+            // Undoes the formula neutralisation of `kaa export history` (docs/file-formats.md), so
+            // that an export reads back exactly.
+            let fields = raw.map(CSVCell.restored)
+            // Checked here, so the message names the file's column and line, not a command-line option.
+            for (name, allowsLineBreaks) in Self.textColumns {
+                if let value = columns.value(name, in: fields), let problem = TextSafety.problem(in: value, allowsLineBreaks: allowsLineBreaks) {
+                    throw ImportFieldError("\(name): \(problem)")
+                }
+            }
             try body(&self, columns, fields, line)
         }
         problems += found

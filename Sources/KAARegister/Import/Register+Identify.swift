@@ -16,7 +16,9 @@ extension Register {
     /// person is decided, and the rows of people entering or staying in KAA are read again from the
     /// extract for their contact details. Entrants are written as they are decided, by a second
     /// thread in the same transaction (`EntrantWriter`), while this one goes on deciding.
-    public func identify(on date: CalendarDate, folkbokforing: String, enrolment: [String], dryRun: Bool,
+    /// A run that would make many open episodes leave for being absent from the extract is refused
+    /// unless `acceptDepartures` (`checkDepartures`), in a dry run too, so the dry run says what the run will do.
+    public func identify(on date: CalendarDate, folkbokforing: String, enrolment: [String], dryRun: Bool, acceptDepartures: Bool = false,
                          progress: (String) -> Void = { _ in }) throws(RegisterError) -> IdentifyReport {
         try checkEventDate(date, field: "--date")
         let firstOpenDay = Period.firstOpenDay(today: today)
@@ -57,6 +59,7 @@ extension Register {
                     let order = Dictionary(zip(enrolment + [folkbokforing], 0...), uniquingKeysWith: { first, _ in first })
                     throw RegisterError.importProblems(problems.sorted { (order[$0.file] ?? 0, $0.line) < (order[$1.file] ?? 0, $1.line) })
                 }
+                try self.checkDepartures(scan, extract: folkbokforing, isAccepted: acceptDepartures)
                 return try self.settle(scan, population: counted, dryRun: dryRun)
             }
             return dryRun ? try database.read(body) : try database.write(body)
