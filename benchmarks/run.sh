@@ -68,7 +68,7 @@ register="$work/night/r.sqlite"
 "$bin/kaa" --db "$register" init --kommun 0380 >/dev/null 2>&1
 "$bin/kaa" --db "$register" import history --episodes "$work/night/episodes.csv" --contacts "$work/night/contacts.csv" >/dev/null 2>&1
 "$bin/kaa-hub" --db "$work/night/hub.sqlite" init >/dev/null
-"$bin/kaa-hub" --db "$work/night/hub.sqlite" site add 0380 > "$work/night/token"
+(umask 077; "$bin/kaa-hub" --db "$work/night/hub.sqlite" site add 0380 > "$work/night/token")
 "$bin/kaa-hub" --db "$work/night/hub.sqlite" serve --listen 127.0.0.1:0 > "$work/night/hub.out" 2>/dev/null &
 for _ in $(seq 100); do grep -q "listening on" "$work/night/hub.out" 2>/dev/null && break; sleep 0.1; done
 url="http://$(sed -n 's/^listening on //p' "$work/night/hub.out")"
