@@ -9,7 +9,9 @@ import KAASQLite
 /// SQLite's busy handler for another process's write lock (13.6 s in the attack test).
 ///
 /// `@unchecked Sendable`: a connection is owned by at most one thread at a time; it is taken out
-/// of `idle` and given back under `lock`, and used only between the two.
+/// of `idle` and given back under `lock`, and used only between the two. (Not a `Mutex`: the state
+/// is non-`Sendable` handles that leave the lock, which `Mutex` allows only as `sending` values,
+/// and a pool's take-use-give-back cannot be expressed that way.)
 final class ReadConnections: @unchecked Sendable {
     private let path: String
     private let lock = NSLock()
