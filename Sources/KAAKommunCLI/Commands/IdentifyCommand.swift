@@ -64,7 +64,10 @@ enum IdentifyCommand: KommunCommand {
     }
 
     static func text(_ report: IdentifyReport, register: Register, context: KommunContext) {
-        let out = context.output
+        // The report names every person (90 000 lines at ten times the largest kommun): built as one
+        // text and written once, not one write(2) per line.
+        let out = CollectedText()
+        defer { context.output.write(out.text) }
         let catalog = register.catalog
         func who(_ pnr: PersonalIdentityNumber, _ name: String) -> String { name.isEmpty ? pnr.formatted : "\(name) (\(pnr.formatted))" }
         out.line("Bevakningslista per \(report.date): \(report.rows) personer i folkbokföringsuttaget, varav \(report.population) i åldern 16–19.")
@@ -96,5 +99,14 @@ enum IdentifyCommand: KommunCommand {
         }
         if !report.review.isEmpty { out.line("Avgör med: kaa review resolve ID --decision behall|andra|klar (se kaa review list).") }
         if report.isDryRun { out.line("Provkörning: ingenting har sparats.") }
+    }
+}
+
+/// Lines collected in memory, written to the real output in one call.
+final class CollectedText: TextOutput {
+    private(set) var text = ""
+
+    func write(_ text: String) {
+        self.text += text
     }
 }
