@@ -82,10 +82,9 @@ extension Register {
                       text(details.postalCode), text(details.city), text(details.phone), text(details.email),
                       SQLValue(details.isProtected ?? false)])
         let personID = database.lastInsertRowID
-        for field in ContactField.allCases where !(field.value(in: details) ?? "").isEmpty {
-            try recordSource(personID: personID, field: field, origin: .extract(date))
-        }
-        if details.isProtected == true { try recordSource(personID: personID, column: "is_protected", origin: .extract(date)) }
+        var columns = ContactField.allCases.filter { !($0.value(in: details) ?? "").isEmpty }.map(\.rawValue)
+        if details.isProtected == true { columns.append("is_protected") }
+        try recordExtractSources(personID: personID, columns: columns, on: date)
         var changes = Self.detailChanges(nil, details)
         changes.note(SubjectAccessExtract.extractSourceNote)
         let episodeID = try insertEpisode(personID: personID, row.personnummer, on: date, reason: reason, isNewPerson: true, changes: changes)
