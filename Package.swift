@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "COath", pkgConfig: "liboath", providers: [.apt(["liboath-dev"])]),
 
         // Build-time tool and plugin that embed migrations/ and seeds/ into KAAResources,
         // so those files stay the single source of truth and the binary stays self-contained.
@@ -31,6 +33,8 @@ let package = Package(
         .target(name: "KAASystem", swiftSettings: strict),
         .target(name: "KAASQLite", dependencies: ["CSQLite", "KAASystem"], swiftSettings: strict),
         .target(name: "KAACrypto", dependencies: ["CCrypto"], swiftSettings: strict),
+        // Staff logins: Argon2id password hashes (libargon2) and TOTP codes (liboath).
+        .target(name: "KAAAuth", dependencies: ["CArgon2", "COath", "KAACrypto"], swiftSettings: strict),
         // The kommun's register.
         .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAASystem", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
@@ -77,6 +81,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
+        .testTarget(name: "KAAAuthTests", dependencies: ["KAAAuth", "KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestFixtures"], swiftSettings: strict),
