@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "KAAHTMLTests", dependencies: ["KAAHTML"], swiftSettings: strict),
         .testTarget(name: "KAACLIKitTests", dependencies: ["KAACLIKit", "KAACore"], swiftSettings: strict),
         .testTarget(name: "KAACLITests", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAASQLite", "KAATestFixtures", "KAACLITestKit",
-                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore", "KAAHTML", "KAASync", "KAASystem"], swiftSettings: strict),
+                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore", "KAAHTML", "KAASync", "KAASystem", "KAACrypto"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )
