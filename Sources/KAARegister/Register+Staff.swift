@@ -156,21 +156,7 @@ extension Register {
                 }
                 return mustChange ? .mustChangePassword : .ok
             }
-            return try write {
-                let failures = try database.queryOne("SELECT failed_attempts FROM staff WHERE id = ?", [.integer(id)])?.int(0) ?? 0
-                let reason = passwordIsRight ? "otp" : "password"
-                if failures + 1 >= Int64(configuration.loginFailuresBeforeLock) {
-                    let until = CalendarDate.utcTimestamp(secondsSince1970: Int(seconds) + configuration.lockoutMinutes * 60)
-                    try database.execute("UPDATE staff SET failed_attempts = 0, locked_until = ? WHERE id = ?", [.text(until), .integer(id)])
-                    // Which part was wrong is kept for the log reviewer only, never shown to the one logging in.
-                    try audit("login_failed", detail: "login=\(login) reason=\(reason) attempt=\(failures + 1)", staff: login)
-                    try audit("login_locked", detail: "login=\(login) until=\(until)", staff: login)
-                    return LoginOutcome.locked(until: until)
-                }
-                try database.execute("UPDATE staff SET failed_attempts = ? WHERE id = ?", [.integer(failures + 1), .integer(id)])
-                try audit("login_failed", detail: "login=\(login) reason=\(reason) attempt=\(failures + 1)", staff: login)
-                return LoginOutcome.wrong
-            }
+            return try write { try recordFailure(id: id, login: login, reason: passwordIsRight ? "otp" : "password", at: seconds) }
         } catch let error as RegisterError {
             if case .invalidInput(field: "otp", _) = error { return .wrong }
             throw error
@@ -180,22 +166,37 @@ extension Register {
     }
 
     /// Changes a password after checking the old one, the configured minimum length and the list of
-    /// common passwords (`seeds/common-passwords.csv`); the new one is no longer one-time.
-    public func changePassword(login: String, old: String, new: String) throws(RegisterError) {
+    /// common passwords (`seeds/common-passwords.csv`); the new one is no longer one-time. A wrong old
+    /// password counts as a failed login (so this is no way around the lockout); a locked or disabled
+    /// account cannot change its password.
+    public func changePassword(login: String, old: String, new: String, now: Date = Date()) throws(RegisterError) {
         try Self.checkLogin(login)
+        let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
+        let refused = RegisterError.invalidInput(field: "password", message: "fel inloggningsnamn eller lösenord, eller kontot är låst eller avstängt")
+        let row = try read {
+            try database.queryOne("SELECT id, password_hash, disabled, locked_until FROM staff WHERE login = ?", [.text(login)])
+        }
+        guard let row else { throw refused }
+        let account: (id: Int64, hash: String, isUsable: Bool)
+        do {
+            let lockedUntil = try row.optionalText(3)
+            account = (try row.int(0), try row.text(1),
+                       try row.int(2) == 0 && (lockedUntil ?? "") <= CalendarDate.utcTimestamp(secondsSince1970: Int(seconds)))
+        } catch {
+            throw .database(error)
+        }
+        guard account.isUsable else { throw refused }
+        guard PasswordHasher.verify(old, against: account.hash) else {
+            _ = try write { try recordFailure(id: account.id, login: login, reason: "password_change", at: seconds) }
+            throw refused
+        }
         if let problem = passwordProblem(new, login: login, old: old) {
             throw .invalidInput(field: "new_password", message: problem)
         }
-        let row = try read {
-            try database.queryOne("SELECT id, password_hash, disabled FROM staff WHERE login = ?", [.text(login)])
-        }
-        guard let row, (try? row.int(2)) == 0, let stored = try? row.text(1), PasswordHasher.verify(old, against: stored),
-              let id = try? row.int(0) else {
-            throw .invalidInput(field: "password", message: "fel inloggningsnamn eller lösenord")
-        }
         let hash = try hashPassword(new)
         try write {
-            try database.execute("UPDATE staff SET password_hash = ?, must_change_password = 0 WHERE id = ?", [.text(hash), .integer(id)])
+            try database.execute("UPDATE staff SET password_hash = ?, must_change_password = 0, failed_attempts = 0 WHERE id = ?",
+                                 [.text(hash), .integer(account.id)])
             try audit("staff_password_changed", detail: "login=\(login)", staff: login)
         }
     }
@@ -260,6 +261,21 @@ extension Register {
             try database.queryOne("SELECT staff.login FROM caseload JOIN staff ON staff.id = caseload.staff_id WHERE person_id = ?",
                                   [.integer(try personID(pnr))])?.text(0)
         }
+    }
+
+    /// Counts a failed attempt in the caller's transaction; the one that reaches the limit locks the
+    /// account. Which part was wrong goes to the log reviewer only, never to the one logging in.
+    func recordFailure(id: Int64, login: String, reason: String, at seconds: Int64) throws -> LoginOutcome {
+        let failures = try database.queryOne("SELECT failed_attempts FROM staff WHERE id = ?", [.integer(id)])?.int(0) ?? 0
+        try audit("login_failed", detail: "login=\(login) reason=\(reason) attempt=\(failures + 1)", staff: login)
+        if failures + 1 >= Int64(configuration.loginFailuresBeforeLock) {
+            let until = CalendarDate.utcTimestamp(secondsSince1970: Int(seconds) + configuration.lockoutMinutes * 60)
+            try database.execute("UPDATE staff SET failed_attempts = 0, locked_until = ? WHERE id = ?", [.text(until), .integer(id)])
+            try audit("login_locked", detail: "login=\(login) until=\(until)", staff: login)
+            return .locked(until: until)
+        }
+        try database.execute("UPDATE staff SET failed_attempts = ? WHERE id = ?", [.integer(failures + 1), .integer(id)])
+        return .wrong
     }
 
     // MARK: - Helpers

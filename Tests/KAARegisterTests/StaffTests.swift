@@ -166,3 +166,22 @@ import Testing
         #expect(try DatabaseDump.dump(fixture.path) == before)
     }
 }
+
+@Suite struct StaffPasswordChangeTests {
+    let fixture = RegisterFixture()
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func aWrongOldPasswordCountsTowardsTheLockout() throws {
+        let register = try fixture.create()
+        let credentials = try register.addStaff(login: "anna.a", name: "Anna", role: .handlaggare)
+        for _ in 1...5 {
+            #expect(throws: RegisterError.self) { try register.changePassword(login: "anna.a", old: "gissning", new: "en lång och ovanlig fras", now: start) }
+        }
+        #expect(try register.listStaff().first?.lockedUntil == "2027-01-15T08:15:00Z")
+        // Locked: even the right old password does not change it.
+        #expect(throws: RegisterError.self) {
+            try register.changePassword(login: "anna.a", old: credentials.password, new: "en lång och ovanlig fras", now: start)
+        }
+        #expect(try register.listStaff().first?.mustChangePassword == true)
+    }
+}
