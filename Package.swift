@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "COath", pkgConfig: "liboath", providers: [.apt(["liboath-dev"])]),
 
         // Build-time tool and plugin that embed migrations/ and seeds/ into KAAResources,
         // so those files stay the single source of truth and the binary stays self-contained.
@@ -31,8 +33,10 @@ let package = Package(
         .target(name: "KAASystem", swiftSettings: strict),
         .target(name: "KAASQLite", dependencies: ["CSQLite", "KAASystem"], swiftSettings: strict),
         .target(name: "KAACrypto", dependencies: ["CCrypto"], swiftSettings: strict),
+        // Staff logins: Argon2id password hashes (libargon2) and TOTP codes (liboath).
+        .target(name: "KAAAuth", dependencies: ["CArgon2", "COath", "KAACrypto"], swiftSettings: strict),
         // The kommun's register.
-        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAASystem", "KAACrypto", "KAAResources", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAASystem", "KAACrypto", "KAAAuth", "KAAResources", "KAAProtocol"], swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
         // HTML as values, escaped by default, and the one stylesheet of the dashboard and the reports.
@@ -77,14 +81,15 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
+        .testTarget(name: "KAAAuthTests", dependencies: ["KAAAuth", "KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAAAuth", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAAHTMLTests", dependencies: ["KAAHTML"], swiftSettings: strict),
         .testTarget(name: "KAACLIKitTests", dependencies: ["KAACLIKit", "KAACore"], swiftSettings: strict),
         .testTarget(name: "KAACLITests", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAASQLite", "KAATestFixtures", "KAACLITestKit",
-                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore", "KAAHTML", "KAASync", "KAASystem"], swiftSettings: strict),
+                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore", "KAAHTML", "KAASync", "KAASystem", "KAACrypto"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

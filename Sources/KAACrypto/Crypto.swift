@@ -39,6 +39,21 @@ public enum Crypto {
         return digest
     }
 
+    /// HMAC-SHA1 of `message` under `key`: what RFC 4226/6238 one-time codes are made of, here so
+    /// tests can check liboath's codes against a second implementation.
+    public static func hmacSHA1(key: [UInt8], message: some Collection<UInt8>) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 20)
+        var length: UInt32 = 0
+        let result = key.withUnsafeBytes { keyBuffer in
+            Array(message).withUnsafeBytes { messageBuffer in
+                HMAC(EVP_sha1(), keyBuffer.baseAddress, Int32(keyBuffer.count),
+                     messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self), messageBuffer.count, &digest, &length)
+            }
+        }
+        precondition(result != nil && length == 20, "HMAC-SHA1 cannot fail on valid input")
+        return digest
+    }
+
     /// `count` bytes from OpenSSL's CSPRNG.
     public static func randomBytes(_ count: Int) throws(CryptoError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)

@@ -18,6 +18,7 @@ public enum KAACommandLine {
         FindCommand.self, ShowCommand.self, ListCommand.self, WorklistCommand.self, LettersCommand.self, StatsCommand.self, AuditCommand.self,
         IdentifyCommand.self, ReviewListCommand.self, ReviewResolveCommand.self, SyncCommand.self, CompareCommand.self, PurgeCommand.self, ReportSCBCommand.self, ReportPeriodCommand.self,
         ImportHistoryCommand.self, ExportHistoryCommand.self, CodesCommand.self, BackupCommand.self,
+        StaffAddCommand.self, StaffListCommand.self, StaffDisableCommand.self, StaffResetCommand.self, CaseloadAssignCommand.self, CaseloadUnassignCommand.self,
     ]
 
     static let database = Arg.option("--db", .path, "Registrets SQLite-fil (standard: $KAA_DB, annars ./kaa.sqlite).")

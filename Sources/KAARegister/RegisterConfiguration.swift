@@ -22,11 +22,24 @@ public struct RegisterConfiguration: Sendable, Equatable {
     public var departureLimitPercent = 25
     /// The number of people absent from an extract above which the share `departureLimitPercent` applies.
     public var departureLimitCount = 20
+    /// Argon2id memory per password hash in KiB (OWASP's Password Storage Cheat Sheet: 19 MiB).
+    public var argon2MemoryKiB = 19_456
+    /// Argon2id passes over that memory (OWASP: 2).
+    public var argon2Iterations = 2
+    /// Argon2id lanes (OWASP: 1).
+    public var argon2Parallelism = 1
+    /// Failed logins in a row that lock a staff account.
+    public var loginFailuresBeforeLock = 5
+    /// Minutes a locked staff account stays locked.
+    public var lockoutMinutes = 15
+    /// The shortest password a staff member may choose.
+    public var passwordMinimumLength = 12
 
     public init() {}
 
     static let keys: Set<String> = ["timeZone", "auditRetentionMonths", "retentionMonths", "noContactDays", "turning20Days", "temporaryDirectory",
-                                    "departureLimitPercent", "departureLimitCount"]
+                                    "departureLimitPercent", "departureLimitCount", "argon2MemoryKiB", "argon2Iterations", "argon2Parallelism",
+                                    "loginFailuresBeforeLock", "lockoutMinutes", "passwordMinimumLength"]
 
     /// Parses the JSON object in `data`; unknown keys and wrong types are errors naming the key.
     public init(json data: Data, source: String) throws(RegisterError) {
@@ -61,6 +74,13 @@ public struct RegisterConfiguration: Sendable, Equatable {
         if let value = try positive("turning20Days", 1...3650) { turning20Days = value }
         if let value = try positive("departureLimitPercent", 1...100) { departureLimitPercent = value }
         if let value = try positive("departureLimitCount", 0...1_000_000) { departureLimitCount = value }
+        // Below OWASP's minimum is refused: a weaker hash is not a setting a kommun should reach by accident.
+        if let value = try positive("argon2MemoryKiB", 19_456...4_194_304) { argon2MemoryKiB = value }
+        if let value = try positive("argon2Iterations", 2...100) { argon2Iterations = value }
+        if let value = try positive("argon2Parallelism", 1...64) { argon2Parallelism = value }
+        if let value = try positive("loginFailuresBeforeLock", 1...100) { loginFailuresBeforeLock = value }
+        if let value = try positive("lockoutMinutes", 1...10_080) { lockoutMinutes = value }
+        if let value = try positive("passwordMinimumLength", 8...128) { passwordMinimumLength = value }
         if let value = values["temporaryDirectory"] {
             guard let path = value as? String, path.hasPrefix("/") else {
                 throw .invalidConfiguration("\(source): \"temporaryDirectory\" ska vara en absolut sökväg till en mapp")
