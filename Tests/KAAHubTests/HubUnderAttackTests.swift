@@ -62,7 +62,7 @@ func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
 @Suite struct StoredTextTests {
     @Test func aPersonnummerSentAsATableNameNeverReachesTheHubFile() throws {
         let fixture = try HubFixture()
-        let pnr = "191212121212"
+        let pnr = "200801012386"
         let body = Array("""
             {"catalogue_version":1,"cells":[{"ck":1,"dims":{"sex":"K"},"n":2,"period":"2026-11","table":"\(pnr)"}],\
             "digest":"\(String(repeating: "0", count: 64))","format":"kaa-batch","generation":"\(HubFixture.generationA)",\
@@ -123,14 +123,14 @@ func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
             _ = try Migrator(files: [(path: "migrations/hub/0001_hub.sql", text: first)]).migrate(database, now: "2026-11-01T00:00:00Z")
             for index in 0..<3 {
                 try database.execute("INSERT INTO reject (kommun, at, status, reason) VALUES ('0380', '2026-11-01', 400, ?)",
-                                     [.text("HTTP 400: {\"error\":\"cells[\(index)]: unknown table \\\"191212121212\\\"\"}")])
+                                     [.text("HTTP 400: {\"error\":\"cells[\(index)]: unknown table \\\"200801012386\\\"\"}")])
             }
             try database.checkpointTruncate()
         }
         let hub = try Hub(path: path)
         try hub.withDatabase { database in try database.checkpointTruncate() }
         #expect(try hub.reading { try $0.query("SELECT reason FROM reject").map { try $0.text(0) } } == ["bad_request", "bad_request", "bad_request"])
-        #expect(!contains(hubFileBytes(path), "191212121212"))
+        #expect(!contains(hubFileBytes(path), "200801012386"))
         #expect(try hub.metricsText().contains("kaa_hub_batches_total{outcome=\"refused\",status=\"400\"} 3"))
     }
 }
