@@ -27,30 +27,26 @@ public enum Crypto {
 
     /// HMAC-SHA256 of `message` under `key`.
     public static func hmacSHA256(key: [UInt8], message: some Collection<UInt8>) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let result = key.withUnsafeBytes { keyBuffer in
-            Array(message).withUnsafeBytes { messageBuffer in
-                HMAC(EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
-                     messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self), messageBuffer.count, &digest, &length)
-            }
-        }
-        precondition(result != nil && length == 32, "HMAC-SHA256 cannot fail on valid input")
-        return digest
+        hmac(EVP_sha256(), size: 32, key: key, message: message)
     }
 
     /// HMAC-SHA1 of `message` under `key`: what RFC 4226/6238 one-time codes are made of, here so
     /// tests can check liboath's codes against a second implementation.
     public static func hmacSHA1(key: [UInt8], message: some Collection<UInt8>) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: 20)
+        hmac(EVP_sha1(), size: 20, key: key, message: message)
+    }
+
+    /// One-shot HMAC with libcrypto's `digest` of `size` bytes.
+    private static func hmac(_ algorithm: OpaquePointer?, size: Int, key: [UInt8], message: some Collection<UInt8>) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: size)
         var length: UInt32 = 0
         let result = key.withUnsafeBytes { keyBuffer in
             Array(message).withUnsafeBytes { messageBuffer in
-                HMAC(EVP_sha1(), keyBuffer.baseAddress, Int32(keyBuffer.count),
+                HMAC(algorithm, keyBuffer.baseAddress, Int32(keyBuffer.count),
                      messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self), messageBuffer.count, &digest, &length)
             }
         }
-        precondition(result != nil && length == 20, "HMAC-SHA1 cannot fail on valid input")
+        precondition(result != nil && Int(length) == size, "HMAC cannot fail on valid input")
         return digest
     }
 

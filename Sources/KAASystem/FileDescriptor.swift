@@ -42,6 +42,15 @@ public final class FileDescriptor {
         return FileDescriptor(rawValue: fd, path: path)
     }
 
+    /// Opens `path` for reading and writing, creating it 0600 when missing, never following a link
+    /// (a planted link is refused) and never truncating: what a lock file needs.
+    public static func openOrCreate(_ path: String) throws(SystemError) -> FileDescriptor {
+        let fd = try retryingOnInterrupt("open", path: path) {
+            systemOpen(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        }
+        return FileDescriptor(rawValue: fd, path: path)
+    }
+
     /// Creates a file in `directory` that has no name: it is unlinked as soon as it is open, so it
     /// disappears with the descriptor (or the process) whatever happens.
     public static func makeAnonymousTemporaryFile(in directory: String) throws(SystemError) -> FileDescriptor {
