@@ -1,11 +1,12 @@
 #if canImport(Glibc)
 import Glibc
-private let systemSend = Glibc.send
-private let noSignal = Int32(MSG_NOSIGNAL)
+/// `send(2)` and the flag that keeps a closed peer from raising SIGPIPE, for every raw-socket test here.
+let systemSend = Glibc.send
+let noSignal = Int32(MSG_NOSIGNAL)
 #elseif canImport(Darwin)
 import Darwin
-private let systemSend = Darwin.send
-private let noSignal: Int32 = 0
+let systemSend = Darwin.send
+let noSignal: Int32 = 0
 #endif
 import KAAHTTP
 

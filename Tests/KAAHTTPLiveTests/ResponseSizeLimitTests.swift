@@ -1,11 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-private let systemSend = Glibc.send
-private let noSignal = Int32(MSG_NOSIGNAL)
 #elseif canImport(Darwin)
 import Darwin
-private let systemSend = Darwin.send
-private let noSignal: Int32 = 0
 #endif
 import Foundation
 import KAACurl

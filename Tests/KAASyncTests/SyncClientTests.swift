@@ -44,6 +44,19 @@ final class SyncFixture {
         try client(newGeneration: newGeneration).run()
     }
 
+    /// Five people synced, a backup taken, one more night synced (the hub holds seq 2, the backup
+    /// only seq 1), then the backup restored and two more people added: last night's state lost.
+    func restoreLastNightsBackup() throws {
+        try addPeople(5)
+        try sync()
+        let backup = directory.file("backup.sqlite")
+        try register.backup(to: backup)
+        try addPeople(3, from: 10)
+        try sync()
+        try restore(from: backup)
+        try addPeople(2, from: 40)
+    }
+
     /// Replaces the register file with `backup` (what an operator's restore does) and reopens it.
     func restore(from backup: String, on date: String = "2026-11-23") throws {
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: registerPath + suffix) }
@@ -306,16 +319,8 @@ final class SyncFixture {
 
     @Test func aRegisterRestoredFromLastNightsBackupIsNoticedBeforeItSeals() throws {
         let fixture = try SyncFixture()
-        try fixture.addPeople(5)
-        try fixture.sync()
-        let backup = fixture.directory.file("backup.sqlite")
-        try fixture.register.backup(to: backup)
-        // One more night after the backup: the hub holds seq 2, the backup knows only seq 1.
-        try fixture.addPeople(3, from: 10)
-        try fixture.sync()
-        #expect(try fixture.hub.sites().first?.lastSeq == 2)
-        try fixture.restore(from: backup)
-        try fixture.addPeople(2, from: 40)
+        try fixture.restoreLastNightsBackup()
+        #expect(try fixture.hub.sites().first?.lastSeq == 2, "the hub kept the night the backup does not know")
         let report = try fixture.sync()
         #expect(report.newGenerations.count == 1)
         #expect(report.newGenerations.first?.contains("återställt") == true)
@@ -326,14 +331,7 @@ final class SyncFixture {
 
     @Test func aRestoredRegisterWhoseFirstNightFoundTheHubDownHealsOnTheNext() throws {
         let fixture = try SyncFixture()
-        try fixture.addPeople(5)
-        try fixture.sync()
-        let backup = fixture.directory.file("backup.sqlite")
-        try fixture.register.backup(to: backup)
-        try fixture.addPeople(3, from: 10)
-        try fixture.sync()
-        try fixture.restore(from: backup)
-        try fixture.addPeople(2, from: 40)
+        try fixture.restoreLastNightsBackup()
         // The hub is down: the night is sealed on seq 2 (the hub holds another seq 2) and kept.
         fixture.http.persistentFault = .unreachable
         #expect(throws: SyncError.self) { try fixture.client(deadline: 10).run() }
