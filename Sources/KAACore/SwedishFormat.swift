@@ -12,4 +12,13 @@ public enum SwedishFormat {
         guard let value else { return "–" }
         return isShare ? percent(value) : String(Int(value))
     }
+
+    /// A date as a Swedish reader says it: `tisdag 1 december 2026`.
+    public static func longDate(_ date: CalendarDate) -> String {
+        let months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
+        // 1970-01-01 (day 0) was a Thursday.
+        let weekdays = ["torsdag", "fredag", "lördag", "söndag", "måndag", "tisdag", "onsdag"]
+        let weekday = weekdays[((date.dayNumber % 7) + 7) % 7]
+        return "\(weekday) \(date.day) \(months[max(0, min(11, date.month - 1))]) \(date.year)"
+    }
 }

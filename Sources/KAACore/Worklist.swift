@@ -33,8 +33,8 @@ public enum Worklist: String, CaseIterable, Sendable {
         self = list
     }
 
-    /// Whether the list takes a number of days.
-    public var takesDays: Bool { self == .noContact || self == .turning20 }
+    /// Whether the list takes a number of days (for the follow-ups: how many days ahead; 0 by default).
+    public var takesDays: Bool { self == .noContact || self == .turning20 || self == .followUpDue }
 
     /// The entries of this list on `today`, oldest date first.
     public func entries(people: [PersonHistory], today: CalendarDate, days: Int) -> [WorklistEntry] {
@@ -69,7 +69,7 @@ public enum Worklist: String, CaseIterable, Sendable {
             case .followUpDue:
                 // The next follow-up due: after a follow-up is done, the date it set, not the first one.
                 for measure in episode.measures where measure.endedOn == nil {
-                    if let followUp = measure.nextFollowUpOn, followUp <= today {
+                    if let followUp = measure.nextFollowUpOn, followUp <= today.adding(days: days) {
                         add(followUp, "åtgärd \(measure.id) (\(Self.label(measure.type))) uppföljning \(followUp)", measureID: measure.id)
                     }
                 }
@@ -103,4 +103,14 @@ public struct WorklistEntry: Sendable {
     public let date: CalendarDate
     /// A Swedish note.
     public let note: String
+
+    /// An entry from its parts.
+    public init(personID: Int64, personnummer: PersonalIdentityNumber, episodeID: Int64, measureID: Int64?, date: CalendarDate, note: String) {
+        self.personID = personID
+        self.personnummer = personnummer
+        self.episodeID = episodeID
+        self.measureID = measureID
+        self.date = date
+        self.note = note
+    }
 }

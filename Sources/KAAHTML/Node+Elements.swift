@@ -82,6 +82,26 @@ extension Node {
     public static func circle(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("circle", attributes, children) }
     /// `<text>` inside an SVG image (named so it does not clash with `Node.text`).
     public static func svgText(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("text", attributes, children) }
+    /// `<nav>`: a block of navigation links (name it with `aria-label`).
+    public static func nav(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("nav", attributes, children) }
+    /// `<footer>`: the page's footer.
+    public static func footer(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("footer", attributes, children) }
+    /// `<ol>`: an ordered list.
+    public static func ol(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("ol", attributes, children) }
+    /// `<em>`: stress emphasis.
+    public static func em(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("em", attributes, children) }
+    /// `<small>`: side comments and fine print.
+    public static func small(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("small", attributes, children) }
+    /// `<fieldset>`: a group of form controls (name it with a `legend`).
+    public static func fieldset(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("fieldset", attributes, children) }
+    /// `<legend>`: a fieldset's caption.
+    public static func legend(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("legend", attributes, children) }
+    /// `<textarea>`: multi-line text; its text is the child.
+    public static func textarea(_ attributes: [Attribute] = [], _ children: Node...) -> Node { .element("textarea", attributes, children) }
+    /// `<input>` (void): a form control.
+    public static func input(_ attributes: [Attribute]) -> Node { .element("input", attributes, []) }
+    /// `<link>` (void): a linked resource such as the stylesheet.
+    public static func link(_ attributes: [Attribute]) -> Node { .element("link", attributes, []) }
     /// `<meta>` (void): document metadata such as the charset or the viewport.
     public static func meta(_ attributes: [Attribute]) -> Node { .element("meta", attributes, []) }
 }

@@ -29,7 +29,11 @@ public struct EpisodeListing: Sendable {
 extension Register {
     /// Everything the register holds on one person (an audited read).
     public func show(_ pnr: PersonalIdentityNumber) throws(RegisterError) -> PersonRecord {
-        try write {
+        if viewer != nil {
+            let id: Int64 = try read { try personID(pnr) }
+            try checkAccess(toPerson: id, for: "show")
+        }
+        return try write {
             let id = try personID(pnr)
             guard let details = try contactDetails(personID: id) else {
                 throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
@@ -53,7 +57,9 @@ extension Register {
                 """ + (all ? "" : " WHERE e.registered_on <= ?1 AND (e.deregistered_on IS NULL OR e.deregistered_on > ?1)")
                 + " ORDER BY p.last_name, p.first_name, p.personnummer, e.registered_on"
             var result: [EpisodeListing] = []
-            for row in try database.query(sql, all ? [] : [SQLValue(day)]) {
+            let rows = try database.query(sql, all ? [] : [SQLValue(day)])
+            let reached = Set(try reachable(try rows.map { try $0.int(0) }))
+            for row in rows where reached.contains(try row.int(0)) {
                 result.append(EpisodeListing(
                     personID: try row.int(0), personnummer: try PersonalIdentityNumber(try row.text(1), today: today),
                     name: [try row.text(2), try row.text(3)].filter { !$0.isEmpty }.joined(separator: " "),
@@ -90,9 +96,14 @@ extension Register {
     ///
     /// Episodes past their 20th birthday read as closed (`asClosedAtTwentieth`), as opening the
     /// register closes them; only that close itself reads them as stored.
-    func loadHistories(personID: Int64? = nil, reachingFrom: CalendarDate? = nil, asClosedAtTwentieth: Bool = true) throws -> [PersonHistory] {
+    func loadHistories(personID: Int64? = nil, reachingFrom: CalendarDate? = nil, caseloadOf staffID: Int64? = nil,
+                       asClosedAtTwentieth: Bool = true) throws -> [PersonHistory] {
         var conditions: [String] = []
         var arguments: [SQLValue] = []
+        if let staffID {
+            arguments.append(.integer(staffID))
+            conditions.append("e.person_id IN (SELECT person_id FROM caseload WHERE staff_id = ?\(arguments.count))")
+        }
         if let personID {
             arguments.append(.integer(personID))
             conditions.append("e.person_id = ?\(arguments.count)")

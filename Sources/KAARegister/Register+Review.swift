@@ -44,7 +44,9 @@ extension Register {
     /// The open "Att granska" items (with `includeResolved`, every item), oldest first; an audited read.
     public func reviewItems(includeResolved: Bool = false) throws(RegisterError) -> [ReviewItem] {
         try write {
-            let items = try loadReviewItems(where: includeResolved ? "" : "WHERE r.decision IS NULL", [])
+            let all = try loadReviewItems(where: includeResolved ? "" : "WHERE r.decision IS NULL", [])
+            let reached = Set(try reachable(all.map(\.personID)))
+            let items = all.filter { reached.contains($0.personID) }
             try auditReads("review.list", personIDs: items.map(\.personID), context: .review)
             return items
         }
@@ -122,7 +124,7 @@ extension Register {
         }
     }
 
-    private func loadReviewItems(where filter: String, _ arguments: [SQLValue]) throws -> [ReviewItem] {
+    func loadReviewItems(where filter: String, _ arguments: [SQLValue]) throws -> [ReviewItem] {
         try database.query("""
             SELECT r.id, r.person_id, p.personnummer, coalesce(p.first_name, ''), coalesce(p.last_name, ''), r.episode_id, r.kind, r.message,
                    r.proposed_reason, r.proposed_on, r.field, r.proposed_value, r.seen_on, r.resolved_at, r.resolved_by, r.decision

@@ -48,6 +48,8 @@ extension Register {
                 matches.append(PersonMatch(personID: try row.int(0), personnummer: try PersonalIdentityNumber(number, today: today),
                                            name: name, isProtected: try row.bool(4), isOpen: try row.bool(5)))
             }
+            let reached = Set(try reachable(matches.map(\.personID)))
+            matches.removeAll { !reached.contains($0.personID) }
             try auditReads("find", personIDs: matches.map(\.personID), context: .search,
                            detail: "hits=\(matches.count) by=\(byNumber ? "personnummer" : "namn")")
             return matches

@@ -77,6 +77,7 @@ extension Register {
         try write {
             let id = try staffID(login)
             try database.execute("UPDATE staff SET disabled = 1 WHERE id = ?", [.integer(id)])
+            try endSessions(staffID: id)
             let released = try database.query("SELECT person_id FROM caseload WHERE staff_id = ?", [.integer(id)]).map { try $0.int(0) }
             try database.execute("DELETE FROM caseload WHERE staff_id = ?", [.integer(id)])
             var changes = AuditChanges()
@@ -100,6 +101,7 @@ extension Register {
                                  failed_attempts = 0, locked_until = NULL WHERE id = ?
                 """, [.text(hash), .blob(credentials.totpSecret), .integer(id)])
             var changes = AuditChanges()
+            try endSessions(staffID: id)
             changes.note("nytt engångslösenord och ny TOTP-nyckel")
             try audit("staff_reset", detail: "login=\(login)", changes: changes)
             return credentials

@@ -4,10 +4,15 @@ import KAASQLite
 extension Register {
     /// A worklist on today (an audited read of every person it shows).
     public func worklist(_ list: Worklist, days: Int? = nil) throws(RegisterError) -> [NamedWorklistEntry] {
-        let days = days ?? (list == .turning20 ? configuration.turning20Days : configuration.noContactDays)
+        let days = days ?? defaultDays(list)
         guard days >= 0 else { throw .invalidInput(field: "--days", message: "antalet dagar kan inte vara negativt") }
         return try write {
-            let entries = list.entries(people: try loadHistories(), today: today, days: days)
+            // A handläggare's lists read only their caseload's histories (a few dozen, not the kommun's thousands).
+            var caseload: Int64?
+            if case let .caseload(staffID) = reach { caseload = staffID }
+            let all = list.entries(people: try loadHistories(caseloadOf: caseload), today: today, days: days)
+            let reached = Set(try reachable(all.map(\.personID)))
+            let entries = all.filter { reached.contains($0.personID) }
             var names: [Int64: (String, Bool)] = [:]
             for row in try database.query("SELECT id, coalesce(first_name, ''), coalesce(last_name, ''), is_protected FROM person") {
                 names[try row.int(0)] = ([try row.text(1), try row.text(2)].filter { !$0.isEmpty }.joined(separator: " "), try row.bool(3))
@@ -16,4 +21,74 @@ extension Register {
             return entries.map { NamedWorklistEntry(entry: $0, name: names[$0.personID]?.0 ?? "", isProtected: names[$0.personID]?.1 ?? false) }
         }
     }
+
+    /// The days a list takes when none are given: the configured ones; follow-ups due today or earlier.
+    func defaultDays(_ list: Worklist) -> Int {
+        switch list {
+        case .turning20: configuration.turning20Days
+        case .followUpDue: 0
+        default: configuration.noContactDays
+        }
+    }
+
+    /// The "Idag" page's work, read at once (one audited read of everyone shown): the worklists for
+    /// the people the viewer reaches, with follow-ups due within `followUpDays`; the open review
+    /// items; and, for a viewer who reaches everyone, people in an open episode with no handläggare.
+    public func todaysWork(followUpDays: Int = 7) throws(RegisterError) -> TodaysWork {
+        try write {
+            var caseload: Int64?
+            if case let .caseload(staffID) = reach { caseload = staffID }
+            let people = try loadHistories(caseloadOf: caseload)
+            let reached = Set(try reachable(people.map(\.personID)))
+            let mine = people.filter { reached.contains($0.personID) }
+            let names = try personNames(Array(reached))
+            func named(_ entries: [WorklistEntry]) -> [NamedWorklistEntry] {
+                entries.map { NamedWorklistEntry(entry: $0, name: names[$0.personID]?.name ?? "", isProtected: names[$0.personID]?.isProtected ?? false) }
+            }
+            let lists: [Worklist] = [.notReached, .noContact, .followUpDue, .plannedStartPassed, .turning20, .noMeasure]
+            let worklists = lists.map { list in
+                let days = list == .followUpDue ? followUpDays : defaultDays(list)
+                return TodaysWork.List(list: list, days: days, entries: named(list.entries(people: mine, today: today, days: days)))
+            }
+            let review = try loadReviewItems(where: "WHERE r.decision IS NULL", []).filter { reached.contains($0.personID) }
+            var unassigned: [NamedWorklistEntry]?
+            if reach == .everyone {
+                let assigned = Set(try database.query("SELECT person_id FROM caseload").map { try $0.int(0) })
+                unassigned = named(mine.compactMap { person in
+                    guard !assigned.contains(person.personID), let episode = person.openEpisode, episode.registeredOn <= today else { return nil }
+                    return WorklistEntry(personID: person.personID, personnummer: person.personnummer, episodeID: episode.id, measureID: nil,
+                                         date: episode.registeredOn, note: "registrerad \(episode.registeredOn), ingen handläggare")
+                }.sorted { ($0.date, $0.personID) < ($1.date, $1.personID) })
+            }
+            let shown = worklists.flatMap { $0.entries.map(\.entry.personID) } + review.map(\.personID) + (unassigned ?? []).map(\.entry.personID)
+            try auditReads("today", personIDs: shown, context: .worklist)
+            return TodaysWork(lists: worklists, review: review, unassigned: unassigned)
+        }
+    }
+
+    /// Names and protected-identity flags of people by id.
+    func personNames(_ ids: [Int64]) throws -> [Int64: (name: String, isProtected: Bool)] {
+        var names: [Int64: (name: String, isProtected: Bool)] = [:]
+        let wanted = Set(ids)
+        guard !wanted.isEmpty else { return names }
+        for row in try database.query("SELECT id, coalesce(first_name, ''), coalesce(last_name, ''), is_protected FROM person") where wanted.contains(try row.int(0)) {
+            names[try row.int(0)] = ([try row.text(1), try row.text(2)].filter { !$0.isEmpty }.joined(separator: " "), try row.bool(3))
+        }
+        return names
+    }
+}
+
+/// What the "Idag" page shows.
+public struct TodaysWork: Sendable {
+    /// One worklist with the days it was computed for.
+    public struct List: Sendable {
+        public let list: Worklist
+        public let days: Int
+        public let entries: [NamedWorklistEntry]
+    }
+    public let lists: [List]
+    /// Open "Att granska" items for the people reached.
+    public let review: [ReviewItem]
+    /// People in an open episode without a handläggare; nil for a viewer who does not assign.
+    public let unassigned: [NamedWorklistEntry]?
 }

@@ -13,8 +13,14 @@ public final class Register {
     public let database: Database
     /// Where "today" comes from.
     public let clock: any RegisterClock
-    /// The staff member every read and write is attributed to (the OS user).
-    public let staff: String
+    /// The staff member every read and write is attributed to: the OS user for a command, the
+    /// login of the staff member a web request acts for (`acting(as:_:)`).
+    public internal(set) var staff: String
+    /// The logged-in staff member a web request acts for; nil for a command (kommun IT at the
+    /// shell, who reaches everything). What they may see is decided in `Register+Access.swift`.
+    public internal(set) var viewer: Viewer?
+    /// A person a granskare asked to see from the log view, for the one request that asked.
+    var reviewGrant: Int64?
     /// The configuration in force.
     public let configuration: RegisterConfiguration
     /// The kommun code this register belongs to.
@@ -193,9 +199,9 @@ public final class Register {
     /// own acts name `systemStaff`.
     func audit(_ action: String, personID: Int64? = nil, detail: String? = nil, changes: AuditChanges? = nil,
                context: AuditContext? = nil, staff: String? = nil) throws {
-        try database.cachedStatement("INSERT INTO audit_log (at, staff, action, person_id, detail, changes, context) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        try database.cachedStatement("INSERT INTO audit_log (at, staff, action, person_id, detail, changes, context, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .run([.text(clock.now), .text(staff ?? self.staff), .text(action), SQLValue(personID), SQLValue(detail), SQLValue(changes?.text),
-                  SQLValue(context?.rawValue)])
+                  SQLValue(context?.rawValue), .text(viewer == nil ? "cli" : "web")])
     }
 
     // MARK: - Validation shared by every write

@@ -34,12 +34,23 @@ public struct RegisterConfiguration: Sendable, Equatable {
     public var lockoutMinutes = 15
     /// The shortest password a staff member may choose.
     public var passwordMinimumLength = 12
+    /// Minutes without a request after which a web session ends.
+    public var sessionIdleMinutes = 30
+    /// Hours after login after which a web session ends.
+    public var sessionAbsoluteHours = 10
+    /// Where `kaa web` listens when `--listen` is not given.
+    public var webListen: String?
+    /// The origin browsers reach the web UI at behind a proxy (`https://kaa.kommun.se`).
+    public var webPublicOrigin: String?
+    /// Threads (and register connections) of the web server.
+    public var webThreads = 4
 
     public init() {}
 
     static let keys: Set<String> = ["timeZone", "auditRetentionMonths", "retentionMonths", "noContactDays", "turning20Days", "temporaryDirectory",
                                     "departureLimitPercent", "departureLimitCount", "argon2MemoryKiB", "argon2Iterations", "argon2Parallelism",
-                                    "loginFailuresBeforeLock", "lockoutMinutes", "passwordMinimumLength"]
+                                    "loginFailuresBeforeLock", "lockoutMinutes", "passwordMinimumLength",
+                                    "sessionIdleMinutes", "sessionAbsoluteHours", "webListen", "webPublicOrigin", "webThreads"]
 
     /// Parses the JSON object in `data`; unknown keys and wrong types are errors naming the key.
     public init(json data: Data, source: String) throws(RegisterError) {
@@ -81,6 +92,23 @@ public struct RegisterConfiguration: Sendable, Equatable {
         if let value = try positive("loginFailuresBeforeLock", 1...100) { loginFailuresBeforeLock = value }
         if let value = try positive("lockoutMinutes", 1...10_080) { lockoutMinutes = value }
         if let value = try positive("passwordMinimumLength", 8...128) { passwordMinimumLength = value }
+        if let value = try positive("sessionIdleMinutes", 1...1440) { sessionIdleMinutes = value }
+        if let value = try positive("sessionAbsoluteHours", 1...72) { sessionAbsoluteHours = value }
+        if let value = try positive("webThreads", 1...64) { webThreads = value }
+        if let value = values["webListen"] {
+            guard let text = value as? String, text.contains(":"), text.utf8.count <= 100 else {
+                throw .invalidConfiguration("\(source): \"webListen\" ska vara VÄRD:PORT, t.ex. \"127.0.0.1:8080\"")
+            }
+            webListen = text
+        }
+        if let value = values["webPublicOrigin"] {
+            guard let text = value as? String, text.hasPrefix("https://") || text.hasPrefix("http://"), !text.hasSuffix("/"),
+                  text.utf8.count <= 200, !text.contains(where: { $0.isWhitespace }),
+                  text.dropFirst(text.hasPrefix("https://") ? 8 : 7).allSatisfy({ $0 != "/" && $0 != "?" && $0 != "#" }) else {
+                throw .invalidConfiguration("\(source): \"webPublicOrigin\" ska vara ett ursprung som \"https://kaa.kommun.se\" (utan sökväg och snedstreck på slutet)")
+            }
+            webPublicOrigin = text
+        }
         if let value = values["temporaryDirectory"] {
             guard let path = value as? String, path.hasPrefix("/") else {
                 throw .invalidConfiguration("\(source): \"temporaryDirectory\" ska vara en absolut sökväg till en mapp")

@@ -26,6 +26,10 @@ public enum RegisterError: Error, CustomStringConvertible {
     case importProblems([ImportProblem])
     /// A removal that takes more than the record named was not confirmed; nothing was changed.
     case needsConfirmation(RemovalPlan)
+    /// The logged-in staff member may not see or change this (role or caseload); the refusal is audited.
+    case forbidden(String)
+    /// A form was made from a view that has since changed (another coordinator saved first); nothing was changed.
+    case staleView(String)
 
     public var description: String {
         switch self {
@@ -49,13 +53,15 @@ public enum RegisterError: Error, CustomStringConvertible {
             return "\(problems.count) fel i importen; ingenting har ändrats:\n" + (shown + more).joined(separator: "\n")
         case let .needsConfirmation(plan):
             return "\(plan.description) Bekräfta med --yes; ingenting har ändrats"
+        case let .forbidden(message): return message
+        case let .staleView(message): return message
         }
     }
 
     /// Whether the error is the input's fault (exit 65) rather than the system's (exit 1).
     public var isBadInput: Bool {
         switch self {
-        case .invalidInput, .notFound, .invalidConfiguration, .importProblems: return true
+        case .invalidInput, .notFound, .invalidConfiguration, .importProblems, .staleView: return true
         default: return false
         }
     }

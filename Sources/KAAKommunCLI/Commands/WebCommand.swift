@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import KAACLIKit
+import KAACore
+import KAAHTTPServer
+import KAARegister
+import KAAWeb
+
+/// `kaa web [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]`: the coordinators' web UI.
+enum WebCommand: KommunCommand {
+    static let listen = Arg.option("--listen", .listenAddress, "Adress och port (port 0 väljer en ledig); standard 127.0.0.1:8080 eller webListen i konfigurationen.")
+    static let tlsCert = Arg.option("--tls-cert", .path, "Servercertifikat (PEM); HTTPS tillsammans med --tls-key.")
+    static let tlsKey = Arg.option("--tls-key", .path, "Serverns privata nyckel (PEM).")
+    static let spec = CommandSpec(
+        "web", "Starta webbgränssnittet för KAA-samordnare.", arguments: [listen, tlsCert, tlsKey],
+        discussion: """
+            Skriver "listening on http://VÄRD:PORT" (https med TLS) på stdout när servern tar emot anslutningar.
+            Personalen loggar in med konton från 'kaa staff add'. Stoppas med SIGTERM eller SIGINT.
+            Kör servern bakom kommunens HTTPS-proxy, eller med --tls-cert och --tls-key; sätt då webPublicOrigin
+            i konfigurationen till adressen användarna når den på. Kommandoraden kan användas samtidigt.
+            """)
+
+    static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
+        let configuration = try context.configuration()
+        let address = try arguments[listen]
+            ?? ValueKind.listenAddress.value(configuration.webListen ?? "127.0.0.1:8080", from: "webListen", environment: context)
+        var options = HTTPServer.Options()
+        options.threads = UInt32(configuration.webThreads)
+        options.maxBodyBytes = 64 * 1024
+        options.maxBufferedBodyBytes = 16 << 20
+        if (arguments[tlsCert] == nil) != (arguments[tlsKey] == nil) { throw CommandLineError.usage("'--tls-cert' och '--tls-key' anges tillsammans") }
+        if let certificate = arguments[tlsCert], let key = arguments[tlsKey] {
+            guard let certificatePEM = try? String(contentsOfFile: certificate, encoding: .utf8) else {
+                throw CommandLineError.badValue(argument: "--tls-cert", message: "kan inte läsa \(certificate)")
+            }
+            guard let keyPEM = try? String(contentsOfFile: key, encoding: .utf8) else {
+                throw CommandLineError.badValue(argument: "--tls-key", message: "kan inte läsa \(key)")
+            }
+            options.tlsCertificatePEM = certificatePEM
+            options.tlsKeyPEM = keyPEM
+        }
+        var settings = WebSettings()
+        settings.idleMinutes = configuration.sessionIdleMinutes
+        settings.absoluteHours = configuration.sessionAbsoluteHours
+        settings.publicOrigin = configuration.webPublicOrigin
+        settings.isTLS = options.tlsKeyPEM != nil
+        let pool = try RegisterPool.open(path: context.databasePath, count: configuration.webThreads, clock: context.clock(),
+                                         staff: context.staff, configuration: configuration)
+        let app = WebApp(pool: pool, settings: settings, log: { FileHandle.standardError.write(Data("kaa web: \($0)\n".utf8)) })
+
+        // Block the stop signals in every thread (the daemon's threads inherit the mask) and wait for them here.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(host: address.host, port: address.port, responder: app, options: options)
+        } catch {
+            throw CommandLineError.failed("webbservern kunde inte starta: \(error.message)")
+        }
+        context.output.line("listening on \(server.baseURL)")
+        context.errorOutput.line("kaa web: event=listening url=\(server.baseURL) db=\(context.databasePath)")
+        var received: Int32 = 0
+        sigwait(&signals, &received)
+        context.errorOutput.line("kaa web: event=stopping signal=\(received)")
+        server.stop()
+    }
+}

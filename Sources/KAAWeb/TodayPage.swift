@@ -1,0 +1,84 @@
+import KAACore
+import KAAHTML
+import KAARegister
+
+/// "Idag": the day's worklists for me (a handläggare's caseload, or everyone for a samordnare),
+/// with counts, oldest first, each line a link to the person.
+enum TodayPage {
+    static let routes: [Route] = [
+        Route("GET", "/", roles: Route.everyone) { context throws(WebError) in
+            switch context.viewer.role {
+            case .granskare: return .redirect("/logg")
+            case .admin: return .redirect("/personal")
+            case .handlaggare, .samordnare: return .page(try page(context))
+            }
+        },
+    ]
+
+    /// The list's anchor and heading.
+    static func heading(_ list: TodaysWork.List) -> (anchor: String, title: String) {
+        switch list.list {
+        case .notReached: ("ej-nadda", "Ej nådda")
+        case .noContact: ("ingen-kontakt", "Ingen kontakt på \(list.days) dagar")
+        case .followUpDue: ("uppfoljning", "Uppföljning förfallen eller inom \(list.days) dagar")
+        case .plannedStartPassed: ("planerad-start", "Planerad start passerad")
+        case .turning20: ("fyller-20", "Fyller 20 inom \(list.days) dagar")
+        case .noMeasure: ("ingen-atgard", "Ingen åtgärd erbjuden")
+        }
+    }
+
+    static func page(_ context: WebContext) throws(WebError) -> WebPage {
+        let work = try context.run { () throws(RegisterError) in try context.register.todaysWork(followUpDays: context.settings.followUpDays) }
+        let today = context.register.today
+        var summary: [Node] = []
+        var sections: [Node] = []
+        for list in work.lists {
+            let (anchor, title) = heading(list)
+            summary.append(count(anchor, title, list.entries.count))
+            sections.append(section(anchor, title, rows: list.entries.map { entry in
+                (entry.entry.personID, entry.name, entry.isProtected, entry.entry.date, entry.entry.note)
+            }, today: today))
+        }
+        summary.append(count("att-granska", "Att granska", work.review.count))
+        sections.append(section("att-granska", "Att granska", rows: work.review.map { item in
+            (item.personID, item.name, false, item.seenOn, item.message)
+        }, today: today))
+        if let unassigned = work.unassigned {
+            summary.append(count("ej-tilldelade", "Ej tilldelade", unassigned.count))
+            sections.append(section("ej-tilldelade", "Ej tilldelade", rows: unassigned.map { entry in
+                (entry.entry.personID, entry.name, entry.isProtected, entry.entry.date, entry.entry.note)
+            }, today: today))
+        }
+        let whose = context.viewer.role == .samordnare ? "Alla i kommunen" : "Din ärendelista"
+        return WebPage(title: "Idag", section: .today,
+                       .p([.class("muted")], .text("\(whose) · \(SwedishFormat.longDate(today))")),
+                       .element("ul", [.class("counts"), Attribute("aria-label", "Sammanfattning")], summary),
+                       .fragment(sections))
+    }
+
+    static func count(_ anchor: String, _ title: String, _ n: Int) -> Node {
+        .li([], .a([.href("#\(anchor)")], .span([.class("n")], .text(String(n))), .text(title)))
+    }
+
+    static func section(_ anchor: String, _ title: String, rows: [(Int64, String, Bool, CalendarDate, String)], today: CalendarDate) -> Node {
+        let headingID = "h-\(anchor)"
+        guard !rows.isEmpty else {
+            return .section([.id(anchor), .ariaLabelledBy(headingID)], .h2([.id(headingID)], .text("\(title) (0)")), .p([.class("muted")], "Ingen just nu."))
+        }
+        let body = rows.map { id, name, isProtected, date, note in
+            Node.tr([],
+                    .td([Attribute("data-label", "Namn")], .a([.href("/personer/\(id)")], .text(name.isEmpty ? "(namn saknas)" : name)),
+                        isProtected ? .fragment([" ", .strong([.class("tag")], "skyddad")]) : .empty),
+                    .td([Attribute("data-label", "Datum")], .text(date.description)),
+                    .td([Attribute("data-label", "Dagar")], .text(String(abs(date.days(until: today))))),
+                    .td([Attribute("data-label", "Anteckning")], .text(note)))
+        }
+        return .section([.id(anchor), .ariaLabelledBy(headingID)],
+                        .h2([.id(headingID)], .text("\(title) (\(rows.count))")),
+                        .div([.class("scroll")],
+                             .table([.class("stack")],
+                                    .thead([], .tr([], .th([.scope("col")], "Namn"), .th([.scope("col")], "Datum"), .th([.scope("col")], "Dagar"),
+                                                   .th([.scope("col")], "Anteckning"))),
+                                    .element("tbody", [], body))))
+    }
+}

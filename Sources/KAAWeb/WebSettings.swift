@@ -1,0 +1,30 @@
+/// How the web UI behaves: timeouts, paging and how it is reached. Read from the register's
+/// config file by `kaa web`; the defaults are the issue's.
+public struct WebSettings: Sendable {
+    /// Minutes without a request after which a session ends.
+    public var idleMinutes = 30
+    /// Hours after login after which a session ends whatever its use.
+    public var absoluteHours = 10
+    /// Whether the server speaks TLS itself: cookies get `Secure` and the `__Host-` prefix.
+    public var isTLS = false
+    /// The origin browsers reach the UI at (`https://kaa.kommun.se`) when a proxy stands in front;
+    /// nil: the request's own `Host` with the server's scheme. State-changing requests must come
+    /// from it (the `Origin` header).
+    public var publicOrigin: String?
+    /// Rows per page in the lists.
+    public var pageSize = 50
+    /// The largest form body accepted, in bytes.
+    public var maxFormBytes = 64 * 1024
+    /// Days ahead that "Idag" shows follow-ups for.
+    public var followUpDays = 7
+
+    /// The defaults.
+    public init() {}
+
+    /// The session cookie's name: `__Host-` prefixed under TLS, so no subdomain can set it.
+    var sessionCookie: String { isTLS ? "__Host-kaa_session" : "kaa_session" }
+    /// The login form's double-submit cookie.
+    var loginCookie: String { isTLS ? "__Host-kaa_login" : "kaa_login" }
+    /// Attributes every cookie gets.
+    var cookieAttributes: String { "Path=/; HttpOnly; SameSite=Strict" + (isTLS ? "; Secure" : "") }
+}
