@@ -30,7 +30,11 @@ public struct WebApp: HTTPResponder {
         self.log = log
         let code = (try? pool.with { register throws(WebError) in register.kommun }) ?? ""
         self.kommunName = Kommuner.all[code]?.name ?? code
-        self.routes = TodayPage.routes + AccountPages.routes
+        // Every page family's routes; the first match of path and method wins.
+        self.routes = TodayPage.routes
+            + AccountPages.routes
+            + PersonPages.routes
+            + PeoplePages.routes
     }
 
     // MARK: - Transport
@@ -53,7 +57,7 @@ public struct WebApp: HTTPResponder {
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         if request.method == "GET" || request.method == "HEAD", request.path == WebStyles.path {
             return finish(HTTPResponse(status: 200, headers: ["Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600"],
-                                       body: Array(WebStyles.css.description.utf8)), dynamic: false)
+                                       body: WebStyles.served), dynamic: false)
         }
         if request.path == "/healthz" {
             return finish(.text(200, "ok\n"), dynamic: true)

@@ -4,6 +4,10 @@
 enum WebStyles {
     static let path = "/static/kaa.css"
 
+    /// The file served: the base rules, then each page family's own (one constant per file, so
+    /// pages can grow their rules without touching each other's).
+    static let served: [UInt8] = Array((css.description + PersonStyles.css.description + PeopleStyles.css.description).utf8)
+
     static let css: StaticString = """
         *{box-sizing:border-box}
         body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1b1b;background:#fff;line-height:1.5;font-size:1rem}
