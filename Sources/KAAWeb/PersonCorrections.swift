@@ -46,7 +46,7 @@ enum PersonCorrections {
                         remove: @escaping (String) throws(RegisterError) -> Void) throws(WebError) -> WebResponse {
         func page(_ state: PersonFormState) -> WebPage {
             PersonForms.page(context, person: person, title: title, action: action, state: state, button: "Ta bort", isDestructive: true,
-                             intro: [UI.message(what, kind: "error"),
+                             intro: [.div([.class("message error removal"), .role("note")], .text(what)),
                                      .p([], "Borttagningen kan inte ångras. Var uppgiften bara fel kan en rättelse vara bättre: historiken finns då kvar.")],
                              fields: [.input([.type("hidden"), .name("confirm"), .value("ja")]), reasonField(state)])
         }

@@ -392,4 +392,53 @@ import Testing
         #expect(hanna.post("/personer/\(anna)/handlaggare", [("staff", "hanna"), ("version", try harness.version(anna))]).status == 403)
         #expect(try harness.audits("denied").contains { $0.staff == "hanna" && ($0.detail ?? "").contains("handlaggare") })
     }
+
+    // MARK: - A failure midway
+
+    @Test(arguments: ["contact.add", "measure.add", "deregister", "caseload_assign", "measure.remove", "contact.remove"])
+    func aFailureMidwayLeavesNothingHalfDone(failingAction: String) throws {
+        let (harness, anna, _, measure, _) = try Self.withMeasure()
+        let contact = try harness.register.addContact(PersonTests.anna, on: TestDates.date("2026-11-02"), channel: "SMS", isReached: false)
+        // The write's last statement (its audit row) fails: everything before it in the request must go too.
+        try harness.register.database.execute("""
+            CREATE TRIGGER fail_midway BEFORE INSERT ON audit_log WHEN NEW.action = '\(failingAction)' BEGIN SELECT RAISE(ABORT, 'test'); END
+            """)
+        let version = try harness.version(anna)
+        let before = try harness.register.database.query("""
+            SELECT (SELECT count(*) FROM contact), (SELECT count(*) FROM measure), (SELECT count(*) FROM episode WHERE deregistered_on IS NULL),
+                   (SELECT count(*) FROM caseload), (SELECT count(*) FROM person)
+            """).first.map { row in try (0..<5).map { try row.int($0) } }
+        let sara = try harness.loggedIn("sara")
+        sara.get("/personer/\(anna)")
+        let requests: [String: (String, [(String, String)])] = [
+            "contact.add": ("/personer/\(anna)/kontakt", [("date", "2026-11-20"), ("channel", "TELEFON")]),
+            "measure.add": ("/personer/\(anna)/atgarder/ny", [("type", "PRAKTIK"), ("offered_on", "2026-11-20")]),
+            "deregister": ("/personer/\(anna)/avregistrera", [("date", "2026-11-20"), ("reason", "BORJAT_STUDERA")]),
+            "caseload_assign": ("/personer/\(anna)/handlaggare", [("staff", "hugo")]),
+            "measure.remove": ("/personer/\(anna)/atgarder/\(measure)/ta-bort", [("confirm", "ja"), ("reason", "fel")]),
+            "contact.remove": ("/personer/\(anna)/kontakter/\(contact)/ta-bort", [("confirm", "ja"), ("reason", "fel")]),
+        ]
+        let (path, fields) = try #require(requests[failingAction])
+        let response = sara.post(path, fields + [("version", version)])
+        #expect(response.status == 500)
+        #expect(response.text.contains("ingenting halvfärdigt har sparats"))
+        let after = try harness.register.database.query("""
+            SELECT (SELECT count(*) FROM contact), (SELECT count(*) FROM measure), (SELECT count(*) FROM episode WHERE deregistered_on IS NULL),
+                   (SELECT count(*) FROM caseload), (SELECT count(*) FROM person)
+            """).first.map { row in try (0..<5).map { try row.int($0) } }
+        #expect(after == before)
+        #expect(try harness.version(anna) == version)
+        #expect(try harness.register.caseworker(of: PersonTests.anna) == "hanna")
+    }
+
+    @Test func aRegistrationWhoseCaseloadAssignmentFailsLeavesNobodyBehind() throws {
+        let harness = try WebHarness()
+        try harness.register.database.execute("CREATE TRIGGER fail_caseload BEFORE INSERT ON caseload BEGIN SELECT RAISE(ABORT, 'test'); END")
+        let client = try harness.loggedIn("hanna")
+        client.get("/personer/ny")
+        let response = client.post("/personer/ny", [("personnummer", PersonTests.cleo.digits), ("date", "2026-11-02"), ("reason", "AVBROTT_NP")])
+        #expect(response.status == 500)
+        #expect(try harness.register.database.queryOne("SELECT count(*) FROM person")?.int(0) == 0)
+        #expect(try harness.audits("register").isEmpty)
+    }
 }
