@@ -88,12 +88,16 @@ extension Register {
     public func personCard(personID: Int64) throws(RegisterError) -> PersonCard {
         let pnr = try personnummer(ofPerson: personID, for: "show")
         let record = try show(pnr)
-        let entries = try auditEntries(AuditFilter(person: pnr))
-        let events = entries.filter { entry in
-            entry.personID == personID && entry.context == nil && !readActions.contains(entry.action) && !Self.isListingAction(entry.action)
-        }
         let isSamordnare = viewer?.role == .samordnare
         return try read {
+            // The person's own rows by the log's person index (a listing's rows name no one person;
+            // reads carry a context, or are one of the read actions on rows from before contexts).
+            let events = try database.query("""
+                SELECT id, at, staff, action, person_id, detail, changes FROM audit_log WHERE person_id = ? AND context IS NULL ORDER BY id
+                """, [.integer(personID)]).map { row in
+                AuditEntry(id: try row.int(0), at: try row.text(1), staff: try row.text(2), action: try row.text(3), personID: try row.optionalInt(4),
+                           detail: try row.optionalText(5), changes: try row.optionalText(6))
+            }.filter { !readActions.contains($0.action) && !Self.isListingAction($0.action) }
             let version = try database.queryOne("SELECT version FROM person WHERE id = ?", [.integer(personID)])?.int(0) ?? 0
             let reviews = try loadReviewItems(where: "WHERE r.person_id = ?", [.integer(personID)])
             var origins: [Int64: EpisodeOrigin] = [:]

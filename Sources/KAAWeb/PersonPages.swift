@@ -51,6 +51,8 @@ enum PersonPages {
         let contactState = contact ?? PersonFormState(defaults: ["date": today.description], version: card.version)
         var page = WebPage(title: name.isEmpty ? "Personkort" : name, section: .people,
                            saved.map { UI.message($0, kind: "ok") } ?? .empty,
+                           contact == nil ? .empty : .div([.class("message error"), .role("alert")], "Kontakten är inte sparad. ",
+                                                          .a([.href("#kontakt")], "Rätta uppgifterna i formuläret")),
                            record.isProtected ? UI.protectedBanner : .empty,
                            overview(card, context: context, today: today),
                            actions(card, open: open),

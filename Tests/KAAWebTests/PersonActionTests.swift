@@ -150,6 +150,59 @@ import Testing
         #expect(try harness.version(anna) == version)
     }
 
+    @Test func everyActionOnAnUnknownPersonIsNotFound() throws {
+        let (harness, _, _, measure, _) = try Self.withMeasure()
+        let client = try harness.loggedIn("sara")
+        client.get("/")
+        for (path, fields) in Self.posts(person: 999_999, measure: measure, version: "1") {
+            #expect(client.post(path, fields).status == 404, "POST \(path)")
+            if !path.hasSuffix("/kontakt") { #expect(client.get(path).status == 404, "GET \(path)") }
+        }
+        #expect(client.post("/personer/999999/handlaggare", [("staff", "hugo"), ("version", "1")]).status == 404)
+    }
+
+    @Test func aPostWithoutAnyCSRFFieldWritesNothing() throws {
+        let (harness, anna, _, measure, _) = try Self.withMeasure()
+        let client = try harness.loggedIn("sara")
+        // The session's cookie, but no page's token.
+        let bare = harness.client()
+        bare.cookies = client.cookies
+        let version = try harness.version(anna)
+        for (path, fields) in Self.posts(person: anna, measure: measure, version: version) {
+            // The refusal page has the logout form, whose token the client would pick up: forget it each time.
+            bare.csrf = nil
+            #expect(bare.post(path, fields).status == 403, "\(path)")
+        }
+        bare.csrf = nil
+        #expect(bare.post("/personer/ny", [("personnummer", PersonTests.cleo.digits), ("date", "2026-11-20"), ("reason", "OKAND")]).status == 403)
+        #expect(try harness.version(anna) == version)
+        #expect(try harness.register.database.queryOne("SELECT count(*) FROM person")?.int(0) == 2)
+    }
+
+    @Test func theConfirmationShowsOnlyKnownMessagesAndReflectsNothing() throws {
+        let harness = try WebHarness()
+        let (anna, _) = try harness.twoPeople()
+        let client = try harness.loggedIn("hanna")
+        let hostile = client.get("/personer/\(anna)", query: ["sparat": "<script>alert(1)</script>"])
+        #expect(hostile.status == 200)
+        #expect(!hostile.text.contains("alert(1)"))
+        #expect(!hostile.text.contains("message ok"))
+    }
+
+    @Test func aNotSavedContactReRendersTheCardWithTheEnteredValues() throws {
+        let harness = try WebHarness()
+        let (anna, _) = try harness.twoPeople()
+        let client = try harness.loggedIn("hanna")
+        client.get("/personer/\(anna)")
+        let version = try harness.version(anna)
+        let response = client.post("/personer/\(anna)/kontakt", [("date", "2026-11-20"), ("channel", "HEMBESOK"), ("occupation", "ARBETE"), ("version", version)])
+        PersonTests.expectFieldError(response, "occupation")
+        #expect(response.text.contains("Kontakten är inte sparad."))
+        #expect(response.text.contains("<option value=\"HEMBESOK\" selected>"))
+        #expect(response.text.contains("name=\"version\" value=\"\(version)\""))
+        #expect(response.text.contains("<h1>Anna Andersson</h1>"))
+    }
+
     @Test func aMeasureOfAnotherPersonOrAnUnknownOneIsNotFound() throws {
         let (harness, anna, _, _, boMeasure) = try Self.withMeasure()
         let client = try harness.loggedIn("sara")
