@@ -153,7 +153,7 @@ extension Register {
         if let date = correction.date { try checkEventDate(date, field: "--date") }
         try write {
             guard let row = try database.queryOne("""
-                SELECT c.episode_id, c.contacted_on, c.channel, c.is_reached, c.occupation, e.person_id
+                SELECT c.episode_id, c.contacted_on, c.channel, c.is_reached, c.occupation, e.person_id, c.next_contact_on
                 FROM contact c JOIN episode e ON e.id = c.episode_id WHERE c.id = ?
                 """, [.integer(id)]) else { throw RegisterError.notFound("kontakt \(id) finns inte") }
             try checkEventDate(try date(row, 1), field: "kontakt \(id)")
@@ -164,6 +164,9 @@ extension Register {
                 throw RegisterError.invalidInput(field: "--occupation", message: "sysselsättning kan bara anges när personen nåddes")
             }
             let newDate = try correction.date ?? date(row, 1), channel = try correction.channel ?? row.text(2)
+            if let next = try optionalDate(row, 6), next <= newDate {
+                throw RegisterError.invalidInput(field: "--date", message: "kontakten planerade nästa kontakt \(next); datumet \(newDate) ska ligga före den")
+            }
             try database.execute("UPDATE contact SET contacted_on = ?, channel = ?, is_reached = ?, occupation = ? WHERE id = ?",
                                  [SQLValue(newDate), .text(channel), SQLValue(isReached), SQLValue(occupation), .integer(id)])
             try validateEpisode(try row.int(0))

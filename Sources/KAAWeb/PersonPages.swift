@@ -51,8 +51,12 @@ enum PersonPages {
         let contactState = contact ?? PersonFormState(defaults: ["date": today.description], version: card.version)
         var page = WebPage(title: name.isEmpty ? "Personkort" : name, section: .people,
                            saved.map { UI.message($0, kind: "ok") } ?? .empty,
-                           contact == nil ? .empty : .div([.class("message error"), .role("alert")], "Kontakten är inte sparad. ",
-                                                          .a([.href("#kontakt")], "Rätta uppgifterna i formuläret")),
+                           contact.map { state in
+                               // Without an open episode there is no form to point to: the register's reason goes here.
+                               open == nil ? UI.message("Kontakten är inte sparad. " + (state.message ?? ""), kind: "error")
+                                   : .div([.class("message error"), .role("alert")], "Kontakten är inte sparad. ",
+                                          .a([.href("#kontakt")], "Rätta uppgifterna i formuläret"))
+                           } ?? .empty,
                            record.isProtected ? UI.protectedBanner : .empty,
                            overview(card, context: context, today: today),
                            actions(card, open: open),

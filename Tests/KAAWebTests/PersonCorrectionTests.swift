@@ -148,4 +148,29 @@ import Testing
         #expect(try harness.history(PersonTests.anna).openEpisode?.contacts.count == 2)
         #expect(try harness.audits("contact.remove").isEmpty)
     }
+
+    @Test func aCorrectionPastTheContactsNextContactIsRefusedNextToTheDate() throws {
+        let harness = try WebHarness()
+        let (anna, _) = try harness.twoPeople()
+        let contact = try harness.register.addContact(PersonTests.anna, on: TestDates.date("2026-11-02"), channel: "SMS", isReached: false,
+                                                      nextContactOn: TestDates.date("2026-11-10"))
+        let client = try harness.loggedIn("hanna")
+        let path = "/personer/\(anna)/kontakter/\(contact)/rattelse"
+        client.get(path)
+        PersonTests.expectFieldError(client.post(path, [("date", "2026-11-15"), ("channel", "SMS"), ("reason", "fel datum"),
+                                                        ("version", try harness.version(anna))]), "date")
+        #expect(try harness.history(PersonTests.anna).openEpisode?.contacts.first?.date == TestDates.date("2026-11-02"))
+    }
+
+    @Test func aContactForSomeoneDeregisteredSaysWhyAtTheTop() throws {
+        let harness = try WebHarness()
+        let (anna, _) = try harness.twoPeople()
+        try harness.register.deregister(PersonTests.anna, on: TestDates.date("2026-11-10"), reason: "BORJAT_STUDERA")
+        let client = try harness.loggedIn("hanna")
+        client.get("/personer/\(anna)")
+        let response = client.post("/personer/\(anna)/kontakt", [("date", "2026-11-20"), ("channel", "SMS"), ("version", try harness.version(anna))])
+        #expect(response.status == 400)
+        #expect(response.text.contains("Kontakten är inte sparad.") && response.text.contains("ingen öppen inskrivning"))
+        #expect(try harness.audits("contact.add").isEmpty)
+    }
 }
