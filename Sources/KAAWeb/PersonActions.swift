@@ -62,6 +62,7 @@ enum PersonActions {
 
     static func occupation(_ context: WebContext) throws(WebError) -> WebResponse {
         let person = try person(context, for: "occupation.set")
+        try PersonCorrections.auditShown(context, person: person, form: "occupation.set")
         let action = "/personer/\(person.personID)/sysselsattning"
         func page(_ state: PersonFormState) -> WebPage {
             PersonForms.page(context, person: person, title: "Ange sysselsättning", action: action, state: state, button: "Spara sysselsättningen",
@@ -87,6 +88,7 @@ enum PersonActions {
 
     static func offer(_ context: WebContext) throws(WebError) -> WebResponse {
         let person = try person(context, for: "measure.add")
+        try PersonCorrections.auditShown(context, person: person, form: "measure.add")
         let action = "/personer/\(person.personID)/atgarder/ny"
         func page(_ state: PersonFormState) -> WebPage {
             PersonForms.page(context, person: person, title: "Erbjud en åtgärd", action: action, state: state, button: "Erbjud åtgärden",
@@ -131,6 +133,7 @@ enum PersonActions {
 
     static func decide(_ context: WebContext) throws(WebError) -> WebResponse {
         let person = try person(context, for: "measure.decide")
+        try PersonCorrections.auditShown(context, person: person, form: "measure.decide")
         let measure = try measure(context, of: person)
         let action = "/personer/\(person.personID)/atgarder/\(measure.id)/beslut"
         func page(_ state: PersonFormState) -> WebPage {
@@ -157,6 +160,7 @@ enum PersonActions {
 
     static func start(_ context: WebContext) throws(WebError) -> WebResponse {
         let person = try person(context, for: "measure.start")
+        try PersonCorrections.auditShown(context, person: person, form: "measure.start")
         let measure = try measure(context, of: person)
         let action = "/personer/\(person.personID)/atgarder/\(measure.id)/start"
         func page(_ state: PersonFormState) -> WebPage {
@@ -174,6 +178,7 @@ enum PersonActions {
 
     static func followUp(_ context: WebContext) throws(WebError) -> WebResponse {
         let person = try person(context, for: "measure.follow_up")
+        try PersonCorrections.auditShown(context, person: person, form: "measure.follow_up")
         let measure = try measure(context, of: person)
         let action = "/personer/\(person.personID)/atgarder/\(measure.id)/uppfoljning"
         func page(_ state: PersonFormState) -> WebPage {
@@ -197,6 +202,7 @@ enum PersonActions {
 
     static func end(_ context: WebContext) throws(WebError) -> WebResponse {
         let person = try person(context, for: "measure.end")
+        try PersonCorrections.auditShown(context, person: person, form: "measure.end")
         let measure = try measure(context, of: person)
         let action = "/personer/\(person.personID)/atgarder/\(measure.id)/avsluta"
         let reasons = Set(context.register.catalog.codes(in: .measureEndReason).map(\.code).filter { $0 != KnownCode.measureEndAtDeregistration })
@@ -228,6 +234,7 @@ enum PersonActions {
 
     static func deregister(_ context: WebContext) throws(WebError) -> WebResponse {
         let person = try person(context, for: "deregister")
+        try PersonCorrections.auditShown(context, person: person, form: "deregister")
         let action = "/personer/\(person.personID)/avregistrera"
         let today = context.register.today
         func page(_ state: PersonFormState) -> WebPage {

@@ -31,7 +31,8 @@ enum PersonCorrections {
         reader.text("reason", required: true, missing: "Skriv varför uppgiften ändras.")
     }
 
-    /// Audits that the form showed the record (GET only).
+    /// Audits that a form page showed the person (GET only): every form names them, and a
+    /// correction's or removal's form shows the record's values.
     static func auditShown(_ context: WebContext, person: PersonAtHand, form: String) throws(WebError) {
         guard !PersonActions.isPost(context) else { return }
         try context.run { () throws(RegisterError) in try context.register.auditFormRead(personID: person.personID, form: form) }

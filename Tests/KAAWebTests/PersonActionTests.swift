@@ -259,6 +259,36 @@ import Testing
             #expect(page.text.contains("<html lang=\"sv\">"))
         }
         #expect(client.get("/personer/\(anna)/atgarder/ny").text.contains(PersonForms.sensitiveReminder))
+        // Each form's read is audited with its context, as the one who asked.
+        let forms = try harness.audits("show").filter { $0.personID == anna }.compactMap(\.detail)
+        for form in ["occupation.set", "measure.add", "measure.decide", "measure.start", "measure.follow_up", "measure.end", "deregister"] {
+            #expect(forms.contains("form=\(form)"), "\(form)")
+        }
+    }
+
+    @Test func theBrowserFlowNeverPutsAPersonnummerInAURL() throws {
+        let harness = try WebHarness()
+        let client = try harness.loggedIn("hanna")
+        var responses: [HTTPResponse] = [client.get("/personer/ny")]
+        let registered = client.post("/personer/ny", [("personnummer", PersonTests.cleo.digits), ("date", "2026-11-02"), ("reason", "EJ_PABORJAT"),
+                                                      ("first_name", "Cleo"), ("last_name", "Ceder")])
+        responses.append(registered)
+        let card = try #require(registered.header("Location")?.split(separator: "?").first.map(String.init))
+        responses.append(client.get(card))
+        let id = try #require(Int64(card.split(separator: "/").last.map(String.init) ?? ""))
+        responses.append(client.post("\(card)/kontakt", [("date", "2026-11-20"), ("channel", "TELEFON"), ("reached", "on"), ("version", try harness.version(id))]))
+        responses.append(client.get("\(card)/atgarder/ny"))
+        responses.append(client.post("\(card)/atgarder/ny", [("type", "PRAKTIK"), ("offered_on", "2026-11-20"), ("version", try harness.version(id))]))
+        let measure = try #require(try harness.history(PersonTests.cleo).openEpisode?.measures.first?.id)
+        responses.append(client.get("\(card)/atgarder/\(measure)/start"))
+        responses.append(client.post("\(card)/atgarder/\(measure)/start", [("date", "2026-11-21"), ("version", try harness.version(id))]))
+        responses.append(client.get("\(card)/avregistrera"))
+        responses.append(client.post("\(card)/avregistrera", [("date", "2026-11-22"), ("reason", "BORJAT_STUDERA"), ("version", try harness.version(id))]))
+        #expect(responses.filter { $0.status == 303 }.count == 5)
+        for response in responses { PersonTests.expectNoPersonnummer(response) }
+        let episode = try #require(try harness.history(PersonTests.cleo).episodes.first)
+        #expect(episode.deregistrationReason == "BORJAT_STUDERA" && episode.measures.first?.startedOn == TestDates.date("2026-11-21"))
+        #expect(episode.measures.first?.endReason == KnownCode.measureEndAtDeregistration)
     }
 
     @Test func anOccupationIsSavedAndABadCodeIsRefused() throws {
