@@ -173,4 +173,27 @@ import Testing
         #expect(response.text.contains("Kontakten är inte sparad.") && response.text.contains("ingen öppen inskrivning"))
         #expect(try harness.audits("contact.add").isEmpty)
     }
+
+    @Test func aClosedEpisodeIsReopenedOrItsEndCorrected() throws {
+        let harness = try WebHarness()
+        let (anna, _) = try harness.twoPeople()
+        try harness.register.deregister(PersonTests.anna, on: TestDates.date("2026-11-10"), reason: "FLYTTAT")
+        let episode = try #require(try harness.history(PersonTests.anna).episodes.first?.id)
+        let client = try harness.loggedIn("hanna")
+        let path = "/personer/\(anna)/inskrivningar/\(episode)/rattelse"
+        let form = client.get(path).text
+        #expect(form.contains("<option value=\"FLYTTAT\" selected>") && form.contains("name=\"reopen\""))
+        PersonTests.expectFieldError(client.post(path, [("registered_on", "2026-09-01"), ("registration_reason", "EJ_PABORJAT"),
+                                                        ("deregistered_on", "2026-08-01"), ("deregistration_reason", "FLYTTAT"), ("reason", "fel"),
+                                                        ("version", try harness.version(anna))]), "deregistered_on")
+        #expect(client.post(path, [("registered_on", "2026-09-01"), ("registration_reason", "EJ_PABORJAT"), ("deregistered_on", "2026-11-12"),
+                                   ("deregistration_reason", "UTVANDRAT"), ("reason", "utvandrade"), ("version", try harness.version(anna))]).status == 303)
+        var stored = try #require(try harness.history(PersonTests.anna).episodes.first)
+        #expect(stored.deregisteredOn == TestDates.date("2026-11-12") && stored.deregistrationReason == "UTVANDRAT")
+        #expect(client.post(path, [("registered_on", "2026-09-01"), ("registration_reason", "EJ_PABORJAT"), ("reopen", "on"), ("reason", "flyttade inte"),
+                                   ("version", try harness.version(anna))]).status == 303)
+        stored = try #require(try harness.history(PersonTests.anna).episodes.first)
+        #expect(stored.deregisteredOn == nil && stored.deregistrationReason == nil)
+        #expect(try harness.audits("episode.correct").last?.changes?.contains("orsak: flyttade inte") == true)
+    }
 }
