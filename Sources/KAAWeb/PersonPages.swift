@@ -190,8 +190,9 @@ enum PersonPages {
                 links.append(.li([], .a([.href("\(base)/uppfoljning")], "Uppföljning")))
                 links.append(.li([], .a([.href("\(base)/avsluta")], "Avsluta")))
             }
-            links.append(.li([], .a([.href("\(base)/rattelse")], "Rätta")))
-            links.append(.li([], .a([.href("\(base)/ta-bort")], "Ta bort")))
+            let named = "åtgärden \(label(measure.type, .measureType, register)) \(measure.offeredOn)"
+            links.append(.li([], .a([.href("\(base)/rattelse"), Attribute("aria-label", "Rätta \(named)")], "Rätta")))
+            links.append(.li([], .a([.href("\(base)/ta-bort"), Attribute("aria-label", "Ta bort \(named)")], "Ta bort")))
             items.append(PersonNode.article("measure",
                                   PersonNode.h3(.text(label(measure.type, .measureType, register))),
                                   .dl([.class("facts")], .fragment(facts)),
@@ -220,16 +221,20 @@ enum PersonPages {
                                 .td([Attribute("data-label", "Sysselsättning")], .text(contact.occupation.map { label($0, .occupation, register) } ?? "–")),
                                 .td([Attribute("data-label", "Nästa kontakt")], .text(contact.nextContactOn?.description ?? "–")),
                                 .td([Attribute("data-label", "Ändra")],
-                                    .a([.href("/personer/\(id)/kontakter/\(contact.id)/rattelse")], "Rätta"), " · ",
-                                    .a([.href("/personer/\(id)/kontakter/\(contact.id)/ta-bort")], "Ta bort"))))
+                                    .a([.href("/personer/\(id)/kontakter/\(contact.id)/rattelse"), Attribute("aria-label", "Rätta kontaktförsöket \(contact.date)")], "Rätta"),
+                                    " · ",
+                                    .a([.href("/personer/\(id)/kontakter/\(contact.id)/ta-bort"), Attribute("aria-label", "Ta bort kontaktförsöket \(contact.date)")],
+                                       "Ta bort"))))
             }
             for fact in episode.occupationFacts.reversed() {
                 facts.append(.tr([],
                                  .td([Attribute("data-label", "Datum")], .text(fact.date.description)),
                                  .td([Attribute("data-label", "Sysselsättning")], .text(label(fact.occupation, .occupation, register))),
                                  .td([Attribute("data-label", "Ändra")],
-                                     .a([.href("/personer/\(id)/sysselsattningar/\(fact.id)/rattelse")], "Rätta"), " · ",
-                                     .a([.href("/personer/\(id)/sysselsattningar/\(fact.id)/ta-bort")], "Ta bort"))))
+                                     .a([.href("/personer/\(id)/sysselsattningar/\(fact.id)/rattelse"), Attribute("aria-label", "Rätta sysselsättningen \(fact.date)")],
+                                        "Rätta"), " · ",
+                                     .a([.href("/personer/\(id)/sysselsattningar/\(fact.id)/ta-bort"), Attribute("aria-label", "Ta bort sysselsättningen \(fact.date)")],
+                                        "Ta bort"))))
             }
         }
         func table(_ caption: String, _ headers: [String], _ body: [Node]) -> Node {
