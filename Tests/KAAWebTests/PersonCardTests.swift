@@ -58,7 +58,6 @@ enum PersonTests {
         #expect(page.status == 200)
         #expect(page.header("Cache-Control") == "no-store")
         let html = page.text
-        try html.write(toFile: "/tmp/person-card.html", atomically: true, encoding: .utf8)
         #expect(html.contains("<h1>Anna Andersson</h1>"))
         #expect(html.contains(PersonTests.anna.formatted))
         #expect(html.contains("Fyller 20"))
