@@ -484,16 +484,15 @@ extension Register {
     }
 
     /// A correction's or removal's reason as its audit note (`orsak: dubblett`), nil without one.
-    /// One line of at most 200 characters: it says why, in a few words, and is no place for
-    /// personal or sensitive details (the log keeps it as written).
+    /// A code of `ChangeReason`, never free text: the log is append-only, so words typed there
+    /// could keep a sensitive detail for the log's whole retention.
     static func changeReasonNote(_ reason: String?) throws(RegisterError) -> String? {
-        guard let reason = reason.map({ String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }),
-              !reason.isEmpty else { return nil }
-        guard reason.count <= 200, !reason.contains(where: \.isNewline) else {
-            throw .invalidInput(field: "--change-reason", message: "orsaken ska vara en rad på högst 200 tecken")
+        guard let text = reason?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let code = ChangeReason(folding: text) else {
+            throw .invalidInput(field: "--change-reason", message: "'\(shown(text))' är ingen orsak i listan; giltiga orsaker: "
+                + ChangeReason.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        if let problem = TextSafety.problem(in: reason) { throw .invalidInput(field: "--change-reason", message: "orsaken \(problem)") }
-        return "orsak: \(reason)"
+        return "orsak: \(code.rawValue)"
     }
 
     func checkFreeText(_ text: String?, field: String, limit: Int) throws(RegisterError) {

@@ -23,12 +23,12 @@ enum PersonCorrections {
 
     /// The reason field every correction and removal asks for.
     static func reasonField(_ state: PersonFormState) -> Node {
-        PersonForms.textField("Orsak till ändringen", "reason", state,
-                              hint: "Kort, t.ex. \"fel datum\" eller \"dubblett\". Orsaken sparas i loggen: skriv inga känsliga uppgifter.")
+        UI.select("Orsak till ändringen", name: "reason", options: [("", "Välj orsak …")] + ChangeReason.allCases.map { ($0.rawValue, $0.label) },
+                  selected: state["reason"], error: state.errors["reason"], hint: "Orsaken sparas i loggen som ett val ur listan.")
     }
 
     static func readReason(_ reader: inout FormReader) -> String? {
-        reader.text("reason", required: true, missing: "Skriv varför uppgiften ändras.")
+        reader.text("reason", required: true, missing: "Välj varför uppgiften ändras.")
     }
 
     /// Audits that a form page showed the person (GET only): every form names them, and a

@@ -61,6 +61,7 @@ enum PersonTimeline {
             guard let colon = item.range(of: ": ") else { return item }
             let key = String(item[..<colon.lowerBound])
             let rest = String(item[colon.upperBound...])
+            if key == "orsak" { return "orsak: " + (ChangeReason(folding: rest)?.label.lowercased() ?? rest) }
             guard let (name, list) = fields[key] else { return item }
             let parts = rest.components(separatedBy: " → ")
             guard parts.count == 2 else { return "\(name): \(rest)" }

@@ -103,7 +103,7 @@ import Testing
             ("\(base)/atgarder/\(measure)/start", [("date", "2026-11-20")]),
             ("\(base)/atgarder/\(measure)/uppfoljning", [("date", "2026-11-20")]),
             ("\(base)/atgarder/\(measure)/avsluta", [("date", "2026-11-20"), ("reason", "GENOMFORD")]),
-            ("\(base)/atgarder/\(measure)/rattelse", [("type", "KOMVUX"), ("offered_on", "2026-10-01"), ("reason", "fel typ")]),
+            ("\(base)/atgarder/\(measure)/rattelse", [("type", "KOMVUX"), ("offered_on", "2026-10-01"), ("reason", "felregistrering")]),
             ("\(base)/atgarder/\(measure)/ta-bort", [("confirm", "ja"), ("reason", "dubblett")]),
             ("\(base)/avregistrera", [("date", "2026-11-20"), ("reason", "BORJAT_STUDERA")]),
         ].map { ($0.0, $0.1 + [("version", version)]) }
@@ -498,8 +498,8 @@ import Testing
             "measure.add": ("/personer/\(anna)/atgarder/ny", [("type", "PRAKTIK"), ("offered_on", "2026-11-20")]),
             "deregister": ("/personer/\(anna)/avregistrera", [("date", "2026-11-20"), ("reason", "BORJAT_STUDERA")]),
             "caseload_assign": ("/personer/\(anna)/handlaggare", [("staff", "hugo")]),
-            "measure.remove": ("/personer/\(anna)/atgarder/\(measure)/ta-bort", [("confirm", "ja"), ("reason", "fel")]),
-            "contact.remove": ("/personer/\(anna)/kontakter/\(contact)/ta-bort", [("confirm", "ja"), ("reason", "fel")]),
+            "measure.remove": ("/personer/\(anna)/atgarder/\(measure)/ta-bort", [("confirm", "ja"), ("reason", "felregistrering")]),
+            "contact.remove": ("/personer/\(anna)/kontakter/\(contact)/ta-bort", [("confirm", "ja"), ("reason", "felregistrering")]),
         ]
         let (path, fields) = try #require(requests[failingAction])
         let response = sara.post(path, fields + [("version", version)])

@@ -163,11 +163,11 @@ enum PersonTests {
         let harness = try WebHarness()
         let (anna, _) = try harness.twoPeople()
         let contact = try harness.register.addContact(PersonTests.anna, on: TestDates.date("2026-11-02"), channel: "TELEFON", isReached: false)
-        try harness.register.correctContact(contact, ContactCorrection(channel: "SMS"), reason: "fel kontaktsätt")
+        try harness.register.correctContact(contact, ContactCorrection(channel: "SMS"), reason: "fel_datum")
         let html = try harness.loggedIn("hanna").get("/personer/\(anna)").text
         #expect(html.contains("Kontaktförsök rättat"))
         #expect(html.contains("kontaktsätt: Telefon → Sms"))
-        #expect(html.contains("orsak: fel kontaktsätt"))
+        #expect(html.contains("orsak: fel datum"))
         #expect(html.contains(" · test</p>"))
     }
 }
