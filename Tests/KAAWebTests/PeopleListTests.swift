@@ -332,3 +332,35 @@ func listedIDs(_ html: String) -> [Int64] {
         #expect(try fixture.harness.register.auditEntries().count == before)
     }
 }
+
+@Suite struct PeopleListRegisterTests {
+    @Test func onePersonIsOneRowShowingTheOpenEpisodeElseTheLatest() throws {
+        let harness = try WebHarness()
+        let register = harness.register
+        let again = TestPeople.person(born: 2008, 0), twice = TestPeople.person(born: 2008, 1)
+        try register.register(again, on: TestDates.date("2026-02-01"), reason: "OKAND", details: ContactDetails(firstName: "Åter", lastName: "Öppen"))
+        try register.deregister(again, on: TestDates.date("2026-03-01"), reason: "BORJAT_STUDERA")
+        try register.register(again, on: TestDates.date("2026-09-01"), reason: "AVBROTT_NP")
+        try register.register(twice, on: TestDates.date("2026-01-10"), reason: "OKAND", details: ContactDetails(firstName: "Två", lastName: "Gånger"))
+        try register.deregister(twice, on: TestDates.date("2026-02-01"), reason: "BORJAT_STUDERA")
+        try register.register(twice, on: TestDates.date("2026-04-01"), reason: "INFLYTTAD")
+        try register.deregister(twice, on: TestDates.date("2026-05-01"), reason: "BORJAT_STUDERA")
+        var filter = PeopleFilter()
+        filter.status = .all
+        let all = try register.people(filter).rows
+        #expect(all.map(\.name) == ["Två Gånger", "Åter Öppen"])
+        #expect(all.map(\.registrationReason) == ["INFLYTTAD", "AVBROTT_NP"])
+        #expect(all.map(\.isOpen) == [false, true])
+        filter.status = .closed
+        #expect(try register.people(filter).rows.map(\.name) == ["Två Gånger"])
+        filter.status = .open
+        filter.reason = "OKAND"
+        #expect(try register.people(filter).rows.isEmpty, "the reason of the episode shown, not of an old one")
+    }
+
+    @Test func aBadOffsetOrLimitIsRefused() throws {
+        let harness = try WebHarness()
+        #expect(throws: RegisterError.self) { try harness.register.people(PeopleFilter(), offset: -1) }
+        #expect(throws: RegisterError.self) { try harness.register.people(PeopleFilter(), limit: 0) }
+    }
+}
