@@ -82,12 +82,31 @@ enum PeoplePage {
             UI.select("Skyddad identitet", name: "protected", options: [("", "Alla"), ("ja", "Bara skyddade"), ("nej", "Inga skyddade")],
                       selected: query.field("protected") ?? ""),
         ]
-        if let sort = query.field("sort") { fields.append(.input([.type("hidden"), .name("sort"), .value(sort)])) }
+        // The column headers sort too; this is the way on a narrow screen, where the table has none.
+        fields.append(UI.select("Sortera", name: "sort", options: sortOptions, selected: query.field("sort") ?? "namn"))
         return .section([.ariaLabelledBy("h-filter")],
                         .h2([.id("h-filter")], "Filter"),
                         .form([Attribute("method", "get"), Attribute("action", "/personer"), .class("filters")],
                               .fragment(fields),
                               .div([.class("actions")], .button([.type("submit"), .class("primary")], "Visa"), .a([.href("/personer")], "Rensa filter"))))
+    }
+
+    static let sortOptions: [(String, String)] = [
+        ("namn", "Namn A–Ö"), ("-namn", "Namn Ö–A"), ("alder", "Ålder, yngst först"), ("-alder", "Ålder, äldst först"),
+        ("registrerad", "Registrerad, äldst först"), ("-registrerad", "Registrerad, senast först"),
+        ("kontakt", "Senaste kontakt, äldst eller aldrig först"), ("-kontakt", "Senaste kontakt, senast först"),
+        ("handlaggare", "Handläggare A–Ö"), ("-handlaggare", "Handläggare Ö–A"),
+    ]
+
+    /// A count as Swedish writes it: `50 000` (a no-break space between thousands).
+    static func number(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append("\u{00A0}") }
+            out.append(digit)
+        }
+        return out
     }
 
     /// The masked personnummer the list shows.
@@ -116,11 +135,11 @@ enum PeoplePage {
         let pages = (result.total + size - 1) / size
         var pager: [Node] = []
         if page > 1 { pager.append(.a([.href(query.link(page: page - 1)), Attribute("rel", "prev")], "← Föregående")) }
-        pager.append(.span([], .text("Sida \(page) av \(pages)")))
+        pager.append(.span([], .text("Sida \(number(page)) av \(number(pages))")))
         if page < pages { pager.append(.a([.href(query.link(page: page + 1)), Attribute("rel", "next")], "Nästa →")) }
         return .section([.ariaLabelledBy("h-lista")],
-                        .h2([.id("h-lista")], .text("Ungdomar (\(result.total))")),
-                        .p([.class("count"), .role("status")], .text("Visar \(first)–\(last) av \(result.total)")),
+                        .h2([.id("h-lista")], .text("Ungdomar (\(number(result.total)))")),
+                        .p([.class("count"), .role("status")], .text("Visar \(number(first))–\(number(last)) av \(number(result.total))")),
                         .div([.class("scroll")],
                              .table([.class("stack people")],
                                     .thead([], .tr([], header("Namn", .name, query), .th([.scope("col")], "Personnummer"), header("Ålder", .age, query),
@@ -183,7 +202,7 @@ enum PeoplePage {
             body = .fragment([
                 .p([.class("count"), .role("status")], .text(matches.count == 1 ? "1 träff" : "\(matches.count) träffar")),
                 .div([.class("scroll")],
-                     .table([.class("stack")],
+                     .table([.class("stack people")],
                             .thead([], .tr([], .th([.scope("col")], "Namn"), .th([.scope("col")], "Personnummer"), .th([.scope("col")], "Status"))),
                             .tbody([], .fragment(rows)))),
             ])
