@@ -111,7 +111,7 @@ enum LogPage {
             person = .text("–")
         }
         return .tr([],
-                   .td([Attribute("data-label", "När")], .text(context.register.localTime(entry.at))),
+                   .td([Attribute("data-label", "När"), .class("when")], .text(context.register.localTime(entry.at))),
                    .td([Attribute("data-label", "Vem")], .text(entry.staff)),
                    .td([Attribute("data-label", "Via")], .text(row.via == "web" ? "webb" : "kommandorad")),
                    .td([Attribute("data-label", "Vad")], .element("code", [], [.text(entry.action)])),

@@ -5,7 +5,7 @@ enum PeopleStyles {
         .search form{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.search .field{flex:1 1 16rem;max-width:28rem}
         .search button{margin-bottom:.8rem}
         .count{font-weight:600}
-        table.log td{vertical-align:top}table.log code{font-size:.85rem}
+        table.log td{vertical-align:top}table.log td.when{white-space:nowrap}table.log code{font-size:.85rem}
         table.log form{display:flex;flex-wrap:wrap;gap:.3rem;align-items:flex-end;margin:.3rem 0 0}
         table.log .field{margin:0}table.log .field label{font-weight:400;font-size:.85rem}table.log .field input{width:12rem;max-width:100%}
         dl.credentials code.secret{font-size:1.15rem;word-break:break-all;background:#f1f4f7;padding:.1rem .3rem}

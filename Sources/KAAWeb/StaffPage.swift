@@ -1,3 +1,4 @@
+import KAACore
 import KAAHTML
 import KAARegister
 
@@ -46,16 +47,25 @@ enum StaffPage {
 
     static func list(_ context: WebContext, done: String? = nil, values: [String: String] = [:], errors: [String: String] = [:]) throws(WebError) -> WebPage {
         let accounts = try context.run { () throws(RegisterError) in try context.register.staffListings() }
+        let now = CalendarDate.utcTimestamp(secondsSince1970: Int(context.now.timeIntervalSince1970))
         let rows = accounts.map { listing in
             let account = listing.account
-            var actions: [Node] = [.a([.href("/personal/\(listing.id)/aterstall")], "Återställ")]
-            if !account.isDisabled { actions.insert(.a([.href("/personal/\(listing.id)/avaktivera")], "Avaktivera"), at: 0) }
+            // A lockout that has run out is no longer one (the column keeps its time until the next login).
+            let lockedUntil = account.lockedUntil.flatMap { $0 > now ? $0 : nil }
+            // Not for one's own account (refused: an admin must not lock themselves out).
+            var actions: [Node] = []
+            if listing.id != context.viewer.staffID {
+                if !account.isDisabled { actions.append(.a([.href("/personal/\(listing.id)/avaktivera")], "Avaktivera")) }
+                actions.append(.a([.href("/personal/\(listing.id)/aterstall")], "Återställ"))
+            } else {
+                actions.append(.span([.class("muted")], "ditt konto"))
+            }
             return Node.tr([],
                            .td([Attribute("data-label", "Inloggning")], .text(account.login)),
                            .td([Attribute("data-label", "Namn")], .text(account.name)),
                            .td([Attribute("data-label", "Roll")], .text(account.role.swedishName)),
                            .td([Attribute("data-label", "Status")], .text(account.isDisabled ? "avaktiverat" : account.mustChangePassword ? "aktivt (nytt lösenord väntar)" : "aktivt")),
-                           .td([Attribute("data-label", "Låst")], .text(account.lockedUntil.map { "till \(context.register.localTime($0))" } ?? "nej")),
+                           .td([Attribute("data-label", "Låst")], .text(lockedUntil.map { "till \(context.register.localTime($0))" } ?? "nej")),
                            .td([Attribute("data-label", "Ärenden"), .class("num")], .text(String(account.caseloadCount))),
                            .td([Attribute("data-label", "Åtgärder")], .div([.class("actions")], .fragment(actions))))
         }

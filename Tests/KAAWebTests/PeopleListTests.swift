@@ -314,11 +314,15 @@ func listedIDs(_ html: String) -> [Int64] {
         let fixture = try PeopleFixture()
         let register = fixture.harness.register
         let pnr = TestPeople.person(born: 2009, 3)
-        try register.register(pnr, on: TestDates.date("2026-10-01"), reason: "OKAND", details: ContactDetails(firstName: "=HYPERLINK(\"x\")", lastName: "+Plus"))
+        try register.register(pnr, on: TestDates.date("2026-10-01"), reason: "OKAND", details: ContactDetails(firstName: "=HYPERLINK(\"x\")", lastName: "Test"))
+        for (index, first) in ["@Lisa", "-Minus", "+Plus"].enumerated() {
+            try register.register(TestPeople.person(born: 2009, 4 + index), on: TestDates.date("2026-10-01"), reason: "OKAND",
+                                  details: ContactDetails(firstName: first, lastName: "Test"))
+        }
         let client = try fixture.harness.loggedIn("sara")
         client.get("/personer")
         let text = String(decoding: client.post("/personer/export", [("reason", "OKAND")]).body, as: UTF8.self)
-        #expect(text.contains("'=HYPERLINK"))
+        #expect(text.contains("'=HYPERLINK") && text.contains("'@Lisa") && text.contains("'-Minus") && text.contains("'+Plus"))
         #expect(!text.contains(";=HYPERLINK") && !text.contains(";\"=HYPERLINK"))
     }
 

@@ -175,3 +175,28 @@ enum Base32 {
         return out
     }
 }
+
+extension StaffPageTests {
+    @Test func theListOffersNoDisableOrResetOfOnesOwnAccount() throws {
+        let harness = try WebHarness()
+        let client = try harness.loggedIn("adam")
+        let page = client.get("/personal").text
+        #expect(!page.contains("/personal/\(try harness.staffID("adam"))/"))
+        #expect(page.contains("/personal/\(try harness.staffID("greta"))/aterstall"))
+    }
+}
+
+extension StaffPageTests {
+    @Test func aLockedAccountSaysUntilWhenAndNoLongerOnceTheLockHasRunOut() throws {
+        let harness = try WebHarness()
+        let client = try harness.loggedIn("adam")
+        for _ in 0..<5 { try harness.client().login("hugo", password: "fel lösenord", otp: "000000") }
+        let locked = client.get("/personal").text
+        let hugoRow = try #require(locked.range(of: ">hugo<").map { String(locked[$0.lowerBound...].prefix(600)) })
+        #expect(hugoRow.contains("till 20"))
+        harness.clock.advance(seconds: 16 * 60)
+        let later = try harness.loggedIn("adam").get("/personal").text
+        let laterRow = try #require(later.range(of: ">hugo<").map { String(later[$0.lowerBound...].prefix(600)) })
+        #expect(!laterRow.contains("till 20"))
+    }
+}
