@@ -105,8 +105,8 @@ extension Register {
             switch reach {
             case .everyone: break
             case .nobody: conditions.append("0")
-            case let .one(personID): conditions.append("p.id = \(argument(.integer(personID)))")
-            case let .caseload(staffID): conditions.append("p.id IN (SELECT person_id FROM caseload WHERE staff_id = \(argument(.integer(staffID))))")
+            case let .one(personID): conditions.append("cur.person_id = \(argument(.integer(personID)))")
+            case let .caseload(staffID): conditions.append("cur.person_id IN (SELECT person_id FROM caseload WHERE staff_id = \(argument(.integer(staffID))))")
             }
             // The episode shown: the open one (found through the partial index of open episodes), else
             // the latest. No window over every episode: at 50 000 that alone costs more than a page.
@@ -132,8 +132,9 @@ extension Register {
             }
             switch filter.caseworker {
             case nil: break
-            case .none?: conditions.append("cl.staff_id IS NULL")
-            case let .staff(login)?: conditions.append("s.login = \(argument(.text(login)))")
+            case .none?: conditions.append("NOT EXISTS (SELECT 1 FROM caseload WHERE person_id = cur.person_id)")
+            case let .staff(login)?:
+                conditions.append("cur.person_id IN (SELECT person_id FROM caseload JOIN staff ON staff.id = caseload.staff_id WHERE staff.login = \(argument(.text(login))))")
             }
             let lastContact = "(SELECT max(c.contacted_on) FROM contact c WHERE c.episode_id = cur.id)"
             switch filter.contact {
@@ -153,14 +154,13 @@ extension Register {
             case .contact: "\(lastContact) \(direction)"
             case .caseworker: "s.name IS NULL \(direction), s.name \(direction)"
             }
-            let from = """
-                FROM episode cur
-                JOIN person p ON p.id = cur.person_id
-                LEFT JOIN caseload cl ON cl.person_id = p.id
-                LEFT JOIN staff s ON s.id = cl.staff_id
-                WHERE \(conditions.joined(separator: " AND "))
-                """
-            let total = Int(try database.queryOne("SELECT count(*) " + from, arguments)?.int(0) ?? 0)
+            // Joined only where used: the count of the commonest filters then reads episodes alone.
+            let filterSQL = " WHERE " + conditions.joined(separator: " AND ")
+            let person = " JOIN person p ON p.id = cur.person_id"
+            let staff = filter.sort == .caseworker ? " LEFT JOIN caseload cl ON cl.person_id = cur.person_id LEFT JOIN staff s ON s.id = cl.staff_id" : ""
+            let countJoin = filter.age != nil || filter.isProtected != nil ? person : ""
+            let total = Int(try database.queryOne("SELECT count(*) FROM episode cur" + countJoin + filterSQL, arguments)?.int(0) ?? 0)
+            let from = "FROM episode cur" + person + staff + filterSQL
             var paging = ""
             if let limit { paging = " LIMIT \(limit) OFFSET \(offset)" }
             let ids = try database.query("SELECT cur.id " + from + " ORDER BY \(key), coalesce(p.last_name, ''), coalesce(p.first_name, ''), p.id" + paging,
