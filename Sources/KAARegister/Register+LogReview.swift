@@ -3,6 +3,7 @@ import KAASQLite
 
 /// One row of the log as the Logg page shows it: the entry and how it was made.
 public struct AuditLogRow: Sendable {
+    /// The row.
     public let entry: AuditEntry
     /// `web` or `cli`.
     public let via: String
@@ -10,8 +11,11 @@ public struct AuditLogRow: Sendable {
 
 /// A page of the audit log, newest first, and how many rows the filter matches.
 public struct AuditLogPage: Sendable {
+    /// The page's rows, newest first.
     public let rows: [AuditLogRow]
+    /// How many rows the filter matches in all.
     public let total: Int
+    /// The row number (from 0) of the first row.
     public let offset: Int
 }
 

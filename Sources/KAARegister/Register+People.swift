@@ -32,19 +32,33 @@ public struct PeopleFilter: Sendable, Equatable {
 
     /// The column the list is sorted by (ties by name, then id).
     public enum Sort: Sendable, Equatable, CaseIterable {
-        case name, age, registered, contact, caseworker
+        /// Last name, then first name.
+        case name
+        /// Age (ascending: youngest first).
+        case age
+        /// The date the episode shown was registered.
+        case registered
+        /// The last contact (ascending: never contacted first).
+        case contact
+        /// The handläggare's name (ascending: those without one last).
+        case caseworker
     }
 
+    /// Open episodes, closed ones or both (default open).
     public var status: Status = .open
     /// A registration reason code of the episode shown.
     public var reason: String?
     /// Age today (16–19).
     public var age: Int?
+    /// Whose caseload, or none.
     public var caseworker: Caseworker?
+    /// How long since the last contact.
     public var contact: Contact?
     /// Protected identity or not.
     public var isProtected: Bool?
+    /// The column sorted by.
     public var sort: Sort = .name
+    /// Whether the order is reversed.
     public var isDescending = false
 
     /// The default list: open episodes by name.
@@ -53,26 +67,35 @@ public struct PeopleFilter: Sendable, Equatable {
 
 /// One row of the Ungdomar list: a person with the episode shown (the open one, else the latest).
 public struct PersonListing: Sendable, Equatable {
+    /// The register's internal id.
     public let personID: Int64
+    /// The personnummer (the page decides how much of it to show).
     public let personnummer: PersonalIdentityNumber
     /// First and last name, empty when the register has none.
     public let name: String
+    /// Whether the person has a protected identity.
     public let isProtected: Bool
     /// Whether the episode shown is open.
     public let isOpen: Bool
+    /// When the episode shown was registered.
     public let registeredOn: CalendarDate
+    /// Its registration reason code.
     public let registrationReason: String
+    /// When it was closed, if it was.
     public let deregisteredOn: CalendarDate?
     /// The last contact in the episode shown.
     public let lastContact: CalendarDate?
     /// The handläggare's login and name, if the person is in a caseload.
     public let caseworkerLogin: String?
+    /// The handläggare's full name.
     public let caseworkerName: String?
 }
 
 /// A page of the Ungdomar list and how many rows the filter matches in all.
 public struct PeopleListPage: Sendable {
+    /// The page's rows.
     public let rows: [PersonListing]
+    /// How many rows the filter matches in all.
     public let total: Int
     /// The row number (from 0) of the first row.
     public let offset: Int
@@ -80,8 +103,11 @@ public struct PeopleListPage: Sendable {
 
 /// A handläggare the list can filter by.
 public struct CaseworkerOption: Sendable, Equatable {
+    /// The login (the filter's value).
     public let login: String
+    /// The full name (the option's label).
     public let name: String
+    /// Whether the account is disabled (its caseload was released).
     public let isDisabled: Bool
 }
 

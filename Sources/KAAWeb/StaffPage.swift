@@ -154,7 +154,11 @@ enum StaffPage {
         let listing = try account(context)
         if let refusal = refusal(listing, context, disabling: true) { return refusal }
         let account = listing.account
-        let released = account.caseloadCount > 0 ? " Kontots \(account.caseloadCount) ärenden blir otilldelade och behöver en ny handläggare." : ""
+        let released = switch account.caseloadCount {
+        case 0: ""
+        case 1: " Kontots ärende blir otilldelat och behöver en ny handläggare."
+        default: " Kontots \(account.caseloadCount) ärenden blir otilldelade och behöver en ny handläggare."
+        }
         return WebPage(title: "Avaktivera kontot", section: .staff,
                        .p([], .text("Vill du avaktivera kontot \(account.login) (\(account.name), \(account.role.swedishName))?")),
                        UI.message("Kontot kan inte längre logga in och dess pågående sessioner avslutas.\(released) Kontot finns kvar i loggen.", kind: "error"),

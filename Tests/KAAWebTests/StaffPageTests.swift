@@ -96,7 +96,7 @@ extension WebHarness {
         let confirm = client.get("/personal/\(id)/avaktivera")
         #expect(confirm.status == 200)
         #expect(confirm.text.contains("action=\"/personal/\(id)/avaktivera\"") && confirm.text.contains("name=\"confirm\" value=\"ja\""))
-        #expect(confirm.text.contains("Avaktivera kontot") && confirm.text.contains("1 ärenden"))
+        #expect(confirm.text.contains("Avaktivera kontot") && confirm.text.contains("Kontots ärende blir otilldelat"))
         let unconfirmed = client.post("/personal/\(id)/avaktivera", [])
         #expect(unconfirmed.status == 200 && unconfirmed.text.contains("Avaktivera kontot"))
         #expect(client.post("/personal/\(id)/avaktivera", [("confirm", "nej")]).text.contains("name=\"confirm\" value=\"ja\""))
