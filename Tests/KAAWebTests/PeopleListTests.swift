@@ -368,3 +368,16 @@ func listedIDs(_ html: String) -> [Int64] {
         #expect(throws: RegisterError.self) { try harness.register.people(PeopleFilter(), limit: 0) }
     }
 }
+
+extension PeopleListRegisterTests {
+    @Test func namesSortInSwedishOrderWhateverTheirCase() throws {
+        let harness = try WebHarness()
+        let names = ["Öberg", "Åberg", "Ärlig", "de Wit", "Zorn", "andersson", "Berg"]
+        for (index, last) in names.enumerated() {
+            try harness.register.register(TestPeople.person(born: 2008, index), on: TestDates.date("2026-09-01"), reason: "OKAND",
+                                          details: ContactDetails(firstName: "A", lastName: last))
+        }
+        let sorted = try harness.register.people(PeopleFilter()).rows.map { String($0.name.dropFirst(2)) }
+        #expect(sorted == ["andersson", "Berg", "de Wit", "Zorn", "Åberg", "Ärlig", "Öberg"])
+    }
+}
