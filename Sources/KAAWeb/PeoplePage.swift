@@ -176,6 +176,9 @@ enum PeoplePage {
 
     // MARK: - Search
 
+    /// The most search hits one page shows: four pages' worth (200 by default).
+    static func maximumSearchRows(_ settings: WebSettings) -> Int { max(1, settings.pageSize) * 4 }
+
     static func search(_ context: WebContext) throws(WebError) -> WebPage {
         let text = context.form["q"] ?? ""
         let matches: [PersonMatch]
@@ -192,7 +195,10 @@ enum PeoplePage {
         if matches.isEmpty {
             body = .p([.class("muted"), .role("status")], "Ingen träff.")
         } else {
-            let rows = matches.map { match in
+            // A two-letter search can find thousands; the page shows the first ones and asks for more
+            // letters (the audit row names every hit: it says more was read, never less).
+            let cap = maximumSearchRows(context.settings)
+            let rows = matches.prefix(cap).map { match in
                 Node.tr([],
                         .td([Attribute("data-label", "Namn")], .a([.href("/personer/\(match.personID)")], .text(match.name.isEmpty ? "(namn saknas)" : match.name)),
                             match.isProtected ? .fragment([" ", .strong([.class("tag")], "skyddad")]) : .empty),
@@ -200,7 +206,10 @@ enum PeoplePage {
                         .td([Attribute("data-label", "Status")], .text(match.isOpen ? "I KAA nu" : "Avslutad")))
             }
             body = .fragment([
-                .p([.class("count"), .role("status")], .text(matches.count == 1 ? "1 träff" : "\(matches.count) träffar")),
+                .p([.class("count"), .role("status")],
+                   .text(matches.count == 1 ? "1 träff" : matches.count > cap
+                         ? "\(number(matches.count)) träffar; de \(cap) första visas. Skriv mer av namnet eller personnumret."
+                         : "\(number(matches.count)) träffar")),
                 .div([.class("scroll")],
                      .table([.class("stack people")],
                             .thead([], .tr([], .th([.scope("col")], "Namn"), .th([.scope("col")], "Personnummer"), .th([.scope("col")], "Status"))),

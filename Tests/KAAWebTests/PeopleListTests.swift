@@ -381,3 +381,21 @@ extension PeopleListRegisterTests {
         #expect(sorted == ["andersson", "Berg", "de Wit", "Zorn", "Åberg", "Ärlig", "Öberg"])
     }
 }
+
+extension PeopleSearchTests {
+    @Test func manyHitsShowTheFirstOnesAndAskForMoreLetters() throws {
+        var settings = WebSettings()
+        settings.pageSize = 1
+        let fixture = try PeopleFixture(settings: settings)
+        let client = try fixture.harness.loggedIn("sara")
+        client.get("/personer")
+        // "an": Alva Andersson, Dan, Gun Gran, Hans, Jon Jansson; four shown (four pages of one).
+        let many = client.post("/sok", [("q", "an")])
+        #expect(fixture.names(listedIDs(many.text)) == ["Alva", "Dan", "Gun", "Hans"])
+        #expect(many.text.contains("5 träffar; de 4 första visas"))
+        let read = try #require(try fixture.harness.register.auditEntries().last)
+        #expect(read.shownPersonIDs.count == 5, "the audit names every hit read")
+        let few = client.post("/sok", [("q", "2009")])
+        #expect(listedIDs(few.text).count == 3 && few.text.contains("3 träffar") && !few.text.contains("första visas"))
+    }
+}
