@@ -31,3 +31,33 @@ public enum ChangeReason: String, CaseIterable, Sendable {
         self = reason
     }
 }
+
+/// Why a granskare asks to see a person's details from the log view, kept in the audit row as a
+/// code (never free text, for the same reason as `ChangeReason`), so the data-protection officer
+/// can see why someone looked.
+public enum ReviewReason: String, CaseIterable, Sendable {
+    case stickprov
+    case misstanktObehorigAtkomst = "misstankt_obehorig_atkomst"
+    case personensBegaran = "personens_begaran"
+    case tillsyn
+    case incident
+
+    /// The Swedish label a form shows.
+    public var label: String {
+        switch self {
+        case .stickprov: "Stickprov (slumpvis kontroll av åtkomsten)"
+        case .misstanktObehorigAtkomst: "Misstänkt obehörig åtkomst"
+        case .personensBegaran: "Personen har frågat vem som läst uppgifterna"
+        case .tillsyn: "Tillsyn eller revision (t.ex. IMY)"
+        case .incident: "Säkerhetsincident"
+        }
+    }
+
+    /// The reason `text` names (its code, in any case).
+    public init?(folding text: String) {
+        guard text.count <= 64 else { return nil }
+        let folded = CodeCatalog.fold(text)
+        guard let reason = Self.allCases.first(where: { CodeCatalog.fold($0.rawValue) == folded }) else { return nil }
+        self = reason
+    }
+}

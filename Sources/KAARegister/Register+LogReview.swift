@@ -20,8 +20,6 @@ public struct AuditLogPage: Sendable {
 }
 
 extension Register {
-    /// The shortest reason a granskare may give for looking at a person.
-    public static let minimumReviewReasonLength = 5
 
     /// A page of the audit log for the Logg page: filtered as `auditEntries(_:)` (staff, action
     /// prefix, dates in the kommun's time zone; `person` is not used here), newest first, `limit`
@@ -69,9 +67,17 @@ extension Register {
         try read { try database.query("SELECT DISTINCT staff FROM audit_log ORDER BY staff").map { try $0.text(0) } }
     }
 
+    /// The actions the log holds, with their families (`contact` for `contact.add`), for the log
+    /// view's filter: a choice from a list, so nothing typed (a personnummer) can enter its URL.
+    public func auditActionNames() throws(RegisterError) -> [String] {
+        let actions = try read { try database.query("SELECT DISTINCT action FROM audit_log ORDER BY action").map { try $0.text(0) } }
+        let families = actions.compactMap { action in action.split(separator: ".").count > 1 ? action.split(separator: ".").first.map(String.init) : nil }
+        return Set(actions + families).sorted()
+    }
+
     /// A granskare's explicit request to see one person's record from the log view (issue 15):
-    /// refused without a reason; otherwise one audit row `review_access` (context person) with the
-    /// reason's length — never its text, which may hold a name — in the same transaction as the read.
+    /// refused without a reason from `ReviewReason`; otherwise one audit row `review_access`
+    /// (context person) with the reason's code in the same transaction as the read.
     ///
     /// The reach is widened to this one person for this call only (`acting(as:reviewing:)`) and is
     /// back to nobody when it returns.
@@ -80,9 +86,8 @@ extension Register {
             try checkRole([.granskare], for: "review_access")
             throw .forbidden("Bara en granskare kan visa en persons uppgifter från loggen.")
         }
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard reason.count >= Self.minimumReviewReasonLength, reason.count <= 500 else {
-            throw .invalidInput(field: "reason", message: "skriv varför du behöver se personens uppgifter (\(Self.minimumReviewReasonLength)–500 tecken)")
+        guard let reason = ReviewReason(folding: reason.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw .invalidInput(field: "reason", message: "välj varför du behöver se personens uppgifter")
         }
         return try acting(as: viewer, reviewing: personID) { () throws(RegisterError) in
             _ = try personnummer(ofPerson: personID, for: "review_access")
@@ -90,7 +95,7 @@ extension Register {
                 guard let details = try contactDetails(personID: personID), let history = try loadHistories(personID: personID).first else {
                     throw RegisterError.notFound("det finns ingen person med id \(personID) i registret")
                 }
-                try audit("review_access", personID: personID, detail: "reason_length=\(reason.count)", context: .person)
+                try audit("review_access", personID: personID, detail: "reason=\(reason.rawValue)", context: .person)
                 return PersonRecord(personID: personID, details: details, history: history, sources: try detailSources(personID: personID))
             }
         }

@@ -150,7 +150,14 @@ extension Register {
     /// new person in their own caseload, in the same transaction. Returns the person's id.
     public func registerPerson(_ pnr: PersonalIdentityNumber, on date: CalendarDate, reason: String, details: ContactDetails) throws(RegisterError) -> Int64 {
         let existing: Int64? = try read { try database.queryOne("SELECT id FROM person WHERE personnummer = ?", [.text(pnr.digits)])?.int(0) }
-        if let existing { try checkAccess(toPerson: existing, for: "register") }
+        if let existing {
+            // Refused and audited; the message does not say whose, or that it is someone already in KAA.
+            do {
+                try checkAccess(toPerson: existing, for: "register")
+            } catch {
+                throw .forbidden("Personen kan inte registreras härifrån. Kontakta samordnaren. Försöket har loggats.")
+            }
+        }
         return try write {
             try register(pnr, on: date, reason: reason, details: details)
             let id = try personID(pnr)

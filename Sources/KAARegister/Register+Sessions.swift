@@ -120,7 +120,8 @@ extension Register {
     }
 
     /// Replaces a session by a new one with a new id and CSRF token (a change of privilege: the
-    /// password set after a one-time one). The old id stops working at once.
+    /// password set after a one-time one, or changed). The old id stops working at once, and so do
+    /// the account's other sessions: a cookie stolen before a password change dies with it.
     public func rotateSession(token: String, now: Date) throws(RegisterError) -> NewWebSession {
         let hash = Self.sessionHash(token)
         let fresh = NewWebSession(token: try Self.randomToken(), csrf: try Self.randomToken())
@@ -131,7 +132,7 @@ extension Register {
                 throw RegisterError.notFound("sessionen finns inte längre")
             }
             let must = try database.queryOne("SELECT must_change_password FROM staff WHERE id = ?", [.integer(try row.int(0))])?.int(0) ?? 1
-            try database.execute("DELETE FROM web_session WHERE id_hash = ?", [.blob(hash)])
+            try database.execute("DELETE FROM web_session WHERE staff_id = ?", [.integer(try row.int(0))])
             try database.execute("""
                 INSERT INTO web_session (id_hash, staff_id, csrf, must_change_password, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, [.blob(Self.sessionHash(fresh.token)), .integer(try row.int(0)), .text(fresh.csrf), .integer(must), .integer(at), .integer(at)])
@@ -141,7 +142,7 @@ extension Register {
     }
 
     /// Sets the first own password of an account still on a one-time one (the session that asks was
-    /// made by a full password-and-code check). Ends the account's other sessions.
+    /// made by a full password-and-code check). The caller rotates the session, which ends the others.
     public func setInitialPassword(login: String, new: String) throws(RegisterError) {
         try Self.checkLogin(login)
         if let problem = passwordProblem(new, login: login) {

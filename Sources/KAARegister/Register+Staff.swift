@@ -133,12 +133,14 @@ extension Register {
         }
         guard let row = known else {
             // The same Argon2 work as for a real account, so the time taken does not tell whether the login exists.
-            _ = PasswordHasher.verify(password, against: Self.unknownAccountHash)
+            _ = PasswordHasher.verify(password, against: unknownAccountHash)
             try write { try audit("login_failed", detail: "reason=unknown_login", staff: Self.unknownStaff) }
             return .wrong
         }
         do {
             let id = try row.int(0)
+            // The same Argon2 work whatever the outcome, so the time taken tells nothing.
+            let passwordIsRight = PasswordHasher.verify(password, against: try row.text(1))
             if try row.int(6) != 0 {
                 try write { try audit("login_refused", detail: "login=\(login) reason=disabled", staff: login) }
                 return .disabled
@@ -147,7 +149,6 @@ extension Register {
                 try write { try audit("login_refused", detail: "login=\(login) reason=locked", staff: login) }
                 return .locked(until: until)
             }
-            let passwordIsRight = PasswordHasher.verify(password, against: try row.text(1))
             let step = try OneTimeCode.matchingStep(otp, secret: try row.blob(2), at: seconds, after: try row.optionalInt(3))
             if passwordIsRight, let step {
                 let mustChange = try row.int(7) != 0
@@ -293,11 +294,12 @@ extension Register {
     /// logged: it may be a password typed into the wrong field).
     static let unknownStaff = "okänd"
 
-    /// A hash no password matches in practice, verified for unknown logins so they cost the same.
-    static let unknownAccountHash: String = {
+    /// A hash no password matches in practice, with the configured parameters, verified for unknown
+    /// logins so they cost what a real account costs.
+    func makeUnknownAccountHash() -> String {
         let secret = (try? Crypto.randomBytes(32)).map { Crypto.hex($0) } ?? "kaa-unknown-account"
-        return (try? PasswordHasher().hash(secret)) ?? "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-    }()
+        return (try? passwordHasher.hash(secret)) ?? "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    }
 
     /// The common passwords shipped in `seeds/common-passwords.csv`, lowercased (`#` lines are comments).
     static let commonPasswords: Set<String> = {

@@ -25,6 +25,9 @@ public final class Register {
     /// writes says `via = web`, also those written before anyone is logged in (login attempts,
     /// session starts and expiries), which name the login tried.
     public var servesWeb = false
+    /// A hash with the configured parameters that no password matches, made once per connection
+    /// (`Register+Staff.swift`).
+    lazy var unknownAccountHash: String = makeUnknownAccountHash()
     /// The configuration in force.
     public let configuration: RegisterConfiguration
     /// The kommun code this register belongs to.

@@ -30,7 +30,7 @@ enum LogPage {
         }
     }
 
-    static func parse(_ form: FormData, staffNames: Set<String>) throws(WebError) -> Query {
+    static func parse(_ form: FormData, staffNames: Set<String>, actions: Set<String>) throws(WebError) -> Query {
         var query = Query()
         func refuse(_ field: String) -> WebError { .badRequest("filtret '\(field)' har ett värde som loggen inte känner till") }
         if let staff = form.trimmed("staff") {
@@ -39,8 +39,7 @@ enum LogPage {
             query.fields.append(("staff", staff))
         }
         if let action = form.trimmed("action") {
-            let allowed = action.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x5F }
-            guard allowed, action.utf8.count <= 64 else { throw refuse("action") }
+            guard actions.contains(action) else { throw refuse("action") }
             query.filter.action = action
             query.fields.append(("action", action))
         }
@@ -62,7 +61,8 @@ enum LogPage {
     static func list(_ context: WebContext) throws(WebError) -> WebPage {
         let register = context.register
         let names = try context.run { () throws(RegisterError) in try register.auditStaffNames() }
-        let query = try parse(context.query, staffNames: Set(names))
+        let actions = try context.run { () throws(RegisterError) in try register.auditActionNames() }
+        let query = try parse(context.query, staffNames: Set(names), actions: Set(actions))
         let size = max(1, context.settings.pageSize)
         var page = query.page
         var result = try context.run { () throws(RegisterError) in try register.auditLogPage(query.filter, offset: (page - 1) * size, limit: size) }
@@ -73,7 +73,8 @@ enum LogPage {
         let value = { (name: String) in query.fields.first { $0.0 == name }?.1 }
         let filters = Node.form([Attribute("method", "get"), Attribute("action", "/logg"), .class("filters")],
                                 UI.select("Vem", name: "staff", options: [("", "Alla")] + names.map { ($0, $0) }, selected: value("staff") ?? ""),
-                                UI.field("Händelse", name: "action", value: value("action"), hint: "T.ex. show, list, contact eller login (början räcker)."),
+                                UI.select("Händelse", name: "action", options: [("", "Alla")] + actions.map { ($0, $0) }, selected: value("action") ?? "",
+                                          hint: "Ett namn utan punkt (t.ex. contact) tar med alla dess händelser."),
                                 UI.field("Från", name: "from", value: value("from"), type: "date"),
                                 UI.field("Till och med", name: "through", value: value("through"), type: "date"),
                                 .div([.class("actions")], .button([.type("submit"), .class("primary")], "Visa"), .a([.href("/logg")], "Rensa filter")))
@@ -93,7 +94,7 @@ enum LogPage {
             .nav([.class("pager"), Attribute("aria-label", "Sidor")], .fragment(pager)),
         ])
         return WebPage(title: "Logg", section: .log,
-                       .p([.class("hint")], "Personer visas med registrets interna nummer. Personens uppgifter visas bara om du anger ett skäl; visningen loggas."),
+                       .p([.class("hint")], "Personer visas med registrets interna nummer. Personens uppgifter visas bara om du väljer ett skäl; skälet och visningen loggas."),
                        filters, table)
     }
 
@@ -123,14 +124,14 @@ enum LogPage {
     /// The small form that asks to see one person, with the reason field (ids unique per row).
     static func reviewForm(_ context: WebContext, personID: Int64, formID: String, error: String?) -> Node {
         let field = "f-reason-\(formID)"
-        var input: [Attribute] = [.type("text"), .name("reason"), .id(field), Attribute(boolean: "required"),
-                                  Attribute("minlength", String(Register.minimumReviewReasonLength)), Attribute("maxlength", "500")]
-        if error != nil { input += [Attribute("aria-invalid", "true"), Attribute("aria-describedby", "e-\(formID)")] }
+        var attributes: [Attribute] = [.name("reason"), .id(field), Attribute(boolean: "required")]
+        if error != nil { attributes += [Attribute("aria-invalid", "true"), Attribute("aria-describedby", "e-\(formID)")] }
+        let options = [Node.option([.value("")], "Välj skäl …")] + ReviewReason.allCases.map { Node.option([.value($0.rawValue)], .text($0.label)) }
         return UI.form("/logg/personer/\(personID)", context,
                        .div([.class(error == nil ? "field" : "field invalid")],
                             .label([.for(field)], "Skäl till granskningen"),
                             error.map { Node.p([.class("error"), .id("e-\(formID)")], .text($0)) } ?? .empty,
-                            .input(input)),
+                            .element("select", attributes, options)),
                        .button([.type("submit")], "Visa personens uppgifter"))
     }
 
@@ -143,7 +144,7 @@ enum LogPage {
         } catch let error {
             guard case let .invalidInput("reason"?, message) = error else { throw .register(error) }
             var page = WebPage(title: "Skäl krävs", section: .log,
-                               .p([], .text("Personens uppgifter visas bara med ett skäl, som loggas (dess längd, inte texten).")),
+                               .p([], .text("Personens uppgifter visas bara med ett skäl ur listan; skälet och visningen loggas.")),
                                reviewForm(context, personID: context.id, formID: "granska", error: WebApp.sentence(message)),
                                .p([], .a([.href("/logg")], "Tillbaka till loggen")))
             page.status = 400

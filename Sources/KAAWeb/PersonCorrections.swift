@@ -55,6 +55,7 @@ enum PersonCorrections {
             var state = PersonFormState(defaults: [:], version: person.version)
             if PersonActions.isPost(context) {
                 state = PersonFormState(sent: context.form, version: try PersonForms.sentVersion(context))
+                try context.run { () throws(RegisterError) in try context.register.auditFormRead(personID: person.personID, form: "removal_unconfirmed") }
             }
             return .page(page(state))
         }

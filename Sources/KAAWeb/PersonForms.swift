@@ -138,6 +138,8 @@ enum PersonForms {
             }
         }
         if state.message == nil { state.message = notSaved }
+        // The form shown again names the person: a read like any other.
+        try context.run { () throws(RegisterError) in try context.register.auditFormRead(personID: person.personID, form: "resubmitted") }
         var shown = try page(state)
         shown.status = 400
         return .page(shown)

@@ -56,6 +56,18 @@ enum TodayPage {
                        .fragment(sections))
     }
 
+    /// `3 dagar sedan`, `idag`, `om 5 dagar`: whether a date is past or coming matters on a worklist.
+    static func relative(_ date: CalendarDate, today: CalendarDate) -> String {
+        let days = date.days(until: today)
+        switch days {
+        case 0: return "idag"
+        case 1: return "igår"
+        case -1: return "imorgon"
+        case 2...: return "\(days) dagar sedan"
+        default: return "om \(-days) dagar"
+        }
+    }
+
     static func count(_ anchor: String, _ title: String, _ n: Int) -> Node {
         .li([], .a([.href("#\(anchor)")], .span([.class("n")], .text(String(n))), .text(title)))
     }
@@ -70,14 +82,14 @@ enum TodayPage {
                     .td([Attribute("data-label", "Namn")], .a([.href("/personer/\(id)")], .text(name.isEmpty ? "(namn saknas)" : name)),
                         isProtected ? .fragment([" ", .strong([.class("tag")], "skyddad")]) : .empty),
                     .td([Attribute("data-label", "Datum")], .text(date.description)),
-                    .td([Attribute("data-label", "Dagar")], .text(String(abs(date.days(until: today))))),
+                    .td([Attribute("data-label", "När")], .text(relative(date, today: today))),
                     .td([Attribute("data-label", "Anteckning")], .text(note)))
         }
         return .section([.id(anchor), .ariaLabelledBy(headingID)],
                         .h2([.id(headingID)], .text("\(title) (\(rows.count))")),
                         .div([.class("scroll")],
                              .table([.class("stack")],
-                                    .thead([], .tr([], .th([.scope("col")], "Namn"), .th([.scope("col")], "Datum"), .th([.scope("col")], "Dagar"),
+                                    .thead([], .tr([], .th([.scope("col")], "Namn"), .th([.scope("col")], "Datum"), .th([.scope("col")], "När"),
                                                    .th([.scope("col")], "Anteckning"))),
                                     .element("tbody", [], body))))
     }

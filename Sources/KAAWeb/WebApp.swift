@@ -93,8 +93,10 @@ public struct WebApp: HTTPResponder {
             throw .register(error)
         }
         guard let session, let token else {
-            if request.method == "POST" { return finish(errorResponse(.forgedRequest, session: nil), dynamic: true) }
-            // A cookie that no longer names a session: say so on the login page.
+            // A POST without any session cookie did not come from these pages.
+            if request.method == "POST", token == nil { return finish(errorResponse(.forgedRequest, session: nil), dynamic: true) }
+            // A cookie that no longer names a session (timed out, logged out): say so on the login
+            // page, also for a form sent after the timeout (nothing is changed by it).
             return redirect(token == nil ? "/login" : "/login?utloggad=1", clearing: token != nil)
         }
         if request.method == "POST" {

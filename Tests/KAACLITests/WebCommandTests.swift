@@ -18,10 +18,10 @@ import Testing
     }
 
     /// Starts the built `kaa` with `web` and `arguments`; returns the process and the URL it printed.
-    func start(_ arguments: [String]) throws -> (Process, String) {
+    func start(_ arguments: [String], config: String? = nil) throws -> (Process, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable("kaa"))
-        process.arguments = ["--db", database, "web"] + arguments
+        process.arguments = ["--db", database] + (config.map { ["--config", $0] } ?? []) + ["web"] + arguments
         process.environment = ["KAA_TODAY": TestDates.today.description, "PATH": "/usr/bin:/bin"]
         let stdout = Pipe()
         process.standardOutput = stdout
@@ -54,6 +54,19 @@ import Testing
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+    }
+
+    @Test func behindAnHTTPSProxyTheCookiesAreSecureAndHostPrefixed() throws {
+        expectExit(kaa(["init", "--kommun", "0380"]), 0)
+        let config = directory.file("kaa.json")
+        try Data("{\"webPublicOrigin\": \"https://kaa.kommun.example\"}".utf8).write(to: URL(fileURLWithPath: config))
+        let (process, line) = try start(["--listen", "127.0.0.1:0"], config: config)
+        defer { process.terminate(); process.waitUntilExit() }
+        let base = String(line.dropFirst("listening on ".count))
+        let login = try CurlHTTPClient().send(HTTPClientRequest(method: "GET", url: base + "/login", timeout: 5))
+        let cookie = login.header("Set-Cookie") ?? ""
+        #expect(cookie.hasPrefix("__Host-kaa_login=") && cookie.contains("; Secure"))
+        #expect(login.header("Strict-Transport-Security") != nil)
     }
 
     @Test func aCertificateWithoutAKeyIsAUsageErrorAndABadWebSettingNamesItsKey() throws {

@@ -102,6 +102,40 @@ import Testing
         #expect(forged.status == 403)
     }
 
+    @Test func aPasswordChangeEndsTheAccountsOtherSessions() throws {
+        let harness = try WebHarness()
+        let laptop = try harness.loggedIn("hanna")
+        let stolen = try harness.loggedIn("hanna")
+        #expect(stolen.get("/").status == 200)
+        laptop.get("/losenord")
+        let changed = laptop.post("/losenord", [("password", WebHarness.password), ("new_password", "Lingon och gräddfil 9"),
+                                                ("new_password_repeat", "Lingon och gräddfil 9")])
+        #expect(changed.status == 303)
+        #expect(laptop.get("/").status == 200)
+        #expect(stolen.get("/").header("Location") == "/login?utloggad=1")
+    }
+
+    @Test func aFormSentAfterTheSessionEndedLeadsToTheLoginAndChangesNothing() throws {
+        let harness = try WebHarness()
+        let client = try harness.loggedIn("sara")
+        client.get("/")
+        harness.clock.advance(seconds: 31 * 60)
+        let before = try harness.register.database.queryOne("SELECT count(*) FROM web_session")?.int(0)
+        let late = client.post("/logout", [])
+        #expect(late.status == 303 && late.header("Location") == "/login?utloggad=1")
+        #expect(try harness.register.database.queryOne("SELECT count(*) FROM web_session")?.int(0) == (before ?? 1) - 1)
+        // Without any session cookie a POST is still refused as not from these pages.
+        #expect(harness.client().post("/logout", [], csrf: "x").status == 403)
+    }
+
+    @Test func idagSaysWhetherADateIsPastOrComing() {
+        let today = TestDates.today
+        #expect(TodayPage.relative(today.adding(days: -3), today: today) == "3 dagar sedan")
+        #expect(TodayPage.relative(today.adding(days: 5), today: today) == "om 5 dagar")
+        #expect(TodayPage.relative(today, today: today) == "idag")
+        #expect(TodayPage.relative(today.adding(days: -1), today: today) == "igår")
+    }
+
     @Test func theOldCookieIsDeadAfterLogout() throws {
         let harness = try WebHarness()
         let client = try harness.loggedIn("hanna")
@@ -245,5 +279,28 @@ import Testing
 enum KAAAuthCode {
     static func totp(_ secret: [UInt8], _ now: Date) throws -> String {
         try OneTimeCodeBridge.totp(secret, Int64(now.timeIntervalSince1970))
+    }
+}
+
+/// A form shown again after an error names the person: that read is audited too.
+@Suite struct ResubmittedFormAuditTests {
+    @Test func aRejectedFormAndAnUnconfirmedRemovalAreAuditedReads() throws {
+        let harness = try WebHarness()
+        let pnr = TestPeople.person(born: 2008, 0)
+        let id = try harness.person(pnr, first: "Alva", last: "Test", caseload: "hanna")
+        let contact = try harness.register.addContact(pnr, on: TestDates.date("2026-10-01"), channel: "TELEFON", isReached: false)
+        let client = try harness.loggedIn("hanna")
+        client.get("/personer/\(id)/sysselsattning")
+        let version = String(try harness.register.version(ofPerson: id))
+        func shows() throws -> [String] {
+            try harness.register.database.query("SELECT detail FROM audit_log WHERE action = 'show' AND person_id = ? AND staff = 'hanna' ORDER BY id",
+                                                [.integer(id)]).map { try $0.optionalText(0) ?? "" }
+        }
+        let before = try shows().count
+        #expect(client.post("/personer/\(id)/sysselsattning", [("date", "inte ett datum"), ("version", version)]).status == 400)
+        #expect(try shows().count == before + 1)
+        #expect(try shows().last == "form=resubmitted")
+        #expect(client.post("/personer/\(id)/kontakter/\(contact)/ta-bort", [("reason", "dubblett"), ("version", version)]).status == 200)
+        #expect(try shows().last == "form=removal_unconfirmed")
     }
 }

@@ -63,7 +63,7 @@ import Testing
         let greta = try harness.loggedIn("greta")
         greta.get("/logg")
         try Self.failing("review_access", in: harness)
-        let response = greta.post("/logg/personer/\(id)", [("reason", "Kontroll efter klagomål")])
+        let response = greta.post("/logg/personer/\(id)", [("reason", "tillsyn")])
         #expect(response.status == 500)
         #expect(!response.text.contains("Alva") && !response.text.contains(pnr.formatted))
     }

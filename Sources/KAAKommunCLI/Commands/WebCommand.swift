@@ -45,7 +45,8 @@ enum WebCommand: KommunCommand {
         settings.idleMinutes = configuration.sessionIdleMinutes
         settings.absoluteHours = configuration.sessionAbsoluteHours
         settings.publicOrigin = configuration.webPublicOrigin
-        settings.isTLS = options.tlsKeyPEM != nil
+        // HTTPS at this server or at the proxy in front: cookies get Secure and the __Host- prefix, responses HSTS.
+        settings.isTLS = options.tlsKeyPEM != nil || configuration.webPublicOrigin?.hasPrefix("https://") == true
         let pool = try RegisterPool.open(path: context.databasePath, count: configuration.webThreads, clock: context.clock(),
                                          staff: context.staff, configuration: configuration)
         let app = WebApp(pool: pool, settings: settings, log: { FileHandle.standardError.write(Data("kaa web: \($0)\n".utf8)) })
