@@ -28,10 +28,9 @@ import urllib.parse
 
 import pyotp
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium_axe_python import Axe
@@ -64,6 +63,8 @@ class BrowserTest:
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
                          "--window-size=1280,1000", "--lang=sv-SE", "--disable-extensions"):
             options.add_argument(argument)
+        # Swedish, as the coordinators' browsers are (dates in the date fields as 2026-12-01).
+        options.add_experimental_option("prefs", {"intl.accept_languages": "sv-SE,sv"})
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         self.driver.set_page_load_timeout(20)
         self.driver.set_script_timeout(30)
@@ -119,6 +120,10 @@ class BrowserTest:
         parts = urllib.parse.urlsplit(self.driver.current_url)
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
+    def where(self):
+        """The path alone (a page reached after a form may carry a notice in its query)."""
+        return urllib.parse.urlsplit(self.driver.current_url).path
+
     def record(self):
         """Remembers the URL and every address the page links to or posts to."""
         self.visited.append(self.driver.current_url)
@@ -146,7 +151,7 @@ class BrowserTest:
         page = self.driver.find_element(By.TAG_NAME, "html")
         button.click()
         try:
-            WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+            WebDriverWait(self.driver, 15).until(lambda _: gone(page))
         except TimeoutException:
             raise StepFailed(f"no new page after clicking '{button.text}' on {self.path()}")
         self.record()
@@ -154,7 +159,7 @@ class BrowserTest:
     def follow(self, link):
         page = self.driver.find_element(By.TAG_NAME, "html")
         link.click()
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(page))
+        WebDriverWait(self.driver, 15).until(lambda _: gone(page))
         self.record()
 
     def button(self, label, scope=None):
@@ -288,6 +293,15 @@ class BrowserTest:
         return [f"{p['first']} {p['last']}" for p in self.people if p["caseload"] == owner]
 
     def anonymous(self):
+        # The checker itself: a field without a label planted in the login page must be reported.
+        self.driver.delete_all_cookies()
+        self.get("/login")
+        self.driver.execute_script("document.querySelector('main').appendChild(document.createElement('input'))")
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        found = [v["id"] for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        self.ok(f"axe-core {results['testEngine']['version']} runs in the page and reports a planted unlabelled field", "label" in found, str(found))
         self.driver.delete_all_cookies()
         self.get("/personer/1")
         self.ok("without a session a person page leads to the login", self.path() == "/login", self.path())
@@ -320,7 +334,8 @@ class BrowserTest:
         self.logout("sara")
 
     def search(self, query, login):
-        self.get("/personer") if not self.path().startswith("/personer") else None
+        if self.where() not in ("/personer", "/sok"):
+            self.get("/personer")
         search = self.form("form[action='/sok']")
         self.ok(f"{login}: the search form posts to /sok", (search.get_attribute("method") or "").lower() == "post")
         self.fill("q", query, search)
@@ -354,7 +369,7 @@ class BrowserTest:
         self.ok(f"hanna: a search for '{person['last']}' finds {person['first']} {person['last']}", len(hits) == 1, str(self.person_links()))
         person_id = hits[0][0]
         self.follow(self.driver.find_element(By.CSS_SELECTOR, f"main a[href='/personer/{person_id}']"))
-        self.ok("hanna: the search hit opens the Personkort", self.path() == f"/personer/{person_id}" and person["last"] in self.text(), self.path())
+        self.ok("hanna: the search hit opens the Personkort", self.where() == f"/personer/{person_id}" and person["last"] in self.text(), self.path())
         self.axe("Personkort")
         self.log_contact(person_id)
         self.offer_measure(person_id)
@@ -412,7 +427,7 @@ class BrowserTest:
         self.fill("next_contact", (self.today + datetime.timedelta(days=14)).isoformat(), contact)
         self.submit(self.button("Spara kontakten", contact))
         self.ok("hanna: 'Spara kontakten' logs the contact and shows it on the Personkort",
-                self.path() == f"/personer/{person_id}" and self.text().count("Telefon") > before, f"at {self.path()}: {self.text()[:300]}")
+                self.where() == f"/personer/{person_id}" and self.text().count("Telefon") > before, f"at {self.path()}: {self.text()[:300]}")
 
     def offer_measure(self, person_id):
         self.follow(self.link("Erbjud en åtgärd"))
@@ -438,7 +453,7 @@ class BrowserTest:
         self.fill("follow_up", (self.today + datetime.timedelta(days=30)).isoformat())
         self.submit(self.button("Erbjud åtgärden"))
         self.ok("hanna: 'Erbjud åtgärden' offers the measure and shows it on the Personkort",
-                self.path() == f"/personer/{person_id}" and "Studie- och yrkesvägledning" in self.text(), f"at {self.path()}: {self.text()[:300]}")
+                self.where() == f"/personer/{person_id}" and "Studie- och yrkesvägledning" in self.text(), f"at {self.path()}: {self.text()[:300]}")
 
     def start_measure(self, person_id):
         starts = len(self.driver.find_elements(By.XPATH, "//a[normalize-space()='Registrera start']"))
@@ -448,7 +463,7 @@ class BrowserTest:
         self.ok("hanna: the start form has today as its default date", date.get_attribute("value") == self.today.isoformat(), date.get_attribute("value"))
         self.submit(self.button("Registrera start"))
         after = len(self.driver.find_elements(By.XPATH, "//a[normalize-space()='Registrera start']"))
-        self.ok("hanna: 'Registrera start' starts the measure (its start link is gone)", self.path() == f"/personer/{person_id}" and after < starts,
+        self.ok("hanna: 'Registrera start' starts the measure (its start link is gone)", self.where() == f"/personer/{person_id}" and after < starts,
                 f"at {self.path()}, {starts} -> {after} start links")
 
     def other_measure_forms(self, person_id):
@@ -470,13 +485,13 @@ class BrowserTest:
         self.choose("reason", "BORJAT_STUDERA")
         self.submit(self.button("Avregistrera"))
         # A confirmation step, if the page asks for one.
-        if self.path() != f"/personer/{person_id}":
+        if self.where() != f"/personer/{person_id}":
             self.axe("de-register: confirmation")
             confirm = self.driver.find_elements(By.XPATH, "//main//button[@type='submit']")
             self.ok("hanna: de-registering asks for a confirmation", bool(confirm), self.text()[:300])
             self.submit(confirm[-1])
         self.ok("hanna: 'Avregistrera' ends the enrolment (the Personkort says avregistrerad)",
-                self.path() == f"/personer/{person_id}" and "avregistrerad" in self.text().lower()
+                self.where() == f"/personer/{person_id}" and "avregistrerad" in self.text().lower()
                 and not self.driver.find_elements(By.XPATH, "//a[normalize-space()='Avregistrera']"), f"at {self.path()}: {self.text()[:300]}")
 
     def granskare(self):
@@ -532,6 +547,19 @@ class BrowserTest:
         self.driver.quit()
         print(f"browser: {self.passes} passed, {self.failures} failed", flush=True)
         return 0 if self.failures == 0 else 1
+
+
+def gone(element):
+    """Whether the page `element` was on has been replaced (chromedriver says so in two ways)."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def hugos_name(test):
