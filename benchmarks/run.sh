@@ -300,7 +300,8 @@ printf '%s\tx\t1\tx\n' "$sam_cookie" > "$work/web/samordnare.tsv"
 # web_wrk MODE [SESSIONS] [CONNECTIONS]: "p50_ms p99_ms requests_per_second", no answer but 200 allowed.
 web_wrk() {
     # A 30-s timeout: wrk leaves a request slower than its default 2 s out of the latencies.
-    wrk -t2 -c"${3:-20}" -d"${readers_seconds}s" --timeout 30s --latency -s benchmarks/web.lua "$web_url" -- "$1" "${2:-$work/web/sessions.tsv}" "$web_url" > "$work/wrk.out"
+    local connections=${3:-20}
+    wrk -t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"${readers_seconds}s" --timeout 30s --latency -s benchmarks/web.lua "$web_url" -- "$1" "${2:-$work/web/sessions.tsv}" "$web_url" > "$work/wrk.out"
     ! grep -q "Non-2xx" "$work/wrk.out" || kaa_die "case 5: error answers for $1: $(grep Non-2xx "$work/wrk.out")"
     ! grep -q "Socket errors" "$work/wrk.out" || kaa_die "case 5: socket errors or timeouts for $1: $(grep "Socket errors" "$work/wrk.out")"
     grep -q "^unexpected_status 0$" "$work/wrk.out" || kaa_die "case 5: answers other than 200 for $1: $(grep unexpected_status "$work/wrk.out")"
@@ -314,6 +315,9 @@ for run in $(seq "$runs"); do
         web_p50[$mode]+="$p50 " web_p99[$mode]+="$p99 " web_rate[$mode]+="$rate "
     done
 done
+# One session at a time: the cost of one request, without waiting for the others.
+declare -A single_p50 single_p99
+for mode in idag search person; do read -r single_p50[$mode] single_p99[$mode] _ < <(web_wrk "$mode" "$work/web/sessions.tsv" 1); done
 # Last, so its audit rows (everyone shown) do not weigh on the runs above.
 read -r p50 p99 rate < <(web_wrk idag "$work/web/samordnare.tsv" 4)
 web_p50[samordnare]+="$p50 " web_p99[samordnare]+="$p99 " web_rate[samordnare]+="$rate "
@@ -326,6 +330,7 @@ for mode in idag search person; do
     rows+=("5 $what, p99|$(stats ${web_p99[$mode]}) ms|/static/kaa.css $(stats ${web_p99[static]}) ms|$(awk -v a="$(median ${web_p99[$mode]})" -v b="$base_p99" 'BEGIN {printf "%.1f×", a / b}')|< 50 ms")
     # shellcheck disable=SC2086
     rows+=("5   p50; requests/s|$(stats ${web_p50[$mode]}) ms; $(median ${web_rate[$mode]})/s|css $(stats ${web_p50[static]}) ms; $(median ${web_rate[static]})/s|—|—")
+    rows+=("5   1 session at a time: p50; p99|${single_p50[$mode]} ms; ${single_p99[$mode]} ms|—|—|—")
 done
 # shellcheck disable=SC2086
 rows+=("5 Idag for the samordnare (all), 4 conns, p99|$(stats ${web_p99[samordnare]}) ms|/static/kaa.css $(stats ${web_p99[static]}) ms|$(awk -v a="$(median ${web_p99[samordnare]})" -v b="$base_p99" 'BEGIN {printf "%.1f×", a / b}')|—")
