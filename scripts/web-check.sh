@@ -98,6 +98,16 @@ done
     echo " \"people\": [$(IFS=,; echo "${people_json[*]}")]}"
 } > "$work/config.json")
 
+# The security headers as served (what a browser gets; the in-process tests check each value).
+headers=$(curl -sI "$url/login" | tr -d '\r')
+for header in Content-Security-Policy X-Content-Type-Options Referrer-Policy X-Frame-Options Cache-Control; do
+    line=$(echo "$headers" | grep -i "^$header:" || true)
+    [ -n "$line" ] || kaa_die "web check: /login is served without $header"
+    echo "web check: header: $line"
+done
+echo "$headers" | grep -qi "^Content-Security-Policy:.*frame-ancestors 'none'" || kaa_die "web check: the CSP lacks frame-ancestors 'none'"
+! echo "$headers" | grep -qi "unsafe-inline" || kaa_die "web check: the CSP allows unsafe-inline"
+
 kaa_log "web check: running Tests/Browser/web_ui_test.py against $url"
 status=0
 LANG=sv_SE.UTF-8 LANGUAGE=sv timeout 150 "$venv/bin/python" Tests/Browser/web_ui_test.py "$work/config.json" || status=$?

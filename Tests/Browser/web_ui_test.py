@@ -30,6 +30,8 @@ import pyotp
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -303,6 +305,14 @@ class BrowserTest:
         found = [v["id"] for v in results["violations"] if v.get("impact") in ("serious", "critical")]
         self.ok(f"axe-core {results['testEngine']['version']} runs in the page and reports a planted unlabelled field", "label" in found, str(found))
         self.driver.delete_all_cookies()
+        # Keyboard: the first Tab reaches the skip link, and Enter on it moves to the content.
+        self.get("/login")
+        ActionChains(self.driver).send_keys(Keys.TAB).perform()
+        first = self.driver.switch_to.active_element
+        self.ok("the first Tab on a page reaches 'Hoppa till innehållet'", first.text == "Hoppa till innehållet", first.text)
+        first.send_keys(Keys.ENTER)
+        self.ok("Enter on the skip link moves the focus to the content", self.driver.switch_to.active_element.get_attribute("id") == "main",
+                self.driver.switch_to.active_element.tag_name)
         self.get("/personer/1")
         self.ok("without a session a person page leads to the login", self.path() == "/login", self.path())
         self.get("/")
