@@ -41,7 +41,7 @@ NEW_PASSWORD = "Grönt te vid Fyrisån 2026"
 # The page types axe must have seen by the end of the run.
 PAGE_TYPES = ["login", "password change", "password change with an error", "Idag (samordnare)", "Idag", "Ungdomar", "search results",
               "register a person", "Personkort", "Personkort (skyddad identitet)", "offer a measure", "offer a measure, with an error",
-              "start a measure", "measure decision", "measure follow-up", "end a measure", "de-register", "403", "404", "Logg",
+              "stale form (409)", "start a measure", "measure decision", "measure follow-up", "end a measure", "de-register", "403", "404", "Logg",
               "Logg: a person opened with a reason", "Personal", "Personal: a new account"]
 
 
@@ -382,6 +382,7 @@ class BrowserTest:
         self.ok("hanna: the search hit opens the Personkort", self.where() == f"/personer/{person_id}" and person["last"] in self.text(), self.path())
         self.axe("Personkort")
         self.log_contact(person_id)
+        self.stale_form(person_id)
         self.offer_measure(person_id)
         self.start_measure(person_id)
         self.other_measure_forms(person_id)
@@ -438,6 +439,31 @@ class BrowserTest:
         self.submit(self.button("Spara kontakten", contact))
         self.ok("hanna: 'Spara kontakten' logs the contact and shows it on the Personkort",
                 self.where() == f"/personer/{person_id}" and self.text().count("Telefon") > before, f"at {self.path()}: {self.text()[:300]}")
+
+    def stale_form(self, person_id):
+        """Two tabs on one Personkort: a save in one makes the other's form stale, and it is refused."""
+        first = self.driver.current_window_handle
+        self.driver.switch_to.new_window("tab")
+        second = self.driver.current_window_handle
+        self.get(f"/personer/{person_id}")
+        letters = self.text().count("Brev")
+        self.driver.switch_to.window(first)
+        self.get(f"/personer/{person_id}")
+        contact = self.form("form[action$='/kontakt']")
+        self.choose("channel", "SMS", contact)
+        self.submit(self.button("Spara kontakten", contact))
+        self.ok("hanna: a contact saved in one tab", self.where() == f"/personer/{person_id}", self.path())
+        self.driver.switch_to.window(second)
+        contact = self.form("form[action$='/kontakt']")
+        self.choose("channel", "BREV", contact)
+        self.submit(self.button("Spara kontakten", contact))
+        self.ok("hanna: the other tab's form, from before that save, is refused in Swedish (no lost update)",
+                self.heading() == "Uppgifterna har ändrats", f"{self.heading()}: {self.text()[:200]}")
+        self.axe("stale form (409)")
+        self.get(f"/personer/{person_id}")
+        self.ok("hanna: the refused contact was not saved", self.text().count("Brev") == letters, f"{letters} -> {self.text().count('Brev')}")
+        self.driver.close()
+        self.driver.switch_to.window(first)
 
     def offer_measure(self, person_id):
         self.follow(self.link("Erbjud en åtgärd"))
