@@ -66,7 +66,12 @@ class BrowserTest:
                          "--window-size=1280,1000", "--lang=sv-SE", "--disable-extensions"):
             options.add_argument(argument)
         # Swedish, as the coordinators' browsers are (dates in the date fields as 2026-12-01).
-        options.add_experimental_option("prefs", {"intl.accept_languages": "sv-SE,sv"})
+        self.downloads = os.path.join(config["screenshots"], "downloads")
+        os.makedirs(self.downloads, exist_ok=True)
+        for name in os.listdir(self.downloads):
+            os.remove(os.path.join(self.downloads, name))
+        options.add_experimental_option("prefs", {"intl.accept_languages": "sv-SE,sv", "download.default_directory": self.downloads,
+                                                  "download.prompt_for_download": False})
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         self.driver.set_page_load_timeout(20)
         self.driver.set_script_timeout(30)
@@ -367,6 +372,7 @@ class BrowserTest:
         self.ok("hanna: Ungdomar names nobody outside her caseload", not [n for n in others if n in text], str([n for n in others if n in text]))
         self.axe("Ungdomar")
         self.screenshot("ungdomar")
+        self.export(mine, others)
         # A search for someone else's person finds nothing.
         outsider = next(p for p in self.people if p["caseload"] == "hugo")
         self.search(outsider["last"], "hanna")
@@ -421,6 +427,24 @@ class BrowserTest:
                 and self.heading() == "Logga in", self.path())
         self.get(f"/personer/{person_id}")
         self.ok("hanna: the old session cookie opens no Personkort", self.path().startswith("/login") and person["last"] not in self.text(), self.path())
+
+    def export(self, mine, others):
+        """'Exportera CSV' downloads the list as she sees it: her caseload, nobody else's."""
+        self.button("Exportera CSV").click()
+        deadline = time.time() + 15
+        files = []
+        while time.time() < deadline:
+            files = [f for f in os.listdir(self.downloads) if not f.endswith(".crdownload")]
+            if files:
+                break
+            time.sleep(0.2)
+        self.ok("hanna: 'Exportera CSV' downloads a file", bool(files), str(os.listdir(self.downloads)))
+        with open(os.path.join(self.downloads, files[0]), encoding="utf-8-sig", errors="replace") as file:
+            text = file.read()
+        os.remove(os.path.join(self.downloads, files[0]))
+        self.ok(f"hanna: the export ({files[0]}) holds her caseload and nobody else",
+                all(n.split()[-1] in text for n in mine) and not [n for n in others if n.split()[-1] in text], text[:200])
+        self.record()
 
     def log_contact(self, person_id):
         contact = self.form("form[action$='/kontakt']")
