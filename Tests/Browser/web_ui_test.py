@@ -11,11 +11,12 @@ caseload). Each step is an assertion; the script prints one "browser: ok: ..." l
 
 Checks: first login with TOTP and password change for every role; a search by name (POST /sok) and by
 personnummer; the Personkort; a contact, a measure offered and started, a de-registration, a logout;
-need-to-know (a handläggare gets a 403 page for someone outside the caseload and never sees them on
-Idag, Ungdomar or in a search); a granskare reads the log and opens one person with a reason; the
-session cookie is dead after logout; no URL the browser visited and no href or action on any page
-holds a personnummer; axe-core on every page type (no violation of impact serious or critical);
-screenshots of Idag, Ungdomar and a Personkort at 1280 and 375 px.
+a form from a stale tab refused (no lost update); need-to-know (a handläggare gets a 403 page for
+someone outside the caseload and never sees them on Idag, Ungdomar, in a search or in the CSV
+export); a granskare reads the log and opens one person with a reason; the session cookie is dead
+after logout; no URL the browser visited and no href or action on any page holds a personnummer;
+the skip link by keyboard; axe-core on every page type (no violation of impact serious or critical,
+and a planted one is found); screenshots of Idag, Ungdomar and a Personkort at 1280 and 375 px.
 """
 import datetime
 import json
@@ -25,6 +26,7 @@ import sys
 import time
 import traceback
 import urllib.parse
+from zoneinfo import ZoneInfo
 
 import pyotp
 from selenium import webdriver
@@ -59,13 +61,13 @@ class BrowserTest:
         self.visited = []          # every URL the browser was on
         self.references = {}       # every href/action/src seen -> the page it was on
         self.axe_done = set()
-        self.today = datetime.date.today()
+        self.today = datetime.datetime.now(ZoneInfo("Europe/Stockholm")).date()  # the register's day, not UTC's
         options = webdriver.ChromeOptions()
         options.binary_location = "/usr/bin/chromium"
         for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
                          "--window-size=1280,1000", "--lang=sv-SE", "--disable-extensions"):
             options.add_argument(argument)
-        # Swedish, as the coordinators' browsers are (dates in the date fields as 2026-12-01).
+        # Swedish first, as the coordinators' browsers ask; downloads (the CSV export) into a folder of the run.
         self.downloads = os.path.join(config["screenshots"], "downloads")
         os.makedirs(self.downloads, exist_ok=True)
         for name in os.listdir(self.downloads):
