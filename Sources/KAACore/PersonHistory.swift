@@ -98,14 +98,18 @@ public struct ContactFact: Sendable {
     public let occupation: String?
     /// The contact brought the news of the de-registration (it may be dated after the episode's end).
     public let reportsDeregistration: Bool
+    /// The next contact planned when this one was logged (may lie after today).
+    public let nextContactOn: CalendarDate?
 
-    public init(id: Int64, date: CalendarDate, channel: String, isReached: Bool, occupation: String?, reportsDeregistration: Bool = false) {
+    public init(id: Int64, date: CalendarDate, channel: String, isReached: Bool, occupation: String?, reportsDeregistration: Bool = false,
+                nextContactOn: CalendarDate? = nil) {
         self.id = id
         self.date = date
         self.channel = channel
         self.isReached = isReached
         self.occupation = occupation
         self.reportsDeregistration = reportsDeregistration
+        self.nextContactOn = nextContactOn
     }
 }
 

@@ -123,7 +123,8 @@ public enum SubjectAccessJSON {
                     "deregistered_on": value(episode.deregisteredOn), "deregistration_reason": value(episode.deregistrationReason),
                     "contacts": episode.contacts.map { contact in
                         ["id": contact.id, "date": contact.date.description, "channel": contact.channel, "reached": contact.isReached,
-                         "occupation": value(contact.occupation), "reports_deregistration": contact.reportsDeregistration] as [String: Any]
+                         "occupation": value(contact.occupation), "reports_deregistration": contact.reportsDeregistration,
+                         "next_contact_on": value(contact.nextContactOn)] as [String: Any]
                     },
                     "occupations": episode.occupationFacts.map { ["id": $0.id, "date": $0.date.description, "code": $0.occupation] as [String: Any] },
                     "measures": episode.measures.map { measure in

@@ -101,8 +101,10 @@ extension Register {
         }
     }
 
-    /// Corrects an episode (GDPR art. 16). Dates old and new must lie in open periods.
-    public func correctEpisode(_ episodeID: Int64, _ correction: EpisodeCorrection) throws(RegisterError) {
+    /// Corrects an episode (GDPR art. 16). Dates old and new must lie in open periods. `reason`
+    /// (why, in a few words) goes into the audit row.
+    public func correctEpisode(_ episodeID: Int64, _ correction: EpisodeCorrection, reason: String? = nil) throws(RegisterError) {
+        let why = try Self.changeReasonNote(reason)
         var correction = correction
         if let reason = correction.registrationReason { correction.registrationReason = try canonicalCode(reason, .registrationReason, field: "--reason") }
         if let reason = correction.deregistrationReason {
@@ -152,6 +154,7 @@ extension Register {
             changes.value("registration_reason", current.registrationReason, reason)
             changes.date("deregistered_on", current.deregisteredOn, deregisteredOn)
             changes.value("deregistration_reason", current.deregistrationReason, deregistrationReason)
+            if let why { changes.note(why) }
             try audit("episode.correct", personID: current.personID, detail: "episode=\(episodeID)", changes: changes)
         }
     }
@@ -180,7 +183,9 @@ extension Register {
     /// A removal that takes more than the episode itself (its records, or the person) must be
     /// confirmed with the plan the coordinator saw (`removalPlan(ofEpisode:)`); checked inside the
     /// transaction, so what was confirmed is what goes.
-    public func removeEpisode(_ episodeID: Int64, confirming confirmed: RemovalPlan? = nil) throws(RegisterError) {
+    /// `reason` (why, in a few words) goes into the audit row.
+    public func removeEpisode(_ episodeID: Int64, confirming confirmed: RemovalPlan? = nil, reason: String? = nil) throws(RegisterError) {
+        let why = try Self.changeReasonNote(reason)
         try write {
             let current = try episodeRow(episodeID)
             let plan = try episodeRemovalPlan(episodeID)
@@ -208,6 +213,7 @@ extension Register {
                 detail += " person_removed=1"
                 changes.note("personen borttagen")
             }
+            if let why { changes.note(why) }
             try audit("episode.remove", personID: current.personID, detail: detail, changes: changes)
         }
     }

@@ -135,11 +135,12 @@ extension Register {
             episodePerson[id] = personID
         }
         try database.cachedStatement("""
-            SELECT c.episode_id, c.id, c.contacted_on, c.channel, c.is_reached, c.occupation, c.reports_deregistration
+            SELECT c.episode_id, c.id, c.contacted_on, c.channel, c.is_reached, c.occupation, c.reports_deregistration, c.next_contact_on
             FROM contact c JOIN episode e ON e.id = c.episode_id
             """ + filter + " ORDER BY c.contacted_on, c.id").forEach(arguments) { row in
             let fact = ContactFact(id: try row.int(1), date: try self.dateColumn(row, 2), channel: try row.text(3),
-                                   isReached: try row.bool(4), occupation: try row.optionalText(5), reportsDeregistration: try row.bool(6))
+                                   isReached: try row.bool(4), occupation: try row.optionalText(5), reportsDeregistration: try row.bool(6),
+                                   nextContactOn: try self.optionalDateColumn(row, 7))
             episodes[try row.int(0)]?.contacts.append(fact)
         }
         try database.cachedStatement("""

@@ -75,15 +75,25 @@ extension Register {
     /// it may be dated after the end (learned on 19 November that the youth started studying on
     /// 9 November). It then goes to the latest episode, closed or open, provided its end and the
     /// contact both lie in open periods and no other contact of it already says so.
+    /// `nextContactOn` is the next contact planned (after `date`, at most a year ahead of today).
     @discardableResult
     public func addContact(_ pnr: PersonalIdentityNumber, on date: CalendarDate, channel: String, isReached: Bool,
-                           occupation: String? = nil, reportsDeregistration: Bool = false) throws(RegisterError) -> Int64 {
+                           occupation: String? = nil, reportsDeregistration: Bool = false,
+                           nextContactOn: CalendarDate? = nil) throws(RegisterError) -> Int64 {
         let channel = try canonicalCode(channel, .contactChannel, field: "--channel")
         let occupation = try occupation.map { text throws(RegisterError) in try canonicalCode(text, .occupation, field: "--occupation") }
         if occupation != nil, !isReached {
             throw .invalidInput(field: "--occupation", message: "sysselsättning kan bara anges när personen nåddes (--reached)")
         }
         try checkEventDate(date, field: "--date")
+        if let next = nextContactOn {
+            guard next > date else {
+                throw .invalidInput(field: "--next-contact", message: "nästa kontakt \(next) ska ligga efter kontakten \(date)")
+            }
+            guard next <= today.adding(months: 12) else {
+                throw .invalidInput(field: "--next-contact", message: "nästa kontakt \(next) ligger mer än ett år fram")
+            }
+        }
         return try write {
             let personID = try personID(pnr)
             let episodeID: Int64
@@ -95,8 +105,10 @@ extension Register {
                 episodeID = episode.id
             }
             try database.execute("""
-                INSERT INTO contact (episode_id, contacted_on, channel, is_reached, occupation, reports_deregistration) VALUES (?, ?, ?, ?, ?, ?)
-                """, [.integer(episodeID), SQLValue(date), .text(channel), SQLValue(isReached), SQLValue(occupation), SQLValue(reportsDeregistration)])
+                INSERT INTO contact (episode_id, contacted_on, channel, is_reached, occupation, reports_deregistration, next_contact_on)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(episodeID), SQLValue(date), .text(channel), SQLValue(isReached), SQLValue(occupation), SQLValue(reportsDeregistration),
+                      SQLValue(nextContactOn)])
             let id = database.lastInsertRowID
             if reportsDeregistration { try validateEpisode(episodeID) }
             var changes = AuditChanges()
@@ -105,6 +117,7 @@ extension Register {
             changes.flag("is_reached", nil, isReached)
             changes.value("occupation", nil, occupation)
             if reportsDeregistration { changes.flag("reports_deregistration", nil, true) }
+            changes.date("next_contact_on", nil, nextContactOn)
             try audit("contact.add", personID: personID, detail: "contact=\(id) channel=\(channel) reached=\(isReached ? 1 : 0)"
                 + (reportsDeregistration ? " reports_deregistration=1" : ""), changes: changes)
             return id
@@ -131,15 +144,16 @@ extension Register {
         return episodeID
     }
 
-    /// Corrects a contact by its id.
-    public func correctContact(_ id: Int64, _ correction: ContactCorrection) throws(RegisterError) {
+    /// Corrects a contact by its id; `reason` (why, in a few words) goes into the audit row.
+    public func correctContact(_ id: Int64, _ correction: ContactCorrection, reason: String? = nil) throws(RegisterError) {
+        let why = try Self.changeReasonNote(reason)
         var correction = correction
         if let channel = correction.channel { correction.channel = try canonicalCode(channel, .contactChannel, field: "--channel") }
         if let occupation = correction.occupation { correction.occupation = try canonicalCode(occupation, .occupation, field: "--occupation") }
         if let date = correction.date { try checkEventDate(date, field: "--date") }
         try write {
             guard let row = try database.queryOne("""
-                SELECT c.episode_id, c.contacted_on, c.channel, c.is_reached, c.occupation, e.person_id
+                SELECT c.episode_id, c.contacted_on, c.channel, c.is_reached, c.occupation, e.person_id, c.next_contact_on
                 FROM contact c JOIN episode e ON e.id = c.episode_id WHERE c.id = ?
                 """, [.integer(id)]) else { throw RegisterError.notFound("kontakt \(id) finns inte") }
             try checkEventDate(try date(row, 1), field: "kontakt \(id)")
@@ -150,6 +164,9 @@ extension Register {
                 throw RegisterError.invalidInput(field: "--occupation", message: "sysselsättning kan bara anges när personen nåddes")
             }
             let newDate = try correction.date ?? date(row, 1), channel = try correction.channel ?? row.text(2)
+            if let next = try optionalDate(row, 6), next <= newDate {
+                throw RegisterError.invalidInput(field: "--date", message: "kontakten planerade nästa kontakt \(next); datumet \(newDate) ska ligga före den")
+            }
             try database.execute("UPDATE contact SET contacted_on = ?, channel = ?, is_reached = ?, occupation = ? WHERE id = ?",
                                  [SQLValue(newDate), .text(channel), SQLValue(isReached), SQLValue(occupation), .integer(id)])
             try validateEpisode(try row.int(0))
@@ -158,13 +175,14 @@ extension Register {
             changes.value("channel", try row.text(2), channel)
             changes.flag("is_reached", try row.bool(3), isReached)
             changes.value("occupation", try row.optionalText(4), occupation)
+            if let why { changes.note(why) }
             try audit("contact.correct", personID: try row.int(5), detail: "contact=\(id)", changes: changes)
         }
     }
 
-    /// Removes a contact by its id.
-    public func removeContact(_ id: Int64) throws(RegisterError) {
-        try removeRecord(table: "contact", dateColumn: "contacted_on", id: id, what: "kontakt", action: "contact.remove")
+    /// Removes a contact by its id; `reason` (why, in a few words) goes into the audit row.
+    public func removeContact(_ id: Int64, reason: String? = nil) throws(RegisterError) {
+        try removeRecord(table: "contact", dateColumn: "contacted_on", id: id, what: "kontakt", action: "contact.remove", note: Self.changeReasonNote(reason))
     }
 
     // MARK: - Occupation
@@ -189,8 +207,9 @@ extension Register {
         }
     }
 
-    /// Corrects an occupation fact by its id.
-    public func correctOccupation(_ id: Int64, date newDate: CalendarDate?, code: String?) throws(RegisterError) {
+    /// Corrects an occupation fact by its id; `reason` (why, in a few words) goes into the audit row.
+    public func correctOccupation(_ id: Int64, date newDate: CalendarDate?, code: String?, reason: String? = nil) throws(RegisterError) {
+        let why = try Self.changeReasonNote(reason)
         let code = try code.map { text throws(RegisterError) in try canonicalCode(text, .occupation, field: "--code") }
         if let newDate { try checkEventDate(newDate, field: "--date") }
         try write {
@@ -205,13 +224,15 @@ extension Register {
             var changes = AuditChanges()
             changes.date("noted_on", try date(row, 1), notedOn)
             changes.value("occupation", try row.text(2), occupation)
+            if let why { changes.note(why) }
             try audit("occupation.correct", personID: try row.int(3), detail: "occupation_fact=\(id)", changes: changes)
         }
     }
 
-    /// Removes an occupation fact by its id.
-    public func removeOccupation(_ id: Int64) throws(RegisterError) {
-        try removeRecord(table: "occupation_fact", dateColumn: "noted_on", id: id, what: "sysselsättning", action: "occupation.remove")
+    /// Removes an occupation fact by its id; `reason` (why, in a few words) goes into the audit row.
+    public func removeOccupation(_ id: Int64, reason: String? = nil) throws(RegisterError) {
+        try removeRecord(table: "occupation_fact", dateColumn: "noted_on", id: id, what: "sysselsättning", action: "occupation.remove",
+                         note: Self.changeReasonNote(reason))
     }
 
     // MARK: - Measures
@@ -271,9 +292,9 @@ extension Register {
         try changeMeasure(id, correction, action: "measure.end", requireOpen: true)
     }
 
-    /// Corrects a measure by its id.
-    public func correctMeasure(_ id: Int64, _ correction: MeasureCorrection) throws(RegisterError) {
-        try changeMeasure(id, correction, action: "measure.correct", requireOpen: false)
+    /// Corrects a measure by its id; `reason` (why, in a few words) goes into the audit row.
+    public func correctMeasure(_ id: Int64, _ correction: MeasureCorrection, reason: String? = nil) throws(RegisterError) {
+        try changeMeasure(id, correction, action: "measure.correct", requireOpen: false, note: Self.changeReasonNote(reason))
     }
 
     /// What removing a measure takes with it (its follow-ups).
@@ -287,8 +308,10 @@ extension Register {
     }
 
     /// Removes a measure by its id; one with follow-ups must be confirmed with its plan (`removalPlan(ofMeasure:)`).
-    public func removeMeasure(_ id: Int64, confirming confirmed: RemovalPlan? = nil) throws(RegisterError) {
-        try removeRecord(table: "measure", dateColumn: "offered_on", id: id, what: "åtgärd", action: "measure.remove") {
+    /// `reason` (why, in a few words) goes into the audit row.
+    public func removeMeasure(_ id: Int64, confirming confirmed: RemovalPlan? = nil, reason: String? = nil) throws(RegisterError) {
+        try removeRecord(table: "measure", dateColumn: "offered_on", id: id, what: "åtgärd", action: "measure.remove",
+                         note: Self.changeReasonNote(reason)) {
             let plan = try self.measureRemovalPlan(id)
             if plan.takesMoreThanTheRecord, plan != confirmed { throw RegisterError.needsConfirmation(plan) }
         }
@@ -340,7 +363,9 @@ extension Register {
         }
     }
 
-    private func changeMeasure(_ id: Int64, _ change: MeasureCorrection, action: String, requireOpen: Bool) throws(RegisterError) {
+    /// Writes `change` to the measure with one audit row `action`; `note` (a decision's date, a
+    /// correction's reason) is added to the row's changes.
+    func changeMeasure(_ id: Int64, _ change: MeasureCorrection, action: String, requireOpen: Bool, note: String? = nil) throws(RegisterError) {
         var change = change
         if let type = change.type { change.type = try canonicalCode(type, .measureType, field: "--type") }
         if let reason = change.endReason { change.endReason = try canonicalCode(reason, .measureEndReason, field: "--reason") }
@@ -402,6 +427,7 @@ extension Register {
             changes.personal("plan", try row.optionalText(9), plan)
             changes.date("follow_up_on", try optionalDate(row, 10), followUpOn)
             changes.date("planned_start_on", try optionalDate(row, 12), plannedStartOn)
+            if let note { changes.note(note) }
             let episodeID = try row.int(0)
             try validateEpisode(episodeID)
             if let endedOn, let episodeEnd = try episodeRow(episodeID).deregisteredOn, endedOn > episodeEnd {
@@ -413,7 +439,7 @@ extension Register {
 
     // MARK: - Helpers
 
-    private func removeRecord(table: String, dateColumn: String, id: Int64, what: String, action: String,
+    private func removeRecord(table: String, dateColumn: String, id: Int64, what: String, action: String, note: String? = nil,
                               confirm: () throws -> Void = {}) throws(RegisterError) {
         try write {
             guard let row = try database.queryOne(
@@ -437,6 +463,7 @@ extension Register {
                     changes.value(column, value, nil)
                 }
             }
+            if let note { changes.note(note) }
             try confirm()
             try database.execute("DELETE FROM \(table) WHERE id = ?", [.integer(id)])
             try audit(action, personID: try row.int(1), detail: "\(table)=\(id)", changes: changes)
@@ -454,6 +481,18 @@ extension Register {
         guard date >= registeredOn else {
             throw RegisterError.invalidInput(field: field, message: "datumet \(date) ligger före inskrivningens registreringsdatum \(registeredOn)")
         }
+    }
+
+    /// A correction's or removal's reason as its audit note (`orsak: dubblett`), nil without one.
+    /// A code of `ChangeReason`, never free text: the log is append-only, so words typed there
+    /// could keep a sensitive detail for the log's whole retention.
+    static func changeReasonNote(_ reason: String?) throws(RegisterError) -> String? {
+        guard let text = reason?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        guard let code = ChangeReason(folding: text) else {
+            throw .invalidInput(field: "--change-reason", message: "'\(shown(text))' är ingen orsak i listan; giltiga orsaker: "
+                + ChangeReason.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return "orsak: \(code.rawValue)"
     }
 
     func checkFreeText(_ text: String?, field: String, limit: Int) throws(RegisterError) {

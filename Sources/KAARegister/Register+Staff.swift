@@ -20,6 +20,10 @@ extension Register {
         guard allowed, (2...64).contains(login.utf8.count) else {
             throw .invalidInput(field: field, message: "'\(shown(login))' är inget giltigt inloggningsnamn (2–64 tecken: a–z, 0–9, punkt, understreck, bindestreck)")
         }
+        // Reserved: the web UI's lists filter on handläggare `ingen` (nobody), and the log names unknown logins `okänd`.
+        guard !reservedLogins.contains(login) else {
+            throw .invalidInput(field: field, message: "'\(login)' är reserverat och kan inte vara ett inloggningsnamn")
+        }
     }
 
     /// Checks a staff member's full name with the register's one text check.
@@ -281,6 +285,9 @@ extension Register {
     }
 
     // MARK: - Helpers
+
+    /// Logins no account may have (words the UI and the log give a meaning).
+    static let reservedLogins: Set<String> = ["ingen", "okand", "system", "web", "cli"]
 
     /// The name audit rows give an attempt on a login that does not exist (the typed text is not
     /// logged: it may be a password typed into the wrong field).

@@ -21,6 +21,10 @@ public final class Register {
     public internal(set) var viewer: Viewer?
     /// A person a granskare asked to see from the log view, for the one request that asked.
     var reviewGrant: Int64?
+    /// Whether this connection belongs to the web server (`kaa web`): then every audit row it
+    /// writes says `via = web`, also those written before anyone is logged in (login attempts,
+    /// session starts and expiries), which name the login tried.
+    public var servesWeb = false
     /// The configuration in force.
     public let configuration: RegisterConfiguration
     /// The kommun code this register belongs to.
@@ -201,7 +205,7 @@ public final class Register {
                context: AuditContext? = nil, staff: String? = nil) throws {
         try database.cachedStatement("INSERT INTO audit_log (at, staff, action, person_id, detail, changes, context, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .run([.text(clock.now), .text(staff ?? self.staff), .text(action), SQLValue(personID), SQLValue(detail), SQLValue(changes?.text),
-                  SQLValue(context?.rawValue), .text(viewer == nil ? "cli" : "web")])
+                  SQLValue(context?.rawValue), .text(viewer == nil && !servesWeb ? "cli" : "web")])
     }
 
     // MARK: - Validation shared by every write

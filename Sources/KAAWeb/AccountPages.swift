@@ -104,7 +104,8 @@ enum AccountPages {
         let first = session.mustChangePassword
         switch request.method {
         case "GET", "HEAD":
-            return app.render(.page(passwordPage(session: session, errors: [:], done: request.query["klart"] == "1")), session: session)
+            return app.render(.page(passwordPage(session: session, errors: [:], done: request.query["klart"] == "1",
+                                                  minimum: register.configuration.passwordMinimumLength)), session: session)
         case "POST":
             let new = form["new_password"] ?? ""
             let repeated = form["new_password_repeat"] ?? ""
@@ -130,7 +131,8 @@ enum AccountPages {
                 }
             }
             guard errors.isEmpty else {
-                return app.render(.page(passwordPage(session: session, errors: errors, done: false, status: 400)), session: session)
+                return app.render(.page(passwordPage(session: session, errors: errors, done: false, minimum: register.configuration.passwordMinimumLength,
+                                                      status: 400)), session: session)
             }
             // A change of privilege: the session gets a new id (the old cookie stops working).
             let fresh: NewWebSession
@@ -145,7 +147,7 @@ enum AccountPages {
         }
     }
 
-    static func passwordPage(session: WebSession, errors: [String: String], done: Bool, status: Int = 200) -> WebPage {
+    static func passwordPage(session: WebSession, errors: [String: String], done: Bool, minimum: Int, status: Int = 200) -> WebPage {
         let first = session.mustChangePassword
         return WebPage(title: first ? "Välj ett eget lösenord" : "Byt lösenord", status: status,
                        done ? UI.message("Lösenordet är bytt.", kind: "ok") : .empty,
@@ -156,7 +158,7 @@ enum AccountPages {
                              first ? .empty : UI.field("Nuvarande lösenord", name: "password", type: "password", error: errors["password"],
                                                        extra: [Attribute("autocomplete", "current-password")]),
                              UI.field("Nytt lösenord", name: "new_password", type: "password", error: errors["new_password"],
-                                      hint: "Minst 12 tecken. Inte ett vanligt lösenord och inte ditt inloggningsnamn.", required: true,
+                                      hint: "Minst \(minimum) tecken. Inte ett vanligt lösenord och inte ditt inloggningsnamn. En mening av flera ord är lätt att minnas.", required: true,
                                       extra: [Attribute("autocomplete", "new-password")]),
                              UI.field("Upprepa det nya lösenordet", name: "new_password_repeat", type: "password", error: errors["new_password_repeat"],
                                       required: true, extra: [Attribute("autocomplete", "new-password")]),

@@ -23,7 +23,9 @@ public final class RegisterPool: @unchecked Sendable {
                             configuration: RegisterConfiguration) throws(RegisterError) -> RegisterPool {
         var registers: [Register] = []
         for _ in 0..<max(1, count) {
-            registers.append(try Register.open(at: path, clock: clock, staff: staff, configuration: configuration))
+            let register = try Register.open(at: path, clock: clock, staff: staff, configuration: configuration)
+            register.servesWeb = true
+            registers.append(register)
         }
         return RegisterPool(registers)
     }

@@ -219,6 +219,21 @@ import Testing
         #expect(try rows.allSatisfy { try $0.text(1) == "web" })
     }
 
+    @Test func loginsAndSessionRowsFromTheWebSayWebAndReservedLoginsAreRefused() throws {
+        let harness = try WebHarness()
+        let client = try harness.loggedIn("hugo")
+        client.get("/")
+        client.post("/logout", [])
+        _ = try harness.client().login("hugo", password: "fel", otp: "000000")
+        let rows = try harness.register.database.query(
+            "SELECT action, via FROM audit_log WHERE action IN ('login', 'session_start', 'logout', 'login_failed') AND staff = 'hugo'")
+        #expect(Set(try rows.map { try $0.text(0) }) == ["login", "session_start", "logout", "login_failed"])
+        #expect(try rows.allSatisfy { try $0.text(1) == "web" })
+        for reserved in ["ingen", "system", "okand"] {
+            #expect(throws: RegisterError.self) { try harness.register.addStaff(login: reserved, name: "X", role: .handlaggare) }
+        }
+    }
+
     @Test func granskareAndAdminLandOnTheirOwnPages() throws {
         let harness = try WebHarness()
         #expect(try harness.loggedIn("greta").get("/").header("Location") == "/logg")

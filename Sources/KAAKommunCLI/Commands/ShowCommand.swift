@@ -129,6 +129,7 @@ enum ShowCommand: KommunCommand {
             for contact in episode.contacts {
                 var text = "    #\(contact.id) \(contact.date) \(catalog.label(contact.channel, in: .contactChannel)): " + (contact.isReached ? "nådd" : "inte nådd")
                 if let occupation = contact.occupation { text += ", sysselsättning: \(catalog.label(occupation, in: .occupation))" }
+                if let next = contact.nextContactOn { text += ", nästa kontakt \(next)" }
                 if contact.reportsDeregistration {
                     let late = episode.deregisteredOn.map { contact.date > $0 } ?? false
                     text += late ? " (meddelade avregistreringen, efter inskrivningens slut)" : " (meddelade avregistreringen)"
