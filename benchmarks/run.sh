@@ -238,6 +238,7 @@ fi
 if want 5; then
 kaa_log "case 5: the web UI on a register of $episodes episodes, 20 sessions"
 mkdir -p "$work/web"
+: > "$work/web/bad.txt"
 web_db="$work/web/r.sqlite"
 sqlite3 "$register" ".backup '$web_db'"
 webkaa() { "$bin/kaa" --db "$web_db" "$@"; }
@@ -297,29 +298,33 @@ done
 log_in samordnare
 sam_cookie=$(awk '$6 == "kaa_session" {print $7}' "$work/web/samordnare.jar")
 printf '%s\tx\t1\tx\n' "$sam_cookie" > "$work/web/samordnare.tsv"
-# web_wrk MODE [SESSIONS] [CONNECTIONS]: "p50_ms p99_ms requests_per_second", no answer but 200 allowed.
+# web_wrk MODE [SESSIONS] [CONNECTIONS]: "p50_ms p99_ms requests_per_second not_200", the answers
+# other than 200 also listed in web/bad.txt.
 web_wrk() {
     # A 30-s timeout: wrk leaves a request slower than its default 2 s out of the latencies.
     local connections=${3:-20}
     wrk -t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"${readers_seconds}s" --timeout 30s --latency -s benchmarks/web.lua "$web_url" -- "$1" "${2:-$work/web/sessions.tsv}" "$web_url" > "$work/wrk.out"
-    ! grep -q "Non-2xx" "$work/wrk.out" || kaa_die "case 5: error answers for $1: $(grep Non-2xx "$work/wrk.out")"
     ! grep -q "Socket errors" "$work/wrk.out" || kaa_die "case 5: socket errors or timeouts for $1: $(grep "Socket errors" "$work/wrk.out")"
-    grep -q "^unexpected_status 0$" "$work/wrk.out" || kaa_die "case 5: answers other than 200 for $1: $(grep unexpected_status "$work/wrk.out")"
-    echo "$(awk '$1 == "50%" {print $2}' "$work/wrk.out" | to_ms) $(awk '$1 == "99%" {print $2}' "$work/wrk.out" | to_ms) $(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")"
+    grep -q "^unexpected_status" "$work/wrk.out" || kaa_die "case 5: web.lua reported nothing for $1"
+    # Answers other than 200 (a 503 when the register stayed busy past its timeout) are reported, not hidden.
+    local bad
+    bad=$(awk '/^unexpected_status/ {print $2}' "$work/wrk.out")
+    [ "$bad" -eq 0 ] || echo "case 5: $1: $(sed -n 's/^unexpected_status //p' "$work/wrk.out")" >> "$work/web/bad.txt"
+    echo "$(awk '$1 == "50%" {print $2}' "$work/wrk.out" | to_ms) $(awk '$1 == "99%" {print $2}' "$work/wrk.out" | to_ms) $(awk '/Requests\/sec/ {print $2}' "$work/wrk.out") $bad"
 }
-declare -A web_p50 web_p99 web_rate
+declare -A web_p50 web_p99 web_rate web_bad
 for mode in static idag search person samordnare; do web_p50[$mode]="" web_p99[$mode]="" web_rate[$mode]=""; done
 for run in $(seq "$runs"); do
     for mode in static idag search person; do
-        read -r p50 p99 rate < <(web_wrk "$mode")
-        web_p50[$mode]+="$p50 " web_p99[$mode]+="$p99 " web_rate[$mode]+="$rate "
+        read -r p50 p99 rate bad < <(web_wrk "$mode")
+        web_p50[$mode]+="$p50 " web_p99[$mode]+="$p99 " web_rate[$mode]+="$rate " web_bad[$mode]=$((${web_bad[$mode]:-0} + bad))
     done
 done
 # One session at a time: the cost of one request, without waiting for the others.
 declare -A single_p50 single_p99
 for mode in idag search person; do read -r single_p50[$mode] single_p99[$mode] _ < <(web_wrk "$mode" "$work/web/sessions.tsv" 1); done
 # Last, so its audit rows (everyone shown) do not weigh on the runs above.
-read -r p50 p99 rate < <(web_wrk idag "$work/web/samordnare.tsv" 4)
+read -r p50 p99 rate _ < <(web_wrk idag "$work/web/samordnare.tsv" 4)
 web_p50[samordnare]+="$p50 " web_p99[samordnare]+="$p99 " web_rate[samordnare]+="$rate "
 kill "$web_server"
 # shellcheck disable=SC2086 # the lists are space-separated numbers
@@ -329,13 +334,14 @@ for mode in idag search person; do
     # shellcheck disable=SC2086
     rows+=("5 $what, p99|$(stats ${web_p99[$mode]}) ms|/static/kaa.css $(stats ${web_p99[static]}) ms|$(awk -v a="$(median ${web_p99[$mode]})" -v b="$base_p99" 'BEGIN {printf "%.1f×", a / b}')|< 50 ms")
     # shellcheck disable=SC2086
-    rows+=("5   p50; requests/s|$(stats ${web_p50[$mode]}) ms; $(median ${web_rate[$mode]})/s|css $(stats ${web_p50[static]}) ms; $(median ${web_rate[static]})/s|—|—")
+    rows+=("5   p50; requests/s; answers not 200|$(stats ${web_p50[$mode]}) ms; $(median ${web_rate[$mode]})/s; ${web_bad[$mode]}|css $(stats ${web_p50[static]}) ms; $(median ${web_rate[static]})/s; ${web_bad[static]}|—|—")
     rows+=("5   1 session at a time: p50; p99|${single_p50[$mode]} ms; ${single_p99[$mode]} ms|—|—|—")
 done
 # shellcheck disable=SC2086
 rows+=("5 Idag for the samordnare (all), 4 conns, p99|$(stats ${web_p99[samordnare]}) ms|/static/kaa.css $(stats ${web_p99[static]}) ms|$(awk -v a="$(median ${web_p99[samordnare]})" -v b="$base_p99" 'BEGIN {printf "%.1f×", a / b}')|—")
 rows+=("5 login: POST /login (Argon2id, TOTP), 21|$(stats "${login_ms[@]}") ms|—|—|excluded above")
 rows+=("5 first password: POST /losenord (Argon2id)|$(stats "${password_ms[@]}") ms|—|—|—")
+[ ! -s "$work/web/bad.txt" ] || rows+=("5 answers not 200 (status list)|$(cut -c1-120 "$work/web/bad.txt" | tr '\n' ';')|—|—|none")
 rows+=("5 register: people in 20 caseloads|$in_caseloads of $(sqlite3 "$web_db" "SELECT count(*) FROM person") people|—|—|—")
 fi
 

@@ -6,8 +6,8 @@
 -- person (GET /personer/ID of someone in the session's caseload) or static (GET /static/kaa.css,
 -- the baseline, with the same cookies). SESSIONS: one line per session, tab-separated: cookie,
 -- csrf token, person id, url-encoded query. ORIGIN: the server's origin, sent with every POST (the
--- server refuses a POST without it). Every answer but a 200 is counted and printed by done(), since
--- wrk itself counts a 303 to the login page as a success.
+-- server refuses a POST without it). Every answer but a 200 is counted and printed by done() (with
+-- the first statuses seen), since wrk itself counts a 303 to the login page as a success.
 
 local mode, origin
 local sessions = {}
@@ -50,16 +50,22 @@ function request()
    end
 end
 
+local statuses = ""
+
 function response(status, headers, body)
    if status ~= 200 then
       unexpected = unexpected + 1
+      if #statuses < 200 then
+         statuses = statuses .. status .. " "
+      end
    end
 end
 
 function done(summary, latency, requests)
-   local total = 0
+   local total, seen = 0, ""
    for _, thread in ipairs(threads) do
       total = total + (thread:get("unexpected") or 0)
+      seen = seen .. (thread:get("statuses") or "")
    end
-   io.write(string.format("unexpected_status %d\n", total))
+   io.write(string.format("unexpected_status %d of %d %s\n", total, summary.requests, seen))
 end
