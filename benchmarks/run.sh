@@ -4,19 +4,30 @@
 #
 #   bash benchmarks/run.sh           full sizes (about 10 minutes on 2 cores, release build)
 #   bash benchmarks/run.sh --quick   small sizes, one repetition (keeps the script from rotting)
+#   bash benchmarks/run.sh --case 5  only case 5 (and case 2, which makes its register); combines with --quick
 #
 # Data is generated (valid personnummer) into a temporary folder and deleted afterwards; nothing is
 # committed. Cases 3 and 4 use kaa-bench (Sources/KAABench): registers prepared per kommun, the sync
 # client's own upload on one thread per kommun, and the hub's HTTP server serving nothing or a file.
+# Case 5 drives `kaa web` with wrk and benchmarks/web.lua (20 sessions' cookies in rotation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 kaa_ensure_swift
-KAA_APT_PACKAGES+=(python3 time curl wrk bc)
+KAA_APT_PACKAGES+=(python3 time curl wrk bc oathtool)
 kaa_ensure_packages
 
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+only=()   # --case N (repeatable): only those cases (case 5 also runs case 2, whose register it uses)
+while [ $# -gt 0 ]; do
+    case $1 in
+        --quick) quick=1 ;;
+        --case) [ $# -ge 2 ] || kaa_die "--case needs a number"; only+=("$2"); shift ;;
+        *) kaa_die "unknown option $1 (usage: bash benchmarks/run.sh [--quick] [--case N]...)" ;;
+    esac
+    shift
+done
+want() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
 if [ "$quick" -eq 1 ]; then small=2000 large=20000 episodes=5000 runs=1 kommuner=20 readers_seconds=1
 else small=50000 large=500000 episodes=50000 runs=3 kommuner=290 readers_seconds=10; fi
 
@@ -34,10 +45,13 @@ export KAA_TODAY=$(TZ=Europe/Stockholm date +%F)
 time_of() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true; cat "$work/time"; }
 # stats VALUES...: "median (min–max)".
 stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {m = (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%.2f (%.2f–%.2f)", m, v[1], v[NR]}'; }
+# to_ms: a wrk latency (850.00us, 1.20ms, 1.01s) in milliseconds.
+to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; printf "%.2f", v}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 
 rows=()
 # --- Case 1: identify vs sqlite3 .import, and peak memory at two sizes.
+if want 1; then
 declare -A peak
 for size in "$small" "$large"; do
     mkdir -p "$work/$size"
@@ -59,8 +73,10 @@ for size in "$small" "$large"; do
 done
 growth=$(awk -v a="${peak[$small]}" -v b="${peak[$large]}" 'BEGIN {printf "%.1f×", b / a}')
 rows+=("1 identify peak memory|${peak[$small]} KB → ${peak[$large]} KB|—|$growth|flat (≈ 1×)")
+fi
 
 # --- Case 2: one night for a kommun with $episodes episodes and three years of history.
+if want 2 || want 5; then
 kaa_log "case 2: a register with $episodes episodes over three years"
 mkdir -p "$work/night"
 python3 benchmarks/generate.py history "$episodes" "$KAA_TODAY" "$work/night"
@@ -91,6 +107,7 @@ rows+=("2 recompute + seal, 1 % changed|$(stats "${seals[@]}") s|—|—|< 1 s")
 rows+=("2 whole 'kaa sync' (+ upload, region, start-up)|$(stats "${nights[@]}") s|—|—|—")
 share=$(awk -v a="$(median "${changed[@]}")" -v b="$snapshot" 'BEGIN {printf "%.1f %%", 100 * a / b}')
 rows+=("2 bytes: 1 % night vs snapshot|$(median "${changed[@]}") B vs $snapshot B|—|$share|≤ 10 %")
+fi
 
 # start_server NAME COMMAND...: starts a server that prints "listening on HOST:PORT", sets $url.
 start_server() {
@@ -105,6 +122,7 @@ start_server() {
 now() { date +%s.%N; }
 
 # --- Case 3: a national night: $kommuner sealed batches uploaded at once by one process.
+if want 3; then
 kaa_log "case 3: preparing $kommuner registers with a sealed batch each"
 mkdir -p "$work/national"
 "$bin/kaa-bench" national-prepare --dir "$work/national" --hub-db "$work/national/hub0.sqlite" --kommuner "$kommuner" >/dev/null
@@ -182,8 +200,10 @@ rows+=("3 breakdown: the hub alone (1 curl PUTs)|$(stats "${hub_only_totals[@]}"
 rows+=("3 CPU s: uploading process; hub|$(stats "${client_cpus[@]}"); $(stats "${hub_cpus[@]}")|1 curl $(stats "${curl_cpus[@]}"); no-op $(stats "${null_cpus[@]}")|—|—")
 rows+=("3 per-batch p50|$(stats "${p50s[@]}") ms|$(stats "${base_p50s[@]}") ms|—|—")
 rows+=("3 per-batch p99|$(stats "${p99s[@]}") ms|$(stats "${base_p99s[@]}") ms|—|—")
+fi
 
 # --- Case 4: the published regional table of 52 kommuner under 50 concurrent readers.
+if want 4; then
 kaa_log "case 4: a region of 52 kommuner, 50 readers"
 mkdir -p "$work/region"
 "$bin/kaa-bench" national-prepare --dir "$work/region" --hub-db "$work/region/hub.sqlite" --kommuner 52 >/dev/null
@@ -197,7 +217,6 @@ static_server=$server
 static=$url/table.csv
 curl -sf "$static" | cmp -s - "$work/region/table.csv" || kaa_die "case 4: the static server does not serve the same bytes"
 # wrk_run URL: "p50_ms p99_ms requests_per_second" over $readers_seconds with 50 connections.
-to_ms() { awk '{v = $1; if (v ~ /us$/) {sub(/us$/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v *= 1000}; printf "%.2f", v}'; }
 wrk_run() {
     wrk -t2 -c50 -d"${readers_seconds}s" --latency "$1" > "$work/wrk.out"
     ! grep -q "Non-2xx" "$work/wrk.out" || kaa_die "case 4: errors from $1"
@@ -213,6 +232,118 @@ bytes=$(wc -c < "$work/region/table.csv")
 rows+=("4 published table ($bytes B), p50|$(stats "${p50s[@]}") ms|static file $(stats "${base_p50s[@]}") ms|$(awk -v a="$(median "${p50s[@]}")" -v b="$(median "${base_p50s[@]}")" 'BEGIN {printf "%.1f×", a / b}')|—")
 rows+=("4 published table, p99|$(stats "${p99s[@]}") ms|static file $(stats "${base_p99s[@]}") ms|$(awk -v a="$(median "${p99s[@]}")" -v b="$(median "${base_p99s[@]}")" 'BEGIN {printf "%.1f×", a / b}')|< 50 ms")
 rows+=("4 published table, requests/s|$(stats "${rates[@]}")|static file $(stats "${base_rates[@]}")|$(awk -v a="$(median "${rates[@]}")" -v b="$(median "${base_rates[@]}")" 'BEGIN {printf "%.0f %%", 100 * a / b}')|—")
+fi
+
+# --- Case 5: the web UI on the register of case 2, 20 handläggare logged in at once.
+if want 5; then
+kaa_log "case 5: the web UI on a register of $episodes episodes, 20 sessions"
+mkdir -p "$work/web"
+: > "$work/web/bad.txt"
+web_db="$work/web/r.sqlite"
+sqlite3 "$register" ".backup '$web_db'"
+webkaa() { "$bin/kaa" --db "$web_db" "$@"; }
+# The history import has no names: give everyone a synthetic one (a name search needs them).
+sqlite3 "$web_db" "UPDATE person SET
+    first_name = json_extract('[\"Alva\",\"Elsa\",\"Maja\",\"Wilma\",\"Ella\",\"Saga\",\"Ebba\",\"Nora\",\"Hugo\",\"Liam\",\"Noah\",\"William\",\"Oscar\",\"Elias\",\"Lucas\",\"Leo\",\"Åsa\",\"Örjan\"]', '\$[' || (id % 18) || ']'),
+    last_name = json_extract('[\"Andersson\",\"Johansson\",\"Karlsson\",\"Nilsson\",\"Eriksson\",\"Larsson\",\"Olsson\",\"Persson\",\"Svensson\",\"Gustafsson\",\"Öberg\",\"Ängström\"]', '\$[' || (id / 18 % 12) || ']')"
+for n in $(seq -w 1 20); do webkaa staff add "h$n" --role handlaggare --name "Handläggare $n" > "$work/web/h$n.credentials"; done
+webkaa staff add samordnare --role samordnare --name "Samordnaren" > "$work/web/samordnare.credentials"
+# Everyone with an open episode gets one of the 20 handläggare (as 'kaa caseload assign' would, in one statement).
+sqlite3 "$web_db" "INSERT INTO caseload (person_id, staff_id, assigned_at)
+    SELECT p.id, (SELECT id FROM staff WHERE login = printf('h%02d', p.id % 20 + 1)), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    FROM person p WHERE EXISTS (SELECT 1 FROM episode e WHERE e.person_id = p.id AND e.deregistered_on IS NULL)"
+in_caseloads=$(sqlite3 "$web_db" "SELECT count(*) FROM caseload")
+"$bin/kaa" --db "$web_db" web --listen 127.0.0.1:0 > "$work/web.out" 2>"$work/web.err" &
+servers+=("$!")
+web_server=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/web.out" 2>/dev/null && break; sleep 0.1; done
+web_url=$(sed -n 's/^listening on //p' "$work/web.out")
+[ -n "$web_url" ] || kaa_die "case 5: kaa web did not start: $(cat "$work/web.err")"
+csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1; }
+# log_in LOGIN: the first login (one-time password, TOTP code, then a password of one's own) with
+# curl; appends the two Argon2id steps' times (ms) to login_ms and password_ms, prints the cookie.
+login_ms=() password_ms=()
+log_in() {
+    local login=$1 jar="$work/web/$1.jar" password secret csrf answer
+    password=$(sed -n 's/^password: //p' "$work/web/$login.credentials")
+    secret=$(sed -n 's/^totp: .*secret=\([A-Z2-7]*\).*/\1/p' "$work/web/$login.credentials")
+    csrf=$(curl -sf -c "$jar" -b "$jar" "$web_url/login" | csrf_of)
+    answer=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -c "$jar" -b "$jar" -H "Origin: $web_url" --data-urlencode "csrf=$csrf" \
+        --data-urlencode "username=$login" --data-urlencode "password=$password" --data-urlencode "otp=$(oathtool --totp -b "$secret")" "$web_url/login")
+    [ "${answer% *}" = 303 ] || kaa_die "case 5: the login of $login answered $answer"
+    login_ms+=("$(echo "${answer#* } * 1000" | bc)")
+    csrf=$(curl -sf -c "$jar" -b "$jar" "$web_url/losenord" | csrf_of)
+    answer=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -c "$jar" -b "$jar" -H "Origin: $web_url" --data-urlencode "csrf=$csrf" \
+        --data-urlencode "new_password=Kaffe på Fyristorg klockan sju" --data-urlencode "new_password_repeat=Kaffe på Fyristorg klockan sju" "$web_url/losenord")
+    [ "${answer% *}" = 303 ] || kaa_die "case 5: the new password of $login answered $answer"
+    password_ms+=("$(echo "${answer#* } * 1000" | bc)")
+}
+: > "$work/web/sessions.tsv"
+for n in $(seq -w 1 20); do
+    log_in "h$n"
+    jar="$work/web/h$n.jar"
+    cookie=$(awk '$6 == "kaa_session" {print $7}' "$jar")
+    csrf=$(curl -sf -b "$jar" "$web_url/" | csrf_of)
+    # Someone in the session's caseload with an open episode: their Personkort, and their name to search for.
+    IFS='|' read -r id name < <(sqlite3 "$web_db" "SELECT c.person_id, p.first_name || ' ' || p.last_name FROM caseload c
+        JOIN staff s ON s.id = c.staff_id JOIN person p ON p.id = c.person_id WHERE s.login = 'h$n' ORDER BY c.person_id LIMIT 1")
+    query=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote_plus(sys.argv[1]))' "$name")
+    printf '%s\t%s\t%s\t%s\n' "$cookie" "$csrf" "$id" "$query" >> "$work/web/sessions.tsv"
+    # Each kind of request answers 200 with the right page for this session before wrk measures it.
+    curl -sf -b "$jar" "$web_url/" | grep -q "<h1>Idag</h1>" || kaa_die "case 5: h$n's Idag is not the Idag page"
+    curl -sf -b "$jar" "$web_url/personer/$id" | grep -qF "$name" || kaa_die "case 5: h$n's Personkort of person $id does not answer 200 with the name"
+    curl -sf -b "$jar" -H "Origin: $web_url" --data "csrf=$csrf&q=$query" "$web_url/sok" | grep -q "href=\"/personer/$id\"" \
+        || kaa_die "case 5: h$n's search for a name in the caseload does not find person $id"
+done
+log_in samordnare
+sam_cookie=$(awk '$6 == "kaa_session" {print $7}' "$work/web/samordnare.jar")
+printf '%s\tx\t1\tx\n' "$sam_cookie" > "$work/web/samordnare.tsv"
+# web_wrk MODE [SESSIONS] [CONNECTIONS]: "p50_ms p99_ms requests_per_second not_200", the answers
+# other than 200 also listed in web/bad.txt.
+web_wrk() {
+    # A 30-s timeout: wrk leaves a request slower than its default 2 s out of the latencies.
+    local connections=${3:-20}
+    wrk -t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"${readers_seconds}s" --timeout 30s --latency -s benchmarks/web.lua "$web_url" -- "$1" "${2:-$work/web/sessions.tsv}" "$web_url" > "$work/wrk.out"
+    ! grep -q "Socket errors" "$work/wrk.out" || kaa_die "case 5: socket errors or timeouts for $1: $(grep "Socket errors" "$work/wrk.out")"
+    grep -q "^unexpected_status" "$work/wrk.out" || kaa_die "case 5: web.lua reported nothing for $1"
+    # Answers other than 200 (a 503 when the register stayed busy past its timeout) are reported, not hidden.
+    local bad
+    bad=$(awk '/^unexpected_status/ {print $2}' "$work/wrk.out")
+    [ "$bad" -eq 0 ] || echo "case 5: $1: $(sed -n 's/^unexpected_status //p' "$work/wrk.out")" >> "$work/web/bad.txt"
+    echo "$(awk '$1 == "50%" {print $2}' "$work/wrk.out" | to_ms) $(awk '$1 == "99%" {print $2}' "$work/wrk.out" | to_ms) $(awk '/Requests\/sec/ {print $2}' "$work/wrk.out") $bad"
+}
+declare -A web_p50 web_p99 web_rate web_bad
+for mode in static idag search person samordnare; do web_p50[$mode]="" web_p99[$mode]="" web_rate[$mode]=""; done
+for run in $(seq "$runs"); do
+    for mode in static idag search person; do
+        read -r p50 p99 rate bad < <(web_wrk "$mode")
+        web_p50[$mode]+="$p50 " web_p99[$mode]+="$p99 " web_rate[$mode]+="$rate " web_bad[$mode]=$((${web_bad[$mode]:-0} + bad))
+    done
+done
+# One session at a time: the cost of one request, without waiting for the others.
+declare -A single_p50 single_p99
+for mode in idag search person; do read -r single_p50[$mode] single_p99[$mode] _ < <(web_wrk "$mode" "$work/web/sessions.tsv" 1); done
+# Last, so its audit rows (everyone shown) do not weigh on the runs above.
+read -r p50 p99 rate _ < <(web_wrk idag "$work/web/samordnare.tsv" 4)
+web_p50[samordnare]+="$p50 " web_p99[samordnare]+="$p99 " web_rate[samordnare]+="$rate "
+kill "$web_server"
+# shellcheck disable=SC2086 # the lists are space-separated numbers
+base_p99=$(median ${web_p99[static]})
+for mode in idag search person; do
+    case $mode in idag) what="Idag (GET /), 20 sessions" ;; search) what="name search (POST /sok)" ;; person) what="Personkort (GET /personer/{id})" ;; esac
+    # shellcheck disable=SC2086
+    rows+=("5 $what, p99|$(stats ${web_p99[$mode]}) ms|/static/kaa.css $(stats ${web_p99[static]}) ms|$(awk -v a="$(median ${web_p99[$mode]})" -v b="$base_p99" 'BEGIN {printf "%.1f×", a / b}')|< 50 ms")
+    # shellcheck disable=SC2086
+    rows+=("5   p50; requests/s; answers not 200|$(stats ${web_p50[$mode]}) ms; $(median ${web_rate[$mode]})/s; ${web_bad[$mode]}|css $(stats ${web_p50[static]}) ms; $(median ${web_rate[static]})/s; ${web_bad[static]}|—|—")
+    rows+=("5   1 session at a time: p50; p99|${single_p50[$mode]} ms; ${single_p99[$mode]} ms|—|—|—")
+done
+# shellcheck disable=SC2086
+rows+=("5 Idag for the samordnare (all), 4 conns, p99|$(stats ${web_p99[samordnare]}) ms|/static/kaa.css $(stats ${web_p99[static]}) ms|$(awk -v a="$(median ${web_p99[samordnare]})" -v b="$base_p99" 'BEGIN {printf "%.1f×", a / b}')|—")
+rows+=("5 login: POST /login (Argon2id, TOTP), 21|$(stats "${login_ms[@]}") ms|—|—|excluded above")
+rows+=("5 first password: POST /losenord (Argon2id)|$(stats "${password_ms[@]}") ms|—|—|—")
+[ ! -s "$work/web/bad.txt" ] || rows+=("5 answers not 200 (status list)|$(cut -c1-120 "$work/web/bad.txt" | tr '\n' ';')|—|—|none")
+rows+=("5 register: people in 20 caseloads|$in_caseloads of $(sqlite3 "$web_db" "SELECT count(*) FROM person") people|—|—|—")
+fi
 
 echo
 printf '%-44s | %-28s | %-40s | %-7s | %s\n' "case" "measured: median (min–max)" "baseline (same run)" "ratio" "target"

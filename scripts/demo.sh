@@ -4,19 +4,22 @@
 # official test personnummer only), a few weeks of contacts and measures, a nightly sync over real
 # HTTP to a hub on 127.0.0.1; then a second month and a second night with changes, and the region's
 # table. Installs what it needs on a fresh Debian machine with Swift; writes only to a temp folder.
-# Usage: bash scripts/demo.sh [--serve]   (--serve keeps the hub and its dashboard up until Ctrl-C)
+# Usage: bash scripts/demo.sh [--serve]   (--serve keeps the hub and its dashboard up until Ctrl-C, and
+# serves Uppsala's register in the coordinators' web UI, with a demo account for each role)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 serve=0
 for argument in "$@"; do
     case "$argument" in
         --serve) serve=1 ;;
-        -h|--help) sed -n '2,7p' "$0"; echo "Usage: bash scripts/demo.sh [--serve]"; exit 0 ;;
+        -h|--help) sed -n '2,8p' "$0"; echo "Usage: bash scripts/demo.sh [--serve]"; exit 0 ;;
         *) echo "Error: unknown option '$argument'" >&2; echo "Usage: bash scripts/demo.sh [--serve]" >&2; exit 64 ;;
     esac
 done
 source scripts/lib.sh
 kaa_ensure_swift
+# oathtool: the demo logins' one-time codes, computed in the shell (--serve prints the command).
+[ "$serve" -eq 1 ] && KAA_APT_PACKAGES+=(oathtool)
 kaa_ensure_packages
 
 kaa_log "building kaa and kaa-hub"
@@ -110,7 +113,8 @@ coordinator_week() { # a few weeks of contacts, measures and occupations for the
 # $! of a backgrounded function is its subshell, and killing that left the hub running.
 "$bindir/kaa-hub" --db "$work/hub.sqlite" serve --listen 127.0.0.1:0 > "$work/hub.out" 2> "$work/hub.log" &
 hub_pid=$!
-trap 'kill "$hub_pid" 2>/dev/null || true' EXIT
+web_pid=
+trap 'kill "$hub_pid" 2>/dev/null || true; [ -z "$web_pid" ] || kill "$web_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$work/hub.out" 2>/dev/null && break; sleep 0.1; done
 address=$(sed -n 's/^listening on //p' "$work/hub.out")
 [ -n "$address" ] || { cat "$work/hub.log" >&2; echo "the hub did not start" >&2; exit 1; }
@@ -161,6 +165,39 @@ echo "Integritetskontroll: $(wc -l < "$work/all-personnummer.txt") personnummer 
 echo "Allt ligger i $work (hubbens logg: hub.log, nattjobbens: sync.log)."
 echo "Instrumentpanelen: $url/"
 if [ "$serve" -eq 1 ]; then
-    echo "Hubben körs tills du trycker Ctrl-C."
+    # Uppsala's register in the web UI: one demo account per role, and two handläggare with a
+    # caseload each (the first 25 and the next 25 people in KAA; the rest are ej tilldelade).
+    export KAA_DB="$work/0380.sqlite"
+    for account in hanna:handlaggare:"Hanna Handläggare" hugo:handlaggare:"Hugo Handläggare" sara:samordnare:"Sara Samordnare" \
+                   greta:granskare:"Greta Granskare" adam:admin:"Adam Admin"; do
+        IFS=: read -r login role name <<< "$account"
+        (umask 077; kaa staff add "$login" --role "$role" --name "$name" > "$work/staff-$login.txt")
+    done
+    kaa list --json | sed -nE 's/.*"personnummer" : "([0-9]{12})".*/\1/p' | head -n 50 > "$work/caseload.txt"
+    n=0
+    while read -r pnr; do
+        kaa caseload assign "$pnr" --staff "$([ "$n" -lt 25 ] && echo hanna || echo hugo)" 2>/dev/null
+        n=$((n + 1))
+    done < "$work/caseload.txt"
+    "$bindir/kaa" web --listen 127.0.0.1:0 > "$work/web.out" 2> "$work/web.log" &
+    web_pid=$!
+    for _ in $(seq 100); do grep -q "listening on" "$work/web.out" 2>/dev/null && break; sleep 0.1; done
+    web_url=$(sed -n 's/^listening on //p' "$work/web.out")
+    [ -n "$web_url" ] || { cat "$work/web.log" >&2; echo "the web UI did not start" >&2; exit 1; }
+    echo
+    echo "== Webbgränssnittet för Uppsala (0380): $web_url/"
+    echo "Logga in med inloggningsnamn, engångslösenord och engångskod; första inloggningen ber om ett eget lösenord."
+    echo "Engångskoden (TOTP, byts var 30:e sekund): läs in otpauth-adressen i en autentiseringsapp, eller kör kommandot"
+    echo "som står vid kontot (oathtool, installerat av demon). Koden \"nu\" gäller bara de närmaste sekunderna."
+    for account in hanna:handläggare hugo:handläggare sara:samordnare greta:granskare adam:admin; do
+        login=${account%%:*} role=${account##*:}
+        password=$(sed -n 's/^password: //p' "$work/staff-$login.txt")
+        uri=$(sed -n 's/^totp: //p' "$work/staff-$login.txt")
+        secret=$(echo "$uri" | sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p')
+        echo "  $role: $login, engångslösenord $password"
+        echo "      kod: oathtool --totp -b $secret   (nu: $(oathtool --totp -b "$secret"))"
+        echo "      $uri"
+    done
+    echo "Hubben och webbgränssnittet körs tills du trycker Ctrl-C."
     wait "$hub_pid"
 fi

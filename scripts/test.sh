@@ -21,8 +21,9 @@ kaa_log "module boundaries (nm)"
 bin=$(swift build --show-bin-path)
 if nm "$bin/kaa" | grep -E 'KAAHub[^C]' >/dev/null; then echo "kaa links the hub" >&2; exit 1; fi
 if nm "$bin/kaa-hub" | grep -E 'KAARegister|KAASync|KAACurl|curl_easy' >/dev/null; then echo "kaa-hub links the register" >&2; exit 1; fi
-# The dashboard in a real browser (issue #5); before the test run, so its summary is the last line.
+# The dashboard (issue #5) and the web UI (issue #15) in a real browser; before the test run, so its summary is the last line.
 bash scripts/browser-check.sh
+bash scripts/web-check.sh
 # The benchmark script at small sizes, so it does not rot (issue #7); it asserts no speed targets.
 kaa_log "benchmark script (--quick)"
 bash benchmarks/run.sh --quick

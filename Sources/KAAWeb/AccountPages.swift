@@ -21,7 +21,7 @@ enum AccountPages {
             case "0": "Du är utloggad."
             default: nil
             }
-            return try loginPage(app: app, username: nil, error: nil, notice: notice, status: 200)
+            return try loginPage(app: app, username: nil, error: nil, notice: notice, status: 200, reusing: cookies[app.settings.loginCookie])
         case "POST":
             guard app.originIsOurs(request), let sent = form["csrf"], let cookie = cookies[app.settings.loginCookie],
                   Crypto.constantTimeEquals(Array(sent.utf8), Array(cookie.utf8)) else {
@@ -64,11 +64,18 @@ enum AccountPages {
         }
     }
 
-    /// The login form with a fresh double-submit token.
-    static func loginPage(app: WebApp, username: String?, error: String?, notice: String?, status: Int) throws(WebError) -> HTTPResponse {
+    /// The login form with a double-submit token: the browser's own if it already has one of ours
+    /// (a browser loads `/login` again behind a form it shows, e.g. for `/favicon.ico` or in a
+    /// second tab, and a fresh token would then refuse the form on screen), else a fresh one.
+    static func loginPage(app: WebApp, username: String?, error: String?, notice: String?, status: Int,
+                          reusing existing: String? = nil) throws(WebError) -> HTTPResponse {
         let token: String
         do {
-            token = Data(try Crypto.randomBytes(32)).base64EncodedString().filter { $0.isLetter || $0.isNumber }
+            if let existing, (32...64).contains(existing.utf8.count), existing.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
+                token = existing
+            } else {
+                token = Data(try Crypto.randomBytes(32)).base64EncodedString().filter { $0.isLetter || $0.isNumber }
+            }
         } catch {
             return app.errorPage(500, "Något gick fel", "Servern kunde inte skapa ett formulär.")
         }

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The coordinators' web UI (issue #15) in a real browser: builds kaa if needed, makes a register with
+# synthetic people (Skatteverket's official test personnummer only) and one staff account per role,
+# serves it with `kaa web` on 127.0.0.1, and runs Tests/Browser/web_ui_test.py (Selenium driving
+# Debian's headless Chromium, axe-core on every page type, screenshots in .build/screenshots/).
+# Part of the test command. Usage: bash scripts/web-check.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+kaa_ensure_swift
+KAA_APT_PACKAGES+=(chromium chromium-driver python3-selenium python3-pyotp python3-venv)
+kaa_ensure_packages
+
+kaa_log "web check: building kaa"
+swift build --product kaa >&2
+bindir="$(swift build --show-bin-path)"
+kaa() { "$bindir/kaa" --db "$work/kaa.sqlite" "$@"; }
+
+# Debian's Python (its selenium and pyotp), not whichever python3 is first on PATH; axe-core from
+# PyPI in a venv that also sees the system's packages.
+venv=.build/browser-venv
+if ! "$venv/bin/python" -c 'import selenium_axe_python, selenium, pyotp' 2>/dev/null; then
+    kaa_log "web check: making $venv with axe-core (PyPI's selenium-axe-python)"
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv --system-site-packages "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "selenium-axe-python==2.2.0" >&2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kaa-web-check.XXXXXX")
+server_pid=
+cleanup() {
+    if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+today=$(TZ=Europe/Stockholm date +%F)
+year=${today%%-*}
+day() { TZ=Europe/Stockholm date -d "$today $((-$1)) days" +%F; }
+
+kaa_log "web check: a register with synthetic people and one account per role"
+kaa init --kommun 0380 >/dev/null
+# People aged 16-19: four of each birth year (every 50th test personnummer of the year, file order).
+numbers=()
+for born in $((year - 19)) $((year - 18)) $((year - 17)) $((year - 16)); do
+    mapfile -t -O "${#numbers[@]}" numbers < <(grep "^$born" seeds/testpersonnummer.txt | awk 'NR % 50 == 1' | head -n 4)
+done
+numbers=("${numbers[@]:0:14}")
+[ "${#numbers[@]}" -eq 14 ] || kaa_die "web check: too few test personnummer for $year"
+firsts=(Alva Elsa Maja Wilma Ella Saga Ebba Nora Hugo Liam Noah William Oscar Elias)
+lasts=(Ängström Lindqvist Björk Sandberg Holm Åberg Ekström Lund Forsberg Nyström Berglund Sjöberg Hedlund Öhman)
+reasons=(AVBROTT_NP AVBROTT_IM STUDIEBEVIS EJ_PABORJAT INFLYTTAD)
+# Caseloads: 0-5 hanna's (3 has protected identity), 6-9 hugo's, 10-13 nobody's.
+caseload() { if [ "$1" -le 5 ]; then echo hanna; elif [ "$1" -le 9 ]; then echo hugo; fi; }
+for login_role in hanna:handlaggare:"Hanna Handläggare" hugo:handlaggare:"Hugo Handläggare" sara:samordnare:"Sara Samordnare" \
+                  greta:granskare:"Greta Granskare" adam:admin:"Adam Admin"; do
+    IFS=: read -r login role name <<< "$login_role"
+    kaa staff add "$login" --role "$role" --name "$name" > "$work/$login.credentials"
+done
+people_json=()
+for i in "${!numbers[@]}"; do
+    pnr=${numbers[$i]}
+    details=(--address "Exempelgatan $((i + 1))" --postal-code "7531$((i % 10))" --city Uppsala)
+    [ "$i" -eq 3 ] && details=(--protected)
+    kaa register "$pnr" --date "$(day $((70 - i * 2)))" --reason "${reasons[i % 5]}" --first-name "${firsts[$i]}" --last-name "${lasts[$i]}" \
+        --phone "070-174 06 $((10 + i))" "${details[@]}" >/dev/null
+    owner=$(caseload "$i")
+    if [ -n "$owner" ]; then kaa caseload assign "$pnr" --staff "$owner" 2>>"$work/setup.log"; fi
+    # Some work already done: a contact for most, a measure with a follow-up for a few.
+    if [ $((i % 3)) -ne 2 ]; then
+        kaa contact add "$pnr" --date "$(day $((30 - i)))" --channel SMS $([ $((i % 2)) -eq 0 ] && echo --reached) >/dev/null
+    fi
+    if [ $((i % 4)) -eq 1 ]; then
+        kaa measure add "$pnr" --type SYV --offered "$(day 20)" --start "$(day 15)" --follow-up "$(day $((i - 5)))" \
+            --responsible "Kommunens KAA-team" >/dev/null
+    fi
+    people_json+=("{\"pnr\": \"$pnr\", \"first\": \"${firsts[$i]}\", \"last\": \"${lasts[$i]}\", \"caseload\": \"$owner\", \"protected\": $([ "$i" -eq 3 ] && echo true || echo false)}")
+done
+
+kaa_log "web check: starting kaa web"
+"$bindir/kaa" --db "$work/kaa.sqlite" web --listen 127.0.0.1:0 > "$work/web.out" 2> "$work/web.log" &
+server_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/web.out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^listening on //p' "$work/web.out")
+[ -n "$url" ] || { cat "$work/web.log" >&2; kaa_die "web check: kaa web did not start"; }
+
+# Everything the test needs, in one file only this user can read (one-time passwords, TOTP secrets).
+accounts=()
+for login in hanna hugo sara greta adam; do
+    password=$(sed -n 's/^password: //p' "$work/$login.credentials")
+    secret=$(sed -n 's/^totp: .*secret=\([A-Z2-7]*\).*/\1/p' "$work/$login.credentials")
+    [ -n "$password" ] && [ -n "$secret" ] || kaa_die "web check: kaa staff add printed no credentials for $login"
+    accounts+=("\"$login\": {\"password\": \"$password\", \"secret\": \"$secret\"}")
+done
+(umask 077; {
+    echo "{\"url\": \"$url\", \"screenshots\": \"$PWD/.build/screenshots\","
+    echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")},"
+    echo " \"people\": [$(IFS=,; echo "${people_json[*]}")]}"
+} > "$work/config.json")
+
+# The security headers as served (what a browser gets; the in-process tests check each value).
+headers=$(curl -sI "$url/login" | tr -d '\r')
+for header in Content-Security-Policy X-Content-Type-Options Referrer-Policy X-Frame-Options Cache-Control; do
+    line=$(echo "$headers" | grep -i "^$header:" || true)
+    [ -n "$line" ] || kaa_die "web check: /login is served without $header"
+    echo "web check: header: $line"
+done
+echo "$headers" | grep -qi "^Content-Security-Policy:.*frame-ancestors 'none'" || kaa_die "web check: the CSP lacks frame-ancestors 'none'"
+! echo "$headers" | grep -qi "unsafe-inline" || kaa_die "web check: the CSP allows unsafe-inline"
+
+kaa_log "web check: running Tests/Browser/web_ui_test.py against $url"
+status=0
+LANG=sv_SE.UTF-8 LANGUAGE=sv timeout 150 "$venv/bin/python" Tests/Browser/web_ui_test.py "$work/config.json" || status=$?
+kill -TERM "$server_pid"
+wait "$server_pid" || { echo "web check: kaa web did not stop cleanly on SIGTERM" >&2; status=1; }
+server_pid=
+if [ "$status" -ne 0 ]; then
+    echo "web check: the server's log:" >&2
+    tail -n 30 "$work/web.log" >&2
+fi
+exit "$status"
