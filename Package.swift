@@ -49,7 +49,7 @@ let package = Package(
         // The regional hub: ledger, cells, sites, the HTTP responder.
         .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML"], swiftSettings: strict),
         // The coordinators' web UI: a transport-free responder over the register (issue 15).
-        .target(name: "KAAWeb", dependencies: ["KAARegister", "KAAHTML", "KAAHTTP", "KAACrypto", "KAACore"], swiftSettings: strict),
+        .target(name: "KAAWeb", dependencies: ["KAARegister", "KAASQLite", "KAAHTML", "KAAHTTP", "KAACrypto", "KAACore"], swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
         .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASystem"], swiftSettings: strict),
 

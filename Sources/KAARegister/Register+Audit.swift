@@ -104,6 +104,15 @@ extension Register {
     /// One audit row for a listing's read, with every person it showed (`audit_log_person`), so
     /// that a worklist of 600 people is one entry and `--person` still finds each of them.
     func auditReads(_ action: String, personIDs: [Int64], context: AuditContext, detail: String? = nil) throws {
+        if deferredAudits != nil {
+            // Inside `readAudited`: the row and its people are written after the read, together.
+            deferredAudits?.append { [self] in try writeAuditReads(action, personIDs: personIDs, context: context, detail: detail) }
+            return
+        }
+        try writeAuditReads(action, personIDs: personIDs, context: context, detail: detail)
+    }
+
+    private func writeAuditReads(_ action: String, personIDs: [Int64], context: AuditContext, detail: String?) throws {
         let people = Set(personIDs).sorted()
         try audit(action, detail: ["shown=\(people.count)", detail].compactMap { $0 }.joined(separator: " "), context: context)
         let auditID = database.lastInsertRowID

@@ -121,7 +121,7 @@ extension Register {
     public func people(_ filter: PeopleFilter, offset: Int = 0, limit: Int? = 50, context: AuditContext = .list) throws(RegisterError) -> PeopleListPage {
         guard offset >= 0, (limit ?? 1) > 0 else { throw .invalidInput(field: "page", message: "sidan finns inte") }
         let reach = self.reach
-        return try write {
+        return try readAudited {
             var conditions: [String] = []
             var arguments: [SQLValue] = []
             func argument(_ value: SQLValue) -> String {

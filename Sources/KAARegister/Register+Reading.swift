@@ -33,7 +33,7 @@ extension Register {
             let id: Int64 = try read { try personID(pnr) }
             try checkAccess(toPerson: id, for: "show")
         }
-        return try write {
+        return try readAudited {
             let id = try personID(pnr)
             guard let details = try contactDetails(personID: id) else {
                 throw RegisterError.notFound("personen \(pnr.formatted) finns inte i registret")
@@ -49,7 +49,7 @@ extension Register {
     /// Episodes open on `date` (default today), or with `all` every episode; an audited read.
     public func list(on date: CalendarDate? = nil, all: Bool = false) throws(RegisterError) -> [EpisodeListing] {
         let day = date ?? today
-        return try write {
+        return try readAudited {
             let sql = """
                 SELECT p.id, p.personnummer, coalesce(p.first_name, ''), coalesce(p.last_name, ''), p.is_protected,
                        e.id, e.registered_on, e.registration_reason, e.deregistered_on, e.deregistration_reason

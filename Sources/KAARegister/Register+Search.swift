@@ -26,13 +26,22 @@ extension Register {
             throw .invalidInput(field: "TEXT", message: "sök på minst \(Self.minimumSearchDigits) siffror av ett personnummer")
         }
         let words = Self.searchKey(query).split(separator: " ").map(String.init)
-        return try write {
+        return try readAudited {
             var matches: [PersonMatch] = []
+            // A handläggare searches their caseload only: filtered in SQL before any name is folded.
+            var scope = ""
+            var arguments: [SQLValue] = []
+            if case let .caseload(staffID) = reach {
+                scope = " WHERE p.id IN (SELECT person_id FROM caseload WHERE staff_id = ?)"
+                arguments = [.integer(staffID)]
+            } else if reach == .nobody {
+                scope = " WHERE 0"
+            }
             let rows = try database.query("""
                 SELECT p.id, p.personnummer, coalesce(p.first_name, ''), coalesce(p.last_name, ''), p.is_protected,
                        EXISTS (SELECT 1 FROM episode e WHERE e.person_id = p.id AND e.deregistered_on IS NULL)
-                FROM person p ORDER BY p.last_name, p.first_name, p.personnummer
-                """)
+                FROM person p
+                """ + scope + " ORDER BY p.last_name, p.first_name, p.personnummer", arguments)
             for row in rows {
                 let number = try row.text(1)
                 let name = [try row.text(2), try row.text(3)].filter { !$0.isEmpty }.joined(separator: " ")
@@ -57,8 +66,49 @@ extension Register {
     }
 
     /// A name folded for comparison: lower case, without diacritics (å, ä → a; ö → o; é → e).
+    ///
+    /// Latin letters are folded by hand (a table of the letters Nordic and European names use),
+    /// which is many times faster than Foundation's folding over a whole register; anything else
+    /// goes through Foundation.
     static func searchKey(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            let value = scalar.value
+            if value < 0x80 {
+                out.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
+            } else if let folded = foldedLatin[scalar] {
+                out.append(contentsOf: folded.unicodeScalars)
+            } else {
+                out.append(contentsOf: String(scalar).folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).unicodeScalars)
+            }
+        }
+        return String(out)
     }
+
+    /// Latin-1 and Latin Extended-A letters, folded as Foundation's case- and diacritic-insensitive
+    /// folding folds them.
+    static let foldedLatin: [Unicode.Scalar: String] = {
+        var table: [Unicode.Scalar: String] = [:]
+        let groups: [(String, String)] = [
+            ("ÀÁÂÃÄÅàáâãäåĀāĂăĄą", "a"), ("ÇçĆćĈĉĊċČč", "c"), ("ĎďĐđ", "d"), ("ÈÉÊËèéêëĒēĔĕĖėĘęĚě", "e"),
+            ("ĜĝĞğĠġĢģ", "g"), ("ĤĥĦħ", "h"), ("ÌÍÎÏìíîïĨĩĪīĬĭĮįİı", "i"), ("Ĵĵ", "j"), ("Ķķ", "k"),
+            ("ĹĺĻļĽľĿŀŁł", "l"), ("ÑñŃńŅņŇň", "n"), ("ÒÓÔÕÖòóôõöŌōŎŏŐő", "o"), ("ŔŕŖŗŘř", "r"),
+            ("ŚśŜŝŞşŠš", "s"), ("ŢţŤťŦŧ", "t"), ("ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų", "u"), ("Ŵŵ", "w"), ("ÝýÿŶŷŸ", "y"), ("ŹźŻżŽž", "z"),
+        ]
+        for (letters, folded) in groups {
+            for scalar in letters.unicodeScalars { table[scalar] = folded }
+        }
+        // Letters without a diacritic to drop: only their case is folded.
+        for (upper, lower) in [("Ø", "ø"), ("Æ", "æ"), ("Þ", "þ"), ("Ð", "ð"), ("Œ", "œ")] {
+            for scalar in upper.unicodeScalars { table[scalar] = lower }
+            for scalar in lower.unicodeScalars { table[scalar] = lower }
+        }
+        return table
+    }()
 }

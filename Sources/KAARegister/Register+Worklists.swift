@@ -6,7 +6,7 @@ extension Register {
     public func worklist(_ list: Worklist, days: Int? = nil) throws(RegisterError) -> [NamedWorklistEntry] {
         let days = days ?? defaultDays(list)
         guard days >= 0 else { throw .invalidInput(field: "--days", message: "antalet dagar kan inte vara negativt") }
-        return try write {
+        return try readAudited {
             // A handläggare's lists read only their caseload's histories (a few dozen, not the kommun's thousands).
             var caseload: Int64?
             if case let .caseload(staffID) = reach { caseload = staffID }
@@ -34,35 +34,46 @@ extension Register {
     /// The "Idag" page's work, read at once (one audited read of everyone shown): the worklists for
     /// the people the viewer reaches, with follow-ups due within `followUpDays`; the open review
     /// items; and, for a viewer who reaches everyone, people in an open episode with no handläggare.
-    public func todaysWork(followUpDays: Int = 7) throws(RegisterError) -> TodaysWork {
-        try write {
+    /// Each part shows its `limit` oldest lines (all with nil, and the part named `unlimited`:
+    /// a worklist's raw value, `att-granska` or `ej-tilldelade`) and counts them all; only the lines
+    /// shown are named, and audited.
+    public func todaysWork(followUpDays: Int = 7, limit: Int? = nil, unlimited: String? = nil) throws(RegisterError) -> TodaysWork {
+        func cut<T>(_ items: [T], _ key: String) -> [T] {
+            guard let limit, key != unlimited, items.count > limit else { return items }
+            return Array(items.prefix(limit))
+        }
+        return try readAudited {
             var caseload: Int64?
             if case let .caseload(staffID) = reach { caseload = staffID }
             let people = try loadHistories(caseloadOf: caseload)
             let reached = Set(try reachable(people.map(\.personID)))
             let mine = people.filter { reached.contains($0.personID) }
-            let names = try personNames(Array(reached))
-            func named(_ entries: [WorklistEntry]) -> [NamedWorklistEntry] {
-                entries.map { NamedWorklistEntry(entry: $0, name: names[$0.personID]?.name ?? "", isProtected: names[$0.personID]?.isProtected ?? false) }
-            }
             let lists: [Worklist] = [.notReached, .noContact, .followUpDue, .plannedStartPassed, .turning20, .noMeasure]
-            let worklists = lists.map { list in
+            let computed = lists.map { list in
                 let days = list == .followUpDue ? followUpDays : defaultDays(list)
-                return TodaysWork.List(list: list, days: days, entries: named(list.entries(people: mine, today: today, days: days)))
+                return (list, days, list.entries(people: mine, today: today, days: days))
             }
-            let review = try loadReviewItems(where: "WHERE r.decision IS NULL", []).filter { reached.contains($0.personID) }
-            var unassigned: [NamedWorklistEntry]?
+            let allReview = try loadReviewItems(where: "WHERE r.decision IS NULL", []).filter { reached.contains($0.personID) }
+            var allUnassigned: [WorklistEntry]?
             if reach == .everyone {
                 let assigned = Set(try database.query("SELECT person_id FROM caseload").map { try $0.int(0) })
-                unassigned = named(mine.compactMap { person in
+                allUnassigned = mine.compactMap { person in
                     guard !assigned.contains(person.personID), let episode = person.openEpisode, episode.registeredOn <= today else { return nil }
                     return WorklistEntry(personID: person.personID, personnummer: person.personnummer, episodeID: episode.id, measureID: nil,
                                          date: episode.registeredOn, note: "registrerad \(episode.registeredOn), ingen handläggare")
-                }.sorted { ($0.date, $0.personID) < ($1.date, $1.personID) })
+                }.sorted { ($0.date, $0.personID) < ($1.date, $1.personID) }
             }
-            let shown = worklists.flatMap { $0.entries.map(\.entry.personID) } + review.map(\.personID) + (unassigned ?? []).map(\.entry.personID)
+            let shownLists = computed.map { ($0.0, $0.1, cut($0.2, $0.0.rawValue), $0.2.count) }
+            let review = cut(allReview, "att-granska")
+            let unassigned = allUnassigned.map { cut($0, "ej-tilldelade") }
+            let shown = shownLists.flatMap { $0.2.map(\.personID) } + review.map(\.personID) + (unassigned ?? []).map(\.personID)
+            let names = try personNames(shown)
+            func named(_ entries: [WorklistEntry]) -> [NamedWorklistEntry] {
+                entries.map { NamedWorklistEntry(entry: $0, name: names[$0.personID]?.name ?? "", isProtected: names[$0.personID]?.isProtected ?? false) }
+            }
             try auditReads("today", personIDs: shown, context: .worklist)
-            return TodaysWork(lists: worklists, review: review, unassigned: unassigned)
+            return TodaysWork(lists: shownLists.map { TodaysWork.List(list: $0.0, days: $0.1, entries: named($0.2), total: $0.3) },
+                              review: review, reviewTotal: allReview.count, unassigned: unassigned.map(named), unassignedTotal: allUnassigned?.count ?? 0)
         }
     }
 
@@ -71,8 +82,15 @@ extension Register {
         var names: [Int64: (name: String, isProtected: Bool)] = [:]
         let wanted = Set(ids)
         guard !wanted.isEmpty else { return names }
-        for row in try database.query("SELECT id, coalesce(first_name, ''), coalesce(last_name, ''), is_protected FROM person") where wanted.contains(try row.int(0)) {
-            names[try row.int(0)] = ([try row.text(1), try row.text(2)].filter { !$0.isEmpty }.joined(separator: " "), try row.bool(3))
+        // By id, a few hundred at a time: a handläggare's Idag names dozens, not the kommun's 50 000.
+        let sorted = wanted.sorted()
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let chunk = sorted[start..<min(start + 500, sorted.count)]
+            let sql = "SELECT id, coalesce(first_name, ''), coalesce(last_name, ''), is_protected FROM person WHERE id IN ("
+                + chunk.map { _ in "?" }.joined(separator: ", ") + ")"
+            for row in try database.query(sql, chunk.map { .integer($0) }) {
+                names[try row.int(0)] = ([try row.text(1), try row.text(2)].filter { !$0.isEmpty }.joined(separator: " "), try row.bool(3))
+            }
         }
         return names
     }
@@ -84,11 +102,18 @@ public struct TodaysWork: Sendable {
     public struct List: Sendable {
         public let list: Worklist
         public let days: Int
+        /// The lines shown (the oldest, up to the limit).
         public let entries: [NamedWorklistEntry]
+        /// How many lines the list has.
+        public let total: Int
     }
     public let lists: [List]
-    /// Open "Att granska" items for the people reached.
+    /// Open "Att granska" items for the people reached (up to the limit).
     public let review: [ReviewItem]
+    /// How many there are.
+    public let reviewTotal: Int
     /// People in an open episode without a handläggare; nil for a viewer who does not assign.
     public let unassigned: [NamedWorklistEntry]?
+    /// How many there are.
+    public let unassignedTotal: Int
 }

@@ -28,6 +28,8 @@ public final class Register {
     /// A hash with the configured parameters that no password matches, made once per connection
     /// (`Register+Staff.swift`).
     lazy var unknownAccountHash: String = makeUnknownAccountHash()
+    /// While a `readAudited` body runs, the audit rows it asks for, written after its read.
+    var deferredAudits: [() throws -> Void]?
     /// The configuration in force.
     public let configuration: RegisterConfiguration
     /// The kommun code this register belongs to.
@@ -188,6 +190,21 @@ public final class Register {
         }
     }
 
+    /// Runs a read of people (`body`, which asks for its audit rows as a write would) in a read
+    /// transaction, then writes its audit rows in one short write. Readers then never wait for the
+    /// write lock while they compute; nothing is returned, so nothing is shown, unless the audit
+    /// rows were written.
+    func readAudited<T>(_ body: () throws -> T) throws(RegisterError) -> T {
+        precondition(deferredAudits == nil, "readAudited does not nest")
+        deferredAudits = []
+        defer { deferredAudits = nil }
+        let result = try read(body)
+        let audits = deferredAudits ?? []
+        deferredAudits = nil
+        try write { for audit in audits { try audit() } }
+        return result
+    }
+
     /// Runs `body` in one read transaction, translating every error to `RegisterError`.
     func read<T>(_ body: () throws -> T) throws(RegisterError) -> T {
         do {
@@ -206,8 +223,20 @@ public final class Register {
     /// own acts name `systemStaff`.
     func audit(_ action: String, personID: Int64? = nil, detail: String? = nil, changes: AuditChanges? = nil,
                context: AuditContext? = nil, staff: String? = nil) throws {
+        if deferredAudits != nil {
+            let at = clock.now, who = staff ?? self.staff
+            deferredAudits?.append { [self] in
+                try insertAudit(at: at, staff: who, action: action, personID: personID, detail: detail, changes: changes, context: context)
+            }
+            return
+        }
+        try insertAudit(at: clock.now, staff: staff ?? self.staff, action: action, personID: personID, detail: detail, changes: changes, context: context)
+    }
+
+    private func insertAudit(at: String, staff: String, action: String, personID: Int64?, detail: String?, changes: AuditChanges?,
+                             context: AuditContext?) throws {
         try database.cachedStatement("INSERT INTO audit_log (at, staff, action, person_id, detail, changes, context, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .run([.text(clock.now), .text(staff ?? self.staff), .text(action), SQLValue(personID), SQLValue(detail), SQLValue(changes?.text),
+            .run([.text(at), .text(staff), .text(action), SQLValue(personID), SQLValue(detail), SQLValue(changes?.text),
                   SQLValue(context?.rawValue), .text(viewer == nil && !servesWeb ? "cli" : "web")])
     }
 

@@ -40,6 +40,11 @@ public final class Database {
     /// How many `write`/`read` calls are running: while any is, the connection must be inside a
     /// transaction, and a statement that finds none (SQLite rolled it back) is refused.
     private var transactionDepth = 0
+    /// Connections of one process that write to the same file can share a gate: a writer then
+    /// waits its turn on the gate (in order, woken at once) instead of in SQLite's busy handler,
+    /// which sleeps up to 100 ms between tries and lets a late comer win. Other processes (the CLI
+    /// beside the web server) are still kept apart by SQLite's lock and the busy timeout.
+    public var writeGate: WriteGate?
 
     /// Opens (or with `options.create`, creates) the database at `path`.
     public init(path: String, options: Options = Options()) throws(SQLiteError) {
@@ -180,6 +185,9 @@ public final class Database {
         }
         // A `write` whose transaction SQLite rolled back must not start afresh in its place.
         try checkTransactionIsAlive(sql: begin)
+        let gate = begin == "BEGIN IMMEDIATE" ? writeGate : nil
+        gate?.enter()
+        defer { gate?.leave() }
         try execute(script: begin)
         transactionDepth += 1
         defer { transactionDepth -= 1 }
@@ -247,4 +255,26 @@ public final class Database {
         let extended = sqlite3_extended_errcode(handle)
         return SQLiteError(code: extended != 0 ? extended : code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
+}
+
+/// A lock that the write transactions of several connections in one process take in turn.
+public final class WriteGate: @unchecked Sendable {
+    // @unchecked: the mutex is only used through enter/leave, from whichever thread holds a connection;
+    // allocated once, so its address never moves.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    /// A new, open gate.
+    public init() {
+        mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func enter() { pthread_mutex_lock(mutex) }
+    func leave() { pthread_mutex_unlock(mutex) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KAARegister
+import KAASQLite
 
 /// The register connections the web server's threads share: each request takes one, uses it
 /// alone, and gives it back, so a `Register` (a class with one SQLite connection) is never used by
@@ -22,9 +23,11 @@ public final class RegisterPool: @unchecked Sendable {
     public static func open(path: String, count: Int, clock: any RegisterClock, staff: String,
                             configuration: RegisterConfiguration) throws(RegisterError) -> RegisterPool {
         var registers: [Register] = []
+        let gate = WriteGate()
         for _ in 0..<max(1, count) {
             let register = try Register.open(at: path, clock: clock, staff: staff, configuration: configuration)
             register.servesWeb = true
+            register.database.writeGate = gate
             registers.append(register)
         }
         return RegisterPool(registers)

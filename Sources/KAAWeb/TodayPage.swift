@@ -17,35 +17,55 @@ enum TodayPage {
 
     /// The list's anchor and heading.
     static func heading(_ list: TodaysWork.List) -> (anchor: String, title: String) {
-        switch list.list {
+        heading(list.list, days: list.days)
+    }
+
+    static func heading(_ list: Worklist, days: Int) -> (anchor: String, title: String) {
+        switch list {
         case .notReached: ("ej-nadda", "Ej nådda")
-        case .noContact: ("ingen-kontakt", "Ingen kontakt på \(list.days) dagar")
-        case .followUpDue: ("uppfoljning", "Uppföljning förfallen eller inom \(list.days) dagar")
+        case .noContact: ("ingen-kontakt", "Ingen kontakt på \(days) dagar")
+        case .followUpDue: ("uppfoljning", "Uppföljning förfallen eller inom \(days) dagar")
         case .plannedStartPassed: ("planerad-start", "Planerad start passerad")
-        case .turning20: ("fyller-20", "Fyller 20 inom \(list.days) dagar")
+        case .turning20: ("fyller-20", "Fyller 20 inom \(days) dagar")
         case .noMeasure: ("ingen-atgard", "Ingen åtgärd erbjuden")
         }
     }
 
+    /// Lines shown per list; "Visa alla" shows one list whole (`?visa=ANCHOR`).
+    static let linesPerList = 50
+
+    /// The register's key of a section by its anchor.
+    static func key(ofAnchor anchor: String) -> String? {
+        if anchor == "att-granska" || anchor == "ej-tilldelade" { return anchor }
+        return Worklist.allCases.first { heading($0, days: 0).anchor == anchor }?.rawValue
+    }
+
     static func page(_ context: WebContext) throws(WebError) -> WebPage {
-        let work = try context.run { () throws(RegisterError) in try context.register.todaysWork(followUpDays: context.settings.followUpDays) }
+        var unlimited: String?
+        if let anchor = context.query["visa"] {
+            guard let key = key(ofAnchor: anchor) else { throw .badRequest("listan '\(anchor.prefix(40))' finns inte") }
+            unlimited = key
+        }
+        let work = try context.run { () throws(RegisterError) in
+            try context.register.todaysWork(followUpDays: context.settings.followUpDays, limit: linesPerList, unlimited: unlimited)
+        }
         let today = context.register.today
         var summary: [Node] = []
         var sections: [Node] = []
         for list in work.lists {
             let (anchor, title) = heading(list)
-            summary.append(count(anchor, title, list.entries.count))
-            sections.append(section(anchor, title, rows: list.entries.map { entry in
+            summary.append(count(anchor, title, list.total))
+            sections.append(section(anchor, title, total: list.total, rows: list.entries.map { entry in
                 (entry.entry.personID, entry.name, entry.isProtected, entry.entry.date, entry.entry.note)
             }, today: today))
         }
-        summary.append(count("att-granska", "Att granska", work.review.count))
-        sections.append(section("att-granska", "Att granska", rows: work.review.map { item in
+        summary.append(count("att-granska", "Att granska", work.reviewTotal))
+        sections.append(section("att-granska", "Att granska", total: work.reviewTotal, rows: work.review.map { item in
             (item.personID, item.name, false, item.seenOn, item.message)
         }, today: today))
         if let unassigned = work.unassigned {
-            summary.append(count("ej-tilldelade", "Ej tilldelade", unassigned.count))
-            sections.append(section("ej-tilldelade", "Ej tilldelade", rows: unassigned.map { entry in
+            summary.append(count("ej-tilldelade", "Ej tilldelade", work.unassignedTotal))
+            sections.append(section("ej-tilldelade", "Ej tilldelade", total: work.unassignedTotal, rows: unassigned.map { entry in
                 (entry.entry.personID, entry.name, entry.isProtected, entry.entry.date, entry.entry.note)
             }, today: today))
         }
@@ -72,7 +92,7 @@ enum TodayPage {
         .li([], .a([.href("#\(anchor)")], .span([.class("n")], .text(String(n))), .text(title)))
     }
 
-    static func section(_ anchor: String, _ title: String, rows: [(Int64, String, Bool, CalendarDate, String)], today: CalendarDate) -> Node {
+    static func section(_ anchor: String, _ title: String, total: Int, rows: [(Int64, String, Bool, CalendarDate, String)], today: CalendarDate) -> Node {
         let headingID = "h-\(anchor)"
         guard !rows.isEmpty else {
             return .section([.id(anchor), .ariaLabelledBy(headingID)], .h2([.id(headingID)], .text("\(title) (0)")), .p([.class("muted")], "Ingen just nu."))
@@ -86,7 +106,10 @@ enum TodayPage {
                     .td([Attribute("data-label", "Anteckning")], .text(note)))
         }
         return .section([.id(anchor), .ariaLabelledBy(headingID)],
-                        .h2([.id(headingID)], .text("\(title) (\(rows.count))")),
+                        .h2([.id(headingID)], .text("\(title) (\(total))")),
+                        rows.count < total
+                            ? .p([], .text("Visar de \(rows.count) äldsta av \(total). "), .a([.href("/?visa=\(anchor)#\(anchor)")], .text("Visa alla \(total)")))
+                            : .empty,
                         .div([.class("scroll")],
                              .table([.class("stack")],
                                     .thead([], .tr([], .th([.scope("col")], "Namn"), .th([.scope("col")], "Datum"), .th([.scope("col")], "När"),

@@ -304,3 +304,25 @@ enum KAAAuthCode {
         #expect(try shows().last == "form=removal_unconfirmed")
     }
 }
+
+/// Idag shows the oldest lines of a long list, counts them all, and audits only those shown.
+@Suite struct TodayLimitTests {
+    @Test func aLongListShowsItsOldestLinesAndVisaAllaShowsAll() throws {
+        let harness = try WebHarness()
+        let people = Array(TestPeople.born(in: 2008).prefix(TodayPage.linesPerList + 5))
+        for (index, pnr) in people.enumerated() {
+            try harness.person(pnr, first: "Person\(index)", last: "Test", registeredOn: TestDates.date("2026-09-01").adding(days: index % 20))
+        }
+        let sara = try harness.loggedIn("sara")
+        let page = sara.get("/").text
+        #expect(page.contains("Ej nådda (\(people.count))"))
+        #expect(page.contains("Visa alla \(people.count)"))
+        let shown = try #require(try harness.register.database.queryOne(
+            "SELECT count(*) FROM audit_log_person WHERE audit_id = (SELECT max(id) FROM audit_log WHERE action = 'today')")?.int(0))
+        #expect(shown <= Int64(TodayPage.linesPerList * 3), "only the lines shown are audited")
+        let all = sara.get("/", query: ["visa": "ej-nadda"])
+        #expect(all.status == 200)
+        #expect(people.indices.allSatisfy { all.text.contains("Person\($0) Test") })
+        #expect(sara.get("/", query: ["visa": "<script>"]).status == 400)
+    }
+}
