@@ -28,6 +28,13 @@ public final class RegisterPool: @unchecked Sendable {
             let register = try Register.open(at: path, clock: clock, staff: staff, configuration: configuration)
             register.servesWeb = true
             register.database.writeGate = gate
+            // A long-lived server reads the same pages all day: map the file (no copy per page read,
+            // which was a quarter of Idag's time at 50 000 episodes) and keep a larger page cache.
+            do {
+                try register.database.execute(script: "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768")
+            } catch {
+                throw .database(error)
+            }
             registers.append(register)
         }
         return RegisterPool(registers)
