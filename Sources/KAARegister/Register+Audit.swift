@@ -26,22 +26,7 @@ extension Register {
                 arguments += [.integer(id), .integer(id)]
                 conditions.append("(a.person_id = ?\(arguments.count - 1) OR a.id IN (SELECT audit_id FROM audit_log_person WHERE person_id = ?\(arguments.count)))")
             }
-            if let staff = filter.staff {
-                arguments.append(.text(staff))
-                conditions.append("a.staff = ?\(arguments.count)")
-            }
-            if let action = filter.action {
-                arguments += [.text(action), .text(action.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ".%")]
-                conditions.append("(a.action = ?\(arguments.count - 1) OR a.action LIKE ?\(arguments.count) ESCAPE '\\')")
-            }
-            if let from = filter.from {
-                arguments.append(.text(utcInstant(startOf: from)))
-                conditions.append("a.at >= ?\(arguments.count)")
-            }
-            if let through = filter.through {
-                arguments.append(.text(utcInstant(startOf: through.adding(days: 1))))
-                conditions.append("a.at < ?\(arguments.count)")
-            }
+            appendConditions(of: filter, to: &conditions, &arguments)
             let sql = """
                 SELECT a.id, a.at, a.staff, a.action, a.person_id, a.detail, a.changes, a.context,
                        (SELECT group_concat(person_id, ',') FROM (SELECT person_id FROM audit_log_person WHERE audit_id = a.id ORDER BY person_id))
@@ -54,6 +39,28 @@ extension Register {
                            shownPersonIDs: try row.optionalText(8).map { $0.split(separator: ",").compactMap { Int64($0) } } ?? [])
             }
             return Self.groupingLegacyListings(rows)
+        }
+    }
+
+    /// The SQL conditions (on `audit_log a`) of a filter's staff member, action (a prefix:
+    /// `contact` matches `contact.add`) and dates (in the kommun's time zone); the person filter is
+    /// the caller's. Shared by the CLI's `kaa audit` and the web's Logg.
+    func appendConditions(of filter: AuditFilter, to conditions: inout [String], _ arguments: inout [SQLValue]) {
+        if let staff = filter.staff {
+            arguments.append(.text(staff))
+            conditions.append("a.staff = ?\(arguments.count)")
+        }
+        if let action = filter.action {
+            arguments += [.text(action), .text(action.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ".%")]
+            conditions.append("(a.action = ?\(arguments.count - 1) OR a.action LIKE ?\(arguments.count) ESCAPE '\\')")
+        }
+        if let from = filter.from {
+            arguments.append(.text(utcInstant(startOf: from)))
+            conditions.append("a.at >= ?\(arguments.count)")
+        }
+        if let through = filter.through {
+            arguments.append(.text(utcInstant(startOf: through.adding(days: 1))))
+            conditions.append("a.at < ?\(arguments.count)")
         }
     }
 

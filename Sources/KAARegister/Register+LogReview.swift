@@ -29,22 +29,7 @@ extension Register {
         return try read {
             var conditions: [String] = []
             var arguments: [SQLValue] = []
-            if let staff = filter.staff {
-                arguments.append(.text(staff))
-                conditions.append("a.staff = ?\(arguments.count)")
-            }
-            if let action = filter.action {
-                arguments += [.text(action), .text(action.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ".%")]
-                conditions.append("(a.action = ?\(arguments.count - 1) OR a.action LIKE ?\(arguments.count) ESCAPE '\\')")
-            }
-            if let from = filter.from {
-                arguments.append(.text(utcInstant(startOf: from)))
-                conditions.append("a.at >= ?\(arguments.count)")
-            }
-            if let through = filter.through {
-                arguments.append(.text(utcInstant(startOf: through.adding(days: 1))))
-                conditions.append("a.at < ?\(arguments.count)")
-            }
+            appendConditions(of: filter, to: &conditions, &arguments)
             let filterSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             let total = Int(try database.queryOne("SELECT count(*) FROM audit_log a" + filterSQL, arguments)?.int(0) ?? 0)
             let rows = try database.query("""

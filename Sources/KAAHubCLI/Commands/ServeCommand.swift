@@ -29,18 +29,9 @@ enum ServeCommand: HubCommand {
         options.timeoutSeconds = settings.timeoutSeconds
         options.headerTimeoutSeconds = settings.headerTimeoutSeconds
         options.maxBufferedBodyBytes = settings.maxBufferedBodyBytes
-        let certificate = arguments[tlsCert] ?? settings.tlsCert
-        let key = arguments[tlsKey] ?? settings.tlsKey
-        if (certificate == nil) != (key == nil) { throw CommandLineError.usage("'--tls-cert' och '--tls-key' anges tillsammans") }
-        if let certificate, let key {
-            guard let certificatePEM = try? String(contentsOfFile: certificate, encoding: .utf8) else {
-                throw CommandLineError.badValue(argument: "--tls-cert", message: "kan inte läsa \(certificate)")
-            }
-            guard let keyPEM = try? String(contentsOfFile: key, encoding: .utf8) else {
-                throw CommandLineError.badValue(argument: "--tls-key", message: "kan inte läsa \(key)")
-            }
-            options.tlsCertificatePEM = certificatePEM
-            options.tlsKeyPEM = keyPEM
+        if let tls = try Serving.tlsFiles(certificate: arguments[tlsCert] ?? settings.tlsCert, key: arguments[tlsKey] ?? settings.tlsKey) {
+            options.tlsCertificatePEM = tls.certificatePEM
+            options.tlsKeyPEM = tls.keyPEM
         }
         let perturbation = try? PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
         let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, maxCellCount: settings.maxCellCount, perturbation: perturbation)
@@ -50,12 +41,7 @@ enum ServeCommand: HubCommand {
         let responder = HubResponder(hub: hub, log: { FileHandle.standardError.write(Data("kaa-hub: \($0)\n".utf8)) },
                                      transportMetrics: { started.server.withLock { $0?.metricsText ?? "" } })
 
-        // Block the stop signals in every thread (the daemon's threads inherit the mask) and wait for them here.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let signals = Serving.blockStopSignals()
         let server: HTTPServer
         do {
             server = try HTTPServer(host: address.host, port: address.port, responder: responder, options: options)
@@ -66,8 +52,7 @@ enum ServeCommand: HubCommand {
         let shownHost = address.host.contains(":") ? "[\(address.host)]" : address.host
         context.output.line("listening on \(shownHost):\(server.port)")
         errors.line("kaa-hub: event=listening url=\(server.baseURL) db=\(try context.databasePath())")
-        var received: Int32 = 0
-        sigwait(&signals, &received)
+        let received = Serving.waitForStop(signals)
         errors.line("kaa-hub: event=stopping signal=\(received)")
         server.stop()
     }

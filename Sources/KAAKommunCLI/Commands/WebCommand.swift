@@ -30,16 +30,9 @@ enum WebCommand: KommunCommand {
         options.threads = UInt32(configuration.webThreads)
         options.maxBodyBytes = 64 * 1024
         options.maxBufferedBodyBytes = 16 << 20
-        if (arguments[tlsCert] == nil) != (arguments[tlsKey] == nil) { throw CommandLineError.usage("'--tls-cert' och '--tls-key' anges tillsammans") }
-        if let certificate = arguments[tlsCert], let key = arguments[tlsKey] {
-            guard let certificatePEM = try? String(contentsOfFile: certificate, encoding: .utf8) else {
-                throw CommandLineError.badValue(argument: "--tls-cert", message: "kan inte läsa \(certificate)")
-            }
-            guard let keyPEM = try? String(contentsOfFile: key, encoding: .utf8) else {
-                throw CommandLineError.badValue(argument: "--tls-key", message: "kan inte läsa \(key)")
-            }
-            options.tlsCertificatePEM = certificatePEM
-            options.tlsKeyPEM = keyPEM
+        if let tls = try Serving.tlsFiles(certificate: arguments[tlsCert], key: arguments[tlsKey]) {
+            options.tlsCertificatePEM = tls.certificatePEM
+            options.tlsKeyPEM = tls.keyPEM
         }
         var settings = WebSettings()
         settings.idleMinutes = configuration.sessionIdleMinutes
@@ -51,12 +44,7 @@ enum WebCommand: KommunCommand {
                                          staff: context.staff, configuration: configuration)
         let app = WebApp(pool: pool, settings: settings, log: { FileHandle.standardError.write(Data("kaa web: \($0)\n".utf8)) })
 
-        // Block the stop signals in every thread (the daemon's threads inherit the mask) and wait for them here.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let signals = Serving.blockStopSignals()
         let server: HTTPServer
         do {
             server = try HTTPServer(host: address.host, port: address.port, responder: app, options: options)
@@ -65,8 +53,7 @@ enum WebCommand: KommunCommand {
         }
         context.output.line("listening on \(server.baseURL)")
         context.errorOutput.line("kaa web: event=listening url=\(server.baseURL) db=\(context.databasePath)")
-        var received: Int32 = 0
-        sigwait(&signals, &received)
+        let received = Serving.waitForStop(signals)
         context.errorOutput.line("kaa web: event=stopping signal=\(received)")
         server.stop()
     }
