@@ -24,8 +24,10 @@ public final class RegisterPool: @unchecked Sendable {
                             configuration: RegisterConfiguration) throws(RegisterError) -> RegisterPool {
         var registers: [Register] = []
         let gate = WriteGate()
-        for _ in 0..<max(1, count) {
-            let register = try Register.open(at: path, clock: clock, staff: staff, configuration: configuration)
+        for index in 0..<max(1, count) {
+            // Opening closes the episodes past their 20th birthday: the first connection writes that,
+            // the others need not look again (their reads count those episodes as closed either way).
+            let register = try Register.open(at: path, clock: clock, staff: staff, configuration: configuration, writesAutomaticCloses: index == 0)
             register.servesWeb = true
             register.database.writeGate = gate
             // A long-lived server reads the same pages all day: map the file (no copy per page read,
