@@ -436,7 +436,8 @@ class BrowserTest:
         deadline = time.time() + 15
         files = []
         while time.time() < deadline:
-            files = [f for f in os.listdir(self.downloads) if not f.endswith(".crdownload")]
+            # Only the finished file: Chromium writes to a hidden ".org.chromium.*" or a ".crdownload" first.
+            files = [f for f in os.listdir(self.downloads) if f.endswith(".csv")]
             if files:
                 break
             time.sleep(0.2)
