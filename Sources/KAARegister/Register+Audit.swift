@@ -1,5 +1,6 @@
 import Foundation
 import KAACore
+import KAACrypto
 import KAASQLite
 
 // Reading and exporting the audit log; rows are written by `audit` (Register.swift), one per
@@ -24,12 +25,12 @@ extension Register {
             if let person = filter.person {
                 let id = try personID(person)
                 arguments += [.integer(id), .integer(id)]
-                conditions.append("(a.person_id = ?\(arguments.count - 1) OR a.id IN (SELECT audit_id FROM audit_log_person WHERE person_id = ?\(arguments.count)))")
+                conditions.append("(a.person_id = ?\(arguments.count - 1) OR a.shown_set IN (SELECT set_id FROM audit_shown_person WHERE person_id = ?\(arguments.count)))")
             }
             appendConditions(of: filter, to: &conditions, &arguments)
             let sql = """
                 SELECT a.id, a.at, a.staff, a.action, a.person_id, a.detail, a.changes, a.context,
-                       (SELECT group_concat(person_id, ',') FROM (SELECT person_id FROM audit_log_person WHERE audit_id = a.id ORDER BY person_id))
+                       (SELECT group_concat(person_id, ',') FROM (SELECT person_id FROM audit_shown_person WHERE set_id = a.shown_set ORDER BY person_id))
                 FROM audit_log a
                 """ + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY a.id"
             let rows = try database.query(sql, arguments).map { row in
@@ -121,12 +122,25 @@ extension Register {
 
     private func writeAuditReads(_ action: String, personIDs: [Int64], context: AuditContext, detail: String?) throws {
         let people = Set(personIDs).sorted()
-        try audit(action, detail: ["shown=\(people.count)", detail].compactMap { $0 }.joined(separator: " "), context: context)
-        let auditID = database.lastInsertRowID
-        let insert = try database.cachedStatement("INSERT INTO audit_log_person (audit_id, person_id) VALUES (?, ?)")
-        for id in people {
-            try insert.run([.integer(auditID), .integer(id)])
+        try audit(action, detail: ["shown=\(people.count)", detail].compactMap { $0 }.joined(separator: " "), context: context,
+                  shownSet: try shownSet(people))
+    }
+
+    /// The id of the audit set of exactly `people` (ascending), written the first time it is shown
+    /// (migration 0012); nil for nobody.
+    private func shownSet(_ people: [Int64]) throws -> Int64? {
+        guard !people.isEmpty else { return nil }
+        let digest = Crypto.sha256(Array(people.map(String.init).joined(separator: ",").utf8))
+        if let row = try database.cachedStatement("SELECT id FROM audit_shown_set WHERE digest = ?").rows([.blob(digest)]).first {
+            return try row.int(0)
         }
+        try database.cachedStatement("INSERT INTO audit_shown_set (digest, size) VALUES (?, ?)").run([.blob(digest), .integer(Int64(people.count))])
+        let id = database.lastInsertRowID
+        let insert = try database.cachedStatement("INSERT INTO audit_shown_person (set_id, person_id) VALUES (?, ?)")
+        for person in people {
+            try insert.run([.integer(id), .integer(person)])
+        }
+        return id
     }
 
     /// A stored UTC time (`2026-11-23T19:44:00Z`) in the kommun's time zone (`2026-11-23 20:44:00`);

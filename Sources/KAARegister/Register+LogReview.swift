@@ -34,7 +34,7 @@ extension Register {
             let total = Int(try database.queryOne("SELECT count(*) FROM audit_log a" + filterSQL, arguments)?.int(0) ?? 0)
             let rows = try database.query("""
                 SELECT a.id, a.at, a.staff, a.action, a.person_id, a.detail, a.changes, a.context, a.via,
-                       (SELECT group_concat(person_id, ',') FROM (SELECT person_id FROM audit_log_person WHERE audit_id = a.id ORDER BY person_id))
+                       (SELECT group_concat(person_id, ',') FROM (SELECT person_id FROM audit_shown_person WHERE set_id = a.shown_set ORDER BY person_id))
                 FROM audit_log a
                 """ + filterSQL + " ORDER BY a.id DESC LIMIT \(limit) OFFSET \(offset)", arguments).map { row in
                 AuditLogRow(entry: AuditEntry(

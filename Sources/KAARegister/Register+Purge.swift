@@ -55,6 +55,8 @@ extension Register {
             let delete = try database.cachedStatement("DELETE FROM person WHERE id = ?")
             for person in people { try delete.run([.integer(person.personID)]) }
             try database.execute("DELETE FROM audit_log WHERE at < \(auditCutoff)")
+            // The sets of people shown that no row names any more go with them (their people cascade).
+            try database.execute("DELETE FROM audit_shown_set WHERE id NOT IN (SELECT shown_set FROM audit_log WHERE shown_set IS NOT NULL)")
             try audit("purge", detail: "people=\(people.count) episodes=\(episodes) audit_rows=\(auditRows) cutoff=\(cutoff)")
             return report
         }

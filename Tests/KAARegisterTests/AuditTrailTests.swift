@@ -97,14 +97,22 @@ import Testing
         let register = try fixture.create()
         try register.register(anna, on: d("2026-09-01"), reason: "OKAND")
         _ = try register.list()
-        #expect(throws: SQLiteError.self) { try register.database.execute("UPDATE audit_log_person SET person_id = 99") }
-        #expect(throws: SQLiteError.self) { try register.database.execute("DELETE FROM audit_log_person") }
-        #expect(try count(register, "SELECT count(*) FROM audit_log_person") == 1)
-        // Past the retention both go, together (purge's DELETE cascades).
-        try register.database.execute("INSERT INTO audit_log (id, at, staff, action) VALUES (1000, '2020-01-01T00:00:00Z', 'x', 'list')")
-        try register.database.execute("INSERT INTO audit_log_person (audit_id, person_id) VALUES (1000, 1)")
+        #expect(throws: SQLiteError.self) { try register.database.execute("UPDATE audit_shown_person SET person_id = 99") }
+        #expect(throws: SQLiteError.self) { try register.database.execute("UPDATE audit_shown_set SET size = 5") }
+        #expect(throws: SQLiteError.self) { try register.database.execute("DELETE FROM audit_shown_person") }
+        // A set named by a row cannot go (the foreign key), and the row cannot drop it.
+        #expect(throws: SQLiteError.self) { try register.database.execute("DELETE FROM audit_shown_set") }
+        #expect(throws: SQLiteError.self) { try register.database.execute("UPDATE audit_log SET shown_set = NULL") }
+        #expect(try count(register, "SELECT count(*) FROM audit_shown_person") == 1)
+        // Past the retention the row goes, and then its set with its people (the cascade).
+        try register.database.execute("INSERT INTO audit_shown_set (id, digest, size) VALUES (1000, NULL, 1)")
+        try register.database.execute("INSERT INTO audit_shown_person (set_id, person_id) VALUES (1000, 1)")
+        try register.database.execute("INSERT INTO audit_log (id, at, staff, action, shown_set) VALUES (1000, '2020-01-01T00:00:00Z', 'x', 'list', 1000)")
+        #expect(throws: SQLiteError.self) { try register.database.execute("DELETE FROM audit_shown_set WHERE id = 1000") }
         try register.database.execute("DELETE FROM audit_log WHERE id = 1000")
-        #expect(try count(register, "SELECT count(*) FROM audit_log_person WHERE audit_id = 1000") == 0)
+        try register.database.execute("DELETE FROM audit_shown_set WHERE id = 1000")
+        #expect(try count(register, "SELECT count(*) FROM audit_shown_person WHERE set_id = 1000") == 0)
+        #expect(try count(register, "SELECT count(*) FROM audit_shown_person") == 1)
     }
 
     @Test func aListingWhoseAuditFailsMidwayLeavesNoRowBehind() throws {
@@ -113,12 +121,13 @@ import Testing
         try register.register(bertil, on: d("2026-09-01"), reason: "OKAND")
         let before = try count(register, "SELECT count(*) FROM audit_log")
         try register.database.execute(script: """
-            CREATE TEMP TRIGGER fail_second BEFORE INSERT ON audit_log_person WHEN NEW.person_id = 2
+            CREATE TEMP TRIGGER fail_second BEFORE INSERT ON audit_shown_person WHEN NEW.person_id = 2
             BEGIN SELECT RAISE(ABORT, 'disk full'); END;
             """)
         #expect(throws: RegisterError.self) { _ = try register.worklist(.notReached) }
         #expect(try count(register, "SELECT count(*) FROM audit_log") == before)
-        #expect(try count(register, "SELECT count(*) FROM audit_log_person") == 0)
+        #expect(try count(register, "SELECT count(*) FROM audit_shown_person") == 0)
+        #expect(try count(register, "SELECT count(*) FROM audit_shown_set") == 0)
     }
 
     @Test func theDateFilterTakesCalendarDatesInTheKommunsTimeZone() throws {

@@ -106,10 +106,10 @@ func count(_ register: Register, _ sql: String) throws -> Int64 {
         try register.register(TestPeople.person(born: 2009), on: TestDates.date("2026-09-01"), reason: "OKAND")
         _ = try register.list()
         #expect(try count(register, "SELECT count(*) FROM audit_log WHERE action = 'list'") == 1)
-        #expect(try count(register, "SELECT count(*) FROM audit_log_person p JOIN audit_log a ON a.id = p.audit_id WHERE a.action = 'list'") == 2)
+        #expect(try count(register, "SELECT count(*) FROM audit_shown_person p JOIN audit_log a ON a.shown_set = p.set_id WHERE a.action = 'list'") == 2)
         _ = try register.worklist(.notReached)
         #expect(try count(register, "SELECT count(*) FROM audit_log WHERE action = 'worklist.ej-nadda'") == 1)
-        #expect(try count(register, "SELECT count(*) FROM audit_log_person p JOIN audit_log a ON a.id = p.audit_id WHERE a.action = 'worklist.ej-nadda'") == 2)
+        #expect(try count(register, "SELECT count(*) FROM audit_shown_person p JOIN audit_log a ON a.shown_set = p.set_id WHERE a.action = 'worklist.ej-nadda'") == 2)
     }
 
     @Test func updateOnTheAuditLogIsRefused() throws {
