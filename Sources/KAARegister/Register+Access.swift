@@ -29,7 +29,7 @@ public struct Viewer: Sendable, Equatable {
 /// A refusal is an audit row of its own, kept although the request fails.
 extension Register {
     /// Who the acting viewer may reach.
-    public enum Reach: Sendable, Equatable {
+    public enum Reach: Sendable, Hashable {
         /// Everyone in the register.
         case everyone
         /// The people in this staff member's caseload.

@@ -12,7 +12,8 @@ extension Register {
     /// Öberg, `ASA` finds Åsa) or by part of their personnummer (digits, with or without `-`/`+`).
     /// An audited read of every person found (context: search).
     ///
-    /// The text is matched in Swift, not in SQL, so `%`, `_` and quotes are plain characters. The
+    /// The text is matched in Swift, not in SQL, so `%`, `_` and quotes are plain characters; a
+    /// server's connections keep the folded names while the register stands still (`ViewCache`). The
     /// audit row records that a search happened and how many it found, never the search text: it
     /// is a name or a personnummer, which the log must not hold (design §5 "Who did it").
     public func find(_ text: String) throws(RegisterError) -> [PersonMatch] {
@@ -26,36 +27,24 @@ extension Register {
             throw .invalidInput(field: "TEXT", message: "sök på minst \(Self.minimumSearchDigits) siffror av ett personnummer")
         }
         let words = Self.searchKey(query).split(separator: " ").map(String.init)
+        let wordBytes = words.map { Array($0.utf8) }
+        let digitBytes = Array(digits.utf8)
         return try readAudited {
-            var matches: [PersonMatch] = []
-            // A handläggare searches their caseload only: filtered in SQL before any name is folded.
-            var scope = ""
-            var arguments: [SQLValue] = []
-            if case let .caseload(staffID) = reach {
-                scope = " WHERE p.id IN (SELECT person_id FROM caseload WHERE staff_id = ?)"
-                arguments = [.integer(staffID)]
-            } else if reach == .nobody {
-                scope = " WHERE 0"
+            let directory: [ViewCache.SearchEntry]
+            if let viewCache {
+                directory = try viewCache.directory(reach, counter: try ViewCache.counter(database)) { try searchDirectory() }
+            } else {
+                directory = try searchDirectory()
             }
-            let rows = try database.query("""
-                SELECT p.id, p.personnummer, coalesce(p.first_name, ''), coalesce(p.last_name, ''), p.is_protected,
-                       EXISTS (SELECT 1 FROM episode e WHERE e.person_id = p.id AND e.deregistered_on IS NULL)
-                FROM person p
-                """ + scope + " ORDER BY p.last_name, p.first_name, p.personnummer", arguments)
-            for row in rows {
-                let number = try row.text(1)
-                let name = [try row.text(2), try row.text(3)].filter { !$0.isEmpty }.joined(separator: " ")
-                let isMatch: Bool
-                if byNumber {
-                    // A 10-digit form (`080101-1234`) matches the stored 12 digits' tail too.
-                    isMatch = number.contains(digits)
-                } else {
-                    let key = Self.searchKey(name)
-                    isMatch = !name.isEmpty && words.allSatisfy { key.contains($0) }
-                }
+            var matches: [PersonMatch] = []
+            for entry in directory {
+                // A 10-digit form (`080101-1234`) matches the stored 12 digits' tail too.
+                let isMatch = byNumber
+                    ? Self.bytes(entry.personnummer, contain: digitBytes)
+                    : !entry.name.isEmpty && wordBytes.allSatisfy { Self.bytes(entry.key, contain: $0) }
                 guard isMatch else { continue }
-                matches.append(PersonMatch(personID: try row.int(0), personnummer: try PersonalIdentityNumber(number, today: today),
-                                           name: name, isProtected: try row.bool(4), isOpen: try row.bool(5)))
+                matches.append(PersonMatch(personID: entry.personID, personnummer: try PersonalIdentityNumber(String(decoding: entry.personnummer, as: UTF8.self), today: today),
+                                           name: entry.name, isProtected: entry.isProtected, isOpen: entry.isOpen))
             }
             let reached = Set(try reachable(matches.map(\.personID)))
             matches.removeAll { !reached.contains($0.personID) }
@@ -63,6 +52,45 @@ extension Register {
                            detail: "hits=\(matches.count) by=\(byNumber ? "personnummer" : "namn")")
             return matches
         }
+    }
+
+    /// Everyone the viewer may search, sorted by name, with their folded names (in the caller's
+    /// read transaction). A handläggare searches their caseload only: filtered in SQL before any
+    /// name is folded.
+    private func searchDirectory() throws -> [ViewCache.SearchEntry] {
+        var scope = ""
+        var arguments: [SQLValue] = []
+        if case let .caseload(staffID) = reach {
+            scope = " WHERE p.id IN (SELECT person_id FROM caseload WHERE staff_id = ?)"
+            arguments = [.integer(staffID)]
+        } else if reach == .nobody {
+            scope = " WHERE 0"
+        }
+        var entries: [ViewCache.SearchEntry] = []
+        try database.cachedStatement("""
+            SELECT p.id, p.personnummer, coalesce(p.first_name, ''), coalesce(p.last_name, ''), p.is_protected,
+                   EXISTS (SELECT 1 FROM episode e WHERE e.person_id = p.id AND e.deregistered_on IS NULL)
+            FROM person p
+            """ + scope + " ORDER BY p.last_name, p.first_name, p.personnummer").forEach(arguments) { row in
+            let first = try row.text(2), last = try row.text(3)
+            let name = first.isEmpty ? last : last.isEmpty ? first : first + " " + last
+            entries.append(ViewCache.SearchEntry(personID: try row.int(0), personnummer: Array(try row.text(1).utf8), name: name,
+                                                 key: Array(Self.searchKey(name).utf8), isProtected: try row.bool(4), isOpen: try row.bool(5)))
+        }
+        return entries
+    }
+
+    /// Whether `needle` occurs in `haystack` (bytes of folded text: a name's words are short).
+    static func bytes(_ haystack: [UInt8], contain needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+            var index = 1
+            while index < needle.count && haystack[start + index] == needle[index] { index += 1 }
+            if index == needle.count { return true }
+        }
+        return false
     }
 
     /// A name folded for comparison: lower case, without diacritics (å, ä → a; ö → o; é → e).
@@ -74,7 +102,9 @@ extension Register {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            // ASCII's whitespace without a property lookup (names are mostly ASCII).
+            let isWhitespace = scalar.value < 0x80 ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+            if isWhitespace {
                 pendingSpace = !out.isEmpty
                 continue
             }

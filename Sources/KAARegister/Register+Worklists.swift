@@ -38,43 +38,58 @@ extension Register {
     /// a worklist's raw value, `att-granska` or `ej-tilldelade`) and counts them all; only the lines
     /// shown are named, and audited.
     public func todaysWork(followUpDays: Int = 7, limit: Int? = nil, unlimited: String? = nil) throws(RegisterError) -> TodaysWork {
+        try readAudited {
+            let work: TodaysWork
+            if let viewCache {
+                let key = ViewCache.TodayKey(reach: reach, today: today, followUpDays: followUpDays, limit: limit, unlimited: unlimited)
+                work = try viewCache.todaysWork(key, counter: try ViewCache.counter(database)) {
+                    try computeTodaysWork(followUpDays: followUpDays, limit: limit, unlimited: unlimited)
+                }
+            } else {
+                work = try computeTodaysWork(followUpDays: followUpDays, limit: limit, unlimited: unlimited)
+            }
+            let shown = work.lists.flatMap { $0.entries.map(\.entry.personID) } + work.review.map(\.personID) + (work.unassigned ?? []).map(\.entry.personID)
+            try auditReads("today", personIDs: shown, context: .worklist)
+            return work
+        }
+    }
+
+    /// The "Idag" lists from the register (in the caller's read transaction), unaudited.
+    private func computeTodaysWork(followUpDays: Int, limit: Int?, unlimited: String?) throws -> TodaysWork {
         func cut<T>(_ items: [T], _ key: String) -> [T] {
             guard let limit, key != unlimited, items.count > limit else { return items }
             return Array(items.prefix(limit))
         }
-        return try readAudited {
-            var caseload: Int64?
-            if case let .caseload(staffID) = reach { caseload = staffID }
-            let people = try loadHistories(caseloadOf: caseload)
-            let reached = Set(try reachable(people.map(\.personID)))
-            let mine = people.filter { reached.contains($0.personID) }
-            let lists: [Worklist] = [.notReached, .noContact, .followUpDue, .plannedStartPassed, .turning20, .noMeasure]
-            let computed = lists.map { list in
-                let days = list == .followUpDue ? followUpDays : defaultDays(list)
-                return (list, days, list.entries(people: mine, today: today, days: days))
-            }
-            let allReview = try loadReviewItems(where: "WHERE r.decision IS NULL", []).filter { reached.contains($0.personID) }
-            var allUnassigned: [WorklistEntry]?
-            if reach == .everyone {
-                let assigned = Set(try database.query("SELECT person_id FROM caseload").map { try $0.int(0) })
-                allUnassigned = mine.compactMap { person in
-                    guard !assigned.contains(person.personID), let episode = person.openEpisode, episode.registeredOn <= today else { return nil }
-                    return WorklistEntry(personID: person.personID, personnummer: person.personnummer, episodeID: episode.id, measureID: nil,
-                                         date: episode.registeredOn, note: "registrerad \(episode.registeredOn), ingen handläggare")
-                }.sorted { ($0.date, $0.personID) < ($1.date, $1.personID) }
-            }
-            let shownLists = computed.map { ($0.0, $0.1, cut($0.2, $0.0.rawValue), $0.2.count) }
-            let review = cut(allReview, "att-granska")
-            let unassigned = allUnassigned.map { cut($0, "ej-tilldelade") }
-            let shown = shownLists.flatMap { $0.2.map(\.personID) } + review.map(\.personID) + (unassigned ?? []).map(\.personID)
-            let names = try personNames(shown)
-            func named(_ entries: [WorklistEntry]) -> [NamedWorklistEntry] {
-                entries.map { NamedWorklistEntry(entry: $0, name: names[$0.personID]?.name ?? "", isProtected: names[$0.personID]?.isProtected ?? false) }
-            }
-            try auditReads("today", personIDs: shown, context: .worklist)
-            return TodaysWork(lists: shownLists.map { TodaysWork.List(list: $0.0, days: $0.1, entries: named($0.2), total: $0.3) },
-                              review: review, reviewTotal: allReview.count, unassigned: unassigned.map(named), unassignedTotal: allUnassigned?.count ?? 0)
+        var caseload: Int64?
+        if case let .caseload(staffID) = reach { caseload = staffID }
+        let people = try loadHistories(caseloadOf: caseload)
+        let reached = Set(try reachable(people.map(\.personID)))
+        let mine = people.filter { reached.contains($0.personID) }
+        let lists: [Worklist] = [.notReached, .noContact, .followUpDue, .plannedStartPassed, .turning20, .noMeasure]
+        let computed = lists.map { list in
+            let days = list == .followUpDue ? followUpDays : defaultDays(list)
+            return (list, days, list.entries(people: mine, today: today, days: days))
         }
+        let allReview = try loadReviewItems(where: "WHERE r.decision IS NULL", []).filter { reached.contains($0.personID) }
+        var allUnassigned: [WorklistEntry]?
+        if reach == .everyone {
+            let assigned = Set(try database.query("SELECT person_id FROM caseload").map { try $0.int(0) })
+            allUnassigned = mine.compactMap { person in
+                guard !assigned.contains(person.personID), let episode = person.openEpisode, episode.registeredOn <= today else { return nil }
+                return WorklistEntry(personID: person.personID, personnummer: person.personnummer, episodeID: episode.id, measureID: nil,
+                                     date: episode.registeredOn, note: "registrerad \(episode.registeredOn), ingen handläggare")
+            }.sorted { ($0.date, $0.personID) < ($1.date, $1.personID) }
+        }
+        let shownLists = computed.map { ($0.0, $0.1, cut($0.2, $0.0.rawValue), $0.2.count) }
+        let review = cut(allReview, "att-granska")
+        let unassigned = allUnassigned.map { cut($0, "ej-tilldelade") }
+        let shown = shownLists.flatMap { $0.2.map(\.personID) } + review.map(\.personID) + (unassigned ?? []).map(\.personID)
+        let names = try personNames(shown)
+        func named(_ entries: [WorklistEntry]) -> [NamedWorklistEntry] {
+            entries.map { NamedWorklistEntry(entry: $0, name: names[$0.personID]?.name ?? "", isProtected: names[$0.personID]?.isProtected ?? false) }
+        }
+        return TodaysWork(lists: shownLists.map { TodaysWork.List(list: $0.0, days: $0.1, entries: named($0.2), total: $0.3) },
+                          review: review, reviewTotal: allReview.count, unassigned: unassigned.map(named), unassignedTotal: allUnassigned?.count ?? 0)
     }
 
     /// Names and protected-identity flags of people by id.

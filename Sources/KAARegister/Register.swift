@@ -25,6 +25,9 @@ public final class Register {
     /// writes says `via = web`, also those written before anyone is logged in (login attempts,
     /// session starts and expiries), which name the login tried.
     public var servesWeb = false
+    /// A long-running server's answers kept while the register stands still (`ViewCache`), shared
+    /// by its connections; nil (a command) computes every answer.
+    public var viewCache: ViewCache?
     /// A hash with the configured parameters that no password matches, made once per connection
     /// (`Register+Staff.swift`).
     lazy var unknownAccountHash: String = makeUnknownAccountHash()
@@ -222,22 +225,23 @@ public final class Register {
     /// where a read showed the data. `staff` defaults to whoever runs the command; the register's
     /// own acts name `systemStaff`.
     func audit(_ action: String, personID: Int64? = nil, detail: String? = nil, changes: AuditChanges? = nil,
-               context: AuditContext? = nil, staff: String? = nil) throws {
+               context: AuditContext? = nil, staff: String? = nil, shownSet: Int64? = nil) throws {
         if deferredAudits != nil {
             let at = clock.now, who = staff ?? self.staff
             deferredAudits?.append { [self] in
-                try insertAudit(at: at, staff: who, action: action, personID: personID, detail: detail, changes: changes, context: context)
+                try insertAudit(at: at, staff: who, action: action, personID: personID, detail: detail, changes: changes, context: context, shownSet: shownSet)
             }
             return
         }
-        try insertAudit(at: clock.now, staff: staff ?? self.staff, action: action, personID: personID, detail: detail, changes: changes, context: context)
+        try insertAudit(at: clock.now, staff: staff ?? self.staff, action: action, personID: personID, detail: detail, changes: changes,
+                        context: context, shownSet: shownSet)
     }
 
     private func insertAudit(at: String, staff: String, action: String, personID: Int64?, detail: String?, changes: AuditChanges?,
-                             context: AuditContext?) throws {
-        try database.cachedStatement("INSERT INTO audit_log (at, staff, action, person_id, detail, changes, context, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                             context: AuditContext?, shownSet: Int64?) throws {
+        try database.cachedStatement("INSERT INTO audit_log (at, staff, action, person_id, detail, changes, context, via, shown_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .run([.text(at), .text(staff), .text(action), SQLValue(personID), SQLValue(detail), SQLValue(changes?.text),
-                  SQLValue(context?.rawValue), .text(viewer == nil && !servesWeb ? "cli" : "web")])
+                  SQLValue(context?.rawValue), .text(viewer == nil && !servesWeb ? "cli" : "web"), SQLValue(shownSet)])
     }
 
     // MARK: - Validation shared by every write
