@@ -162,7 +162,7 @@ public struct WebApp: HTTPResponder {
     func render(_ response: WebResponse, session: WebSession?) -> HTTPResponse {
         switch response {
         case let .page(page):
-            return finish(.text(page.status, WebLayout.document(page, session: session, kommunName: kommunName), contentType: "text/html; charset=utf-8"),
+            return finish(HTTPResponse(status: page.status, headers: ["Content-Type": "text/html; charset=utf-8"], body: WebLayout.document(page, session: session, kommunName: kommunName)),
                           dynamic: true)
         case let .redirect(path):
             return redirect(path)
@@ -207,7 +207,7 @@ public struct WebApp: HTTPResponder {
     func errorPage(_ status: Int, _ title: String, _ text: String, session: WebSession? = nil) -> HTTPResponse {
         let page = WebPage(title: title, status: status, .p([], .text(text)),
                            session == nil ? .p([], .a([.href("/login")], "Till inloggningen")) : .p([], .a([.href("/")], "Till startsidan")))
-        return .text(status, WebLayout.document(page, session: session, kommunName: kommunName), contentType: "text/html; charset=utf-8")
+        return HTTPResponse(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: WebLayout.document(page, session: session, kommunName: kommunName))
     }
 
     /// The one translation of errors into statuses and pages.

@@ -14,7 +14,7 @@ enum WebLayout {
     }
 
     /// The whole document for `page`; `session` nil on the pages before login.
-    static func document(_ page: WebPage, session: WebSession?, kommunName: String) -> String {
+    static func document(_ page: WebPage, session: WebSession?, kommunName: String) -> [UInt8] {
         var banner: [Node] = [.p([.class("brand")], .strong([], "KAA-registret"), " · \(kommunName)")]
         if let session, !session.mustChangePassword {
             let items = sections(for: session.viewer.role).map { section, label, path in
@@ -40,7 +40,7 @@ enum WebLayout {
                                    .a([.class("skip"), .href("#main")], "Hoppa till innehållet"),
                                    .header([.class("app")], .fragment(banner)),
                                    .main([.id("main"), Attribute("tabindex", "-1")], .h1([], .text(page.title)), page.content)))
-        return html.renderDocument()
+        return html.renderDocumentBytes()
     }
 }
 

@@ -13,6 +13,16 @@ import Testing
         #expect(Node.svgText([Attribute("x", "1")], "7").render() == "<text x=\"1\">7</text>")
     }
 
+    @Test func escapingKeepsTheLettersAroundWhatItEscapes() {
+        // Multi-byte letters beside, between and after the escaped bytes, in text and in values.
+        #expect(Node.text("Åsa & <Öberg> \"é\" 'ø'").render() == "Åsa &amp; &lt;Öberg&gt; \"é\" 'ø'")
+        #expect(Node.a([.href("/sök?q=\"Ä\"&x='ö'")], "&").render() == "<a href=\"/sök?q=&quot;Ä&quot;&amp;x=&#39;ö&#39;\">&amp;</a>")
+        #expect(Node.text("<<>>").render() == "&lt;&lt;&gt;&gt;")
+        #expect(Node.text("").render() == "" && Node.text("ÅÄÖ").render() == "ÅÄÖ")
+        let document = Layout.page(title: "Å & Ö", .p([], "ü")).renderDocumentBytes()
+        #expect(String(decoding: document, as: UTF8.self) == Layout.page(title: "Å & Ö", .p([], "ü")).renderDocument())
+    }
+
     @Test func fragmentsAndEmptyRenderOnlyTheirChildren() {
         #expect(Node.fragment([.text("a"), .strong([], "b"), .empty]).render() == "a<strong>b</strong>")
         #expect(Node.empty.render() == "")
