@@ -81,23 +81,33 @@ public final class RegisterPool: @unchecked Sendable {
 ///
 /// SQLite checkpoints when a commit takes the log past 1 000 pages: that commit then waits for the
 /// copy and its fsync, and every writer queued behind it on the register's write gate with it (the
-/// slowest 1 % of case 5's views). A passive checkpoint here blocks no reader and no writer; the
-/// connections' own automatic checkpoint stays as a fallback at `fallbackPages`.
+/// slowest 1 % of case 5's views). A passive checkpoint here blocks no reader and no writer. Under
+/// constant reads the log is never free to start again from its beginning, and grows (every page
+/// read then searches a longer log index): past `restartPages` the checkpointer waits a moment
+/// (`restartWait`) for the readers of older snapshots to finish and restarts it. The connections'
+/// own automatic checkpoint stays as a fallback at `fallbackPages`.
 final class Checkpointer: @unchecked Sendable {
     /// Pages the log may reach before a committing request checkpoints it itself.
     static let fallbackPages = 20_000
+    /// Pages of log past which the checkpointer restarts the log.
+    static let restartPages = 4_000
+    /// How long a restart may wait for readers and writers (ms); tried again next time if they are still busy.
+    static let restartWait = 20
 
     private let timer: any DispatchSourceTimer
     /// Used only on the timer's serial queue (hence `@unchecked Sendable`).
     private let database: Database
 
     init(path: String, interval: DispatchTimeInterval = .milliseconds(500)) throws(SQLiteError) {
-        database = try Database(path: path)
+        database = try Database(path: path, options: Database.Options(busyTimeoutMilliseconds: Int32(Self.restartWait)))
+        // A restarted log is cut back to this size rather than left at its largest.
+        try database.execute(script: "PRAGMA journal_size_limit = 16777216")
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "kaa.web.checkpoint", qos: .utility))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
         timer.setEventHandler { [database] in
             // A failure (busy, a full disk) is tried again next time; the fallback still holds.
-            try? database.execute(script: "PRAGMA wal_checkpoint(PASSIVE)")
+            guard let pages = try? database.queryOne("PRAGMA wal_checkpoint(PASSIVE)")?.int(1), pages > Self.restartPages else { return }
+            _ = try? database.queryOne("PRAGMA wal_checkpoint(RESTART)")
         }
         timer.resume()
     }

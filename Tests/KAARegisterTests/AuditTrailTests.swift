@@ -130,6 +130,15 @@ import Testing
         #expect(try count(register, "SELECT count(*) FROM audit_shown_set") == 0)
     }
 
+    @Test func thePersonkortsEventsAreReadByTheirOwnIndexNotPastEveryTimeTheCardWasOpened() throws {
+        let register = try fixture.create()
+        let plan = try register.database.query(
+            "EXPLAIN QUERY PLAN SELECT id, at, staff, action, person_id, detail, changes FROM audit_log WHERE person_id = ? AND context IS NULL ORDER BY id",
+            [.integer(1)]).map { try $0.text(3) }.joined(separator: " | ")
+        #expect(plan.contains("audit_log_events_by_person"), "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+    }
+
     @Test func theDateFilterTakesCalendarDatesInTheKommunsTimeZone() throws {
         let register = try fixture.create()
         // 22:30 UTC on 30 June is 00:30 on 1 July in Stockholm (summer time).
