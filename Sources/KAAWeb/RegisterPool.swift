@@ -37,7 +37,7 @@ public final class RegisterPool: @unchecked Sendable {
             // A long-lived server reads the same pages all day: map the file (no copy per page read,
             // which was a quarter of Idag's time at 50 000 episodes) and keep a larger page cache.
             do {
-                try register.database.execute(script: "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768")
+                try register.database.execute(script: "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768; PRAGMA journal_size_limit = 16777216")
             } catch {
                 throw .database(error)
             }
