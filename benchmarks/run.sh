@@ -343,6 +343,7 @@ rows+=("5 login: POST /login (Argon2id, TOTP), 21|$(stats "${login_ms[@]}") ms|�
 rows+=("5 first password: POST /losenord (Argon2id)|$(stats "${password_ms[@]}") ms|—|—|—")
 [ ! -s "$work/web/bad.txt" ] || rows+=("5 answers not 200 (status list)|$(cut -c1-120 "$work/web/bad.txt" | tr '\n' ';')|—|—|none")
 rows+=("5 register: people in 20 caseloads|$in_caseloads of $(sqlite3 "$web_db" "SELECT count(*) FROM person") people|—|—|—")
+rows+=("5 register after the runs: audit rows; sets; log|$(sqlite3 "$web_db" "SELECT count(*) FROM audit_log"); $(sqlite3 "$web_db" "SELECT count(*) FROM audit_shown_set"); $(( $(stat -c %s "$web_db-wal" 2>/dev/null || echo 0) / 1048576 )) MiB WAL|—|—|—")
 fi
 
 echo

@@ -1,4 +1,5 @@
 import KAACore
+import KAACrypto
 import KAASQLite
 
 /// What gallring removed (or, in a dry run, would remove).
@@ -16,14 +17,43 @@ public struct PurgeReport: Sendable {
     public let people: [Person]
     public let episodes: Int
     public let auditRows: Int
+    /// The audit row of the purge (its receipt), nil for a dry run.
+    public internal(set) var auditID: Int64?
+    /// Whether the write-ahead log was written back and emptied after the purge. False when another
+    /// connection (the web server's readers) kept it busy: the purge is done and committed, and the
+    /// deleted pages leave the log at its next checkpoint.
+    public internal(set) var isLogEmptied = true
+
+    /// What a preview's confirmation names: SHA-256 (hex) of the people's ids, ascending, joined by ",".
+    public var digest: String {
+        Crypto.sha256Hex(Array(people.map(\.personID).sorted().map(String.init).joined(separator: ",").utf8))
+    }
+}
+
+/// The receipt of one gallring, from its audit row: what went, when and by whom; no personal data.
+public struct PurgeReceipt: Sendable {
+    public let auditID: Int64
+    /// When, in the kommun's time zone (`2026-11-23 20:44:00`).
+    public let at: String
+    public let staff: String
+    public let people: Int
+    public let episodes: Int
+    public let auditRows: Int
+    /// Episodes that ended before this day were purged.
+    public let cutoff: String
 }
 
 extension Register {
     /// Gallring: deletes the personal data of everyone whose last episode ended more than the
     /// retention ago and lies wholly in frozen periods (so no figure can change), and audit rows past
     /// the audit retention, in one transaction with `secure_delete` on; then writes the WAL back and
-    /// truncates it, so nothing deleted stays on disk. The purge is logged with counts, not names.
-    public func purge(dryRun: Bool) throws(RegisterError) -> PurgeReport {
+    /// truncates it, so nothing deleted stays on disk. The purge is logged with counts, not names; a
+    /// dry run is a read of the people it lists (audited with them).
+    ///
+    /// `expecting`: the people of the preview the purge was confirmed from; when the register's
+    /// candidates differ now (someone was registered again, a period froze), nothing is deleted and
+    /// `staleView` is thrown, so what goes is exactly what was shown.
+    public func purge(dryRun: Bool, expecting: String? = nil) throws(RegisterError) -> PurgeReport {
         let retentionCutoff = today.adding(months: -configuration.retentionMonths)
         let cutoff = min(retentionCutoff, Period.firstOpenDay(today: today))
         let months = configuration.auditRetentionMonths
@@ -47,10 +77,14 @@ extension Register {
             }
             let auditCutoff = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-\(months) months')"
             let auditRows = Int(try database.queryOne("SELECT count(*) FROM audit_log WHERE at < \(auditCutoff)")?.int(0) ?? 0)
-            let report = PurgeReport(isDryRun: dryRun, cutoff: cutoff, people: people, episodes: episodes, auditRows: auditRows)
+            var report = PurgeReport(isDryRun: dryRun, cutoff: cutoff, people: people, episodes: episodes, auditRows: auditRows)
             if dryRun {
-                try audit("purge.dry_run", detail: "people=\(people.count) episodes=\(episodes) audit_rows=\(auditRows)")
+                try auditReads("purge.dry_run", personIDs: people.map(\.personID), context: .list,
+                               detail: "people=\(people.count) episodes=\(episodes) audit_rows=\(auditRows)")
                 return report
+            }
+            if let expecting, expecting != report.digest {
+                throw RegisterError.staleView("listan över dem som ska gallras har ändrats sedan förhandsvisningen; ingenting raderades. Granska den nya listan.")
             }
             let delete = try database.cachedStatement("DELETE FROM person WHERE id = ?")
             for person in people { try delete.run([.integer(person.personID)]) }
@@ -58,16 +92,36 @@ extension Register {
             // The sets of people shown that no row names any more go with them (their people cascade).
             try database.execute("DELETE FROM audit_shown_set WHERE id NOT IN (SELECT shown_set FROM audit_log WHERE shown_set IS NOT NULL)")
             try audit("purge", detail: "people=\(people.count) episodes=\(episodes) audit_rows=\(auditRows) cutoff=\(cutoff)")
+            report.auditID = database.lastInsertRowID
             return report
         }
-        let report = try write(work)
+        var report = try write(work)
         if !dryRun {
             do {
                 try database.checkpointTruncate()
+            } catch where error.isBusy {
+                report.isLogEmptied = false
             } catch {
                 throw .wrap(error)
             }
         }
         return report
+    }
+
+    /// The receipts of every gallring still in the audit log, newest first (`id`: only that one).
+    public func purgeReceipts(id: Int64? = nil) throws(RegisterError) -> [PurgeReceipt] {
+        try read {
+            try database.query("SELECT id, at, staff, coalesce(detail, '') FROM audit_log WHERE action = 'purge'"
+                               + (id == nil ? "" : " AND id = ?") + " ORDER BY id DESC", id.map { [.integer($0)] } ?? []).map { row in
+                var fields: [String: String] = [:]
+                for pair in try row.text(3).split(separator: " ") {
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
+                }
+                return PurgeReceipt(auditID: try row.int(0), at: localTime(try row.text(1)), staff: try row.text(2),
+                                    people: Int(fields["people"] ?? "") ?? 0, episodes: Int(fields["episodes"] ?? "") ?? 0,
+                                    auditRows: Int(fields["audit_rows"] ?? "") ?? 0, cutoff: fields["cutoff"] ?? "")
+            }
+        }
     }
 }

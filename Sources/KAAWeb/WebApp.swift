@@ -35,6 +35,7 @@ public struct WebApp: HTTPResponder {
             + AccountPages.routes
             + PersonPages.routes
             + PeoplePages.routes
+            + PurgePage.routes
     }
 
     // MARK: - Transport

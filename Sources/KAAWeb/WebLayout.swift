@@ -7,7 +7,8 @@ enum WebLayout {
     /// The navigation a role sees: (section, label, path).
     static func sections(for role: StaffRole) -> [(WebPage.Section, String, String)] {
         switch role {
-        case .handlaggare, .samordnare: [(.today, "Idag", "/"), (.people, "Ungdomar", "/personer")]
+        case .handlaggare: [(.today, "Idag", "/"), (.people, "Ungdomar", "/personer")]
+        case .samordnare: [(.today, "Idag", "/"), (.people, "Ungdomar", "/personer"), (.purge, "Gallring", "/gallring")]
         case .granskare: [(.log, "Logg", "/logg")]
         case .admin: [(.staff, "Personal", "/personal")]
         }

@@ -23,7 +23,7 @@ public struct WebPage {
 
     /// The navigation's sections.
     public enum Section: String, Sendable {
-        case today, people, log, staff
+        case today, people, purge, log, staff
     }
 
     public init(title: String, status: Int = 200, section: Section? = nil, _ content: Node...) {

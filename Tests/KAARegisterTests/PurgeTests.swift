@@ -78,10 +78,10 @@ import Testing
 
     @Test func aDryRunListsButChangesNothing() throws {
         let register = try build()
-        let before = try DatabaseDump.dump(fixture.path, excluding: ["audit_log"])
+        let before = try DatabaseDump.dump(fixture.path, excluding: ["audit_log", "audit_shown_set", "audit_shown_person"])
         let report = try register.purge(dryRun: true)
         #expect(report.isDryRun && report.people.map(\.personnummer) == [dayBefore] && report.people.first?.name == "Gallrasdottir")
-        #expect(try DatabaseDump.dump(fixture.path, excluding: ["audit_log"]) == before)
+        #expect(try DatabaseDump.dump(fixture.path, excluding: ["audit_log", "audit_shown_set", "audit_shown_person"]) == before)
     }
 
     @Test func oldAuditRowsGoAndYoungOnesStay() throws {

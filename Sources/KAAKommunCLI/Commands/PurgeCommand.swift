@@ -27,6 +27,10 @@ enum PurgeCommand: KommunCommand {
         } else {
             out.line("Gallrat: \(report.people.count) personer, \(report.episodes) inskrivningar, \(report.auditRows) rader i granskningsloggen "
                 + "(inskrivningar avslutade före \(report.cutoff)).")
+            if !report.isLogEmptied {
+                out.line("Obs: loggfilen (WAL) kunde inte tömmas nu eftersom registret används (kaa web?); de raderade sidorna "
+                    + "skrivs över vid nästa kontrollpunkt. Kör kaa purge igen när ingen använder registret för att tömma den direkt.")
+            }
         }
     }
 }
