@@ -57,12 +57,13 @@ struct Dashboard {
         let sections: [Node]
         let months = reportedPeriods.map(\.period).filter(\.isMonth)
         if let kommun {
-            sections = [kommunSection(view, kommun: kommun), measureTable(view, owners: [kommun, nil], names: names, id: "measures"),
-                        trend(kommun: kommun, ending: period, months: months, name: names[kommun] ?? kommun, region: region)]
+            sections = [kommunSection(view, kommun: kommun), trend(kommun: kommun, ending: period, months: months, name: names[kommun] ?? kommun, region: region),
+                        measureTable(view, owners: [kommun, nil], names: names, id: "measures")]
         } else {
+            // The two charts side by side on a wide screen, the wide tables below them.
             sections = [regionTable(view, sites: sites), shareChart(view, sites: sites),
-                        reasonTable(view, sites: sites), measureTable(view, owners: sites.map(\.kommun) + [nil], names: names, id: "measures"),
-                        trend(kommun: nil, ending: period, months: months, name: region, region: region)]
+                        trend(kommun: nil, ending: period, months: months, name: region, region: region),
+                        reasonTable(view, sites: sites), measureTable(view, owners: sites.map(\.kommun) + [nil], names: names, id: "measures")]
         }
         let query = "period=\(period)" + (kommun.map { "&kommun=\($0)" } ?? "")
         let crumb = Node.p([.class("crumb")], .a([.href("/?period=\(period)")], .text(region)), kommun.map { Node.text(" › " + (names[$0] ?? $0)) } ?? .empty)
@@ -207,12 +208,11 @@ struct Dashboard {
         ])
     }
 
-    /// What the signs mean, under every table and chart.
+    /// What the signs mean, under every table and chart (the whole story is in "Om siffrorna").
     private func legend(_ view: View, note: String? = nil) -> Node {
         .p([.class("legend")], .strong([], "Teckenförklaring: "),
-           .text("\(Self.notReported) har inte rapporterat för perioden (för andelar: saknar uppgift om folkbokförda). "
-               + "\(Self.smallDenominator) andelen visas inte: färre än \(view.minimum) personer i nämnaren. "
-               + "Alla antal är skyddade (±\(view.noise)), så 0 kan stå för några få personer." + (note.map { " " + $0 } ?? "")))
+           .text("\(Self.notReported) har inte rapporterat · \(Self.smallDenominator) ingen andel: färre än \(view.minimum) i nämnaren · "
+               + "alla antal skyddade (±\(view.noise)), 0 kan vara några få." + (note.map { " " + $0 } ?? "")))
     }
 
     private static let measureNote = "Åtgärder räknar en person en gång per åtgärdstyp: den som har två typer samtidigt räknas två gånger."
@@ -224,7 +224,7 @@ struct Dashboard {
         }
         return section("overview", "Kommunerna i \(view.region)", wide: true,
                        table(view, caption: "Unga i det kommunala aktivitetsansvaret, \(label(view.publication.period)), skyddade antal",
-                             columns: ["Kommun", "I aktivitetsansvaret", "Andel av 16–19-åringar", "Nådda", "Nådda inom 30 dagar", "Avregistrerade",
+                             columns: ["Kommun", "I aktivitets\u{AD}ansvaret", "Andel av 16–19-åringar", "Nådda", "Nådda inom 30 dagar", "Avregistrerade",
                                        "Åtgärder (personer × typer)"],
                              body: rows, foot: .tr([], .th([.scope("row")], .text(view.region)), row(view, nil)), note: Self.measureNote))
     }
@@ -242,7 +242,7 @@ struct Dashboard {
             return Node.tr([], .th([.scope("row")], .text(name)),
                            .fragment(reasons.map { Node.td([], .text(view.number(owner, .deregistered, ["reason": $0.code]))) }))
         }
-        return section("reasons", "Avregistrerade efter orsak",
+        return section("reasons", "Avregistrerade efter orsak", wide: true,
                        table(view, caption: "Avregistrerade under \(label(view.publication.period)) efter orsak, skyddade antal",
                              columns: ["Kommun"] + reasons.map(\.label), body: rows))
     }
@@ -254,7 +254,7 @@ struct Dashboard {
             Node.tr([], .th([.scope("row")], .text(owner.map { names[$0] ?? $0 } ?? view.region)),
                     .fragment(types.map { Node.td([], .text(view.number(owner, .inMeasure, ["measure": $0.code]))) }))
         }
-        return section(id, "I åtgärd efter åtgärdstyp",
+        return section(id, "I åtgärd efter åtgärdstyp", wide: true,
                        table(view, caption: "Personer med en pågående åtgärd av varje typ, \(label(view.publication.period)), skyddade antal",
                              columns: ["Kommun"] + types.map(\.label), body: rows, note: Self.measureNote))
     }
@@ -288,16 +288,18 @@ struct Dashboard {
         } + [(view.region, view.share(nil).share, view.share(nil).text)]
         let shown = bars.compactMap(\.share)
         guard !shown.isEmpty else { return .empty }
-        let step = Self.niceStep(max(0.001, shown.max() ?? 0), steps: 4)
-        let maximum = step * 4
+        // Round steps to just past the largest share: the bars fill the axis.
+        let step = Self.niceStep(max(0.001, shown.max() ?? 0), steps: 5)
+        let tickCount = max(1, Int(((shown.max() ?? 0) / step).rounded(.up)))
+        let maximum = step * Double(tickCount)
         let rowHeight = 30.0, left = 150.0, width = Self.chartWidth, top = 8.0, right = 70.0
         let height = top + Double(bars.count) * rowHeight + 34
         let plot = width - left - right
-        let ticks = (0...4).map { tick -> Node in
-            let x = left + plot * Double(tick) / 4
+        let ticks = (0...tickCount).map { tick -> Node in
+            let x = left + plot * Double(tick) / Double(tickCount)
             return .fragment([
                 .line([a("x1", x), a("y1", top), a("x2", x), a("y2", height - 30), .class("grid")]),
-                .svgText([a("x", x), a("y", height - 10), Attribute("text-anchor", "middle"), .class("axis")], .text(Self.axisPercent(maximum * Double(tick) / 4))),
+                .svgText([a("x", x), a("y", height - 10), Attribute("text-anchor", "middle"), .class("axis")], .text(Self.axisPercent(step * Double(tick)))),
             ])
         }
         let rows = bars.enumerated().map { index, bar -> Node in
@@ -337,29 +339,37 @@ struct Dashboard {
         }
         guard views.count >= 2 else { return .empty }
         let periods = views.map(\.publication.period)
-        let series: [Series]
+        let candidates: [Series]
         let yLabel: String
         let isShare: Bool
         let caption: String
         if let kommun, views.contains(where: { $0.share(kommun).share != nil }) {
-            series = [Series(name: name, style: "line", values: views.map { $0.share(kommun).share.map { $0 * 100 } }),
+            candidates = [Series(name: name, style: "line", values: views.map { $0.share(kommun).share.map { $0 * 100 } }),
                       Series(name: region, style: "line region", values: views.map { $0.share(nil).share.map { $0 * 100 } })]
             yLabel = "Andel av 16–19-åringar, %"
             isShare = true
             caption = "Andelen av kommunens 16–19-åringar som var i aktivitetsansvaret någon gång under månaden, med \(region) som jämförelse (ur skyddade antal)."
         } else {
-            series = [Series(name: name, style: "line", values: views.map { $0.value(kommun, .inKAA).map(Double.init) })]
+            candidates = [Series(name: name, style: "line", values: views.map { $0.value(kommun, .inKAA).map(Double.init) })]
             yLabel = "Antal unga"
             isShare = false
             caption = "Unga i aktivitetsansvaret någon gång under månaden (skyddade antal)."
         }
+        // A line with no value at all (the region without every kommun's population) is left out.
+        let series = candidates.filter { $0.values.contains { $0 != nil } }
         let all = series.flatMap(\.values).compactMap { $0 }
         guard !all.isEmpty else { return .empty }
         let (low, high, step) = Self.axisRange(minimum: all.min() ?? 0, maximum: all.max() ?? 1)
-        let width = Self.chartWidth, height = 300.0, left = 62.0, right = 16.0, top = 34.0, bottom = 52.0
+        // Two lines need their key above the axis's label.
+        let top: Double = series.count < 2 ? 34 : 58
+        let width = Self.chartWidth, left = 62.0, right = 16.0, bottom = 52.0
+        let height = 266 + top
         let spacing = (width - left - right) / Double(max(1, periods.count - 1))
         func x(_ index: Int) -> Double { left + Double(index) * spacing }
-        func y(_ value: Double) -> Double { height - bottom - (height - top - bottom) * (value - low) / (high - low) }
+        func y(_ value: Double) -> Double {
+            let plot = height - top - bottom
+            return height - bottom - plot * (value - low) / (high - low)
+        }
         func format(_ value: Double) -> String {
             isShare ? String(format: step < 1 ? "%.1f" : "%.0f", value).replacingOccurrences(of: ".", with: ",") : String(Int(value.rounded()))
         }
@@ -399,11 +409,11 @@ struct Dashboard {
         let key: Node = series.count < 2 ? .empty : .fragment(series.enumerated().map { index, line in
             let kx = left + Double(index) * 200
             return Node.fragment([
-                .line([a("x1", kx), a("y1", 12), a("x2", kx + 24), a("y2", 12), .class(line.style)]),
-                .svgText([a("x", kx + 30), a("y", 17), .class("label")], .text(Self.short(line.name, 14))),
+                .line([a("x1", kx), a("y1", 13), a("x2", kx + 24), a("y2", 13), .class(line.style)]),
+                .svgText([a("x", kx + 30), a("y", 18), .class("label")], .text(Self.short(line.name, 14))),
             ])
         })
-        let axisLabel = Node.svgText([a("x", 4), a("y", series.count < 2 ? 17 : top - 4), .class("axis")], .text(yLabel))
+        let axisLabel = Node.svgText([a("x", 4), a("y", top - 16), .class("axis")], .text(yLabel))
         let descriptions = periods.enumerated().map { index, period in
             "\(label(period)): " + series.map { "\($0.name) \($0.values[index].map { isShare ? format($0) + " %" : format($0) } ?? Self.notReported)" }.joined(separator: ", ")
         }
@@ -439,7 +449,8 @@ struct Dashboard {
     }
 
     private static func axisPercent(_ share: Double) -> String {
-        String(format: share < 0.1 ? "%.1f %%" : "%.0f %%", share * 100).replacingOccurrences(of: ".", with: ",")
+        let percent = share * 100
+        return String(format: abs(percent - percent.rounded()) < 1e-9 ? "%.0f %%" : "%.1f %%", percent).replacingOccurrences(of: ".", with: ",")
     }
 
     private static func monthAbbreviation(_ month: Int) -> String {

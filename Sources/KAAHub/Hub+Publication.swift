@@ -55,7 +55,8 @@ extension Hub {
         }
         // The grid: every cell of every table for the region and each reporting kommun asked for.
         let tables = table.map { [$0] } ?? CellTable.allCases
-        let owners: [String?] = [nil] + reporting.filter { kommun == nil || $0 == kommun }.map { Optional($0) }
+        // No kommun has reported: no grid, not even the region's (it would be all zeros).
+        let owners: [String?] = reporting.isEmpty ? [] : [nil] + reporting.filter { kommun == nil || $0 == kommun }.map { Optional($0) }
         var keys = Set<FigureKey>()
         for owner in owners {
             for table in tables {

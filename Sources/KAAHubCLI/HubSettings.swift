@@ -60,10 +60,17 @@ struct HubSettings {
         if let name = settings.regionName, name.isEmpty || name.count > 80 || name.contains(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
             throw CommandLineError.badValue(argument: "--config", message: "\(path): regionName must be 1–80 characters on one line")
         }
+        let table: PerturbationTable
         do {
-            _ = try PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
+            table = try PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
         } catch {
             throw CommandLineError.badValue(argument: "--config", message: "\(path): noiseMaximum/noiseVariance: \(error.message)")
+        }
+        // The full grid publishes true zeros: a table under which a published value tells 0 from
+        // 1–2 people would undo that (design §8).
+        guard table.keepsSmallCountsAmbiguous else {
+            throw CommandLineError.badValue(argument: "--config", message: "\(path): noiseMaximum/noiseVariance: with D = \(settings.noiseMaximum) "
+                + "a published figure can tell no one from one or two people; D must be at least 2")
         }
         return settings
     }
