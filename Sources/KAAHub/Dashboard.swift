@@ -334,7 +334,9 @@ struct Dashboard {
         let end = Period.month(of: ending.lastDay)
         let months = Array(withData.filter { $0 <= end }.sorted().suffix(12))
         let views: [View] = months.compactMap { month in
-            guard let publication = try? hub.publication(period: month, kommun: kommun, today: today) else { return nil }
+            // The region's trend needs only in_kaa (every kommun's grid of the rest would be
+            // made for nothing); a kommun's needs its own and the region's shares.
+            guard let publication = try? hub.publication(period: month, table: kommun == nil ? .inKAA : nil, kommun: kommun, today: today) else { return nil }
             return View(publication: publication, region: region, minimum: hub.shareMinimumDenominator, noise: hub.perturbation.maximumNoise)
         }
         guard views.count >= 2 else { return .empty }
