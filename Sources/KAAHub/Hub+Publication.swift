@@ -57,25 +57,35 @@ extension Hub {
         let tables = table.map { [$0] } ?? CellTable.allCases
         // No kommun has reported: no grid, not even the region's (it would be all zeros).
         let owners: [String?] = reporting.isEmpty ? [] : [nil] + reporting.filter { kommun == nil || $0 == kommun }.map { Optional($0) }
-        var keys = Set<FigureKey>()
+        // Made in the published order (region first, then kommun, table and dims bytewise; the
+        // grids are sorted and a total's empty dims come first), so a national grid needs no sort.
+        var figures: [PublishedFigure] = []
+        var covered = 0
+        let sortedTables = tables.sorted { $0.rawValue < $1.rawValue }
         for owner in owners {
-            for table in tables {
+            for table in sortedTables {
                 if table.definition.mayBeUnreported {
                     let sent = owner.map(withPopulation.contains) ?? !withPopulation.isEmpty
                     guard sent else { continue }
                 }
-                for dims in table.grid { keys.insert(FigureKey(kommun: owner, table: table, dims: dims)) }
-                if table.definition.hasPeopleTotal { keys.insert(FigureKey(kommun: owner, table: table, dims: empty)) }
+                for dims in (table.definition.hasPeopleTotal ? [empty] : []) + table.grid {
+                    let sum = sums[FigureKey(kommun: owner, table: table, dims: dims)]
+                    if sum != nil { covered += 1 }
+                    figures.append(PublishedFigure(kommun: owner, table: table, dims: dims, value: perturbation.publish(n: sum?.n ?? 0, ck: sum?.ck ?? 0)))
+                }
             }
         }
-        // A stored cell outside today's grid (a code since retired) is still published.
-        keys.formUnion(sums.keys.filter { $0.kommun == nil || (kommun == nil || $0.kommun == kommun) && reported.contains($0.kommun ?? "") })
-        let figures = keys
-            .map { key in
+        // A stored cell outside today's grid (a code since retired) is still published: rare, so
+        // only then is anything searched and sorted.
+        let inScope = sums.keys.filter { $0.kommun == nil || (kommun == nil || $0.kommun == kommun) }
+        if covered < inScope.count {
+            let published = Set(figures.map { FigureKey(kommun: $0.kommun, table: $0.table, dims: $0.dims) })
+            for key in inScope where !published.contains(key) {
                 let sum = sums[key] ?? (0, 0)
-                return PublishedFigure(kommun: key.kommun, table: key.table, dims: key.dims, value: perturbation.publish(n: sum.n, ck: sum.ck))
+                figures.append(PublishedFigure(kommun: key.kommun, table: key.table, dims: key.dims, value: perturbation.publish(n: sum.n, ck: sum.ck)))
             }
-            .sorted { ($0.kommun ?? "", $0.table.rawValue, $0.dims.encoded) < ($1.kommun ?? "", $1.table.rawValue, $1.dims.encoded) }
+            figures.sort { ($0.kommun ?? "", $0.table.rawValue, $0.dims.encoded) < ($1.kommun ?? "", $1.table.rawValue, $1.dims.encoded) }
+        }
         let shares = Self.shares(figures, owners: owners, populationMissing: populationMissing, minimum: shareMinimumDenominator)
         return Publication(period: period, isPreliminary: !period.isFrozen(today: today), reported: reporting,
                            notReported: sites.map(\.kommun).filter { !reported.contains($0) }, populationNotReported: populationMissing,

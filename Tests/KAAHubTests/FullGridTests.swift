@@ -90,6 +90,8 @@ struct GridFixture {
         #expect(publication.populationNotReported == ["0381"])
         let published = Set(publication.figures.map { "\($0.kommun ?? "-")|\($0.table.rawValue)|\($0.dims.encoded)" })
         #expect(published.count == publication.figures.count, "each figure once")
+        let sorted = publication.figures.sorted { ($0.kommun ?? "", $0.table.rawValue, $0.dims.encoded) < ($1.kommun ?? "", $1.table.rawValue, $1.dims.encoded) }
+        #expect(publication.figures == sorted, "region first, then kommun, table and dims")
         for owner in [nil, "0380", "0381"] as [String?] {
             for table in CellTable.allCases {
                 let expected = table == .population && owner == "0381" ? [] : table.grid + (table.definition.hasPeopleTotal ? [Dims([:])] : [])
