@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Loads a demo hub's dashboard in Debian's Chromium, headless, checks the page (title, one row per
-# kommun, charts present) and saves a screenshot to .build/dashboard.png. Part of the test command.
+# kommun, charts present, the signs' legend, only periods with figures) and saves screenshots at
+# 375, 1280 and 1920 px to .build/dashboard-{375,1280,1920}.png (and .build/dashboard.png, 1280 px).
+# Part of the test command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -26,7 +28,16 @@ check() { # $1 = what, then a command that must succeed
     local what=$1; shift
     if "$@"; then echo "browser check: ok: $what"; else echo "browser check: FAILED: $what" >&2; failures=$((failures + 1)); fi
 }
-check "the title names the region" grep -q "<title>Regionens aktivitetsansvar" "$work/dashboard.html"
+check "the title names the region" grep -q "<title>Aktivitetsansvaret i Uppsala län, " "$work/dashboard.html"
+# The demo's last night is today: the page opens on the last month that has ended, not on this one.
+last_month=$(TZ=Europe/Stockholm date -d "$(TZ=Europe/Stockholm date +%Y-%m-01) -1 day" +%Y-%m)
+check "it opens on the last ended month ($last_month)" grep -q "<option value=\"$last_month\" selected" "$work/dashboard.html"
+options=$(grep -o '<option value="[^"]*"' "$work/dashboard.html" | wc -l)
+check "the period selector lists only periods with figures (found $options)" test "$options" -ge 1 -a "$options" -le 8
+tables=$(grep -o '<table' "$work/dashboard.html" | wc -l)
+legends=$(grep -o '<p class="legend">' "$work/dashboard.html" | wc -l)
+check "every table has its legend ($tables tables, $legends legends)" test "$legends" -ge "$tables"
+check "no dash stands for a missing figure" bash -c "! grep -q '<td>–</td>' '$work/dashboard.html'"
 rows=$(grep -o '<th scope="row"><a href="/kommun/' "$work/dashboard.html" | wc -l)
 check "one row per kommun of Uppsala län (8, found $rows)" test "$rows" -eq 8
 charts=$(grep -o '<svg role="img"' "$work/dashboard.html" | wc -l)
@@ -35,4 +46,10 @@ check "no script on the page" bash -c "! grep -q '<script' '$work/dashboard.html
 mkdir -p .build
 browser --window-size=1280,2200 --screenshot="$PWD/.build/dashboard.png" "$url"
 check "a screenshot was saved to .build/dashboard.png" test -s .build/dashboard.png
+for width in 375 1280 1920; do
+    browser --window-size="$width,2600" --screenshot="$PWD/.build/dashboard-$width.png" "$url"
+    check "a screenshot at $width px was saved to .build/dashboard-$width.png" test -s ".build/dashboard-$width.png"
+done
+browser --window-size=1280,2200 --screenshot="$PWD/.build/dashboard-kommun.png" "${url}kommun/0380"
+check "a kommun page's screenshot was saved to .build/dashboard-kommun.png" test -s .build/dashboard-kommun.png
 [ "$failures" -eq 0 ] || exit 1

@@ -41,11 +41,16 @@ public struct CellTableDefinition: Sendable {
     public let hasPeopleTotal: Bool
     /// How far this table's people total may go beyond another's (nil: no relation).
     public let limit: PeopleTotalLimit?
+    /// Whether a kommun that reported for a period may have no source for this table at all
+    /// (`population`: a register without a folkbokföring extract). Then the table's absence means
+    /// "not reported", not a grid of zeros; for every other table an absent cell is a true zero.
+    public let mayBeUnreported: Bool
 
-    init(_ dimensions: [String: CellDimensionValues], hasPeopleTotal: Bool = true, limit: PeopleTotalLimit? = nil) {
+    init(_ dimensions: [String: CellDimensionValues], hasPeopleTotal: Bool = true, limit: PeopleTotalLimit? = nil, mayBeUnreported: Bool = false) {
         self.dimensions = dimensions
         self.hasPeopleTotal = hasPeopleTotal
         self.limit = limit
+        self.mayBeUnreported = mayBeUnreported
     }
 
     /// The dimension names, sorted.
@@ -54,6 +59,18 @@ public struct CellTableDefinition: Sendable {
     /// The allowed values of each dimension, with code lists read from `catalog`.
     public func allowedValues(catalog: CodeCatalog = .builtIn) -> [String: Set<String>] {
         dimensions.mapValues { $0.values(catalog: catalog) }
+    }
+
+    /// Every cell's dims of the table's full grid (the product of its dimensions' values), sorted:
+    /// what the hub publishes for a reporting kommun, zeros included (design §8).
+    public func grid(catalog: CodeCatalog = .builtIn) -> [Dims] {
+        var combinations: [[String: String]] = [[:]]
+        for (name, values) in allowedValues(catalog: catalog).sorted(by: { $0.key < $1.key }) {
+            combinations = combinations.flatMap { partial in
+                values.sorted().map { value in partial.merging([name: value]) { $1 } }
+            }
+        }
+        return combinations.map(Dims.init).sorted()
     }
 }
 
@@ -71,13 +88,21 @@ extension CellTable {
     /// Built once: publication asks for every cell's definition.
     private static let definitions = Dictionary(uniqueKeysWithValues: allCases.map { ($0, makeDefinition($0)) })
 
+    /// The table's full grid with the built-in code lists (see `CellTableDefinition.grid`).
+    public var grid: [Dims] {
+        Self.grids[self] ?? definition.grid()
+    }
+
+    /// Built once: every publication walks every grid.
+    private static let grids = Dictionary(uniqueKeysWithValues: allCases.map { ($0, makeDefinition($0).grid()) })
+
     private static func makeDefinition(_ table: CellTable) -> CellTableDefinition {
         switch table {
         // Those in KAA are a part of the kommun's 16–19-year-olds, but counted over the whole period
         // while `population` is one extract's day: people who moved in or turned 16 meanwhile
         // count only in `in_kaa`. Half again and 20 people more cannot come from that.
         case .inKAA: return CellTableDefinition(["sex": sexes, "age": ages], limit: PeopleTotalLimit(table: .population, percent: 150, slack: 20))
-        case .population: return CellTableDefinition(["sex": sexes, "age": ages])
+        case .population: return CellTableDefinition(["sex": sexes, "age": ages], mayBeUnreported: true)
         case .inKAAReason: return CellTableDefinition(["reason": .codes(.registrationReason)])
         case .new, .contacted, .declined: return CellTableDefinition(["sex": sexes])
         case .firstContactDays: return CellTableDefinition(["band": .fixed(Set(FirstContactBand.allCases.map(\.rawValue)))])

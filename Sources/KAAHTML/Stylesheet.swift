@@ -18,11 +18,18 @@ public enum Stylesheet {
         .scroll{overflow-x:auto}.chart{max-width:100%;height:auto}.grid{stroke:#d5dde5;stroke-width:1}
         .axis,.label,.value{font-size:12px;fill:#1b1b1b}.bar{fill:#0b5f9e}.bar.region{fill:#8a3b00}.bar.previous{fill:#9aa9b7}
         .line{fill:none;stroke:#0b5f9e;stroke-width:3}.dot{fill:#0b5f9e}figcaption{font-size:.9rem;color:#3a3a3a}
-        .keys{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.6rem}.keys div{border:1px solid #c9d3dd;padding:.5rem}
+        .keys{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(13rem,45%),1fr));gap:.6rem}.keys div{border:1px solid #c9d3dd;padding:.5rem}
         dt{font-size:.9rem}dd{margin:0;font-size:1.5rem;font-weight:700}
         .report{max-width:52rem;margin:2rem auto;padding:0 1rem}.report h1{font-size:2rem;margin:.67em 0}
         .report h2{font-size:1.5rem;margin:.83em 0;border-bottom:0}.report th,.report td{padding:.3rem .6rem}
         .compare{font-size:13px}.compare .small{font-size:11px}
+        main.dash{max-width:none}.dash .cols{display:grid;grid-template-columns:minmax(0,1fr);gap:0 3rem;align-items:start}
+        @media (min-width:64rem){.dash .cols{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
+        .dash .wide{grid-column:1/-1}.dash table{border-collapse:separate;border-spacing:0}.dash th[scope=row]{position:sticky;left:0;background:#fff}.dash thead th:first-child{position:sticky;left:0}
+        .dash figure{margin:0}.dchart{width:100%;max-width:48rem}.dchart text{font-size:16px}.dchart .year{font-weight:700}.legend{font-size:.85rem;color:#3a3a3a;margin:.3rem 0 1rem}
+        .line.region{stroke:#8a3b00;stroke-dasharray:7 4}.dot.region{fill:#8a3b00}
+        @media (min-width:48rem){.dchart text{font-size:13px}}@media (min-width:100rem){.dchart text{font-size:11px}}
+        @media (max-width:40rem){header.dash,main.dash{padding-left:1rem;padding-right:1rem}header.dash h1{font-size:1.35rem}.dash th,.dash td{padding:.3rem .4rem}.dash table{font-size:.9rem}}
         .key span{display:inline-block;width:1rem;height:.8rem;margin:0 .3rem 0 1rem}.key .current{background:#0b5f9e}.key .previous{background:#9aa9b7}
         """
 

@@ -32,6 +32,12 @@ public final class Hub: Sendable {
     public static let defaultMaxCellCount = CellTable.defaultMaximumCount
     /// The Cell Key Method's noise table for publication.
     public let perturbation: PerturbationTable
+    /// The smallest published population a share is shown for (`shareMinimumDenominator`).
+    public let shareMinimumDenominator: Int
+    /// The default of `shareMinimumDenominator`: ten published people.
+    public static let defaultShareMinimumDenominator = 10
+    /// The region's name for the dashboard (`regionName`); nil: the län of the enrolled kommuner.
+    public let regionName: String?
     /// How long applying batches takes, for `/metrics`.
     let applyLatency = LatencyHistogram()
     /// Writes arriving together share one commit (see `GroupCommit`).
@@ -52,7 +58,8 @@ public final class Hub: Sendable {
 
     /// Opens (creating when missing) the hub database at `path`, bringing its schema up to date.
     public init(path: String, maxBodyBytes: Int = 4 << 20, maxCellCount: Int = Hub.defaultMaxCellCount, perturbation: PerturbationTable? = nil,
-                rejectHistory: Int = 1000, now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
+                rejectHistory: Int = 1000, shareMinimumDenominator: Int = Hub.defaultShareMinimumDenominator, regionName: String? = nil,
+                now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
         let connection: Database
         do {
             let existed = FileManager.default.fileExists(atPath: path)
@@ -73,6 +80,8 @@ public final class Hub: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.maxCellCount = maxCellCount
         self.rejectHistory = rejectHistory
+        self.shareMinimumDenominator = shareMinimumDenominator
+        self.regionName = regionName
         self.now = now
         if let perturbation {
             self.perturbation = perturbation

@@ -7,19 +7,40 @@ public struct Publication: Sendable {
     public let period: Period
     /// An open period's figures may still change.
     public let isPreliminary: Bool
-    /// Kommuner with figures for the period, and how many are enrolled.
-    public let reporting: Int
-    public let enrolled: Int
+    /// The enrolled kommuner with figures for the period (any cell of any table), sorted: each has
+    /// its full grid published, zeros included.
+    public let reported: [String]
+    /// The enrolled kommuner without figures for the period, sorted: "not reported" (`..`), never zero.
+    public let notReported: [String]
+    /// Reporting kommuner that sent no `population` for the period: their population (and share)
+    /// is not reported, while their other tables are full grids.
+    public let populationNotReported: [String]
+    /// The full grid (design §8): every cell of every table for each reporting kommun and the
+    /// region, with table totals (`dims` empty) where the table has a people total.
     public let figures: [PublishedFigure]
-    /// Share of 16–19-year-olds in KAA, from published figures only: kommun (nil: region) → share.
-    public let shares: [(kommun: String?, share: Double?)]
+    /// Share of 16–19-year-olds in KAA, from published figures only, region first.
+    public let shares: [PublishedShare]
+    /// The smallest published population a share is computed from.
+    public let shareMinimumDenominator: Int
     /// Kommun names by code.
     public let names: [String: String]
 
+    /// How many kommuner have reported for the period.
+    public var reporting: Int { reported.count }
+    /// How many kommuner are enrolled.
+    public var enrolled: Int { reported.count + notReported.count }
+
     /// The same period with only the region's figures (what a kommun gets back).
     var regionOnly: Publication {
-        Publication(period: period, isPreliminary: isPreliminary, reporting: reporting, enrolled: enrolled,
-                    figures: figures.filter { $0.kommun == nil }, shares: shares.filter { $0.kommun == nil }, names: names)
+        Publication(period: period, isPreliminary: isPreliminary, reported: reported, notReported: notReported,
+                    populationNotReported: populationNotReported, figures: figures.filter { $0.kommun == nil },
+                    shares: shares.filter { $0.kommun == nil }, shareMinimumDenominator: shareMinimumDenominator, names: names)
+    }
+
+    /// Whether `kommun` (nil: the region) has figures for `table` in this period.
+    public func hasReported(_ kommun: String?, table: CellTable) -> Bool {
+        guard let kommun else { return !reported.isEmpty && !(table.definition.mayBeUnreported && populationNotReported.count == reported.count) }
+        return reported.contains(kommun) && !(table.definition.mayBeUnreported && populationNotReported.contains(kommun))
     }
 
     /// The body of design §8 that `/v1/published` and the region endpoint serve.
@@ -27,8 +48,9 @@ public struct Publication: Sendable {
         PublicationResponse(
             cells: figures.map { PublicationResponse.Figure(dims: $0.dims.dictionary, kommun: $0.kommun, table: $0.table, value: $0.value) },
             period: period.description, preliminary: isPreliminary,
-            reporting: PublicationResponse.Reporting(kommuner: reporting, of: enrolled),
-            shares: shares.map { PublicationResponse.Share(kommun: $0.kommun, share: $0.share) })
+            reporting: PublicationResponse.Reporting(kommuner: reporting, of: enrolled, notReported: notReported, populationNotReported: populationNotReported),
+            shares: shares.map { PublicationResponse.Share(kommun: $0.kommun, share: $0.share, reason: $0.reason?.rawValue) },
+            shareMinimumDenominator: shareMinimumDenominator)
     }
 
     /// The same as CSV for Excel: `;`, UTF-8 with BOM, CRLF, Swedish headers, decimal commas.

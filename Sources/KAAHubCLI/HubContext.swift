@@ -47,6 +47,9 @@ public final class HubContext: ProgramContext {
             throw HubError.notFound("hubbens databas \(path) finns inte; ange rätt fil med --db, KAA_HUB_DB eller \"db\" i konfigurationen "
                 + "(en ny skapas bara av 'kaa-hub init' eller 'kaa-hub serve')")
         }
-        return try Hub(path: path, maxBodyBytes: maxBodyBytes, maxCellCount: maxCellCount, perturbation: perturbation)
+        // The publication settings come from the configuration for every command alike.
+        let publishing = try settings()
+        return try Hub(path: path, maxBodyBytes: maxBodyBytes, maxCellCount: maxCellCount, perturbation: perturbation,
+                       shareMinimumDenominator: publishing.shareMinimumDenominator, regionName: publishing.regionName)
     }
 }

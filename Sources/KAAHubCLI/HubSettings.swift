@@ -26,10 +26,14 @@ struct HubSettings {
     /// The Cell Key Method's parameters: the largest noise D and its variance V.
     var noiseMaximum = 2
     var noiseVariance = 1.0
+    /// Shares (in KAA ÷ population) are shown only where the published population is at least this.
+    var shareMinimumDenominator = Hub.defaultShareMinimumDenominator
+    /// The region's name on the dashboard; without it, the län of the enrolled kommuner.
+    var regionName: String?
 
     static let keys: Set<String> = ["db", "listen", "tlsCert", "tlsKey", "maxBodyBytes", "maxCellCount", "threads", "connectionLimit", "perIPConnectionLimit", "timeoutSeconds",
                                     "headerTimeoutSeconds", "maxBufferedBodyBytes",
-                                    "noiseMaximum", "noiseVariance"]
+                                    "noiseMaximum", "noiseVariance", "shareMinimumDenominator", "regionName"]
 
     /// The settings in `path`, or the defaults when there is no file.
     static func load(_ path: String?) throws -> HubSettings {
@@ -51,10 +55,22 @@ struct HubSettings {
         if let value = try file.integer("maxBufferedBodyBytes", 1024...(1 << 40)) { settings.maxBufferedBodyBytes = value }
         if let value = try file.integer("noiseMaximum", 1...10) { settings.noiseMaximum = value }
         if let value = try file.number("noiseVariance", 0.01...50) { settings.noiseVariance = value }
+        if let value = try file.integer("shareMinimumDenominator", 1...1_000_000) { settings.shareMinimumDenominator = value }
+        settings.regionName = try file.text("regionName")
+        if let name = settings.regionName, name.isEmpty || name.count > 80 || name.contains(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+            throw CommandLineError.badValue(argument: "--config", message: "\(path): regionName must be 1–80 characters on one line")
+        }
+        let table: PerturbationTable
         do {
-            _ = try PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
+            table = try PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
         } catch {
             throw CommandLineError.badValue(argument: "--config", message: "\(path): noiseMaximum/noiseVariance: \(error.message)")
+        }
+        // The full grid publishes true zeros: a table under which a published value tells 0 from
+        // 1–2 people would undo that (design §8).
+        guard table.keepsSmallCountsAmbiguous else {
+            throw CommandLineError.badValue(argument: "--config", message: "\(path): noiseMaximum/noiseVariance: with D = \(settings.noiseMaximum) "
+                + "a published figure can tell no one from one or two people; D must be at least 2")
         }
         return settings
     }

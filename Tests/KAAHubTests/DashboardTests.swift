@@ -41,7 +41,7 @@ import Testing
         let (status, html, page) = try document(fixture, period: "2026-11")
         #expect(status == 200)
         #expect(html.hasPrefix("<!DOCTYPE html>") && page.tag == "html" && page.attribute("lang") == "sv")
-        #expect(page.elements("head").flatMap { $0.elements("title") }.map(\.textContent) == ["Regionens aktivitetsansvar 2026-11 – KAA"])
+        #expect(page.elements("head").flatMap { $0.elements("title") }.map(\.textContent) == ["Aktivitetsansvaret i Uppsala län, november 2026 – KAA"])
         let rows = rowHeaders(section(page, "overview"))
         #expect(rows.map(\.name) == ["Uppsala", "Enköping"], "one row per kommun")
         #expect(rows.map(\.link) == ["/kommun/0380?period=2026-11", "/kommun/0381?period=2026-11"])
@@ -60,7 +60,7 @@ import Testing
         // The region's in_kaa cell shows the published figure, not the exact 12.
         let published = fixture.hub.perturbation.publish(n: 12, ck: 1_000_000_000 &+ 3_500_000_000 &+ 123_456)
         let total = try #require(section(page, "overview").elements("tfoot").first?.elements("tr").first)
-        #expect(total.elements("th").map(\.textContent) == ["Regionen"])
+        #expect(total.elements("th").map(\.textContent) == ["Uppsala län"])
         #expect(total.elements("td").first?.textContent == "\(published)")
     }
 
@@ -68,15 +68,15 @@ import Testing
         let (fixture, _) = try publishedFixture()
         let (status, html, page) = try document(fixture, period: "2026-11", kommun: "0381")
         #expect(status == 200)
-        #expect(page.elements("h1").map(\.textContent) == ["Enköping: aktivitetsansvaret 2026-11"])
+        #expect(page.elements("h1").map(\.textContent) == ["Enköping: aktivitetsansvaret november 2026"])
         #expect(section(page, "key").elements("h2").map(\.textContent) == ["Nyckeltal"])
         #expect(!section(page, "key").elements("dd").isEmpty)
-        #expect(elements(page, "p", class: "missing").isEmpty && !html.contains("Saknas"),
+        #expect(elements(page, "p", class: "missing").isEmpty && !html.contains("Har inte rapporterat"),
                 "the other kommuner are not missing just because this page shows one")
         let (_, _, old) = try document(fixture, period: "2025-03")
         let oldStatus = elements(old, "p", class: "status").map(\.textContent).joined()
         #expect(oldStatus.contains("Slutliga siffror") && oldStatus.contains("0 av 2 kommuner"))
-        #expect(elements(old, "p", class: "missing").map(\.textContent) == ["Saknas: Uppsala, Enköping"])
+        #expect(elements(old, "p", class: "missing").map(\.textContent) == ["Har inte rapporterat (..): Uppsala, Enköping"])
     }
 
     /// A site's name is set by an admin and shown in tables, chart labels and the missing list.

@@ -63,6 +63,27 @@ public struct PerturbationTable: Sendable, Equatable {
         SaturatingSum.add(n, noise(n: n, cellKey: Double(ck) / 4_294_967_296))
     }
 
+    /// The exact counts that can be published as `value`: every `n` whose noise row allows
+    /// `value - n` (none for a negative value).
+    public func counts(publishing value: Int) -> [Int] {
+        guard value >= 0 else { return [] }
+        return (max(0, value - maximumNoise)...SaturatingSum.add(value, maximumNoise)).filter { n in
+            distribution(for: n)[value - n + maximumNoise] > 0
+        }
+    }
+
+    /// Whether no published value tells an empty group from one of one or two people (design §8):
+    /// every value that 0, 1 or 2 can be published as can also come from a count on the other
+    /// side (a published 0 also from 1 or 2; a value from 1 or 2 also from 0 or from 3 and more).
+    /// True for every table with `D ≥ 2`; with `D = 1` a published 1 could only be 1 or 2 people.
+    public var keepsSmallCountsAmbiguous: Bool {
+        (0...(2 + maximumNoise)).allSatisfy { value in
+            let counts = Set(counts(publishing: value))
+            guard !counts.isDisjoint(with: [0, 1, 2]) else { return true }
+            return !counts.isSubset(of: [0]) && !counts.isSubset(of: [1, 2])
+        }
+    }
+
     private static func maximumEntropy(support: [Int], variance: Double, n: Int) throws(PerturbationError) -> [Double] {
         let ks = support.map(Double.init)
         func probabilities(_ a: Double, _ b: Double) -> [Double] {

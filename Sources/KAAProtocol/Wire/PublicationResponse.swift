@@ -33,17 +33,31 @@ public struct PublicationResponse: WireBody, Equatable {
         }
     }
 
-    /// How many kommuner have figures for the period, of how many enrolled.
+    /// How many kommuner have figures for the period, of how many enrolled, and which have not.
     public struct Reporting: Codable, Sendable, Equatable {
         /// Kommuner with figures for the period.
         public let kommuner: Int
         /// Kommuner enrolled.
         public let of: Int
+        /// The enrolled kommuner without figures for the period (`..` on the dashboard); absent
+        /// from hubs before issue #17.
+        public let notReported: [String]?
+        /// Reporting kommuner that sent no `population` for the period (no folkbokföring
+        /// extract): their population figures and shares are not reported, not zero.
+        public let populationNotReported: [String]?
 
-        /// `kommuner` of `of` have reported.
-        public init(kommuner: Int, of: Int) {
+        /// `kommuner` of `of` have reported; `notReported` have not.
+        public init(kommuner: Int, of: Int, notReported: [String]? = nil, populationNotReported: [String]? = nil) {
             self.kommuner = kommuner
             self.of = of
+            self.notReported = notReported
+            self.populationNotReported = populationNotReported
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kommuner, of
+            case notReported = "not_reported"
+            case populationNotReported = "population_not_reported"
         }
     }
 
@@ -51,22 +65,27 @@ public struct PublicationResponse: WireBody, Equatable {
     public struct Share: Codable, Sendable, Equatable {
         /// The kommun, or nil for the region.
         public let kommun: String?
-        /// Nil when the population figure is zero or missing.
+        /// Nil when there is no share to show; `reason` says why.
         public let share: Double?
+        /// Why `share` is nil: `not_reported` (no population figure) or `small_denominator` (the
+        /// published population is below the hub's `share_minimum_denominator`).
+        public let reason: String?
 
-        /// The share `share` for `kommun`.
-        public init(kommun: String?, share: Double?) {
+        /// The share `share` for `kommun`, or nil for `reason`.
+        public init(kommun: String?, share: Double?, reason: String? = nil) {
             self.kommun = kommun
             self.share = share
+            self.reason = reason
         }
 
-        enum CodingKeys: String, CodingKey { case kommun, share }
+        enum CodingKeys: String, CodingKey { case kommun, share, reason }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(kommun, forKey: .kommun)
             // Four decimals, as the wire has always carried them.
             try container.encode(share.map { FixedPoint($0, places: 4) }, forKey: .share)
+            try container.encodeIfPresent(reason, forKey: .reason)
         }
     }
 
@@ -80,13 +99,21 @@ public struct PublicationResponse: WireBody, Equatable {
     public let reporting: Reporting
     /// The shares of 16–19-year-olds in KAA, region first.
     public let shares: [Share]
+    /// The smallest published population a share is computed from (absent before issue #17).
+    public let shareMinimumDenominator: Int?
 
     /// The figures of `period`.
-    public init(cells: [Figure], period: String, preliminary: Bool, reporting: Reporting, shares: [Share]) {
+    public init(cells: [Figure], period: String, preliminary: Bool, reporting: Reporting, shares: [Share], shareMinimumDenominator: Int? = nil) {
         self.cells = cells
         self.period = period
         self.preliminary = preliminary
         self.reporting = reporting
         self.shares = shares
+        self.shareMinimumDenominator = shareMinimumDenominator
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cells, period, preliminary, reporting, shares
+        case shareMinimumDenominator = "share_minimum_denominator"
     }
 }
