@@ -44,7 +44,7 @@ NEW_PASSWORD = "Grönt te vid Fyrisån 2026"
 PAGE_TYPES = ["login", "password change", "password change with an error", "Idag (samordnare)", "Idag", "Ungdomar", "search results",
               "register a person", "Personkort", "Personkort (skyddad identitet)", "offer a measure", "offer a measure, with an error",
               "stale form (409)", "start a measure", "measure decision", "measure follow-up", "end a measure", "de-register", "403", "404", "Logg",
-              "Logg: a person opened with a reason", "Personal", "Personal: a new account"]
+              "Logg: a person opened with a reason", "Personal", "Personal: a new account", "Gallring"]
 
 
 class StepFailed(Exception):
@@ -348,6 +348,19 @@ class BrowserTest:
         self.get("/personer/ny")
         self.ok("sara: /personer/ny is a form to register a person", self.driver.find_elements(By.CSS_SELECTOR, "main form"), self.heading())
         self.axe("register a person")
+        # Gallring (issue 16): the dry run; where it lists anyone, the confirmation, the purge and its receipt.
+        self.follow(self.link("Gallring"))
+        self.ok("sara: Gallring shows the dry run", self.heading() == "Gallring" and "Förhandsvisning" in self.text(), self.text()[:300])
+        self.axe("Gallring")
+        proceed = self.driver.find_elements(By.XPATH, "//main//button[normalize-space()='Gå vidare till bekräftelse']")
+        if proceed:
+            self.submit(proceed[0])
+            self.ok("sara: the confirmation asks for a tick", self.heading() == "Bekräfta gallring", self.text()[:300])
+            self.axe("Bekräfta gallring")
+            self.driver.find_element(By.ID, "f-confirm").click()
+            self.submit(self.button("Gallra nu"))
+            self.ok("sara: the purge ends on its receipt", self.heading() == "Kvitto på gallring", self.text()[:300])
+            self.axe("Kvitto på gallring")
         self.logout("sara")
 
     def search(self, query, login):
