@@ -8,6 +8,8 @@ public enum CodeList: String, CaseIterable, Sendable {
     case measureType = "measure_type"
     case measureEndReason = "measure_end_reason"
     case contactChannel = "contact_channel"
+    case handoverReceiver = "handover_receiver"
+    case consentMethod = "consent_method"
 
     /// The reference table holding this list (the same name).
     public var tableName: String { rawValue }
@@ -21,6 +23,8 @@ public enum CodeList: String, CaseIterable, Sendable {
         case .measureType: return "åtgärdstyp"
         case .measureEndReason: return "avslutsorsak"
         case .contactChannel: return "kontaktsätt"
+        case .handoverReceiver: return "mottagare vid utslussning"
+        case .consentMethod: return "sätt att lämna samtycke"
         }
     }
 }

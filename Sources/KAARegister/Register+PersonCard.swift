@@ -17,6 +17,10 @@ public struct PersonCard: Sendable {
     public let origins: [Int64: EpisodeOrigin]
     /// The handläggare a samordnare may assign the person to (empty for anyone else).
     public let assignable: [StaffMember]
+    /// The hand-overs at 20 (utslussning), by episode id.
+    public let handovers: [Int64: Handover]
+    /// Why a hand-over cannot be recorded now (nil: it can, for the latest episode).
+    public let handoverRefusal: String?
 
     /// The 20th birthday, the first day outside KAA.
     public var twentiethBirthday: CalendarDate { KAAAgeRule.endDay(birthDate: record.personnummer.birthDate) }
@@ -112,8 +116,10 @@ extension Register {
                 "SELECT login, name FROM staff WHERE role = 'handlaggare' AND disabled = 0 ORDER BY name, login").map { row in
                     StaffMember(login: try row.text(0), name: try row.text(1))
                 } : []
+            let latest = record.history.episodes.max { ($0.registeredOn, $0.id) < ($1.registeredOn, $1.id) }
             return PersonCard(record: record, version: version, caseworker: try caseworker(personID: personID), events: events,
-                              reviews: reviews, origins: origins, assignable: assignable)
+                              reviews: reviews, origins: origins, assignable: assignable, handovers: try handovers(personID: personID),
+                              handoverRefusal: handoverRefusal(latest: latest, birthDate: record.personnummer.birthDate))
         }
     }
 

@@ -14,6 +14,7 @@ enum PersonActions {
         form("/personer/{id}/atgarder/{id}/uppfoljning", followUp),
         form("/personer/{id}/atgarder/{id}/avsluta", end),
         form("/personer/{id}/avregistrera", deregister),
+        form("/personer/{id}/utslussning", handover),
         form("/personer/ny", registerNew),
     ].flatMap { $0 }
 
@@ -258,6 +259,50 @@ enum PersonActions {
                 return (date, reason)
             },
             save: { (value: (CalendarDate, String)) throws(RegisterError) in try context.register.deregister(person.personnummer, on: value.0, reason: value.1) },
+            page: page)
+    }
+
+    // MARK: - Utslussning
+
+    static func handover(_ context: WebContext) throws(WebError) -> WebResponse {
+        let person = try person(context, for: "handover.record")
+        try PersonCorrections.auditShown(context, person: person, form: "handover.record")
+        let action = "/personer/\(person.personID)/utslussning"
+        let today = context.register.today
+        func page(_ state: PersonFormState) -> WebPage {
+            PersonForms.page(context, person: person, title: "Utslussning", action: action, state: state, button: "Spara utslussningen",
+                             intro: [.p([], .text("Personen fyller 20 år \(SwedishFormat.longDate(person.twentiethBirthday)). Registrera vem som tar över "
+                                                  + "och om personen samtycker till att uppgifter om hen lämnas dit."))],
+                             fields: [PersonForms.codeSelect("Mottagare", "receiver", .handoverReceiver, state, register: context.register),
+                                      PersonForms.dateField("Datum för överlämnandet", "handed_over_on", state),
+                                      UI.select("Samtycker personen till att uppgifter lämnas till mottagaren?", name: "consent",
+                                                options: [("", "Välj"), ("ja", "Ja"), ("nej", "Nej")], selected: state["consent"],
+                                                error: state.errors["consent"]),
+                                      .div([.class("grid2")],
+                                           PersonForms.dateField("Datum för svaret", "consent_on", state),
+                                           PersonForms.codeSelect("Hur svaret lämnades", "consent_method", .consentMethod, state, register: context.register))])
+        }
+        guard isPost(context) else {
+            let start = person.twentiethBirthday <= today ? person.twentiethBirthday.description : today.description
+            return .page(page(PersonFormState(defaults: ["handed_over_on": start, "consent_on": today.description], version: person.version)))
+        }
+        return try PersonForms.submit(
+            context, person: person,
+            fields: ["--receiver": "receiver", "--handed-over": "handed_over_on", "--consent-date": "consent_on", "--consent-method": "consent_method",
+                     "--consent": "consent"],
+            done: "/personer/\(person.personID)?sparat=utslussning",
+            parse: { reader in
+                let receiver = reader.code("receiver", missing: "Välj vem som tar över."), handedOver = reader.date("handed_over_on")
+                let consent = reader.code("consent", missing: "Välj ja eller nej.")
+                let consentOn = reader.date("consent_on"), method = reader.code("consent_method", missing: "Välj hur personen svarade.")
+                guard let receiver, let handedOver, let consent, let consentOn, let method else { return nil }
+                guard consent == "ja" || consent == "nej" else {
+                    reader.errors["consent"] = "Välj ja eller nej."
+                    return nil
+                }
+                return Handover(receiver: receiver, handedOverOn: handedOver, consent: consent == "ja", consentOn: consentOn, consentMethod: method)
+            },
+            save: { (value: Handover) throws(RegisterError) in try context.register.recordHandover(person.personnummer, value) },
             page: page)
     }
 

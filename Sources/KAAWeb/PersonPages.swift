@@ -32,6 +32,7 @@ enum PersonPages {
         "uppfoljning": "Uppföljningen är sparad.",
         "avslutad": "Åtgärden är avslutad.",
         "avregistrerad": "Personen är avregistrerad.",
+        "utslussning": "Utslussningen är sparad.",
         "registrerad": "Personen är registrerad i aktivitetsansvaret.",
         "handlaggare": "Handläggaren är ändrad.",
         "rattad": "Rättelsen är sparad.",
@@ -278,10 +279,21 @@ enum PersonPages {
             if origin?.isDecidedByStaff == true {
                 facts += [.dt([], "Beslut"), .dd([], "Inskrivningens läge är en handläggares beslut; identifieringen ändrar det inte, den föreslår.")]
             }
+            if let handover = card.handovers[episode.id] {
+                facts += [.dt([], "Utslussning"),
+                          .dd([], .text("\(handover.handedOverOn) till \(label(handover.receiver, .handoverReceiver, register)) · "
+                                        + "samtycke att dela uppgifter: \(handover.consent ? "ja" : "nej") "
+                                        + "(\(handover.consentOn), \(label(handover.consentMethod, .consentMethod, register).lowercased()))"))]
+            }
+            let isLatest = episode.id == card.record.history.episodes.max { ($0.registeredOn, $0.id) < ($1.registeredOn, $1.id) }?.id
+            let handoverLink: Node = isLatest && card.handoverRefusal == nil
+                ? .li([], .a([.href("/personer/\(id)/utslussning")], card.handovers[episode.id] == nil ? "Registrera utslussning" : "Ändra utslussning"))
+                : .empty
             items.append(PersonNode.article("episode",
                                   PersonNode.h3(.text(episode.deregisteredOn == nil ? "Pågående inskrivning" : "Avslutad inskrivning")),
                                   .dl([.class("facts")], .fragment(facts)),
                                   .ul([.class("actions")],
+                                      handoverLink,
                                       .li([], .a([.href("/personer/\(id)/inskrivningar/\(episode.id)/rattelse")], "Rätta inskrivningen")),
                                       .li([], .a([.href("/personer/\(id)/inskrivningar/\(episode.id)/ta-bort")], "Ta bort inskrivningen")))))
         }

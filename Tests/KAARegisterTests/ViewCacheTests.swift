@@ -110,9 +110,9 @@ import Testing
             "population_cell", "population_extract", "region_fetch", "region_figure",
             // Code lists: labels are read from the built-in catalogue, not these tables.
             "contact_channel", "county", "deregistration_reason", "kommun", "measure_end_reason", "measure_type",
-            "occupation", "registration_reason",
-            // Records of a person: their triggers (0008) bump person.version, an update of person.
-            "episode", "contact", "occupation_fact", "measure", "measure_follow_up",
+            "occupation", "registration_reason", "handover_receiver", "consent_method",
+            // Records of a person: their triggers (0008, 0014) bump person.version, an update of person.
+            "episode", "contact", "occupation_fact", "measure", "measure_follow_up", "handover",
         ]
         let tables = Set(try register.database.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").map { try $0.text(0) })
         let tracked = tables.subtracting(untracked)
@@ -125,7 +125,7 @@ import Testing
             #expect(events == (table == "staff" ? ["INSERT", "UPDATE"] : ["INSERT", "UPDATE", "DELETE"]), "\(table)")
         }
         // The records of a person bump its version, which moves the counter.
-        for table in ["episode", "contact", "occupation_fact", "measure", "measure_follow_up"] {
+        for table in ["episode", "contact", "occupation_fact", "measure", "measure_follow_up", "handover"] {
             #expect(try count(register, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '\(table)' AND sql LIKE '%SET version = version + 1%'") >= 2, "\(table)")
         }
     }

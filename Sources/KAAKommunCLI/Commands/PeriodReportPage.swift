@@ -8,7 +8,8 @@ enum PeriodReportPage {
     /// The report of `kommun` for `period` against `before`, from the figures the text report prints
     /// (`reasons`: each deregistration reason's label with its count in `period` and in `before`).
     static func document(kommun: String, period: Period, before: Period, state: String,
-                         figures: [ReportPeriodCommand.Figure], reasons: [(String, Double, Double)]) -> Node {
+                         figures: [ReportPeriodCommand.Figure], reasons: [(String, Double, Double)],
+                         handovers: [(String, Double, Double)] = []) -> Node {
         let show = ReportPeriodCommand.show
         let keyRows = figures.map { figure in
             Node.tr([], .th([.scope("row")], .text(figure.label)), .td([], .text(show(figure.current, figure.isShare))),
@@ -31,7 +32,13 @@ enum PeriodReportPage {
                   .p([.class("key")], .span([.class("current")]), "\(period)", .span([.class("previous")]), "\(before)"),
                   chart(period: period, before: before, figures: figures.filter { !$0.isShare }),
                   .h2([], "Avregistrerade efter orsak"),
-                  table(["Orsak", "\(period)", "\(before)"], reasonRows)))
+                  table(["Orsak", "\(period)", "\(before)"], reasonRows),
+                  handovers.isEmpty ? .empty : .fragment([
+                      .h2([], "Utslussning"),
+                      table(["", "\(period)", "\(before)"], handovers.map { row in
+                          Node.tr([], .th([.scope("row")], .text(row.0.trimmingCharacters(in: .whitespaces))), .td([], "\(Int(row.1))"), .td([], "\(Int(row.2))"))
+                      }),
+                  ])))
     }
 
     private static func table(_ columns: [String], _ rows: [Node]) -> Node {

@@ -32,6 +32,14 @@ enum ReportPeriodCommand: KommunCommand {
             (reason.label, Self.count(current, .deregistered, reason.code), Self.count(previous, .deregistered, reason.code))
         }
         let state = period.isFrozen(today: register.today) ? "låst" : "preliminär"
+        let handovers = (try register.handoverCounts(in: period), try register.handoverCounts(in: before))
+        let receivers = CodeCatalog.builtIn.codes(in: .handoverReceiver).map { receiver in
+            (receiver.label, Double(handovers.0.byReceiver.first { $0.code == receiver.code }?.count ?? 0),
+             Double(handovers.1.byReceiver.first { $0.code == receiver.code }?.count ?? 0))
+        }
+        let handoverRows: [(String, Double, Double)] = [("Utslussade", Double(handovers.0.total), Double(handovers.1.total)),
+                                                        ("  varav med samtycke att dela uppgifter", Double(handovers.0.withConsent), Double(handovers.1.withConsent))]
+            + receivers.map { ("  till \($0.0.prefix(1).lowercased() + $0.0.dropFirst())", $0.1, $0.2) }
         let out = context.output
         out.line("Uppföljning av aktivitetsansvaret, kommun \(register.kommun), \(period) (\(state)), jämfört med \(before):")
         out.write(Table.render(header: ["", String(describing: period), String(describing: before), "FÖRÄNDRING"],
@@ -40,8 +48,13 @@ enum ReportPeriodCommand: KommunCommand {
         out.line("Avregistrerade efter orsak:")
         out.write(Table.render(header: ["ORSAK", String(describing: period), String(describing: before)],
                                rows: byReason.map { [$0.0, String(Int($0.1)), String(Int($0.2))] }))
+        out.line()
+        out.line("Utslussning vid 20 år eller avregistrering:")
+        out.write(Table.render(header: ["", String(describing: period), String(describing: before)],
+                               rows: handoverRows.map { [$0.0, String(Int($0.1)), String(Int($0.2))] }))
         if let path = arguments[html] {
-            let page = PeriodReportPage.document(kommun: register.kommun, period: period, before: before, state: state, figures: figures, reasons: byReason).renderDocument()
+            let page = PeriodReportPage.document(kommun: register.kommun, period: period, before: before, state: state, figures: figures, reasons: byReason,
+                                                 handovers: handoverRows).renderDocument()
             try PersonalDataFile.write([PrivateFiles.File(path: path, bytes: Array(page.utf8))])
             out.line()
             out.line("HTML-rapporten är skriven till \(path).")
