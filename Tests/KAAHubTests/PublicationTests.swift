@@ -115,9 +115,9 @@ func publishedFixture() throws -> (HubFixture, String) {
         #expect(response.status == 200)
         #expect(Array(response.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: response.body.dropFirst(3), as: UTF8.self)
-        #expect(text.hasPrefix("Period;Kommunkod;Kommun;Tabell;Dimensioner;Värde;Preliminär\r\n"))
-        #expect(text.contains(";Regionen;in_kaa;;"))
-        #expect(text.range(of: #"andel_16_19_i_kaa_procent;;\d+,\d;ja"#, options: .regularExpression) != nil, "decimal comma")
+        #expect(text.hasPrefix("Period;Kommunkod;Kommun;Tabellkod;Tabell;Kön;Ålder;Orsak;Åtgärd;Sysselsättning;Tid till första kontakt;Värde;Preliminär\r\n"))
+        #expect(text.contains(";Regionen;in_kaa;I aktivitetsansvaret;Kvinna;17;;;;;"))
+        #expect(text.range(of: #"andel_16_19_i_kaa_procent;[^;]+;;;;;;;\d+,\d;ja"#, options: .regularExpression) != nil, "decimal comma")
     }
 
     @Test func aKommunReadsOnlyItsOwnRegionEndpointAndGetsOnlyRegionFigures() throws {
