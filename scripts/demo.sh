@@ -111,7 +111,7 @@ coordinator_week() { # a few weeks of contacts, measures and occupations for the
 
 # The regional hub on 127.0.0.1, on a free port. Started directly, not through the hub function:
 # $! of a backgrounded function is its subshell, and killing that left the hub running.
-"$bindir/kaa-hub" --db "$work/hub.sqlite" serve --listen 127.0.0.1:0 > "$work/hub.out" 2> "$work/hub.log" &
+"$bindir/kaa-hub" --db "$work/hub.sqlite" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 > "$work/hub.out" 2> "$work/hub.log" &
 hub_pid=$!
 web_pid=
 trap 'kill "$hub_pid" 2>/dev/null || true; [ -z "$web_pid" ] || kill "$web_pid" 2>/dev/null || true' EXIT
@@ -119,7 +119,7 @@ for _ in $(seq 100); do grep -q "listening on" "$work/hub.out" 2>/dev/null && br
 address=$(sed -n 's/^listening on //p' "$work/hub.out")
 [ -n "$address" ] || { cat "$work/hub.log" >&2; echo "the hub did not start" >&2; exit 1; }
 url="http://$address"
-kaa_log "hub listening on $url"
+kaa_log "hub listening on $url (/metrics on http://$(sed -n 's/^metrics on //p' "$work/hub.out")/metrics)"
 
 echo "== Månad 1: varje kommun kör kaa identify --date $first_run, loggar några veckors arbete, och natt 1 ($first_night) synkroniserar"
 for entry in "${kommuner[@]}"; do

@@ -14,15 +14,13 @@ public struct HubResponder: HTTPResponder {
     let clock: @Sendable () -> Double
     /// Unauthenticated requests are logged at most once per interval (anyone can send them).
     let unauthenticatedLog: RateLimitedLog
-    /// The transport's counters (buffered body bytes, connections cut off), appended to `/metrics`.
-    let transportMetrics: @Sendable () -> String
 
     /// A responder for `hub`; `unauthenticatedLogInterval` is the seconds between log lines about
-    /// requests without a valid token (all are counted in `/metrics`).
+    /// requests without a valid token (all are counted in `/metrics`, which `MetricsResponder` serves
+    /// on a listener of its own).
     public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = Hub.swedishToday,
                 clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
-                unauthenticatedLogInterval: Double = 60, transportMetrics: @escaping @Sendable () -> String = { "" }) {
-        self.transportMetrics = transportMetrics
+                unauthenticatedLogInterval: Double = 60) {
         self.hub = hub
         self.log = log
         self.today = today
@@ -60,11 +58,6 @@ public struct HubResponder: HTTPResponder {
         }
         if parts == ["healthz"] {
             return request.method == "GET" ? .text(200, "ok\n") : methodNotAllowed("GET")
-        }
-        if parts == ["metrics"] {
-            guard request.method == "GET" else { return methodNotAllowed("GET") }
-            guard let text = try? hub.metricsText() else { return unavailable("the database is busy") }
-            return .text(200, text + transportMetrics(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         if parts.count == 2, parts[0] == "v1", let format = PublicationFormat(resource: parts[1]) {
             guard request.method == "GET" else { return methodNotAllowed("GET") }

@@ -6,6 +6,8 @@ import KAAHub
 struct HubSettings {
     var db: String?
     var listen: String?
+    /// Where `/metrics` is served, apart from the public listener (default 127.0.0.1:9464).
+    var metricsListen: String?
     var tlsCert: String?
     var tlsKey: String?
     var maxBodyBytes = 4 << 20
@@ -27,7 +29,7 @@ struct HubSettings {
     var noiseMaximum = 2
     var noiseVariance = 1.0
 
-    static let keys: Set<String> = ["db", "listen", "tlsCert", "tlsKey", "maxBodyBytes", "maxCellCount", "threads", "connectionLimit", "perIPConnectionLimit", "timeoutSeconds",
+    static let keys: Set<String> = ["db", "listen", "metricsListen", "tlsCert", "tlsKey", "maxBodyBytes", "maxCellCount", "threads", "connectionLimit", "perIPConnectionLimit", "timeoutSeconds",
                                     "headerTimeoutSeconds", "maxBufferedBodyBytes",
                                     "noiseMaximum", "noiseVariance"]
 
@@ -39,6 +41,7 @@ struct HubSettings {
         try file.checkKeys(keys)
         settings.db = try file.text("db")
         settings.listen = try file.text("listen")
+        settings.metricsListen = try file.text("metricsListen")
         settings.tlsCert = try file.text("tlsCert")
         settings.tlsKey = try file.text("tlsKey")
         if let value = try file.integer("maxBodyBytes", 1024...(1 << 30)) { settings.maxBodyBytes = value }
