@@ -12,13 +12,15 @@ KAA_APT_PACKAGES+=(prometheus curl)
 kaa_ensure_packages
 
 kaa_log "metrics check: running the demo region"
-demo_output=$(bash scripts/demo.sh 2>/dev/null)
+demo_log=$(mktemp)
+demo_output=$(bash scripts/demo.sh 2>"$demo_log") || { tail -n 30 "$demo_log" >&2; kaa_die "metrics check: the demo failed"; }
+rm -f "$demo_log"
 work=$(echo "$demo_output" | sed -n 's/^Allt ligger i \([^ ]*\) .*/\1/p')
 [ -n "$work" ] && [ -f "$work/hub.sqlite" ] || kaa_die "metrics check: the demo left no hub database"
 bindir="$(swift build --show-bin-path)"
 "$bindir/kaa-hub" --db "$work/hub.sqlite" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 > "$work/metrics-hub.out" 2> "$work/metrics-hub.log" &
 hub_pid=$!
-trap 'kill "$hub_pid" 2>/dev/null || true' EXIT
+trap 'kill "$hub_pid" 2>/dev/null || true; wait "$hub_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q "^metrics on" "$work/metrics-hub.out" 2>/dev/null && break; sleep 0.1; done
 public="http://$(sed -n 's/^listening on //p' "$work/metrics-hub.out")"
 metrics="http://$(sed -n 's/^metrics on //p' "$work/metrics-hub.out")"
