@@ -63,7 +63,8 @@ struct SeededRandom: RandomNumberGenerator {
                 get("/kommun/0381", ["period": period])
                 get("/v1/sites/0380/region", ["period": period], token: tokens["0380"])
             }
-            get("/metrics")
+            // /metrics is on a listener of its own (issue #17), over the same hub.
+            statuses.append(MetricsResponder(hub: hub, durations: RequestDurations()).respond(to: HTTPRequest(method: "GET", path: "/metrics")).status)
             return statuses
         }
     }
