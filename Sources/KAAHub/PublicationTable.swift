@@ -62,7 +62,22 @@ struct PublicationTable {
         let dimensions = Self.dimensions
         self.dimensions = dimensions
         func name(_ kommun: String?) -> String { kommun.map { publication.names[$0] ?? $0 } ?? Self.regionName }
-        rows = publication.figures.map { figure in
+        // Reading order: the region, then the kommuner by code; the tables in catalogue order; a
+        // table's total first, then its values in their code list's order (not the codes' spelling).
+        let tableRank = Dictionary(uniqueKeysWithValues: CellTable.allCases.enumerated().map { ($1, $0) })
+        func valueRank(_ figure: PublishedFigure) -> [Int] {
+            let values = figure.dims.dictionary
+            return dimensions.map { dimension in
+                guard let value = values[dimension.key] else { return -1 }
+                return Self.order(of: value, key: dimension.key, source: figure.table.definition.dimensions[dimension.key], catalog: catalog)
+            }
+        }
+        let figures = publication.figures.map { (figure: $0, rank: valueRank($0)) }.sorted { lhs, rhs in
+            let left = (lhs.figure.kommun ?? "", tableRank[lhs.figure.table] ?? 0), right = (rhs.figure.kommun ?? "", tableRank[rhs.figure.table] ?? 0)
+            if left != right { return left < right }
+            return lhs.rank.lexicographicallyPrecedes(rhs.rank)
+        }.map(\.figure)
+        rows = figures.map { figure in
             let definition = figure.table.definition
             let values = figure.dims.dictionary
             let labels = dimensions.map { dimension -> String in
@@ -119,6 +134,19 @@ struct PublicationTable {
         case ("band", FirstContactBand.days91plus.rawValue): return "91 dagar eller mer"
         case ("band", FirstContactBand.none.rawValue): return "Ingen nådd kontakt"
         default: return value
+        }
+    }
+
+    /// Where a dimension value comes in reading order: its code list's order, sex K before M, ages
+    /// and the contact bands from the lowest; an unknown value last.
+    static func order(of value: String, key: String, source: CellDimensionValues?, catalog: CodeCatalog) -> Int {
+        let unknown = Int.max / 2
+        switch source {
+        case let .codes(list, _)?: return catalog.codes(in: list).firstIndex { $0.code == value } ?? unknown
+        default:
+            if key == "band" { return FirstContactBand.allCases.firstIndex { $0.rawValue == value } ?? unknown }
+            if key == "sex" { return ["K", "M"].firstIndex(of: value) ?? unknown }
+            return Int(value) ?? unknown
         }
     }
 

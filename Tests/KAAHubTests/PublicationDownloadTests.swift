@@ -59,6 +59,23 @@ import Testing
         }
     }
 
+    @Test func rowsComeInReadingOrderNotInTheCodesSpelling() throws {
+        let (fixture, _) = try publishedFixture()
+        let lines = csvLines(get(fixture, "/v1/published.csv", query: ["period": "2026-11"])).dropFirst().filter { $0[3] != "andel_16_19_i_kaa_procent" }
+        // The region first, then the kommuner by code.
+        #expect(lines.map { $0[1] }.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } } == ["", "0380", "0381"])
+        // Tables in the catalogue's order, each total before its values.
+        let tables = lines.filter { $0[1] == "0380" }.map { $0[3] }.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+        #expect(tables == ["in_kaa", "in_kaa_reason", "in_measure", "population"])
+        let inKAA = lines.filter { $0[1] == "0380" && $0[3] == "in_kaa" }.map { "\($0[5]) \($0[6])" }
+        #expect(inKAA == ["Totalt Totalt", "Kvinna 17", "Man 18"])
+        // Code-list order, not alphabetical: the seed lists FYLLT_20 before BORJAT_STUDERA.
+        let source = CellTable.deregistered.definition.dimensions["reason"]
+        #expect(PublicationTable.order(of: "FYLLT_20", key: "reason", source: source, catalog: .builtIn)
+            < PublicationTable.order(of: "BORJAT_STUDERA", key: "reason", source: source, catalog: .builtIn))
+        #expect(PublicationTable.order(of: "91+", key: "band", source: nil, catalog: .builtIn) < PublicationTable.order(of: "none", key: "band", source: nil, catalog: .builtIn))
+    }
+
     @Test func theFileNameNamesTheKommunAndTableFilters() throws {
         let (fixture, _) = try publishedFixture()
         func disposition(_ path: String, _ query: [String: String]) -> String? { get(fixture, path, query: query).headers["Content-Disposition"] }
