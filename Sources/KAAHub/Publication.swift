@@ -51,9 +51,10 @@ public struct Publication: Sendable {
         return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
     }
 
-    /// A field quoted when it holds the separator, a quote or a line break (a kommun's name is the
-    /// operator's text).
-    static func csvField(_ text: String) -> String {
+    /// A field neutralised against formulas (OWASP: a spreadsheet runs `=…`) and quoted when it
+    /// holds the separator, a quote or a line break: a kommun's name is the operator's text.
+    static func csvField(_ raw: String) -> String {
+        let text = CSVCell.neutralised(raw)
         guard text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -112,6 +112,21 @@ import Testing
         #expect(Publication.csvField("A;B") == "\"A;B\"")
         #expect(Publication.csvField("Sa \"x\"") == "\"Sa \"\"x\"\"\"")
         #expect(Publication.csvField("a\r\nb") == "\"a\r\nb\"")
+        #expect(Publication.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"", "never a formula")
+        #expect(Publication.csvField("@SUM(A1)") == "'@SUM(A1)" && Publication.csvField("12,3") == "12,3" && Publication.csvField("..") == "..")
+    }
+
+    @Test func aHostileKommunNameStaysTextInBothDownloads() throws {
+        let (fixture, _) = try publishedFixture()
+        let name = "=cmd|' /C calc'!A0;\"x\"\u{1}<b>&"
+        let other = try Hub(path: fixture.directory.file("hub.sqlite"))
+        try other.writing { try $0.execute("UPDATE site SET name = ? WHERE kommun = '0381'", [.text(name)]) }
+        let csv = String(decoding: get(fixture, "/v1/published.csv", query: ["period": "2026-11"]).body, as: UTF8.self)
+        #expect(csv.contains(";\"'=cmd|' /C calc'!A0;\"\"x\"\"\u{1}<b>&\";"), "quoted, neutralised, in one field")
+        let book = try ExcelReader.read(get(fixture, "/v1/published.xlsx", query: ["period": "2026-11"]).body)
+        let names = Set(try #require(book.cells["Antal"]).dropFirst().filter { $0[1].value == "0381" }.map { $0[2] })
+        #expect(names.count == 1 && names.first?.type == "s", "a string cell, never a formula: \(names)")
+        #expect(names.first?.value.hasPrefix("=cmd|' /C calc'!A0;\"x\"") == true, "\(names)")
     }
 
     @Test(arguments: ["/v1/published", "/v1/published.csv", "/v1/published.xlsx"])
@@ -215,7 +230,7 @@ import Testing
 /// Reads an `.xlsx` file back with a real client: Debian's Python with openpyxl (`python3-openpyxl`,
 /// installed by the test command), giving every sheet's cells as (value, openpyxl data type).
 enum ExcelReader {
-    struct Cell {
+    struct Cell: Hashable {
         let value: String
         /// openpyxl's type: `s` text, `n` number.
         let type: String
