@@ -146,7 +146,9 @@ done
 
 echo
 export KAA_DB="$work/0380.sqlite"
-kaa worklist ej-nadda | head -n 6
+# Through a file, not a pipe: head closing it early made kaa die of SIGPIPE, and pipefail the demo.
+kaa worklist ej-nadda > "$work/ej-nadda.txt"
+head -n 6 "$work/ej-nadda.txt"
 echo
 hub site list
 echo
@@ -173,7 +175,8 @@ if [ "$serve" -eq 1 ]; then
         IFS=: read -r login role name <<< "$account"
         (umask 077; kaa staff add "$login" --role "$role" --name "$name" > "$work/staff-$login.txt")
     done
-    kaa list --json | sed -nE 's/.*"personnummer" : "([0-9]{12})".*/\1/p' | head -n 50 > "$work/caseload.txt"
+    kaa list --json | sed -nE 's/.*"personnummer" : "([0-9]{12})".*/\1/p' > "$work/in-kaa.txt"
+    head -n 50 "$work/in-kaa.txt" > "$work/caseload.txt"
     n=0
     while read -r pnr; do
         kaa caseload assign "$pnr" --staff "$([ "$n" -lt 25 ] && echo hanna || echo hugo)" 2>/dev/null
