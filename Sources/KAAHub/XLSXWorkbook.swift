@@ -15,7 +15,8 @@ final class XLSXWorkbook {
     }
 
     private var handle: UnsafeMutablePointer<lxw_workbook>?
-    private let folder: URL
+    /// The folder of its own the file is written in (removed by `finish()` or `deinit`).
+    let folder: URL
     private let file: URL
     private var formats: [Style: UnsafeMutablePointer<lxw_format>] = [:]
 

@@ -224,6 +224,14 @@ import Testing
         #expect(Array(bytes.prefix(2)) == Array("PK".utf8))
         #expect { try sheet.write("late", row: 0, column: 0) } throws: { "\($0)".contains("redan avslutad") }
         #expect { _ = try workbook.finish() } throws: { "\($0)".contains("redan avslutad") }
+        #expect(!FileManager.default.fileExists(atPath: workbook.folder.path), "the temporary file is gone once read")
+        // A workbook given up half-way leaves nothing behind either.
+        var abandoned: XLSXWorkbook? = try XLSXWorkbook(title: "t", created: 0)
+        let folder = try #require(abandoned?.folder.path)
+        #expect(FileManager.default.fileExists(atPath: folder))
+        _ = try abandoned?.addSheet("x")
+        abandoned = nil
+        #expect(!FileManager.default.fileExists(atPath: folder))
     }
 }
 
