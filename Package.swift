@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "COath", pkgConfig: "liboath", providers: [.apt(["liboath-dev"])]),
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
 
         // Build-time tool and plugin that embed migrations/ and seeds/ into KAAResources,
         // so those files stay the single source of truth and the binary stays self-contained.
@@ -46,8 +47,9 @@ let package = Package(
         // libcurl as an HTTPClient; libmicrohttpd serving any HTTPResponder.
         .target(name: "KAACurl", dependencies: ["CCurl", "KAAHTTP"], swiftSettings: strict),
         .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP", "KAASystem"], swiftSettings: strict),
-        // The regional hub: ledger, cells, sites, the HTTP responder.
-        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML"], swiftSettings: strict),
+        // The regional hub: ledger, cells, sites, the HTTP responder; its Excel downloads with libxlsxwriter.
+        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML", "CXlsxWriter"],
+                swiftSettings: strict),
         // The coordinators' web UI: a transport-free responder over the register (issue 15).
         .target(name: "KAAWeb", dependencies: ["KAARegister", "KAASQLite", "KAAHTML", "KAAHTTP", "KAACrypto", "KAACore"], swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.

@@ -85,7 +85,7 @@ register="$work/night/r.sqlite"
 "$bin/kaa" --db "$register" import history --episodes "$work/night/episodes.csv" --contacts "$work/night/contacts.csv" >/dev/null 2>&1
 "$bin/kaa-hub" --db "$work/night/hub.sqlite" init >/dev/null
 (umask 077; "$bin/kaa-hub" --db "$work/night/hub.sqlite" site add 0380 > "$work/night/token")
-"$bin/kaa-hub" --db "$work/night/hub.sqlite" serve --listen 127.0.0.1:0 > "$work/night/hub.out" 2>/dev/null &
+"$bin/kaa-hub" --db "$work/night/hub.sqlite" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 > "$work/night/hub.out" 2>/dev/null &
 for _ in $(seq 100); do grep -q "listening on" "$work/night/hub.out" 2>/dev/null && break; sleep 0.1; done
 url="http://$(sed -n 's/^listening on //p' "$work/night/hub.out")"
 sync() { "$bin/kaa" --db "$register" sync --hub "$url" --token-file "$work/night/token" 2>/dev/null; }
@@ -147,7 +147,7 @@ for run in $(seq "$runs"); do
     rm -rf "$work/national/hub.sqlite"* "$work/national/registers"
     cp "$work/national/hub0.sqlite" "$work/national/hub.sqlite"
     cp -r "$work/national/registers0" "$work/national/registers"
-    start_server hub "$bin/kaa-hub" --db "$work/national/hub.sqlite" --config "$work/hub-bench.json" serve --listen 127.0.0.1:0
+    start_server hub "$bin/kaa-hub" --db "$work/national/hub.sqlite" --config "$work/hub-bench.json" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0
     hub_server=$server
     hub_ticks=$(cpu_ticks "$hub_server")
     read -r _ _ _ total _ p50 _ p99 _ _ _ failures _ client_cpu < <("$bin/kaa-bench" national-upload --dir "$work/national" --hub "$url")
@@ -158,7 +158,7 @@ for run in $(seq "$runs"); do
     kill "$hub_server"; wait "$hub_server" 2>/dev/null || true
     rm -rf "$work/national/hub.sqlite"*
     cp "$work/national/hub0.sqlite" "$work/national/hub.sqlite"
-    start_server hub "$bin/kaa-hub" --db "$work/national/hub.sqlite" --config "$work/hub-bench.json" serve --listen 127.0.0.1:0
+    start_server hub "$bin/kaa-hub" --db "$work/national/hub.sqlite" --config "$work/hub-bench.json" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0
     hub_server=$server
     sed "s#HUB#$url#" "$work/hubcurl.cfg" > "$work/hubcurl.run.cfg"
     hub_ticks=$(cpu_ticks "$hub_server")
@@ -207,7 +207,7 @@ if want 4; then
 kaa_log "case 4: a region of 52 kommuner, 50 readers"
 mkdir -p "$work/region"
 "$bin/kaa-bench" national-prepare --dir "$work/region" --hub-db "$work/region/hub.sqlite" --kommuner 52 >/dev/null
-start_server region "$bin/kaa-hub" --db "$work/region/hub.sqlite" serve --listen 127.0.0.1:0
+start_server region "$bin/kaa-hub" --db "$work/region/hub.sqlite" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0
 region_server=$server
 "$bin/kaa-bench" national-upload --dir "$work/region" --hub "$url" >/dev/null
 table="$url/v1/published.csv?period=$(echo "$KAA_TODAY" | cut -c1-7)"

@@ -111,7 +111,7 @@ coordinator_week() { # a few weeks of contacts, measures and occupations for the
 
 # The regional hub on 127.0.0.1, on a free port. Started directly, not through the hub function:
 # $! of a backgrounded function is its subshell, and killing that left the hub running.
-"$bindir/kaa-hub" --db "$work/hub.sqlite" serve --listen 127.0.0.1:0 > "$work/hub.out" 2> "$work/hub.log" &
+"$bindir/kaa-hub" --db "$work/hub.sqlite" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 > "$work/hub.out" 2> "$work/hub.log" &
 hub_pid=$!
 web_pid=
 trap 'kill "$hub_pid" 2>/dev/null || true; [ -z "$web_pid" ] || kill "$web_pid" 2>/dev/null || true' EXIT
@@ -119,7 +119,7 @@ for _ in $(seq 100); do grep -q "listening on" "$work/hub.out" 2>/dev/null && br
 address=$(sed -n 's/^listening on //p' "$work/hub.out")
 [ -n "$address" ] || { cat "$work/hub.log" >&2; echo "the hub did not start" >&2; exit 1; }
 url="http://$address"
-kaa_log "hub listening on $url"
+kaa_log "hub listening on $url (/metrics on http://$(sed -n 's/^metrics on //p' "$work/hub.out")/metrics)"
 
 echo "== Månad 1: varje kommun kör kaa identify --date $first_run, loggar några veckors arbete, och natt 1 ($first_night) synkroniserar"
 for entry in "${kommuner[@]}"; do
@@ -146,7 +146,9 @@ done
 
 echo
 export KAA_DB="$work/0380.sqlite"
-kaa worklist ej-nadda | head -n 6
+# Through a file, not a pipe: head closing it early made kaa die of SIGPIPE, and pipefail the demo.
+kaa worklist ej-nadda > "$work/ej-nadda.txt"
+head -n 6 "$work/ej-nadda.txt"
 echo
 hub site list
 echo
@@ -173,7 +175,8 @@ if [ "$serve" -eq 1 ]; then
         IFS=: read -r login role name <<< "$account"
         (umask 077; kaa staff add "$login" --role "$role" --name "$name" > "$work/staff-$login.txt")
     done
-    kaa list --json | sed -nE 's/.*"personnummer" : "([0-9]{12})".*/\1/p' | head -n 50 > "$work/caseload.txt"
+    kaa list --json | sed -nE 's/.*"personnummer" : "([0-9]{12})".*/\1/p' > "$work/in-kaa.txt"
+    head -n 50 "$work/in-kaa.txt" > "$work/caseload.txt"
     n=0
     while read -r pnr; do
         kaa caseload assign "$pnr" --staff "$([ "$n" -lt 25 ] && echo hanna || echo hugo)" 2>/dev/null

@@ -1,35 +1,51 @@
 import Foundation
+import KAACore
 import KAASQLite
 
 extension Hub {
-    /// The Prometheus text of `/metrics`: batches by outcome, apply latency, per kommun the age of
-    /// the last contact, the last seq and the refusals.
-    public func metricsText(now: Date = Date()) throws(HubError) -> String {
+    /// The program's version, shown as `kaa_hub_build_info{version}` (the minor number is the
+    /// last issue built into it).
+    public static let version = "0.17.0"
+
+    /// The hub's own metrics in Prometheus text (design §8, §10): what it is, batches applied and
+    /// refused, how long applying takes, and per kommun when it was last heard from, its last
+    /// applied batch and seq, and its refusals. Names follow Prometheus' conventions: a unit
+    /// suffix, `_total` on counters, times as `_timestamp_seconds` since 1970, and one label set
+    /// per metric. A kommun never heard from has no timestamp sample (never a made-up −1).
+    public func metricsText() throws(HubError) -> String {
         let formatter = ISO8601DateFormatter()
-        let (applied, rejects, sites) = try reading { database in
+        let (applied, refusals, sites) = try reading { database in
             let applied = try database.queryOne("SELECT count(*) FROM ledger")?.int(0) ?? 0
-            let rejects = try database.query("SELECT status, count FROM reject_count ORDER BY status").map { (try $0.int(0), try $0.int(1)) }
-            let sites = try database.query("SELECT kommun, last_seq, last_contact_at, rejects FROM site ORDER BY kommun").map {
-                (try $0.text(0), try $0.int(1), try $0.optionalText(2), try $0.int(3))
+            let refusals = try database.query("SELECT status, count FROM reject_count ORDER BY status").map { (try $0.int(0), try $0.int(1)) }
+            let sites = try database.query("SELECT kommun, last_seq, last_batch_at, last_contact_at, rejects FROM site ORDER BY kommun").map {
+                (kommun: try $0.text(0), seq: try $0.int(1), batch: try $0.optionalText(2), contact: try $0.optionalText(3), rejects: try $0.int(4))
             }
-            return (applied, rejects, sites)
+            return (applied, refusals, sites)
         }
-        var out = "# HELP kaa_hub_batches_total Batches by outcome (applied, or refused with an HTTP status).\n# TYPE kaa_hub_batches_total counter\n"
-        out += "kaa_hub_batches_total{outcome=\"applied\"} \(applied)\n"
-        for (status, count) in rejects { out += "kaa_hub_batches_total{outcome=\"refused\",status=\"\(status)\"} \(count)\n" }
-        out += applyLatency.text(name: "kaa_hub_apply_seconds")
-        out += "# HELP kaa_hub_last_contact_age_seconds Seconds since the kommun's last authenticated request (-1: never).\n"
-        out += "# TYPE kaa_hub_last_contact_age_seconds gauge\n"
-        for site in sites {
-            let age = site.2.flatMap { formatter.date(from: $0) }.map { max(0, now.timeIntervalSince($0)) } ?? -1
-            out += "kaa_hub_last_contact_age_seconds{kommun=\"\(site.0)\"} \(Int(age))\n"
+        func seconds(_ timestamp: String?) -> String? {
+            timestamp.flatMap { formatter.date(from: $0) }.map { "\(Int64($0.timeIntervalSince1970))" }
         }
-        out += "# HELP kaa_hub_last_seq The kommun's last applied seq.\n# TYPE kaa_hub_last_seq gauge\n"
-        for site in sites { out += "kaa_hub_last_seq{kommun=\"\(site.0)\"} \(site.1)\n" }
-        out += "# HELP kaa_hub_unauthenticated_total Requests refused for want of a valid token (logged at most once a minute).\n"
-        out += "# TYPE kaa_hub_unauthenticated_total counter\nkaa_hub_unauthenticated_total \(unauthenticatedRequests.load(ordering: .relaxed))\n"
-        out += "# HELP kaa_hub_rejects_total Requests refused after authentication, per kommun.\n# TYPE kaa_hub_rejects_total counter\n"
-        for site in sites { out += "kaa_hub_rejects_total{kommun=\"\(site.0)\"} \(site.3)\n" }
+        var out = ""
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples { out += sample.labels.isEmpty ? "\(name) \(sample.value)\n" : "\(name){\(sample.labels)} \(sample.value)\n" }
+        }
+        metric("kaa_hub_build_info", "gauge", "The hub's version, cell catalogue version and database schema version (always 1).",
+               [("version=\"\(Self.version)\",catalogue_version=\"\(CellTable.catalogueVersion)\",schema_version=\"\(Self.migrator.latestVersion)\"", "1")])
+        metric("kaa_hub_batches_applied_total", "counter", "Batches applied and stored in the ledger.", [("", "\(applied)")])
+        metric("kaa_hub_refusals_total", "counter", "Authenticated requests refused (batches among them), by HTTP status.",
+               refusals.map { ("status=\"\($0.0)\"", "\($0.1)") })
+        out += applyLatency.text(name: "kaa_hub_batch_apply_duration_seconds", help: "Seconds from a valid batch to its durable commit.")
+        metric("kaa_hub_unauthenticated_requests_total", "counter", "Requests refused for want of a valid token (logged at most once a minute).",
+               [("", "\(unauthenticatedRequests.load(ordering: .relaxed))")])
+        metric("kaa_hub_last_contact_timestamp_seconds", "gauge", "When the kommun last made an authenticated request, in seconds since 1970.",
+               sites.compactMap { site in seconds(site.contact).map { ("kommun=\"\(site.kommun)\"", $0) } })
+        metric("kaa_hub_last_batch_timestamp_seconds", "gauge", "When the kommun's last batch was applied, in seconds since 1970.",
+               sites.compactMap { site in seconds(site.batch).map { ("kommun=\"\(site.kommun)\"", $0) } })
+        metric("kaa_hub_last_applied_seq", "gauge", "The seq of the kommun's last applied batch in its generation (0: none yet).",
+               sites.map { ("kommun=\"\($0.kommun)\"", "\($0.seq)") })
+        metric("kaa_hub_site_refusals_total", "counter", "Requests refused after authentication, per kommun.",
+               sites.map { ("kommun=\"\($0.kommun)\"", "\($0.rejects)") })
         return out
     }
 }

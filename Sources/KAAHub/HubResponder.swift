@@ -14,15 +14,13 @@ public struct HubResponder: HTTPResponder {
     let clock: @Sendable () -> Double
     /// Unauthenticated requests are logged at most once per interval (anyone can send them).
     let unauthenticatedLog: RateLimitedLog
-    /// The transport's counters (buffered body bytes, connections cut off), appended to `/metrics`.
-    let transportMetrics: @Sendable () -> String
 
     /// A responder for `hub`; `unauthenticatedLogInterval` is the seconds between log lines about
-    /// requests without a valid token (all are counted in `/metrics`).
+    /// requests without a valid token (all are counted in `/metrics`, which `MetricsResponder` serves
+    /// on a listener of its own).
     public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = Hub.swedishToday,
                 clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
-                unauthenticatedLogInterval: Double = 60, transportMetrics: @escaping @Sendable () -> String = { "" }) {
-        self.transportMetrics = transportMetrics
+                unauthenticatedLogInterval: Double = 60) {
         self.hub = hub
         self.log = log
         self.today = today
@@ -61,14 +59,9 @@ public struct HubResponder: HTTPResponder {
         if parts == ["healthz"] {
             return request.method == "GET" ? .text(200, "ok\n") : methodNotAllowed("GET")
         }
-        if parts == ["metrics"] {
+        if parts.count == 2, parts[0] == "v1", let format = PublicationFormat(resource: parts[1]) {
             guard request.method == "GET" else { return methodNotAllowed("GET") }
-            guard let text = try? hub.metricsText() else { return unavailable("the database is busy") }
-            return .text(200, text + transportMetrics(), contentType: "text/plain; version=0.0.4; charset=utf-8")
-        }
-        if parts == ["v1", "published"] || parts == ["v1", "published.csv"] {
-            guard request.method == "GET" else { return methodNotAllowed("GET") }
-            return published(request, csv: parts[1] == "published.csv", allowed: ["period", "table", "kommun"], kommun: nil)
+            return published(request, format: format, allowed: ["period", "table", "kommun"], kommun: nil)
         }
         guard parts.count >= 4, parts[0] == "v1", parts[1] == "sites", KommunCode.isWellFormed(parts[2]) else {
             return .refusal(404, ErrorResponse("no such resource"))
@@ -80,7 +73,7 @@ public struct HubResponder: HTTPResponder {
             return authenticated(request, kommun) { getState(kommun) }
         case ["region"]:
             guard request.method == "GET" else { return methodNotAllowed("GET") }
-            return authenticated(request, kommun, contact: .inBackground) { published(request, csv: false, allowed: ["period", "table"], kommun: kommun, regionOnly: true) }
+            return authenticated(request, kommun, contact: .inBackground) { published(request, format: .json, allowed: ["period", "table"], kommun: kommun, regionOnly: true) }
         case let tail where tail.count == 3 && tail[0] == "batches":
             guard request.method == "PUT" else { return methodNotAllowed("PUT") }
             return authenticated(request, kommun) { putBatch(request, kommun: kommun, generation: tail[1], seqText: tail[2]) }
@@ -158,7 +151,7 @@ public struct HubResponder: HTTPResponder {
     }
 
     /// Protected figures only: every value is `n + noise`; exact counts never leave the hub.
-    private func published(_ request: HTTPRequest, csv: Bool, allowed: Set<String>, kommun: String?, regionOnly: Bool = false) -> HTTPResponse {
+    private func published(_ request: HTTPRequest, format: PublicationFormat, allowed: Set<String>, kommun: String?, regionOnly: Bool = false) -> HTTPResponse {
         if let unknown = request.query.keys.sorted().first(where: { !allowed.contains($0) }) {
             return .refusal(400, ErrorResponse("unknown parameter '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))"))
         }
@@ -185,17 +178,13 @@ public struct HubResponder: HTTPResponder {
         }
         do {
             let day = today()
-            let key = PublicationCache.Key(period: period, table: table, kommun: filter, isRegionOnly: regionOnly, isCSV: csv, day: day)
+            let key = PublicationCache.Key(period: period, table: table, kommun: filter, isRegionOnly: regionOnly, format: format, day: day)
             let body = try hub.publicationCache.body(key, dataVersion: try hub.dataVersion()) {
                 var publication = try hub.publication(period: period, table: table, kommun: filter, today: day)
                 if regionOnly { publication = publication.regionOnly }
-                return csv ? publication.csv : publication.response.json
+                return try format.render(publication, perturbation: hub.perturbation, kommun: filter, table: table, day: day)
             }
-            if csv {
-                return HTTPResponse(status: 200, headers: ["Content-Type": "text/csv; charset=utf-8",
-                                                           "Content-Disposition": "attachment; filename=\"kaa-\(period).csv\""], body: body)
-            }
-            return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
+            return HTTPResponse(status: 200, headers: format.headers(period: period, kommun: filter, table: table), body: body)
         } catch {
             return failure(error)
         }

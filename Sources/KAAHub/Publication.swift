@@ -53,19 +53,31 @@ public struct Publication: Sendable {
             shareMinimumDenominator: shareMinimumDenominator)
     }
 
-    /// The same as CSV for Excel: `;`, UTF-8 with BOM, CRLF, Swedish headers, decimal commas.
+    /// The same as CSV for Excel: `;`, UTF-8 with BOM, CRLF, Swedish headers, decimal commas, one
+    /// column per dimension with Swedish labels (`PublicationTable`, the Excel file's rows), `..`
+    /// where a figure is not shown.
     public var csv: [UInt8] {
-        var lines = ["Period;Kommunkod;Kommun;Tabell;Dimensioner;Värde;Preliminär"]
+        let table = PublicationTable(self)
         let preliminary = isPreliminary ? "ja" : "nej"
-        for figure in figures {
-            let name = figure.kommun.map { names[$0] ?? $0 } ?? "Regionen"
-            lines.append("\(period);\(figure.kommun ?? "");\(name);\(figure.table.rawValue);\(figure.dims.encoded);\(figure.value);\(preliminary)")
+        let blank = Array(repeating: "", count: table.dimensions.count)
+        var lines = [(["Period", "Kommunkod", "Kommun", "Tabellkod", "Tabell"] + table.dimensions.map(\.header) + ["Värde", "Preliminär"])]
+        for row in table.rows {
+            lines.append(["\(period)", row.kommun ?? "", row.kommunName, row.table.rawValue, row.tableLabel] + row.labels
+                + [row.value.map { "\($0)" } ?? PublicationTable.notShown, preliminary])
         }
-        for share in shares {
-            let name = share.kommun.map { names[$0] ?? $0 } ?? "Regionen"
-            let value = share.share.map { String(format: "%.1f", $0 * 100).replacingOccurrences(of: ".", with: ",") } ?? ""
-            lines.append("\(period);\(share.kommun ?? "");\(name);andel_16_19_i_kaa_procent;;\(value);\(preliminary)")
+        for share in table.shares {
+            lines.append(["\(period)", share.kommun ?? "", share.kommunName, PublicationTable.shareTableCode, PublicationTable.shareLabel] + blank
+                + [share.tenthsOfPercent.map(PublicationTable.percentText) ?? PublicationTable.notShown, preliminary])
         }
-        return [0xEF, 0xBB, 0xBF] + Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+        let text = lines.map { $0.map(Self.csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        return [0xEF, 0xBB, 0xBF] + Array(text.utf8)
+    }
+
+    /// A field neutralised against formulas (OWASP: a spreadsheet runs `=…`) and quoted when it
+    /// holds the separator, a quote or a line break: a kommun's name is the operator's text.
+    static func csvField(_ raw: String) -> String {
+        let text = CSVCell.neutralised(raw)
+        guard text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

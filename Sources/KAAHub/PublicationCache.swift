@@ -14,7 +14,7 @@ final class PublicationCache: Sendable {
         let table: CellTable?
         let kommun: String?
         let isRegionOnly: Bool
-        let isCSV: Bool
+        let format: PublicationFormat
         /// Whether figures are preliminary depends on the day.
         let day: CalendarDate
     }

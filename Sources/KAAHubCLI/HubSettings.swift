@@ -6,6 +6,8 @@ import KAAHub
 struct HubSettings {
     var db: String?
     var listen: String?
+    /// Where `/metrics` is served, apart from the public listener (default 127.0.0.1:9464).
+    var metricsListen: String?
     var tlsCert: String?
     var tlsKey: String?
     var maxBodyBytes = 4 << 20
@@ -31,7 +33,7 @@ struct HubSettings {
     /// The region's name on the dashboard; without it, the län of the enrolled kommuner.
     var regionName: String?
 
-    static let keys: Set<String> = ["db", "listen", "tlsCert", "tlsKey", "maxBodyBytes", "maxCellCount", "threads", "connectionLimit", "perIPConnectionLimit", "timeoutSeconds",
+    static let keys: Set<String> = ["db", "listen", "metricsListen", "tlsCert", "tlsKey", "maxBodyBytes", "maxCellCount", "threads", "connectionLimit", "perIPConnectionLimit", "timeoutSeconds",
                                     "headerTimeoutSeconds", "maxBufferedBodyBytes",
                                     "noiseMaximum", "noiseVariance", "shareMinimumDenominator", "regionName"]
 
@@ -43,6 +45,7 @@ struct HubSettings {
         try file.checkKeys(keys)
         settings.db = try file.text("db")
         settings.listen = try file.text("listen")
+        settings.metricsListen = try file.text("metricsListen")
         settings.tlsCert = try file.text("tlsCert")
         settings.tlsKey = try file.text("tlsKey")
         if let value = try file.integer("maxBodyBytes", 1024...(1 << 30)) { settings.maxBodyBytes = value }

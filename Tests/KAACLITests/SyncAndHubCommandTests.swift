@@ -198,14 +198,14 @@ func executable(_ name: String) -> String {
     }
 
     @Test func serveListensPrintsItsAddressAndStopsOnSIGTERM() throws {
-        try serve(["--db", database, "serve", "--listen", "127.0.0.1:0"])
+        try serve(["--db", database, "serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"])
         #expect(FileManager.default.fileExists(atPath: database), "serve creates the database it is given")
     }
 
     @Test func serveUsesDbOverTheConfiguration() throws {
         let configured = directory.file("configured.sqlite")
         let config = directory.file("hub.json")
-        try Data("{\"db\": \"\(configured)\", \"listen\": \"127.0.0.1:0\"}".utf8).write(to: URL(fileURLWithPath: config))
+        try Data("{\"db\": \"\(configured)\", \"listen\": \"127.0.0.1:0\", \"metricsListen\": \"127.0.0.1:0\"}".utf8).write(to: URL(fileURLWithPath: config))
         try serve(["--db", database, "--config", config, "serve"])
         #expect(FileManager.default.fileExists(atPath: database))
         #expect(!FileManager.default.fileExists(atPath: configured), "--db wins over the configuration's db")

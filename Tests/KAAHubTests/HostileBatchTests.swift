@@ -46,7 +46,7 @@ struct SeededRandom: RandomNumberGenerator {
                                                                "Content-Digest": ContentDigest.header(for: bytes)], body: bytes))
         }
 
-        /// Every read path a stored cell reaches: public JSON and CSV, the dashboard pages, the
+        /// Every read path a stored cell reaches: public JSON, CSV and Excel, the dashboard pages, the
         /// region exchange, metrics. Each must answer (no trap) and never with a 5xx.
         func readEverything(periods: [String]) -> [Int] {
             var statuses: [Int] = []
@@ -57,12 +57,14 @@ struct SeededRandom: RandomNumberGenerator {
             for period in periods {
                 get("/v1/published", ["period": period])
                 get("/v1/published.csv", ["period": period])
+                get("/v1/published.xlsx", ["period": period])
                 get("/v1/published", ["period": period, "kommun": "0380"])
                 get("/", ["period": period])
                 get("/kommun/0381", ["period": period])
                 get("/v1/sites/0380/region", ["period": period], token: tokens["0380"])
             }
-            get("/metrics")
+            // /metrics is on a listener of its own (issue #17), over the same hub.
+            statuses.append(MetricsResponder(hub: hub, durations: RequestDurations()).respond(to: HTTPRequest(method: "GET", path: "/metrics")).status)
             return statuses
         }
     }

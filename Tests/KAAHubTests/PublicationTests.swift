@@ -120,9 +120,9 @@ func publishedFixture() throws -> (HubFixture, String) {
         #expect(response.status == 200)
         #expect(Array(response.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: response.body.dropFirst(3), as: UTF8.self)
-        #expect(text.hasPrefix("Period;Kommunkod;Kommun;Tabell;Dimensioner;Värde;Preliminär\r\n"))
-        #expect(text.contains(";Regionen;in_kaa;;"))
-        #expect(text.range(of: #"andel_16_19_i_kaa_procent;;\d+,\d;ja"#, options: .regularExpression) != nil, "decimal comma")
+        #expect(text.hasPrefix("Period;Kommunkod;Kommun;Tabellkod;Tabell;Kön;Ålder;Orsak;Åtgärd;Sysselsättning;Tid till första kontakt;Värde;Preliminär\r\n"))
+        #expect(text.contains(";Regionen;in_kaa;I aktivitetsansvaret;Kvinna;17;;;;;"))
+        #expect(text.range(of: #"andel_16_19_i_kaa_procent;[^;]+;;;;;;;\d+,\d;ja"#, options: .regularExpression) != nil, "decimal comma")
     }
 
     @Test func aKommunReadsOnlyItsOwnRegionEndpointAndGetsOnlyRegionFigures() throws {
@@ -140,13 +140,14 @@ func publishedFixture() throws -> (HubFixture, String) {
     @Test func metricsReportBatchesLatencyAndLastContact() throws {
         let (fixture, _) = try publishedFixture()
         _ = fixture.put(makeBatch(HubFixture.generationA, 9, from: state1, to: state2)) // a 409
-        let response = get(fixture, "/metrics")
+        let response = MetricsResponder(hub: fixture.hub, durations: RequestDurations()).respond(to: HTTPRequest(method: "GET", path: "/metrics"))
         #expect(response.status == 200)
         let text = String(decoding: response.body, as: UTF8.self)
-        #expect(text.contains("kaa_hub_batches_total{outcome=\"applied\"} 2"))
-        #expect(text.contains("kaa_hub_batches_total{outcome=\"refused\",status=\"409\"} 1"))
-        #expect(text.contains("kaa_hub_apply_seconds_count 2"))
-        #expect(text.range(of: #"kaa_hub_last_contact_age_seconds\{kommun="0380"\} \d+"#, options: .regularExpression) != nil)
+        #expect(text.contains("kaa_hub_batches_applied_total 2"))
+        #expect(text.contains("kaa_hub_refusals_total{status=\"409\"} 1"))
+        #expect(text.contains("kaa_hub_batch_apply_duration_seconds_count 2"))
+        #expect(text.range(of: #"kaa_hub_last_contact_timestamp_seconds\{kommun="0380"\} \d{10}\n"#, options: .regularExpression) != nil)
+        #expect(get(fixture, "/metrics").status == 404, "not on the public listener")
     }
 }
 
