@@ -67,7 +67,7 @@ public struct Publication: Sendable {
         }
         for share in table.shares {
             lines.append(["\(period)", share.kommun ?? "", share.kommunName, PublicationTable.shareTableCode, PublicationTable.shareLabel] + blank
-                + [share.tenthsOfPercent.map(PublicationTable.percentText) ?? PublicationTable.notShown, preliminary])
+                + [share.tenthsOfPercent.map(PublicationTable.percentText) ?? share.sign, preliminary])
         }
         let text = lines.map { $0.map(Self.csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
         return [0xEF, 0xBB, 0xBF] + Array(text.utf8)

@@ -31,8 +31,10 @@ struct PublicationTable {
     struct ShareRow {
         let kommun: String?
         let kommunName: String
-        /// Tenths of a per cent (123 = 12,3 %); nil where no share is shown (`..`).
+        /// Tenths of a per cent (123 = 12,3 %); nil where no share is shown (`sign` says why).
         let tenthsOfPercent: Int?
+        /// The sign of a share not shown: `..` not reported, `×` too small a denominator (as on the dashboard).
+        let sign: String
     }
 
     let period: Period
@@ -43,9 +45,13 @@ struct PublicationTable {
     let dimensions: [Dimension]
     let rows: [Row]
     let shares: [ShareRow]
+    /// Published people a share's denominator needs before it is shown.
+    let shareMinimumDenominator: Int
 
     /// The sign for a figure that is not shown (SCB's `..`).
     static let notShown = ".."
+    /// The sign for a share not shown because its published denominator is too small.
+    static let smallDenominator = "×"
     /// The label of a table's total in its dimension columns.
     static let total = "Totalt"
     /// The name of the region's rows.
@@ -88,8 +94,10 @@ struct PublicationTable {
             return Row(kommun: figure.kommun, kommunName: name(figure.kommun), table: figure.table, tableLabel: Self.label(figure.table),
                        labels: labels, value: figure.value)
         }
+        shareMinimumDenominator = publication.shareMinimumDenominator
         shares = publication.shares.map { share in
-            ShareRow(kommun: share.kommun, kommunName: name(share.kommun), tenthsOfPercent: share.share.flatMap(Self.tenthsOfPercent))
+            ShareRow(kommun: share.kommun, kommunName: name(share.kommun), tenthsOfPercent: share.share.flatMap(Self.tenthsOfPercent),
+                     sign: share.reason == .smallDenominator ? Self.smallDenominator : Self.notShown)
         }
     }
 

@@ -78,7 +78,7 @@ struct PublicationWorkbook {
                 // The number the CSV shows (12,3), not a binary quotient Excel would round itself.
                 try sheet.write(Double(tenths) / 10, row: line, column: 3, style: .oneDecimal)
             } else {
-                try sheet.write(PublicationTable.notShown, row: line, column: 3)
+                try sheet.write(share.sign, row: line, column: 3)
             }
             try sheet.write(preliminary, row: line, column: 4)
         }
@@ -122,8 +122,9 @@ struct PublicationWorkbook {
             ("I åtgärd", "Räknas per åtgärdstyp: den som har två sorters åtgärder räknas i båda, så tabellen har ingen total.", .plain),
             ("", "", .plain),
             ("Teckenförklaring", "", .header),
-            (PublicationTable.notShown, "Uppgiften redovisas inte: kommunen har inte rapporterat för perioden, eller andelen "
-                + "bygger på för få personer för att visas.", .plain),
+            (PublicationTable.notShown, "Uppgiften redovisas inte: kommunen har inte rapporterat för perioden.", .plain),
+            (PublicationTable.smallDenominator, "Andelen visas inte: den publicerade nämnaren är för liten (under "
+                + "\(table.shareMinimumDenominator) personer), så andelen skulle mest visa bruset.", .plain),
             ("0", "Ett publicerat 0 kan stå för \(zero): skyddet gör att noll och några få inte går att skilja åt.", .plain),
             (PublicationTable.total, "Tabellens summa över dimensionen i den kolumnen.", .plain),
         ]

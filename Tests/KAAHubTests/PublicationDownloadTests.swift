@@ -53,10 +53,22 @@ import Testing
         for share in shares {
             let kommun = share["kommun"] as? String ?? ""
             let line = try #require(lines.first { $0[1] == kommun && $0[3] == "andel_16_19_i_kaa_procent" })
-            let expected = (share["share"] as? Double).flatMap(PublicationTable.tenthsOfPercent).map(PublicationTable.percentText) ?? ".."
+            let sign = (share["reason"] as? String) == "small_denominator" ? "×" : ".."
+            let expected = (share["share"] as? Double).flatMap(PublicationTable.tenthsOfPercent).map(PublicationTable.percentText) ?? sign
             #expect(line[11] == expected && line[12] == "ja")
-            #expect(line[11].range(of: #"^\d+,\d$|^\.\.$"#, options: .regularExpression) != nil, "decimal comma: \(line[11])")
+            #expect(line[11].range(of: #"^\d+,\d$|^\.\.$|^×$"#, options: .regularExpression) != nil, "decimal comma: \(line[11])")
         }
+    }
+
+    @Test func aShareNotShownSaysWhyInBothDownloadsAsTheDashboardDoes() throws {
+        // 0380's population is 40 published people, below a minimum of 1000: ×. 0381 sent no population: ..
+        let publication = try GridFixture(shareMinimumDenominator: 1000, population: 40).publication()
+        let lines = String(decoding: publication.csv.dropFirst(3), as: UTF8.self).split(separator: "\r\n").map { $0.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+        let shares = lines.filter { $0.count > 3 && $0[3] == PublicationTable.shareTableCode }
+        #expect(shares.first { $0[1] == "0380" }?.dropLast().last == "×")
+        #expect(shares.first { $0[1] == "0381" }?.dropLast().last == "..")
+        let table = PublicationTable(publication)
+        #expect(table.shares.first { $0.kommun == "0380" }?.sign == "×" && table.shares.first { $0.kommun == "0381" }?.sign == "..")
     }
 
     @Test func rowsComeInReadingOrderNotInTheCodesSpelling() throws {
