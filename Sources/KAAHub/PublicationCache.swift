@@ -41,6 +41,12 @@ final class PublicationCache: Sendable {
         }
     }
 
+    /// The version of the hub's data that entries made now belong to: other caches of answers
+    /// derived from the data (the responder's validators and gzip bodies) use it too.
+    func version(dataVersion: Int64) -> String {
+        entries.withLock { "\($0.ownWrites).\(dataVersion)" }
+    }
+
     /// How many bodies were made rather than served from the cache (for tests of its validity).
     var made: Int { entries.withLock { $0.made } }
 

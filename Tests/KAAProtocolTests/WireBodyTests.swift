@@ -39,7 +39,7 @@ import Testing
         #expect(String(decoding: body.json, as: UTF8.self) == """
             {"cells":[{"dims":{"age":"17","sex":"K"},"kommun":null,"table":"in_kaa","value":5},\
             {"dims":{},"kommun":"0380","table":"in_kaa_reason","value":12}],"period":"2026-11","preliminary":true,\
-            "reporting":{"kommuner":2,"of":3},"shares":[{"kommun":null,"share":0.2500},{"kommun":"0380","share":null},\
+            "reporting":{"kommuner":2,"missing":[],"of":3},"shares":[{"kommun":null,"share":0.2500},{"kommun":"0380","share":null},\
             {"kommun":"0381","share":0.3333}]}
             """)
         let decoded = try #require(PublicationResponse(json: body.json))

@@ -33,17 +33,30 @@ public struct PublicationResponse: WireBody, Equatable {
         }
     }
 
-    /// How many kommuner have figures for the period, of how many enrolled.
+    /// How many kommuner have figures for the period, of how many enrolled, and which have not.
     public struct Reporting: Codable, Sendable, Equatable {
         /// Kommuner with figures for the period.
         public let kommuner: Int
         /// Kommuner enrolled.
         public let of: Int
+        /// The enrolled kommuner without figures for the period, by code.
+        public var missing: [String]
 
-        /// `kommuner` of `of` have reported.
-        public init(kommuner: Int, of: Int) {
+        /// `kommuner` of `of` have reported; `missing` have not.
+        public init(kommuner: Int, of: Int, missing: [String] = []) {
             self.kommuner = kommuner
             self.of = of
+            self.missing = missing
+        }
+
+        enum CodingKeys: String, CodingKey { case kommuner, of, missing }
+
+        /// Bodies stored before `missing` existed (a kommun's saved region figures) still decode.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kommuner = try container.decode(Int.self, forKey: .kommuner)
+            of = try container.decode(Int.self, forKey: .of)
+            missing = try container.decodeIfPresent([String].self, forKey: .missing) ?? []
         }
     }
 
@@ -76,8 +89,8 @@ public struct PublicationResponse: WireBody, Equatable {
     public let period: String
     /// An open period's figures may still change.
     public let preliminary: Bool
-    /// How many kommuner the figures cover.
-    public let reporting: Reporting
+    /// How many kommuner the figures cover (`var`: the responder adds which have not reported).
+    public var reporting: Reporting
     /// The shares of 16–19-year-olds in KAA, region first.
     public let shares: [Share]
 
