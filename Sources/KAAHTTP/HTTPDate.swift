@@ -32,23 +32,23 @@ public enum HTTPDate {
         case 6 where words[0].count == 4 && words[0].hasSuffix(",") && words[5] == "GMT":
             // Sun, 06 Nov 1994 08:49:37 GMT
             guard words[1].count == 2, words[3].count == 4, days.contains(String(words[0].dropLast())) else { return nil }
-            (day, month, year, clock) = (Int(words[1]), months.firstIndex(of: words[2]), Int(words[3]), words[4])
+            (day, month, year, clock) = (number(words[1]), months.firstIndex(of: words[2]), number(words[3]), words[4])
         case 4 where words[0].hasSuffix(",") && words[3] == "GMT":
             // Sunday, 06-Nov-94 08:49:37 GMT (a two-digit year in 1970…2069)
             let date = words[1].split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-            guard date.count == 3, date[0].count == 2, date[2].count == 2, let short = Int(date[2]),
+            guard date.count == 3, date[0].count == 2, date[2].count == 2, let short = number(date[2]),
                   longDays.contains(String(words[0].dropLast())) else { return nil }
-            (day, month, year, clock) = (Int(date[0]), months.firstIndex(of: date[1]), short < 70 ? 2000 + short : 1900 + short, words[2])
+            (day, month, year, clock) = (number(date[0]), months.firstIndex(of: date[1]), short < 70 ? 2000 + short : 1900 + short, words[2])
         case 5:
             // Sun Nov  6 08:49:37 1994
             guard days.contains(words[0]), (1...2).contains(words[2].count), words[4].count == 4 else { return nil }
-            (day, month, year, clock) = (Int(words[2]), months.firstIndex(of: words[1]), Int(words[4]), words[3])
+            (day, month, year, clock) = (number(words[2]), months.firstIndex(of: words[1]), number(words[4]), words[3])
         default:
             return nil
         }
         let time = clock.split(separator: ":", omittingEmptySubsequences: false)
-        guard let day, let month, let year, time.count == 3, time.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
-              let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
+        guard let day, let month, let year, time.count == 3, time.allSatisfy({ $0.count == 2 }),
+              let hour = number(time[0]), let minute = number(time[1]), let second = number(time[2]),
               (1...31).contains(day), (1970...9999).contains(year), (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else {
             return nil
         }
@@ -63,6 +63,12 @@ public enum HTTPDate {
         // timegm normalises 31 Feb to 3 Mar: such a date is not a date.
         guard seconds >= 0, parts.tm_mday == Int32(day), parts.tm_mon == Int32(month) else { return nil }
         return Int(seconds)
+    }
+
+    /// A number written in ASCII digits only (`Int` would take `+9`).
+    private static func number(_ text: some StringProtocol) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text)
     }
 
     private static let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
