@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 # The C libraries (design: .systemLibrary targets) and the tools the scripts use.
-KAA_APT_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libargon2-dev liboath-dev sqlite3 pkg-config)
+KAA_APT_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libargon2-dev liboath-dev zlib1g-dev sqlite3 pkg-config)
 
 kaa_log() { printf '==> %s\n' "$*" >&2; }
 kaa_die() { printf 'error: %s\n' "$*" >&2; exit 1; }

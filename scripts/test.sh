@@ -24,6 +24,8 @@ if nm "$bin/kaa-hub" | grep -E 'KAARegister|KAASync|KAACurl|curl_easy' >/dev/nul
 # The dashboard (issue #5) and the web UI (issue #15) in a real browser; before the test run, so its summary is the last line.
 bash scripts/browser-check.sh
 bash scripts/web-check.sh
+# The API against its OpenAPI description: openapi-spec-validator, then schemathesis on a live demo hub (issue #17).
+bash scripts/api-check.sh
 # The benchmark script at small sizes, so it does not rot (issue #7); it asserts no speed targets.
 kaa_log "benchmark script (--quick)"
 bash benchmarks/run.sh --quick
