@@ -28,14 +28,19 @@ public struct HubResponder: HTTPResponder {
     let startedAt: Int
     /// The public answers with their validators and gzip bodies.
     let responseCache = ResponseCache()
+    /// Seconds for which a commit by another process (the admin CLI) may go unseen by the
+    /// public answers: SQLite's `data_version` is read on one connection behind a lock, and
+    /// reading it on every request made 50 readers queue there. The hub's own commits are seen at once.
+    let dataVersion: RecentValue<Int64>
 
     /// A responder for `hub`; `unauthenticatedLogInterval` is the seconds between log lines about
     /// requests without a valid token (all are counted in `/metrics`).
     public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = Hub.swedishToday,
                 clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
                 unauthenticatedLogInterval: Double = 60, transportMetrics: @escaping @Sendable () -> String = { "" },
-                wallClock: @escaping @Sendable () -> Int = { Int(time(nil)) }) {
+                wallClock: @escaping @Sendable () -> Int = { Int(time(nil)) }, externalChangeDelay: Double = 0.05) {
         self.transportMetrics = transportMetrics
+        self.dataVersion = RecentValue(interval: externalChangeDelay)
         self.wallClock = wallClock
         self.startedAt = wallClock()
         self.hub = hub
@@ -546,10 +551,15 @@ public struct HubResponder: HTTPResponder {
 
     /// The representation under `key` for the hub's current data, made when missing or stale.
     private func cached(_ key: String, make: () throws -> ResponseCache.Representation) throws -> ResponseCache.Representation {
-        let version = hub.publicationCache.version(dataVersion: try hub.dataVersion())
+        let version = hub.publicationCache.version(dataVersion: try recentDataVersion())
         return try responseCache.representation(key, version: version, currentVersion: {
             hub.publicationCache.version(dataVersion: try hub.dataVersion())
         }, make: make)
+    }
+
+    /// SQLite's `data_version`, read at most once per `externalChangeDelay`.
+    private func recentDataVersion() throws -> Int64 {
+        try dataVersion.value(now: clock()) { try hub.dataVersion() }
     }
 
     /// The answer to a GET (or HEAD) of `representation`: `304` when the client's validators
@@ -565,6 +575,9 @@ public struct HubResponder: HTTPResponder {
         if isCORS { headers.merge(Self.corsHeaders) { _, new in new } }
         if representation.validators.isNotModified(ifNoneMatch: request.header("If-None-Match"), ifModifiedSince: request.header("If-Modified-Since"),
                                                    now: wallClock()) {
+            // No body: libmicrohttpd 0.9.75 then writes `Content-Length: 0`, which caches never take
+            // from a 304 (RFC 9111 §3.2). Giving it the 200's body for the true length (RFC 9110
+            // §8.6) makes clients with older parsers (wrk's) wait for a body that never comes.
             return HTTPResponse(status: 304, headers: headers)
         }
         headers["Content-Type"] = representation.contentType
