@@ -35,7 +35,7 @@ public struct HubResponder: HTTPResponder {
 
     /// A responder for `hub`; `unauthenticatedLogInterval` is the seconds between log lines about
     /// requests without a valid token (all are counted in `/metrics`).
-    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = Hub.swedishToday,
+    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = HubResponder.swedishToday,
                 clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
                 unauthenticatedLogInterval: Double = 60, transportMetrics: @escaping @Sendable () -> String = { "" },
                 wallClock: @escaping @Sendable () -> Int = { Int(time(nil)) }, externalChangeDelay: Double = 0.05) {
@@ -85,6 +85,14 @@ public struct HubResponder: HTTPResponder {
         case .sync: return sync(get, parts: parts)
         }
     }
+
+    /// Today in Sweden, worked out at most once a second: a Foundation calendar and time zone per
+    /// request were a visible part of a small answer's time.
+    @Sendable public static func swedishToday() -> CalendarDate {
+        recentToday.value(now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9) { Hub.swedishToday() }
+    }
+
+    private static let recentToday = RecentValue<CalendarDate>(interval: 1)
 
     /// The longest path and query accepted (bytes, decoded); longer is 414. Every real URL of the
     /// API is far shorter, and libmicrohttpd refuses what does not fit its buffer before this.
@@ -157,6 +165,10 @@ public struct HubResponder: HTTPResponder {
         if route == "published" || route == "published.csv" {
             return published(request, csv: route == "published.csv", allowed: ["period", "table", "kommun"], kommun: nil)
         }
+        // `published.xlsx` (the Excel download) goes here: add it to `publicRoutes`, answer it
+        // with `serve(request, cached(…) { Self.representation(…) }, isCORS: true)` like the CSV
+        // (validators, caching and CORS for free; gzip is skipped by itself for a zip body that
+        // does not shrink), and describe it in docs/openapi.json.
         if let unknown = request.query.keys.sorted().first {
             return refuse(Refusal(400, "unknown-parameter", "Unknown parameter", "unknown parameter '\(unknown)'; this resource takes none"), on: .publicAPI)
         }

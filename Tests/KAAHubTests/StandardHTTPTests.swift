@@ -1,11 +1,12 @@
 import Foundation
 import KAACore
 import KAAHTTP
-import KAAHub
+@testable import KAAHub
 import KAAProtocol
 import KAAResources
 import KAATestFixtures
 import KAAZlib
+import Synchronization
 import Testing
 
 private func request(_ fixture: HubFixture, _ method: String, _ path: String, query: [(name: String, value: String)] = [],
@@ -342,5 +343,42 @@ private let november = [(name: "period", value: "2026-11")]
         #expect(throws: GzipError.self) { try Gzip.decompress(text) }
         #expect(throws: GzipError.self) { try Gzip.decompress(zipped, limit: 1000) }
         #expect(try Gzip.decompress(try Gzip.compress([])) == [])
+    }
+}
+
+/// `period_change` (migration 0003) moves with the cells, in the batch's own transaction.
+@Suite struct PeriodChangeTests {
+    private func changes(_ fixture: HubFixture) throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try fixture.hub.reading { database in
+            try database.query("SELECT period, changed_at FROM period_change").map { (try $0.text(0), try $0.text(1)) }
+        })
+    }
+
+    @Test func aBatchMarksItsPeriodsAndARefusedOneMarksNothing() throws {
+        let clock = Mutex("2026-11-23T02:00:00Z")
+        let directory = TemporaryDirectory()
+        let hub = try Hub(path: directory.file("hub.sqlite"), now: { clock.withLock { $0 } })
+        let token = try hub.addSite(kommun: "0380", name: nil, actor: "test")
+        let fixture = HubFixture(directory: directory, hub: hub, token: token)
+        #expect(try changes(fixture).isEmpty)
+        let october: Set<Cell> = [c(.inKAA, "2026-10", ["age": "17", "sex": "K"], 3)]
+        #expect(fixture.put(makeBatch(HubFixture.generationA, 1, from: [], to: october)).status == 201)
+        #expect(try changes(fixture) == ["2026-10": "2026-11-23T02:00:00Z"])
+        // A batch whose cells do not reach its digest is rolled back whole: no period marked.
+        clock.withLock { $0 = "2026-11-24T02:00:00Z" }
+        var wrong = makeBatch(HubFixture.generationA, 2, from: october, to: october.union([c(.new, "2026-11", ["sex": "K"], 1)]))
+        wrong = Batch(kommun: wrong.kommun, generation: wrong.generation, seq: wrong.seq, kind: wrong.kind, previousDigest: wrong.previousDigest,
+                      digest: String(repeating: "0", count: 64), sealedAt: wrong.sealedAt, cells: wrong.cells)
+        #expect(fixture.put(wrong).status == 422)
+        #expect(try changes(fixture) == ["2026-10": "2026-11-23T02:00:00Z"])
+        // A new generation's snapshot replaces everything: the periods it drops changed too.
+        clock.withLock { $0 = "2026-11-25T02:00:00Z" }
+        let november: Set<Cell> = [c(.new, "2026-11", ["sex": "K"], 1)]
+        #expect(fixture.put(makeBatch(HubFixture.generationB, 1, from: [], to: november)).status == 201)
+        #expect(try changes(fixture) == ["2026-10": "2026-11-25T02:00:00Z", "2026-11": "2026-11-25T02:00:00Z"])
+        // And Last-Modified says so.
+        let response = fixture.responder.respond(to: HTTPRequest(method: "GET", path: "/v1/published", query: ["period": "2026-10"]))
+        let lastModified = try #require(response.header("Last-Modified").flatMap(HTTPDate.parse))
+        #expect(lastModified >= 1_795_572_000, "2026-11-25T02:00:00Z or the responder's start, whichever is later")
     }
 }
