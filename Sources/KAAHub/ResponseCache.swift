@@ -1,5 +1,4 @@
 import KAAHTTP
-import Synchronization
 
 /// Answers of the public read API as they go out: the body, its gzip and its validators, kept
 /// for one version of the hub's data (`PublicationCache.version`), so that a `304` or a gzip
@@ -23,7 +22,7 @@ final class ResponseCache: Sendable {
         var made = 0
     }
 
-    private let entries = Mutex(Entries())
+    private let entries = ReadWriteLock(Entries())
     /// Entries kept at most; all are dropped beyond it (a hostile client asking for every kommun ×
     /// period cannot grow it without bound).
     let capacity: Int
@@ -33,17 +32,17 @@ final class ResponseCache: Sendable {
     }
 
     /// How many representations were made rather than found (for tests).
-    var made: Int { entries.withLock { $0.made } }
+    var made: Int { entries.read { $0.made } }
 
     /// The representation for `key` at `version`, made (outside the lock) when missing or stale;
     /// stored only if the version is still current afterwards (`currentVersion`).
     func representation(_ key: String, version: String, currentVersion: () throws -> String,
                         make: () throws -> Representation) throws -> Representation {
-        let hit = entries.withLock { entries in entries.representations[key].flatMap { $0.version == version ? $0.representation : nil } }
+        let hit = entries.read { entries in entries.representations[key].flatMap { $0.version == version ? $0.representation : nil } }
         if let hit { return hit }
         let made = try make()
         let still = try currentVersion()
-        entries.withLock { entries in
+        entries.write { entries in
             entries.made += 1
             guard still == version else { return }
             if entries.representations.count >= capacity { entries.representations.removeAll() }
