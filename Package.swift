@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "COath", pkgConfig: "liboath", providers: [.apt(["liboath-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Build-time tool and plugin that embed migrations/ and seeds/ into KAAResources,
         // so those files stay the single source of truth and the binary stays self-contained.
@@ -34,6 +35,8 @@ let package = Package(
         .target(name: "KAASystem", swiftSettings: strict),
         .target(name: "KAASQLite", dependencies: ["CSQLite", "KAASystem"], swiftSettings: strict),
         .target(name: "KAACrypto", dependencies: ["CCrypto"], swiftSettings: strict),
+        // gzip bodies (zlib) for Content-Encoding.
+        .target(name: "KAAZlib", dependencies: ["CZlib"], swiftSettings: strict),
         // Staff logins: Argon2id password hashes (libargon2) and TOTP codes (liboath).
         .target(name: "KAAAuth", dependencies: ["CArgon2", "COath", "KAACrypto"], swiftSettings: strict),
         // The kommun's register.
@@ -47,8 +50,8 @@ let package = Package(
         // libcurl as an HTTPClient; libmicrohttpd serving any HTTPResponder.
         .target(name: "KAACurl", dependencies: ["CCurl", "KAAHTTP"], swiftSettings: strict),
         .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP", "KAASystem"], swiftSettings: strict),
-        // The regional hub: ledger, cells, sites, the HTTP responder; its Excel downloads with libxlsxwriter.
-        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML", "CXlsxWriter"],
+        // The regional hub: ledger, cells, sites, the HTTP responder; its Excel downloads with libxlsxwriter, gzip with zlib.
+        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML", "CXlsxWriter", "KAAZlib"],
                 swiftSettings: strict),
         // The coordinators' web UI: a transport-free responder over the register (issue 15).
         .target(name: "KAAWeb", dependencies: ["KAARegister", "KAASQLite", "KAAHTML", "KAAHTTP", "KAACrypto", "KAACore"], swiftSettings: strict),
@@ -79,10 +82,10 @@ let package = Package(
         .target(name: "KAACLITestKit", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAACore", "KAATestFixtures"],
                 path: "Tests/KAACLITestKit", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAHTML", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAHTML", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestFixtures", "KAAZlib", "KAAResources"], swiftSettings: strict),
         .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestFixtures", "KAAHTTPTestKit"],
                     swiftSettings: strict),
-        .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestFixtures"],
+        .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestFixtures", "KAAZlib"],
                     swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),

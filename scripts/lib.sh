@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 # The C libraries (design: .systemLibrary targets) and the tools the scripts use.
-KAA_APT_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libargon2-dev liboath-dev libxlsxwriter-dev sqlite3 pkg-config)
+KAA_APT_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libargon2-dev liboath-dev libxlsxwriter-dev zlib1g-dev sqlite3 pkg-config)
 # The Swift tests read the hub's Excel download back with a real client (Debian's Python and openpyxl).
 KAA_APT_PACKAGES+=(python3 python3-openpyxl)
 

@@ -26,6 +26,8 @@ bash scripts/browser-check.sh
 bash scripts/web-check.sh
 # /metrics on its own listener, linted by Prometheus' promtool (issue #17).
 bash scripts/metrics-check.sh
+# The API against its OpenAPI description: openapi-spec-validator, then schemathesis on a live demo hub (issue #17).
+bash scripts/api-check.sh
 # The benchmark script at small sizes, so it does not rot (issue #7); it asserts no speed targets.
 kaa_log "benchmark script (--quick)"
 bash benchmarks/run.sh --quick

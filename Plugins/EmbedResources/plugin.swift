@@ -1,7 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's `migrations/` and `seeds/` files into the target as Swift string constants.
+/// Embeds the package's `migrations/` and `seeds/` files, and the hub's OpenAPI document, into the
+/// target as Swift string constants.
 ///
 /// The SQL and CSV files stay the single source of truth; the built binary needs no files beside it.
 @main
@@ -16,10 +17,12 @@ struct EmbedResources: BuildToolPlugin {
                 inputs.append(url.appending(path: name))
             }
         }
+        // The API's description (served at /v1/openapi.json): the repository's file is the one truth.
+        inputs.append(root.appending(path: "docs/openapi.json"))
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFilesGenerated.swift")
         return [
             .buildCommand(
-                displayName: "Embedding \(inputs.count) migration and seed files",
+                displayName: "Embedding \(inputs.count) migration, seed and API files",
                 executable: try context.tool(named: "kaa-embed").url,
                 arguments: [output.path, root.path] + inputs.map(\.path),
                 inputFiles: inputs,

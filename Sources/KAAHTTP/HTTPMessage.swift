@@ -5,16 +5,40 @@ public struct HTTPRequest: Sendable {
     public var path: String
     /// Query parameters (the last value of a repeated one).
     public var query: [String: String]
+    /// Every query parameter in order, repeated names included, so that a responder can refuse a
+    /// repeat instead of silently taking one of the values.
+    public var queryItems: [(name: String, value: String)]
     /// Headers with lowercased names.
     public var headers: [String: String]
     public var body: [UInt8]
 
+    /// A request whose query has no repeated name (`queryItems` are its pairs, sorted by name).
     public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = []) {
+        self.init(method: method, path: path, queryItems: query.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) },
+                  headers: headers, body: body)
+    }
+
+    /// A request with its query as the pairs sent, in order (`query` keeps the last of a repeat).
+    public init(method: String, path: String, queryItems: [(name: String, value: String)], headers: [String: String] = [:], body: [UInt8] = []) {
         self.method = method
         self.path = path
-        self.query = query
+        self.query = Dictionary(queryItems.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+        self.queryItems = queryItems
         self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
         self.body = body
+    }
+
+    /// The first query parameter given more than once, or nil.
+    public var repeatedQueryParameter: String? {
+        var seen = Set<String>()
+        for item in queryItems where !seen.insert(item.name).inserted { return item.name }
+        return nil
+    }
+
+    /// Bytes of the path and query as they were sent, decoded (an estimate of the target's length
+    /// good enough for a limit: `?`, `=` and `&` counted once each).
+    public var targetLength: Int {
+        queryItems.reduce(path.utf8.count) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
     }
 
     /// A header's value by case-insensitive name.

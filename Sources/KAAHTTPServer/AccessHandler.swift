@@ -70,6 +70,11 @@ private func values(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> [Str
     collect(connection, kind).pairs
 }
 
+/// A connection's query arguments in order, a repeated name as often as it was sent.
+private func queryItems(_ connection: OpaquePointer?) -> [(name: String, value: String)] {
+    collect(connection, kaa_mhd_query_kind).all.map { (name: $0.key, value: String(decoding: $0.value, as: UTF8.self)) }
+}
+
 /// Why a request's framing is ambiguous, or nil when it is not. Two parsers (a proxy and this
 /// server) that could read one request as two different ones make request smuggling possible,
 /// so such a request is refused outright: two different `Content-Length`s, `Content-Length` with
@@ -179,7 +184,7 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
             return send(tooLarge(server.maxBodyBytes), on: connection)
         }
         let head = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
-                               query: values(connection, kaa_mhd_query_kind), headers: headers.pairs)
+                               queryItems: queryItems(connection), headers: headers.pairs)
         if let answer = server.responder.admit(head) {
             state.isRefused = true
             var answer = answer
@@ -228,7 +233,7 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
     // The method is an HTTP token and the path was unescaped by kaa_mhd_unescape, which never
     // makes a NUL, so these C strings are whole.
     let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
-                              query: values(connection, kaa_mhd_query_kind), headers: values(connection, kaa_mhd_header_kind),
+                              queryItems: queryItems(connection), headers: values(connection, kaa_mhd_header_kind),
                               body: state.body)
     return send(server.responder.respond(to: request), on: connection)
 }

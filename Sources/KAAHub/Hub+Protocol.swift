@@ -88,7 +88,15 @@ extension Hub {
         let generation = try site.optionalText(0)
         let lastSeq = Int(try site.int(1))
         let digest = try site.text(2)
+        // The periods whose figures this batch changes, in its own transaction (Last-Modified).
+        let changed = try database.cachedStatement("""
+            INSERT INTO period_change (period, changed_at) VALUES (?, ?) ON CONFLICT (period) DO UPDATE SET changed_at = excluded.changed_at
+            """)
         if batch.seq == 1 {
+            try database.execute("""
+                INSERT INTO period_change (period, changed_at) SELECT DISTINCT period, ? FROM cell WHERE kommun = ?
+                ON CONFLICT (period) DO UPDATE SET changed_at = excluded.changed_at
+                """, [.text(at), .text(kommun)])
             try database.execute("DELETE FROM cell WHERE kommun = ?", [.text(kommun)])
         } else {
             guard generation == batch.generation, batch.seq == lastSeq + 1, batch.previousDigest == digest else {
@@ -100,6 +108,9 @@ extension Hub {
             ON CONFLICT (kommun, table_name, period, dims) DO UPDATE SET n = excluded.n, ck = excluded.ck
             """)
         let delete = try database.cachedStatement("DELETE FROM cell WHERE kommun = ? AND table_name = ? AND period = ? AND dims = ?")
+        for period in Set(batch.cells.map(\.period.description)) {
+            try changed.run([.text(period), .text(at)])
+        }
         for cell in batch.cells {
             let key: [SQLValue] = [.text(kommun), .text(cell.table.rawValue), .text(cell.period.description), .text(cell.dims.encoded)]
             if cell.n == 0 {

@@ -1,11 +1,16 @@
 import Foundation
 import KAACore
+import KAACrypto
 import KAAHTTP
 import KAAProtocol
+import KAAResources
 import KAASQLite
+import KAAZlib
 
-/// The hub's HTTP API (design §7): routing, authentication, strict validation before any write,
-/// and the status codes the sync client relies on. Transport-free: tests call it directly.
+/// The hub's HTTP API (design §7, §8): routing, authentication, strict validation before any
+/// write, the status codes the sync client relies on, and standard HTTP on the public read API
+/// (HEAD, validators and 304, caching, CORS, gzip, problem details). Transport-free: tests call it
+/// directly.
 public struct HubResponder: HTTPResponder {
     let hub: Hub
     let log: @Sendable (String) -> Void
@@ -14,13 +19,28 @@ public struct HubResponder: HTTPResponder {
     let clock: @Sendable () -> Double
     /// Unauthenticated requests are logged at most once per interval (anyone can send them).
     let unauthenticatedLog: RateLimitedLog
+    /// Seconds since 1970 (UTC), for judging an `If-Modified-Since` from the future.
+    let wallClock: @Sendable () -> Int
+    /// When this responder started (seconds since 1970): no answer is older, since the figures
+    /// depend on its configuration (the noise table) too.
+    let startedAt: Int
+    /// The public answers with their validators and gzip bodies.
+    let responseCache = ResponseCache()
+    /// Seconds for which a commit by another process (the admin CLI) may go unseen by the
+    /// public answers: SQLite's `data_version` is read on one connection behind a lock, and
+    /// reading it on every request made 50 readers queue there. The hub's own commits are seen at once.
+    let dataVersion: RecentValue<Int64>
 
     /// A responder for `hub`; `unauthenticatedLogInterval` is the seconds between log lines about
     /// requests without a valid token (all are counted in `/metrics`, which `MetricsResponder` serves
     /// on a listener of its own).
-    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = Hub.swedishToday,
+    public init(hub: Hub, log: @escaping @Sendable (String) -> Void = { _ in }, today: @escaping @Sendable () -> CalendarDate = HubResponder.swedishToday,
                 clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 },
-                unauthenticatedLogInterval: Double = 60) {
+                unauthenticatedLogInterval: Double = 60,
+                wallClock: @escaping @Sendable () -> Int = { Int(time(nil)) }, externalChangeDelay: Double = 0.05) {
+        self.dataVersion = RecentValue(interval: externalChangeDelay)
+        self.wallClock = wallClock
+        self.startedAt = wallClock()
         self.hub = hub
         self.log = log
         self.today = today
@@ -44,42 +64,180 @@ public struct HubResponder: HTTPResponder {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let surface = Surface(parts)
+        if request.targetLength > Self.maxTargetBytes {
+            return refuse(Refusal(414, "uri-too-long", "URI too long", "the path and query are longer than \(Self.maxTargetBytes) bytes"), on: surface)
+        }
+        if request.method == "OPTIONS" { return options(request, parts: parts, surface: surface) }
+        // HEAD is answered as GET; the transport sends its head only (libmicrohttpd drops a HEAD
+        // answer's body and keeps its Content-Length), so both carry the same headers.
+        var get = request
+        if request.method == "HEAD" { get.method = "GET" }
+        if surface != .sync, let name = get.repeatedQueryParameter {
+            return refuse(Refusal(400, "repeated-parameter", "Repeated parameter", "the parameter '\(name)' is given more than once; give it once"),
+                          on: surface)
+        }
+        switch surface {
+        case .browser: return browser(get, parts: parts)
+        case .publicAPI: return publicAPI(get, parts: parts)
+        case .sync: return sync(get, parts: parts)
+        }
+    }
+
+    /// Today in Sweden, worked out at most once a second: a Foundation calendar and time zone per
+    /// request were a visible part of a small answer's time.
+    @Sendable public static func swedishToday() -> CalendarDate {
+        recentToday.value(now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9) { Hub.swedishToday() }
+    }
+
+    private static let recentToday = RecentValue<CalendarDate>(interval: 1)
+
+    /// The longest path and query accepted (bytes, decoded); longer is 414. Every real URL of the
+    /// API is far shorter, and libmicrohttpd refuses what does not fit its buffer before this.
+    static let maxTargetBytes = 4096
+
+    /// The three kinds of path, each with its own way of refusing.
+    enum Surface {
+        /// The dashboard and whatever else a browser asks for: Swedish HTML.
+        case browser
+        /// The public read API under `/v1` (not the sites): RFC 9457 problem details, CORS.
+        case publicAPI
+        /// The sync endpoints `/v1/sites/{kommun}/…`: their `{"error"}` bodies, unchanged (design §7).
+        case sync
+
+        init(_ parts: [String]) {
+            if parts.first != "v1" { self = .browser } else if parts.count >= 2, parts[1] == "sites" { self = .sync } else { self = .publicAPI }
+        }
+    }
+
+    /// The public read API's routes (`GET`, `HEAD`, `OPTIONS`).
+    static let publicRoutes: Set<String> = ["published", "published.csv", "published.xlsx", "periods", "tables", "kommuner", "openapi.json"]
+
+    // MARK: - Browser paths
+
+    private func browser(_ request: HTTPRequest, parts: [String]) -> HTTPResponse {
         if parts.isEmpty || (parts.count == 2 && parts[0] == "kommun") {
-            guard request.method == "GET" else { return methodNotAllowed("GET") }
-            if let unknown = request.query.keys.first(where: { $0 != "period" }) {
-                return .text(400, "Okänd parameter '\(unknown)'.\n")
+            guard request.method == "GET" else { return methodNotAllowed("GET, HEAD", on: .browser) }
+            if let unknown = request.query.keys.sorted().first(where: { $0 != "period" }) {
+                return refuse(Refusal(400, "unknown-parameter", "Unknown parameter", "unknown parameter '\(unknown)'"), on: .browser)
             }
             do {
                 let page = try Dashboard(hub: hub, today: today()).page(period: request.query["period"], kommun: parts.count == 2 ? parts[1] : nil)
-                return .text(page.status, page.html, contentType: "text/html; charset=utf-8")
+                let body = Array(page.html.utf8)
+                guard page.status == 200 else { return .text(page.status, page.html, contentType: "text/html; charset=utf-8") }
+                return serve(request, Self.representation(body, contentType: "text/html; charset=utf-8", lastModified: nil,
+                                                          cacheControl: "public, max-age=60"), isCORS: false)
             } catch {
-                return failure(error)
+                return failure(error, on: .browser)
             }
         }
         if parts == ["healthz"] {
-            return request.method == "GET" ? .text(200, "ok\n") : methodNotAllowed("GET")
+            guard request.method == "GET" else { return methodNotAllowed("GET, HEAD", on: .browser) }
+            var response = HTTPResponse.text(200, "ok\n")
+            response.headers["Cache-Control"] = "no-store"
+            return response
         }
-        if parts.count == 2, parts[0] == "v1", let format = PublicationFormat(resource: parts[1]) {
-            guard request.method == "GET" else { return methodNotAllowed("GET") }
+        if parts == ["robots.txt"] {
+            guard request.method == "GET" else { return methodNotAllowed("GET, HEAD", on: .browser) }
+            // The dashboard may be indexed; the API's many parameter combinations may not.
+            var response = HTTPResponse.text(200, "User-agent: *\nDisallow: /v1/\n")
+            response.headers["Cache-Control"] = "public, max-age=86400"
+            return response
+        }
+        return BrowserPage.notFound(path: request.path)
+    }
+
+    // MARK: - The public read API
+
+    private func publicAPI(_ request: HTTPRequest, parts: [String]) -> HTTPResponse {
+        guard parts.count == 2, Self.publicRoutes.contains(parts[1]) else {
+            return refuse(Refusal(404, "not-found", "Not found", "no such resource; the API is described at /v1/openapi.json"), on: .publicAPI)
+        }
+        guard request.method == "GET" else { return methodNotAllowed("GET, HEAD, OPTIONS", on: .publicAPI) }
+        let route = parts[1]
+        if let format = PublicationFormat(resource: route) {
             return published(request, format: format, allowed: ["period", "table", "kommun"], kommun: nil)
         }
-        guard parts.count >= 4, parts[0] == "v1", parts[1] == "sites", KommunCode.isWellFormed(parts[2]) else {
+        if let unknown = request.query.keys.sorted().first {
+            return refuse(Refusal(400, "unknown-parameter", "Unknown parameter", "unknown parameter '\(unknown)'; this resource takes none"), on: .publicAPI)
+        }
+        do {
+            let representation = try cached(route) {
+                switch route {
+                case "tables":
+                    return Self.representation(CatalogueDescription.response.json, contentType: "application/json", lastModified: startedAt,
+                                               cacheControl: "public, max-age=3600")
+                case "openapi.json":
+                    return Self.representation(Array((EmbeddedFiles.text("docs/openapi.json") ?? "").utf8), contentType: "application/json",
+                                               lastModified: startedAt, cacheControl: "public, max-age=3600")
+                case "periods":
+                    let lastModified = try hub.sitesLastChanged()
+                    return Self.representation(try periodsBody().json, contentType: "application/json",
+                                               lastModified: max(lastModified ?? 0, startedAt), cacheControl: "public, max-age=60")
+                default:
+                    let lastModified = try hub.sitesLastChanged()
+                    return Self.representation(try kommunerBody().json, contentType: "application/json",
+                                               lastModified: max(lastModified ?? 0, startedAt), cacheControl: "public, max-age=60")
+                }
+            }
+            return serve(request, representation, isCORS: true)
+        } catch {
+            return failure(error, on: .publicAPI)
+        }
+    }
+
+    /// `/v1/periods`: every period with figures, with how many kommuner reported it.
+    private func periodsBody() throws -> PeriodsResponse {
+        let (statuses, enrolled) = try hub.periodStatuses()
+        let day = today()
+        return PeriodsResponse(periods: statuses.map { status in
+            let kind = if case .month = status.period { "month" } else { "half_year" }
+            return PeriodsResponse.Period(period: status.period.description, kind: kind, reported: status.reported, of: enrolled,
+                                          preliminary: !status.period.isFrozen(today: day), lastChanged: status.changedAt)
+        })
+    }
+
+    /// `/v1/kommuner`: the enrolled kommuner with their län and last report.
+    private func kommunerBody() throws -> KommunerResponse {
+        KommunerResponse(kommuner: try hub.kommunStatuses().map { entry in
+            let county = Kommuner.all[entry.site.kommun]?.county ?? String(entry.site.kommun.prefix(2))
+            return KommunerResponse.Kommun(kommun: entry.site.kommun, name: entry.site.name, lan: county, lanName: Kommuner.counties[county] ?? county,
+                                           lastReport: entry.site.lastBatchAt, latestPeriod: entry.latestPeriod?.description)
+        })
+    }
+
+    // MARK: - The sync endpoints (design §7)
+
+    private func sync(_ request: HTTPRequest, parts: [String]) -> HTTPResponse {
+        guard parts.count >= 4, KommunCode.isWellFormed(parts[2]) else {
             return .refusal(404, ErrorResponse("no such resource"))
         }
         let kommun = parts[2]
         switch Array(parts.dropFirst(3)) {
         case ["state"]:
-            guard request.method == "GET" else { return methodNotAllowed("GET") }
-            return authenticated(request, kommun) { getState(kommun) }
+            guard request.method == "GET" else { return methodNotAllowed("GET, HEAD", on: .sync) }
+            return authenticated(request, kommun) { noStore(getState(kommun)) }
         case ["region"]:
-            guard request.method == "GET" else { return methodNotAllowed("GET") }
-            return authenticated(request, kommun, contact: .inBackground) { published(request, format: .json, allowed: ["period", "table"], kommun: kommun, regionOnly: true) }
+            guard request.method == "GET" else { return methodNotAllowed("GET, HEAD", on: .sync) }
+            return authenticated(request, kommun, contact: .inBackground) {
+                if let name = request.repeatedQueryParameter {
+                    return .refusal(400, ErrorResponse("the parameter '\(name)' is given more than once"))
+                }
+                return noStore(published(request, format: .json, allowed: ["period", "table"], kommun: kommun, regionOnly: true))
+            }
         case let tail where tail.count == 3 && tail[0] == "batches":
-            guard request.method == "PUT" else { return methodNotAllowed("PUT") }
+            guard request.method == "PUT" else { return methodNotAllowed("PUT", on: .sync) }
             return authenticated(request, kommun) { putBatch(request, kommun: kommun, generation: tail[1], seqText: tail[2]) }
         default:
             return .refusal(404, ErrorResponse("no such resource"))
         }
+    }
+
+    /// An authenticated answer that no shared cache may keep.
+    private func noStore(_ response: HTTPResponse) -> HTTPResponse {
+        var response = response
+        response.headers["Cache-Control"] = "no-store"
+        return response
     }
 
     /// Whether a request's token lets it use `kommun`'s site.
@@ -151,42 +309,70 @@ public struct HubResponder: HTTPResponder {
     }
 
     /// Protected figures only: every value is `n + noise`; exact counts never leave the hub.
+    /// On the public API (`kommun` nil) the answer carries validators, gzip and CORS; the region
+    /// endpoint (a sync endpoint) keeps its plain `{"error"}` refusals.
     private func published(_ request: HTTPRequest, format: PublicationFormat, allowed: Set<String>, kommun: String?, regionOnly: Bool = false) -> HTTPResponse {
+        let surface: Surface = regionOnly ? .sync : .publicAPI
         if let unknown = request.query.keys.sorted().first(where: { !allowed.contains($0) }) {
-            return .refusal(400, ErrorResponse("unknown parameter '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))"))
+            return refuse(Refusal(400, "unknown-parameter", "Unknown parameter",
+                                  "unknown parameter '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))"), on: surface)
         }
-        guard let text = request.query["period"] else { return .refusal(400, ErrorResponse("period is required (e.g. 2026-11 or 2026-H2)")) }
-        guard let period = Period(text), (2000...2100).contains(period.firstDay.year) else {
-            return .refusal(400, ErrorResponse("malformed period '\(text)'; give a month (2026-11) or a half-year (2026-H2)"))
+        guard let text = request.query["period"] else {
+            return refuse(Refusal(400, "missing-parameter", "Missing parameter", "period is required (e.g. 2026-11 or 2026-H2)"), on: surface)
         }
-        guard CellTable.isPlausible(period, today: today()) else {
-            return .refusal(400, ErrorResponse("no figures exist for \(period): periods run from \(CellTable.firstPeriod) to a month from today"))
+        guard let period = Period(text) else {
+            return refuse(Refusal(400, "malformed-parameter", "Malformed parameter",
+                                  "malformed period '\(text)'; give a month (2026-11) or a half-year (2026-H2)"), on: surface)
+        }
+        guard (2000...2100).contains(period.firstDay.year), CellTable.isPlausible(period, today: today()) else {
+            return refuse(Refusal(400, "out-of-range", "Period out of range",
+                                  "the period \(period) is out of range: figures exist from \(CellTable.firstPeriod) to a month from today"), on: surface)
         }
         var table: CellTable?
         if let name = request.query["table"] {
             guard let known = CellTable(rawValue: name) else {
-                return .refusal(400, ErrorResponse("unknown table '\(name)'; known: \(CellTable.allCases.map(\.rawValue).joined(separator: ", "))"))
+                return refuse(Refusal(400, "unknown-value", "Unknown value",
+                                      "unknown table '\(name)'; known: \(CellTable.allCases.map(\.rawValue).joined(separator: ", ")) (see /v1/tables)"), on: surface)
             }
             table = known
         }
         var filter = kommun
         if !regionOnly, let code = request.query["kommun"] {
             guard KommunCode.isWellFormed(code), (try? hub.sites().contains { $0.kommun == code }) == true else {
-                return .refusal(400, ErrorResponse("unknown kommun '\(code)'"))
+                return refuse(Refusal(400, "unknown-value", "Unknown value", "unknown kommun '\(code)' (see /v1/kommuner)"), on: surface)
             }
             filter = code
         }
         do {
             let day = today()
             let key = PublicationCache.Key(period: period, table: table, kommun: filter, isRegionOnly: regionOnly, format: format, day: day)
-            let body = try hub.publicationCache.body(key, dataVersion: try hub.dataVersion()) {
-                var publication = try hub.publication(period: period, table: table, kommun: filter, today: day)
-                if regionOnly { publication = publication.regionOnly }
-                return try format.render(publication, perturbation: hub.perturbation, kommun: filter, table: table, day: day)
+            // Read before the body: a change in between can only make Last-Modified too early,
+            // which costs a client a full answer, never a stale 304.
+            func body() throws -> [UInt8] {
+                try hub.publicationCache.body(key, dataVersion: try hub.dataVersion()) {
+                    var publication = try hub.publication(period: period, table: table, kommun: filter, today: day)
+                    if regionOnly { publication = publication.regionOnly }
+                    return try format.render(publication, perturbation: hub.perturbation, kommun: filter, table: table, day: day)
+                }
             }
-            return HTTPResponse(status: 200, headers: format.headers(period: period, kommun: filter, table: table), body: body)
+            if regionOnly {
+                return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: try body())
+            }
+            let representation = try cached("published|\(format)|\(period)|\(table?.rawValue ?? "")|\(filter ?? "")|\(day)") {
+                let changed = try hub.lastChanged(period: period) ?? 0
+                let frozen = period.isFrozen(today: day)
+                // A period's figures also change the day it freezes (no longer preliminary).
+                let frozenSince = frozen ? (period.halfYear.next.lastDay.dayNumber + 1) * 86_400 : 0
+                var headers = format.headers(period: period, kommun: filter, table: table)
+                let contentType = headers.removeValue(forKey: "Content-Type") ?? format.contentType
+                return Self.representation(try body(), contentType: contentType,
+                                           lastModified: max(changed, frozenSince, startedAt),
+                                           cacheControl: frozen ? "public, max-age=86400" : "public, max-age=60",
+                                           headers: headers)
+            }
+            return serve(request, representation, isCORS: true)
         } catch {
-            return failure(error)
+            return failure(error, on: surface)
         }
     }
 
@@ -259,27 +445,143 @@ public struct HubResponder: HTTPResponder {
 
     /// The one mapping from an error to its HTTP status: busy is 503 (the client retries), an
     /// unknown site 404, anything else 500 (logged, never shown).
-    private func failure(_ error: any Error) -> HTTPResponse {
+    private func failure(_ error: any Error, on surface: Surface = .sync) -> HTTPResponse {
         switch error {
-        case let error as SQLiteError where error.isBusy: return unavailable("the database is busy")
-        case let HubError.database(error) where error.isBusy: return unavailable("the database is busy")
-        case HubError.notFound: return .refusal(404, ErrorResponse("no such site"))
+        case let error as SQLiteError where error.isBusy: return unavailable("the database is busy", on: surface)
+        case let HubError.database(error) where error.isBusy: return unavailable("the database is busy", on: surface)
+        case HubError.notFound: return refuse(Refusal(404, "not-found", "Not found", "no such site"), on: surface)
         default:
             log("event=internal_error error=\(String(describing: error).prefix(200).replacingOccurrences(of: " ", with: "_"))")
-            return .refusal(500, ErrorResponse("internal error"))
+            return refuse(Refusal(500, "internal", "Internal error", "internal error"), on: surface)
         }
     }
 
-    private func unavailable(_ message: String) -> HTTPResponse {
-        var response = HTTPResponse.refusal(503, ErrorResponse(message))
+    private func unavailable(_ message: String, on surface: Surface = .sync) -> HTTPResponse {
+        var response = refuse(Refusal(503, "busy", "Service unavailable", message + "; try again later"), on: surface)
+        if surface == .sync { response = .refusal(503, ErrorResponse(message)) }
         response.headers["Retry-After"] = "5"
         return response
     }
 
-    private func methodNotAllowed(_ allowed: String) -> HTTPResponse {
-        var response = HTTPResponse.refusal(405, ErrorResponse("method not allowed"))
+    private func methodNotAllowed(_ allowed: String, on surface: Surface) -> HTTPResponse {
+        var response = refuse(Refusal(405, "method-not-allowed", "Method not allowed", "method not allowed; allowed: \(allowed)"), on: surface)
+        if surface == .sync { response = .refusal(405, ErrorResponse("method not allowed")) }
         response.headers["Allow"] = allowed
         return response
+    }
+
+    // MARK: - Standard HTTP: refusals, preflight, validators, gzip
+
+    /// A refusal, said the way its surface says it.
+    struct Refusal {
+        let status: Int
+        /// The problem type's last part (`out-of-range`).
+        let kind: String
+        let title: String
+        let detail: String
+
+        init(_ status: Int, _ kind: String, _ title: String, _ detail: String) {
+            self.status = status
+            self.kind = kind
+            self.title = title
+            self.detail = detail
+        }
+
+        /// The RFC 9457 body: `tag:` type URIs identify the kinds (RFC 9457 §4, no page behind them).
+        var problem: ProblemResponse {
+            ProblemResponse(type: "tag:kaa-register,2026:problem:\(kind)", title: title, status: status, detail: detail)
+        }
+    }
+
+    /// `refusal` as problem details (public API), the `{"error"}` body (sync) or a Swedish page.
+    private func refuse(_ refusal: Refusal, on surface: Surface) -> HTTPResponse {
+        switch surface {
+        case .sync:
+            return .refusal(refusal.status, ErrorResponse(refusal.detail))
+        case .publicAPI:
+            var response = HTTPResponse(status: refusal.status, headers: ["Content-Type": ProblemResponse.mediaType], body: refusal.problem.json)
+            response.headers.merge(Self.corsHeaders) { _, new in new }
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        case .browser:
+            return BrowserPage.refusal(status: refusal.status)
+        }
+    }
+
+    /// CORS for the public read API: anyone's page may read the published figures (they are
+    /// public); `ETag` and `Last-Modified` are exposed so that a script can revalidate.
+    static let corsHeaders = ["Access-Control-Allow-Origin": "*",
+                              "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Disposition"]
+
+    /// `OPTIONS`: a CORS preflight on the public API (GET and HEAD, the conditional headers);
+    /// elsewhere only `Allow`, so that no browser page may call the sync endpoints.
+    private func options(_ request: HTTPRequest, parts: [String], surface: Surface) -> HTTPResponse {
+        switch surface {
+        case .publicAPI:
+            guard parts.count == 2, Self.publicRoutes.contains(parts[1]) else {
+                return refuse(Refusal(404, "not-found", "Not found", "no such resource; the API is described at /v1/openapi.json"), on: .publicAPI)
+            }
+            var response = HTTPResponse(status: 204, headers: Self.corsHeaders)
+            response.headers["Allow"] = "GET, HEAD, OPTIONS"
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since, Accept, Accept-Encoding"
+            response.headers["Access-Control-Max-Age"] = "86400"
+            return response
+        case .sync:
+            return HTTPResponse(status: 204, headers: ["Allow": parts.count == 6 ? "PUT" : "GET, HEAD"])
+        case .browser:
+            return HTTPResponse(status: 204, headers: ["Allow": "GET, HEAD"])
+        }
+    }
+
+    /// A representation of `body`: its entity tag (SHA-256, 128 bits) and, past 1 KiB, its gzip.
+    static func representation(_ body: [UInt8], contentType: String, lastModified: Int?, cacheControl: String,
+                               headers: [String: String] = [:]) -> ResponseCache.Representation {
+        let tag = Crypto.hex(Crypto.sha256(body).prefix(16))
+        // A body that gzip cannot make is sent as it is (the representation stays correct).
+        let gzip = body.count >= 1024 ? try? Gzip.compress(body) : nil
+        return ResponseCache.Representation(body: body, gzip: gzip.flatMap { $0.count < body.count ? $0 : nil },
+                                            validators: Validators(entityTag: tag, lastModified: lastModified),
+                                            contentType: contentType, cacheControl: cacheControl, headers: headers)
+    }
+
+    /// The representation under `key` for the hub's current data, made when missing or stale.
+    private func cached(_ key: String, make: () throws -> ResponseCache.Representation) throws -> ResponseCache.Representation {
+        let version = hub.publicationCache.version(dataVersion: try recentDataVersion())
+        return try responseCache.representation(key, version: version, currentVersion: {
+            hub.publicationCache.version(dataVersion: try hub.dataVersion())
+        }, make: make)
+    }
+
+    /// SQLite's `data_version`, read at most once per `externalChangeDelay`.
+    private func recentDataVersion() throws -> Int64 {
+        try dataVersion.value(now: clock()) { try hub.dataVersion() }
+    }
+
+    /// The answer to a GET (or HEAD) of `representation`: `304` when the client's validators
+    /// match, else the body, gzip when the client accepts it; every answer names its validators,
+    /// its caching and `Vary: Accept-Encoding`.
+    private func serve(_ request: HTTPRequest, _ representation: ResponseCache.Representation, isCORS: Bool) -> HTTPResponse {
+        let gzip = AcceptEncoding.acceptsGzip(request.header("Accept-Encoding")) ? representation.gzip : nil
+        var headers = representation.headers
+        headers["ETag"] = representation.validators.etagHeader(coding: gzip == nil ? nil : "gzip")
+        if let lastModified = representation.validators.lastModified { headers["Last-Modified"] = HTTPDate.format(lastModified) }
+        headers["Cache-Control"] = representation.cacheControl
+        headers["Vary"] = "Accept-Encoding"
+        if isCORS { headers.merge(Self.corsHeaders) { _, new in new } }
+        if representation.validators.isNotModified(ifNoneMatch: request.header("If-None-Match"), ifModifiedSince: request.header("If-Modified-Since"),
+                                                   now: wallClock()) {
+            // No body: libmicrohttpd 0.9.75 then writes `Content-Length: 0`, which caches never take
+            // from a 304 (RFC 9111 §3.2). Giving it the 200's body for the true length (RFC 9110
+            // §8.6) makes clients with older parsers (wrk's) wait for a body that never comes.
+            return HTTPResponse(status: 304, headers: headers)
+        }
+        headers["Content-Type"] = representation.contentType
+        if let gzip {
+            headers["Content-Encoding"] = "gzip"
+            return HTTPResponse(status: 200, headers: headers, body: gzip)
+        }
+        return HTTPResponse(status: 200, headers: headers, body: representation.body)
     }
 }
 

@@ -26,6 +26,8 @@ final class PublicationCache: Sendable {
     }
 
     private let entries = Mutex(Entries())
+    /// `ownWrites`, readable without the lock (the public API asks for the version on every request).
+    private let writes = Atomic<Int>(0)
     /// Entries kept at most (distinct period × table × kommun × format); all are dropped beyond it.
     let capacity: Int
 
@@ -37,8 +39,15 @@ final class PublicationCache: Sendable {
     func invalidate() {
         entries.withLock { entries in
             entries.ownWrites += 1
+            writes.store(entries.ownWrites, ordering: .sequentiallyConsistent)
             entries.bodies.removeAll()
         }
+    }
+
+    /// The version of the hub's data that entries made now belong to: other caches of answers
+    /// derived from the data (the responder's validators and gzip bodies) use it too.
+    func version(dataVersion: Int64) -> String {
+        "\(writes.load(ordering: .sequentiallyConsistent)).\(dataVersion)"
     }
 
     /// How many bodies were made rather than served from the cache (for tests of its validity).

@@ -9,16 +9,26 @@ import Testing
 
 /// A hub on a temp database with one enrolled kommun, called in-process.
 struct HubFixture {
-    let directory = TemporaryDirectory()
+    let directory: TemporaryDirectory
     let hub: Hub
     let responder: HubResponder
     let token: String
     let kommun = "0380"
 
     init(maxBodyBytes: Int = 4 << 20) throws {
+        directory = TemporaryDirectory()
         hub = try Hub(path: directory.file("hub.sqlite"), maxBodyBytes: maxBodyBytes)
-        responder = HubResponder(hub: hub)
+        // Every commit of another process seen at once (tests of the cache open a second Hub).
+        responder = HubResponder(hub: hub, externalChangeDelay: 0)
         token = try hub.addSite(kommun: "0380", name: nil, actor: "test")
+    }
+
+    /// A fixture around a hub made by the test (its own clock, say), with 0380's token.
+    init(directory: TemporaryDirectory, hub: Hub, token: String) {
+        self.directory = directory
+        self.hub = hub
+        responder = HubResponder(hub: hub, externalChangeDelay: 0)
+        self.token = token
     }
 
     static let generationA = String(repeating: "a1", count: 16)

@@ -81,6 +81,7 @@ func publishedFixture() throws -> (HubFixture, String) {
         let json2 = try json(get(fixture, "/v1/published", query: ["period": "2026-11"]))
         #expect(reportingCounts(json1) == ["kommuner": 2, "of": 2])
         #expect(reportingCounts(json2) == ["kommuner": 2, "of": 3], "\(json2)")
+        #expect((json2["reporting"] as? [String: Any])?["not_reported"] as? [String] == ["0382"], "the kommun that has not reported is named")
     }
 
     @Test func everyKommunWithFiguresForThePeriodHasReportedWhateverTableIsAsked() throws {

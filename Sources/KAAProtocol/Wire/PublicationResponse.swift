@@ -95,8 +95,8 @@ public struct PublicationResponse: WireBody, Equatable {
     public let period: String
     /// An open period's figures may still change.
     public let preliminary: Bool
-    /// How many kommuner the figures cover.
-    public let reporting: Reporting
+    /// How many kommuner the figures cover (`var`: the responder adds which have not reported).
+    public var reporting: Reporting
     /// The shares of 16–19-year-olds in KAA, region first.
     public let shares: [Share]
     /// The smallest published population a share is computed from (absent before issue #17).
