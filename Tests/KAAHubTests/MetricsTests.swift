@@ -79,6 +79,23 @@ import Testing
         return (fixture, text, Self.parse(text))
     }
 
+    @Test func aHistogramRecordedFromManyThreadsAtOnceCountsEveryEventInItsBuckets() {
+        let histogram = LatencyHistogram()
+        // 8 threads × 5 000 events each of 0.5 ms, 3 ms, 30 ms, 7 s (past every bound) and NaN.
+        let durations = [0.0005, 0.003, 0.03, 7, Double.nan]
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            for index in 0..<5_000 { histogram.record(durations[index % durations.count]) }
+        }
+        let lines = histogram.samples(name: "d").split(separator: "\n")
+        func value(_ prefix: String) -> Int? { lines.first { $0.hasPrefix(prefix) }.flatMap { Int($0.split(separator: " ").last ?? "") } }
+        #expect(value("d_count") == 40_000 && value("d_bucket{le=\"+Inf\"}") == 40_000)
+        #expect(value("d_bucket{le=\"0.001\"}") == 8_000)
+        #expect(value("d_bucket{le=\"0.005\"}") == 16_000 && value("d_bucket{le=\"0.01\"}") == 16_000)
+        #expect(value("d_bucket{le=\"0.05\"}") == 24_000 && value("d_bucket{le=\"5.0\"}") == 24_000)
+        let sum = lines.first { $0.hasPrefix("d_sum") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        #expect(abs(sum - 8_000 * (0.0005 + 0.003 + 0.03 + 7)) < 0.01)
+    }
+
     @Test func thePublicListenerAnswers404AtMetrics() throws {
         let fixture = try HubFixture()
         for method in ["GET", "HEAD", "POST"] {
