@@ -306,7 +306,7 @@ extension Register {
         if let existing {
             id = try existing.int(0)
         } else {
-            try database.execute("INSERT INTO person (personnummer, is_protected) VALUES (?, ?)", [.text(pnr.digits), SQLValue(isProtected)])
+            try database.execute("INSERT INTO person (id, personnummer, is_protected) VALUES (\(Register.newPersonID), ?, ?)", [.text(pnr.digits), SQLValue(isProtected)])
             id = database.lastInsertRowID
         }
         if isProtected {

@@ -57,8 +57,10 @@ extension Register {
     public func recordHandover(_ pnr: PersonalIdentityNumber, _ handover: Handover) throws(RegisterError) -> Int64 {
         let receiver = try canonicalCode(handover.receiver, .handoverReceiver, field: "--receiver")
         let method = try canonicalCode(handover.consentMethod, .consentMethod, field: "--consent-method")
-        for (date, field) in [(handover.handedOverOn, "--handed-over"), (handover.consentOn, "--consent-date")] where date > today {
-            throw .invalidInput(field: field, message: "datumet \(date) ligger efter dagens datum \(today)")
+        // Counted in the period report: not in a frozen period, whose figures are settled.
+        try checkEventDate(handover.handedOverOn, field: "--handed-over")
+        if handover.consentOn > today {
+            throw .invalidInput(field: "--consent-date", message: "datumet \(handover.consentOn) ligger efter dagens datum \(today)")
         }
         return try write {
             let personID = try personID(pnr)

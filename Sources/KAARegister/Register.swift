@@ -220,6 +220,10 @@ public final class Register {
         }
     }
 
+    /// The SQL of a new person's id: above every id ever used (migration 0015), so that a purged
+    /// person's id, and their audit rows with it, never pass to someone registered later.
+    static let newPersonID = "(SELECT max(max_id, coalesce((SELECT max(id) FROM person), 0)) + 1 FROM person_id_high_water)"
+
     /// The staff name of what the register does by itself (the close at the 20th birthday).
     public static let systemStaff = "system"
 

@@ -113,7 +113,7 @@ enum PurgePage {
         }
         return WebPage(title: "Kvitto på gallring", section: .purge,
                        context.query["wal"] == "kvar"
-                           ? UI.message("Gallringen är gjord. Loggfilen (WAL) kunde inte tömmas just nu eftersom registret används; de raderade sidorna skrivs över vid nästa kontrollpunkt.")
+                           ? UI.message("Gallringen är gjord. Loggfilen (WAL) kunde inte tömmas i samma stund eftersom registret läses; servern tömmer den så snart pågående läsningar är klara (den försöker två gånger i sekunden), och först då är de raderade uppgifterna borta från disken.")
                            : UI.message("Gallringen är gjord.", kind: "ok"),
                        .table([],
                               .caption([], .text("Gallring nr \(receipt.auditID) i granskningsloggen")),

@@ -86,6 +86,10 @@ public final class RegisterPool: @unchecked Sendable {
 /// read then searches a longer log index): past `restartPages` the checkpointer waits a moment
 /// (`restartWait`) for the readers of older snapshots to finish and restarts it. The connections'
 /// own automatic checkpoint stays as a fallback at `fallbackPages`.
+///
+/// After a gallring (an audit row `purge`, from the web or from `kaa purge` beside the server) the
+/// log still holds the deleted pages until it is emptied: the checkpointer then tries a truncating
+/// checkpoint on every tick until one succeeds (readers let go), so no purged name stays on disk.
 final class Checkpointer: @unchecked Sendable {
     /// Pages the log may reach before a committing request checkpoints it itself.
     static let fallbackPages = 20_000
@@ -97,19 +101,31 @@ final class Checkpointer: @unchecked Sendable {
     private let timer: any DispatchSourceTimer
     /// Used only on the timer's serial queue (hence `@unchecked Sendable`).
     private let database: Database
+    /// The last purge whose log has been emptied (its audit row's id); used on the timer's queue only.
+    private var emptiedAfterPurge: Int64
 
     init(path: String, interval: DispatchTimeInterval = .milliseconds(500)) throws(SQLiteError) {
         database = try Database(path: path, options: Database.Options(busyTimeoutMilliseconds: Int32(Self.restartWait)))
         // A restarted log is cut back to this size rather than left at its largest.
         try database.execute(script: "PRAGMA journal_size_limit = 16777216")
+        // A purge from before the server started was emptied by its own command, or is now.
+        emptiedAfterPurge = 0
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "kaa.web.checkpoint", qos: .utility))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
-        timer.setEventHandler { [database] in
-            // A failure (busy, a full disk) is tried again next time; the fallback still holds.
-            guard let pages = try? database.queryOne("PRAGMA wal_checkpoint(PASSIVE)")?.int(1), pages > Self.restartPages else { return }
-            _ = try? database.queryOne("PRAGMA wal_checkpoint(RESTART)")
-        }
+        timer.setEventHandler { [weak self] in self?.tick() }
         timer.resume()
+    }
+
+    /// One round: empty the log after a purge, else copy it back (and restart a long one).
+    /// A failure (busy, a full disk) is tried again next time; the fallback still holds.
+    private func tick() {
+        let purge = (try? database.queryOne("SELECT max(id) FROM audit_log WHERE action = 'purge'")?.optionalInt(0)) ?? nil
+        if let purge, purge > emptiedAfterPurge {
+            if (try? database.checkpointTruncate()) != nil { emptiedAfterPurge = purge }
+            return
+        }
+        guard let pages = try? database.queryOne("PRAGMA wal_checkpoint(PASSIVE)")?.int(1), pages > Self.restartPages else { return }
+        _ = try? database.queryOne("PRAGMA wal_checkpoint(RESTART)")
     }
 
     func stop() {

@@ -76,6 +76,19 @@ import Testing
         #expect(wal == 0, "the WAL is truncated")
     }
 
+    @Test func aPurgedPersonsIDIsNeverGivenToSomeoneNew() throws {
+        let register = try build()
+        let newest = try count(register, "SELECT max(id) FROM person")
+        // The newest person goes (as a purge would delete them); the next one registered gets a new id.
+        try register.database.execute("DELETE FROM person WHERE id = ?", [.integer(newest)])
+        let next = TestPeople.person(born: 2009, 0)
+        try register.register(next, on: d("2026-11-20"), reason: "OKAND")
+        #expect(try count(register, "SELECT id FROM person WHERE personnummer = '\(next.digits)'") == newest + 1)
+        try register.database.execute("DELETE FROM person WHERE id = ?", [.integer(newest + 1)])
+        try register.register(TestPeople.person(born: 2009, 1), on: d("2026-11-20"), reason: "OKAND")
+        #expect(try count(register, "SELECT max(id) FROM person") == newest + 2)
+    }
+
     @Test func aDryRunListsButChangesNothing() throws {
         let register = try build()
         let before = try DatabaseDump.dump(fixture.path, excluding: ["audit_log", "audit_shown_set", "audit_shown_person"])

@@ -52,4 +52,25 @@ import Testing
         try writeABatch(pool)
         #expect(walBytes <= afterOne + 50_000, "the log grew from \(afterOne) to \(walBytes) bytes: nothing checkpointed it")
     }
+
+    @Test func afterAPurgeTheLogIsEmptiedNotJustCopiedBack() throws {
+        let pool = try pool()
+        try writeABatch(pool)
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(walBytes > 300_000, "a passive checkpoint leaves the log's bytes in place")
+        // A gallring's audit row (as `kaa purge` or the web writes it): the deleted pages must leave the disk.
+        try pool.with { register throws(WebError) in
+            do {
+                try register.database.execute("INSERT INTO audit_log (at, staff, action, detail) VALUES ('2026-11-30T10:00:00Z', 'sara', 'purge', 'people=1')")
+            } catch {
+                throw .badRequest("\(error)")
+            }
+        }
+        var waited = 0.0
+        while walBytes > 0 && waited < 5 {
+            Thread.sleep(forTimeInterval: 0.25)
+            waited += 0.25
+        }
+        #expect(walBytes == 0, "the log still holds \(walBytes) bytes after the purge")
+    }
 }

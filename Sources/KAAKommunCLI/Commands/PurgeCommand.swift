@@ -28,8 +28,9 @@ enum PurgeCommand: KommunCommand {
             out.line("Gallrat: \(report.people.count) personer, \(report.episodes) inskrivningar, \(report.auditRows) rader i granskningsloggen "
                 + "(inskrivningar avslutade före \(report.cutoff)).")
             if !report.isLogEmptied {
-                out.line("Obs: loggfilen (WAL) kunde inte tömmas nu eftersom registret används (kaa web?); de raderade sidorna "
-                    + "skrivs över vid nästa kontrollpunkt. Kör kaa purge igen när ingen använder registret för att tömma den direkt.")
+                out.line("Obs: loggfilen (WAL) kunde inte tömmas nu eftersom registret läses (kaa web?); de raderade uppgifterna finns kvar "
+                    + "i den tills den töms. kaa web tömmer den så snart pågående läsningar är klara; utan kaa web: kör kaa purge igen "
+                    + "när ingen använder registret.")
             }
         }
     }

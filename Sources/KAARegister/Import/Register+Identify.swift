@@ -76,8 +76,8 @@ extension Register {
         let details = Self.authoritative(row.details)
         func text(_ value: String?) -> SQLValue { value.map { $0.isEmpty ? .null : .text($0) } ?? .null }
         try database.cachedStatement("""
-            INSERT INTO person (personnummer, first_name, last_name, address, postal_code, city, phone, email, is_protected)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO person (id, personnummer, first_name, last_name, address, postal_code, city, phone, email, is_protected)
+            VALUES (\(Register.newPersonID), ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run([.text(row.personnummer.digits), text(details.firstName), text(details.lastName), text(details.address),
                       text(details.postalCode), text(details.city), text(details.phone), text(details.email),
                       SQLValue(details.isProtected ?? false)])
