@@ -74,7 +74,8 @@ struct Dashboard {
                                   .div([.class("cols")], .fragment(sections),
                                        .section([.ariaLabelledBy("dl")], .h2([.id("dl")], "Ladda ner"),
                                                 .ul([],
-                                                    .li([], .a([.href("/v1/published.csv?\(query)")], "Siffrorna som CSV (Excel)")),
+                                                    .li([], .a([.href("/v1/published.xlsx?\(query)")], "Siffrorna som Excel-fil (med förklaring av skyddet)")),
+                                                    .li([], .a([.href("/v1/published.csv?\(query)")], "Siffrorna som CSV (semikolon, decimalkomma)")),
                                                     .li([], .a([.href("/v1/published?\(query)")], "Siffrorna som JSON")))),
                                        protectionNote(view)))))
     }

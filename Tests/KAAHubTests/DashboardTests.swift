@@ -53,7 +53,7 @@ import Testing
         #expect(chart.elements { $0.attribute("id") == "bar-title" }.map(\.tag) == ["title"])
         #expect(chart.elements { $0.attribute("id") == "bar-desc" }.first?.textContent.contains("Uppsala") == true)
         let links = section(page, "dl").elements("a").compactMap { $0.attribute("href") }
-        #expect(links == ["/v1/published.csv?period=2026-11", "/v1/published?period=2026-11"])
+        #expect(links == ["/v1/published.xlsx?period=2026-11", "/v1/published.csv?period=2026-11", "/v1/published?period=2026-11"])
         #expect(section(page, "about").textContent.contains("cell-nyckelmetoden"))
         #expect(page.elements("script").isEmpty && !html.contains("<script"), "usable without JavaScript")
         #expect(!html.contains("http://") && !html.contains("https://"), "no external assets")
