@@ -478,14 +478,9 @@ struct Dashboard {
                 legend(view))
     }
 
+    /// A period as the downloads name it (`november 2026`, `andra halvåret 2026`).
     private func label(_ period: Period) -> String {
-        switch period {
-        case let .month(year, month):
-            let names = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
-            return "\(names[month - 1]) \(year)"
-        case let .half(year, half):
-            return "\(half == 1 ? "första" : "andra") halvåret \(year)"
-        }
+        PublicationTable.label(period)
     }
 
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
