@@ -7,6 +7,7 @@ enum PersonTimeline {
     static let actions: [String: String] = [
         "register": "Registrerad i aktivitetsansvaret",
         "deregister": "Avregistrerad",
+        "handover.record": "Utslussning registrerad", "handover.correct": "Utslussning ändrad",
         "contact.add": "Kontaktförsök loggat",
         "contact.correct": "Kontaktförsök rättat",
         "contact.remove": "Kontaktförsök borttaget",
