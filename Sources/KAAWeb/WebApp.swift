@@ -36,6 +36,12 @@ public struct WebApp: HTTPResponder {
             + PersonPages.routes
             + PeoplePages.routes
             + PurgePage.routes
+            + MonthRunPage.routes
+            + LettersPage.routes
+            + ReportsPage.routes
+            + SCBPage.routes
+            + LogReviewPages.routes
+            + SettingsPage.routes
     }
 
     // MARK: - Transport

@@ -8,9 +8,11 @@ enum WebLayout {
     static func sections(for role: StaffRole) -> [(WebPage.Section, String, String)] {
         switch role {
         case .handlaggare: [(.today, "Idag", "/"), (.people, "Ungdomar", "/personer")]
-        case .samordnare: [(.today, "Idag", "/"), (.people, "Ungdomar", "/personer"), (.purge, "Gallring", "/gallring")]
-        case .granskare: [(.log, "Logg", "/logg")]
-        case .admin: [(.staff, "Personal", "/personal")]
+        case .samordnare: [(.today, "Idag", "/"), (.people, "Ungdomar", "/personer"), (.monthRun, "Månadskörning", "/manadskorning"),
+                           (.letters, "Brev", "/brev"), (.reports, "Rapporter", "/rapporter"), (.scb, "SCB-rapport", "/scb"),
+                           (.purge, "Gallring", "/gallring")]
+        case .granskare: [(.log, "Logg", "/logg"), (.logRisks, "Riskvyer", "/logg/risker"), (.logSample, "Stickprov", "/logg/stickprov")]
+        case .admin: [(.staff, "Personal", "/personal"), (.settings, "Inställningar", "/installningar")]
         }
     }
 

@@ -24,6 +24,7 @@ public struct WebPage {
     /// The navigation's sections.
     public enum Section: String, Sendable {
         case today, people, purge, log, staff
+        case monthRun, letters, reports, scb, logRisks, logSample, settings
     }
 
     public init(title: String, status: Int = 200, section: Section? = nil, _ content: Node...) {

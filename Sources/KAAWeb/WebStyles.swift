@@ -6,7 +6,7 @@ enum WebStyles {
 
     /// The file served: the base rules, then each page family's own (one constant per file, so
     /// pages can grow their rules without touching each other's).
-    static let served: [UInt8] = Array((css.description + PersonStyles.css.description + PeopleStyles.css.description).utf8)
+    static let served: [UInt8] = Array((css.description + PersonStyles.css.description + PeopleStyles.css.description + YearStyles.css).utf8)
 
     static let css: StaticString = """
         *{box-sizing:border-box}

@@ -1,0 +1,7 @@
+import KAAHTML
+import KAARegister
+
+/// Månadskörning (/manadskorning, samordnare; issue 16).
+enum MonthRunPage {
+    static let routes: [Route] = []
+}
