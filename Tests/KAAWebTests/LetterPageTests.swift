@@ -4,6 +4,7 @@ import KAARegister
 import KAASQLite
 import KAATestFixtures
 import Testing
+@testable import KAAWeb
 
 /// Massutskick in the browser (issue 16): a selection from a worklist, the print view, the CSV,
 /// "Registrera som skickade" once, need-to-know, protected identities never in a letter, templates.
@@ -220,5 +221,33 @@ import Testing
         #expect(sara.post("/brev/mallar", [("kind", "okänd"), ("title", "x"), ("body", "y")]).status == 400)
         let huge = sara.post("/brev/mallar", [("kind", "general"), ("title", "x"), ("body", String(repeating: "å", count: 10_001))])
         #expect(huge.status == 400 && huge.text.contains("högst 10000 tecken"))
+    }
+}
+
+/// A selection larger than one form's checkboxes goes whole, checked by its digest.
+@Suite struct LargeLetterSelectionTests {
+    @Test func moreThanOneFormOfCheckboxesGoesWholeAndAChangedSelectionIsRefused() throws {
+        let harness = try WebHarness()
+        let count = LettersPage.maximumTicks + 1
+        for index in 0..<count {
+            try harness.register.register(TestPeople.person(born: 2008, index), on: TestDates.date("2026-09-01"), reason: "OKAND",
+                                          details: ContactDetails(firstName: "Ung\(index)", lastName: "Person", address: "Gatan \(index)",
+                                                                  postalCode: "75320", city: "Uppsala"))
+        }
+        let sara = try harness.loggedIn("sara")
+        let page = sara.get("/brev", query: ["lista": "ej-nadda"]).text
+        #expect(!page.contains("type=\"checkbox\" name=\"p_"))
+        #expect(page.contains("name=\"alla\" value=\"ja\"") && page.contains("fler än \(LettersPage.maximumTicks) mottagare"))
+        guard let range = page.range(of: "name=\"urval\" value=\"") else { Issue.record("no digest"); return }
+        let digest = String(page[range.upperBound...].prefix { $0 != "\"" })
+        let form = [("lista", "ej-nadda"), ("mall", "general"), ("datum", "2026-11-20"), ("alla", "ja"), ("urval", digest)]
+        let print = sara.post("/brev/utskrift", form)
+        #expect(print.status == 200 && print.text.components(separatedBy: "<article class=\"letter\"").count - 1 == count)
+        // Someone joins the list meanwhile: the old page's digest no longer matches, nothing is printed.
+        try harness.register.register(TestPeople.person(born: 2009, 0), on: TestDates.date("2026-09-01"), reason: "OKAND",
+                                      details: ContactDetails(firstName: "Ny", lastName: "Person", address: "Gatan 999", postalCode: "75320", city: "Uppsala"))
+        let stale = sara.post("/brev/utskrift", form)
+        #expect(stale.status == 409 && !stale.text.contains("<article"))
+        #expect(sara.post("/brev/utskrift", form.map { $0.0 == "urval" ? ("urval", "x") : $0 }).status == 409)
     }
 }
