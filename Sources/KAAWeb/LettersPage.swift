@@ -244,6 +244,15 @@ enum LettersPage {
         String(SwedishFormat.longDate(date).split(separator: " ", maxSplits: 1).last ?? "")
     }
 
+    /// A warning when the under-18 letter (with its line for the guardian) goes to someone 18 or older.
+    static func ageWarning(_ choice: Choice, _ context: WebContext) -> Node {
+        guard choice.kind == .under18 else { return .empty }
+        let adults = choice.recipients.filter { $0.personnummer.birthDate.age(on: context.register.today) >= 18 }.count
+        guard adults > 0 else { return .empty }
+        return UI.message("\(adults) av mottagarna är 18 år eller äldre, men mallen ”\(LetterKind.under18.swedishName)” vänder sig också till "
+                          + "vårdnadshavaren. Välj en annan mall för dem, eller bocka ur dem.", kind: "error")
+    }
+
     // MARK: - Print view and CSV
 
     static func printView(_ context: WebContext) throws(WebError) -> WebResponse {
@@ -264,6 +273,7 @@ enum LettersPage {
         }
         return .page(WebPage(title: "Brev att skriva ut", section: .letters,
                              .div([.class("no-print")],
+                                  ageWarning(choice, context),
                                   .p([], .text("\(choice.recipients.count) brev med mallen ”\(choice.kind.swedishName)”, daterade \(choice.date). "
                                                + "Skriv ut med webbläsarens utskrift (Ctrl+P); varje brev hamnar på en egen sida.")),
                                   UI.form("/brev/bekrafta", context, .fragment(hiddenChoice(choice)),
@@ -309,6 +319,7 @@ enum LettersPage {
         let ids = choice.recipients.map(\.personID)
         let digest = LetterBatch.digest(kind: choice.kind, date: choice.date, personIDs: ids)
         return .page(WebPage(title: "Registrera brev som skickade", section: .letters,
+                             ageWarning(choice, context),
                              .p([], .strong([], .text("\(choice.recipients.count) brev med mallen ”\(choice.kind.swedishName)”, daterade \(choice.date).")),
                                 " Varje mottagare får ett kontaktförsök med kontaktsätt Brev (ej nådd) på sitt personkort. Gör det när breven är postade."),
                              recipientTable(choice.recipients, caption: "Mottagare"),

@@ -185,6 +185,19 @@ import Testing
         #expect(try letters() == 0)
     }
 
+    @Test func theUnder18LetterWarnsAboutRecipientsWhoAreOlder() throws {
+        let sara = try client("sara")
+        // Anna (born 2009) is under 18 on the harness's today; Olle (2007) is 19.
+        let young = sara.post("/brev/utskrift", chosen(["anna"], kind: "under18")).text
+        #expect(!young.contains("18 år eller äldre") && young.contains("Till vårdnadshavare till Anna Andersson"))
+        let older = TestPeople.person(born: 2007, 0)
+        try harness.register.register(older, on: TestDates.date("2026-09-01"), reason: "OKAND",
+                                      details: ContactDetails(firstName: "Olle", lastName: "Äldre", address: "Vägen 1", postalCode: "75320", city: "Uppsala"))
+        let olle = try #require(try harness.register.database.queryOne("SELECT id FROM person WHERE personnummer = ?", [.text(older.digits)])?.int(0))
+        let mixed = sara.post("/brev/bekrafta", chosen(["anna"], kind: "under18") + [("p_\(olle)", "ja")]).text
+        #expect(mixed.contains("1 av mottagarna är 18 år eller äldre"))
+    }
+
     @Test func theUngdomarFilterLeadsToLettersForTheSameSelection() throws {
         let sara = try client("sara")
         let list = sara.get("/personer", query: ["handlaggare": "hugo"]).text
