@@ -102,6 +102,8 @@ import Testing
         #expect(receipt.status == 200 && receipt.text.contains("<th scope=\"row\">Mottagare</th><td>2</td>"))
         #expect(!receipt.text.contains("Anna") && !receipt.text.contains("Berg"), "no personal data in the receipt")
         // The contact attempt is on the Personkort.
+        // A handläggare sees only the receipts of their own batches.
+        #expect(try client("hugo").get(location).status == 404)
         let card = sara.get("/personer/\(id("anna"))").text
         #expect(!card.contains("Inga kontaktförsök loggade.") && card.contains("2026-11-20"))
     }
