@@ -44,7 +44,8 @@ NEW_PASSWORD = "Grönt te vid Fyrisån 2026"
 PAGE_TYPES = ["login", "password change", "password change with an error", "Idag (samordnare)", "Idag", "Ungdomar", "search results",
               "register a person", "Personkort", "Personkort (skyddad identitet)", "offer a measure", "offer a measure, with an error",
               "stale form (409)", "start a measure", "measure decision", "measure follow-up", "end a measure", "de-register", "403", "404", "Logg",
-              "Logg: a person opened with a reason", "Personal", "Personal: a new account", "Gallring"]
+              "Logg: a person opened with a reason", "Personal", "Personal: a new account", "Gallring",
+              "Brev", "Brev för utskrift", "Registrera brev som skickade", "Kvitto på brevutskick", "Brevmallar", "Brevmallar with an error"]
 
 
 class StepFailed(Exception):
@@ -348,6 +349,7 @@ class BrowserTest:
         self.get("/personer/ny")
         self.ok("sara: /personer/ny is a form to register a person", self.driver.find_elements(By.CSS_SELECTOR, "main form"), self.heading())
         self.axe("register a person")
+        self.letters()
         # Gallring (issue 16): the dry run; where it lists anyone, the confirmation, the purge and its receipt.
         self.follow(self.link("Gallring"))
         self.ok("sara: Gallring shows the dry run", self.heading() == "Gallring" and "Förhandsvisning" in self.text(), self.text()[:300])
@@ -362,6 +364,62 @@ class BrowserTest:
             self.ok("sara: the purge ends on its receipt", self.heading() == "Kvitto på gallring", self.text()[:300])
             self.axe("Kvitto på gallring")
         self.logout("sara")
+
+    def letters(self):
+        """Massutskick (issue 16): letters to "Ej nådda" from Idag, the print view, registered as sent
+        once, the BREV contact on a Personkort, the templates with a refused placeholder."""
+        self.get("/")
+        start = self.driver.find_elements(By.CSS_SELECTOR, "a[href^='/brev?lista=ej-nadda']")
+        self.ok("sara: Idag's 'Ej nådda' has a 'Skriv brev' link", bool(start))
+        self.follow(start[0])
+        self.ok("sara: 'Skriv brev' leads to Brev with the list", self.heading() == "Brev" and "Ej nådda" in self.text(), self.text()[:300])
+        self.axe("Brev")
+        self.screenshot("brev")
+        boxes = self.driver.find_elements(By.CSS_SELECTOR, "fieldset.recipients input[type=checkbox]")
+        self.ok("sara: the recipients are listed with every box ticked", bool(boxes) and all(b.is_selected() for b in boxes), str(len(boxes)))
+        listed = self.driver.find_element(By.CSS_SELECTOR, "fieldset.recipients").text
+        protected = [f"{p['first']} {p['last']}" for p in self.people if p["protected"]]
+        self.ok("sara: no one with protected identity among the recipients", not any(name in listed for name in protected), listed[:300])
+        if len(boxes) > 1:
+            boxes[-1].click()
+        count = max(1, len(boxes) - 1)
+        person = int(boxes[0].get_attribute("name")[2:])
+        self.submit(self.button("Visa brev för utskrift"))
+        letters = self.driver.find_elements(By.CSS_SELECTOR, "article.letter")
+        self.ok(f"sara: the print view has one letter per ticked recipient ({count})", len(letters) == count, str(len(letters)))
+        self.axe("Brev för utskrift")
+        self.screenshot("brev-utskrift")
+        # The print stylesheet: only the letters, each on its own page.
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        styles = self.driver.execute_script(
+            "const a = document.querySelector('article.letter'); return [getComputedStyle(a).breakAfter, "
+            "getComputedStyle(document.querySelector('header.app')).display, getComputedStyle(document.querySelector('.no-print')).display]")
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        self.ok("sara: printed, each letter ends its page and the menu and buttons are hidden",
+                styles[0] == "page" and styles[1] == "none" and styles[2] == "none", str(styles))
+        self.submit(self.button("Registrera som skickade …"))
+        self.ok("sara: registering asks for a confirmation first", self.heading() == "Registrera brev som skickade", self.text()[:300])
+        self.axe("Registrera brev som skickade")
+        self.screenshot("brev-bekrafta")
+        self.submit(self.button(f"Registrera {count} brev som skickade"))
+        cells = self.driver.find_elements(By.XPATH, "//th[normalize-space()='Mottagare']/following-sibling::td")
+        self.ok("sara: the letters end on their receipt", self.heading() == "Kvitto på brevutskick" and bool(cells) and cells[0].text == str(count),
+                self.text()[:300])
+        self.axe("Kvitto på brevutskick")
+        self.screenshot("brev-kvitto")
+        self.get(f"/personer/{person}")
+        contacts = self.driver.find_element(By.CSS_SELECTOR, "section[aria-labelledby='h-kontakter']").text
+        self.ok("sara: the recipient's Personkort shows the BREV contact attempt", "Brev" in contacts, contacts[:300])
+        # The templates: plain text, an unknown placeholder refused with its name.
+        self.get("/brev/mallar")
+        self.ok("sara: Brevmallar shows the three templates", len(self.driver.find_elements(By.CSS_SELECTOR, "section.template")) == 3)
+        self.axe("Brevmallar")
+        self.screenshot("brev-mallar")
+        general = self.form("section.template:last-of-type form")
+        self.fill("body", "Hej {personnummer}!", general)
+        self.submit(self.button("Spara mallen", general))
+        self.ok("sara: an unknown placeholder is refused, naming it", "{personnummer} finns inte" in self.text(), self.text()[:300])
+        self.axe("Brevmallar with an error")
 
     def search(self, query, login):
         if self.where() not in ("/personer", "/sok"):

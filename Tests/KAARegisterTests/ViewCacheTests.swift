@@ -113,6 +113,9 @@ import Testing
             // Code lists: labels are read from the built-in catalogue, not these tables.
             "contact_channel", "county", "deregistration_reason", "kommun", "measure_end_reason", "measure_type",
             "occupation", "registration_reason", "handover_receiver", "consent_method",
+            // Letters (0017): the templates and the sent batches' receipts hold no one's data; the
+            // contacts a batch writes are person records (below).
+            "letter_template", "letter_batch",
             // Records of a person: their triggers (0008, 0014) bump person.version, an update of person.
             "episode", "contact", "occupation_fact", "measure", "measure_follow_up", "handover",
         ]
