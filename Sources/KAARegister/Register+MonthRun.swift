@@ -60,7 +60,7 @@ extension Register {
     /// and the report.
     public func commitMonthRun(on date: CalendarDate, folkbokforing: String, enrolment: [String], files: [MonthRunFile],
                                names: [String: String], acceptDepartures: Bool, expecting digest: String,
-                               choices: [String: ReviewDecision], progress: (IdentifyProgress) -> Void = { _ in })
+                               choices: [String: ReviewDecision], progress: (IdentifyProgress) throws -> Void = { _ in })
         throws(RegisterError) -> (id: Int64, report: IdentifyReport) {
         for decision in choices.values where decision == .done {
             throw .invalidInput(field: "val", message: "ett val är antingen behåll eller ta filens uppgift")

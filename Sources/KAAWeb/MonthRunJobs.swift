@@ -35,7 +35,7 @@ enum MonthRunJobs {
                 do throws(RegisterError) {
                     return try register.acting(as: run.owner) { () throws(RegisterError) in
                         try register.identify(on: date, folkbokforing: files.extract, enrolment: files.enrolment, dryRun: true,
-                                              acceptDepartures: run.acceptsDepartures, names: files.names) { app.monthRuns.progress(id, $0) }
+                                              acceptDepartures: run.acceptsDepartures, names: files.names) { try app.monthRuns.progress(id, $0) }
                     }
                 } catch {
                     throw .register(error)
@@ -45,6 +45,7 @@ enum MonthRunJobs {
                 if case .reading = run.phase { run.phase = .ready(report) }
             }
         } catch {
+            if app.monthRuns.isCancelled(id) { return }
             let failed = failure(error, app: app)
             if failed.isDepartureGuard {
                 app.monthRuns.update(id, now: app.now()) { $0.phase = .departuresHeld(failed) }
@@ -66,7 +67,7 @@ enum MonthRunJobs {
                     return try register.acting(as: run.owner) { () throws(RegisterError) in
                         try register.commitMonthRun(on: date, folkbokforing: files.extract, enrolment: files.enrolment, files: kept, names: files.names,
                                                     acceptDepartures: run.acceptsDepartures, expecting: digest, choices: choices) {
-                            app.monthRuns.progress(id, $0)
+                            try app.monthRuns.progress(id, $0)
                         }
                     }
                 } catch {

@@ -52,7 +52,7 @@ enum MonthRunPage {
         Route("POST", "/manadskorning/{id}/avbryt", roles: samordnare) { context throws(WebError) in
             let run = try ownRun(context)
             guard run.isActive else { return .redirect("/manadskorning/\(run.id)") }
-            guard !run.isWorking else { throw .register(.staleView("Körningen arbetar just nu och kan avbrytas när den är klar.")) }
+            guard run.isCancellable else { throw .register(.staleView("Körningen sparas just nu och kan inte avbrytas.")) }
             context.monthRuns.finish(run.id, .cancelled)
             return .redirect("/manadskorning?avbruten=1")
         },
@@ -238,7 +238,9 @@ enum MonthRunPage {
         case .uploading:
             return working(run, title: "Filerna laddas upp", step: nil, files: files)
         case let .reading(step):
-            return working(run, title: "Förhandsgranskningen görs", step: step, files: files)
+            var page = working(run, title: "Förhandsgranskningen görs", step: step, files: files)
+            page.content = .fragment([page.content, UI.form("/manadskorning/\(run.id)/avbryt", context, .button([.type("submit")], "Avbryt och radera filerna"))])
+            return page
         case let .committing(step):
             return working(run, title: "Månadskörningen sparas", step: step, files: files)
         case let .committed(id):

@@ -61,7 +61,16 @@ struct MonthRun: Sendable {
         }
     }
 
-    /// Whether a background job is working on it (it cannot be cancelled or replaced meanwhile).
+    /// Whether its owner may cancel it now: not while the files arrive or the commit runs (a
+    /// preview being made stops at its next step).
+    var isCancellable: Bool {
+        switch phase {
+        case .reading, .ready, .departuresHeld: true
+        default: false
+        }
+    }
+
+    /// Whether a background job is working on it (it cannot be replaced meanwhile).
     var isWorking: Bool {
         switch phase {
         case .uploading, .reading, .committing: true
@@ -69,6 +78,9 @@ struct MonthRun: Sendable {
         }
     }
 }
+
+/// Thrown into a job whose run was cancelled under it.
+struct MonthRunStopped: Error {}
 
 /// Why a run stopped: the message, the files' bad rows (file and line), and whether it is the
 /// departures guard (then the preview can be made again accepting them).
@@ -176,15 +188,23 @@ final class MonthRuns: Sendable {
         if let folder { Self.remove(folder) }
     }
 
-    /// Shows a job's progress (ignored once the run has moved on, e.g. after a cancel).
-    func progress(_ id: Int64, _ step: IdentifyProgress) {
-        runs.withLock { runs in
+    /// Shows a job's progress; throws `MonthRunStopped` once the run has moved on (cancelled), so
+    /// that the job stops at its next step.
+    func progress(_ id: Int64, _ step: IdentifyProgress) throws(MonthRunStopped) {
+        let goesOn = runs.withLock { runs in
             switch runs[id]?.phase {
-            case .reading: runs[id]?.phase = .reading(step)
-            case .committing: runs[id]?.phase = .committing(step)
-            default: break
+            case .reading: runs[id]?.phase = .reading(step); return true
+            case .committing: runs[id]?.phase = .committing(step); return true
+            default: return false
             }
         }
+        guard goesOn else { throw MonthRunStopped() }
+    }
+
+    /// Whether the run was cancelled (a job that ends then leaves its phase alone).
+    func isCancelled(_ id: Int64) -> Bool {
+        if case .cancelled = run(id)?.phase { return true }
+        return false
     }
 
     static func remove(_ folder: String) {

@@ -45,6 +45,7 @@ PAGE_TYPES = ["login", "password change", "password change with an error", "Idag
               "register a person", "Personkort", "Personkort (skyddad identitet)", "offer a measure", "offer a measure, with an error",
               "stale form (409)", "start a measure", "measure decision", "measure follow-up", "end a measure", "de-register", "403", "404", "Logg",
               "Logg: a person opened with a reason", "Personal", "Personal: a new account", "Gallring",
+              "Månadskörning", "Månadskörning: förhandsgranskning", "Månadskörning: rapport", "Månadskörning: pågår",
               "Brev", "Brev för utskrift", "Registrera brev som skickade", "Kvitto på brevutskick", "Brevmallar", "Brevmallar with an error"]
 
 
@@ -349,6 +350,7 @@ class BrowserTest:
         self.get("/personer/ny")
         self.ok("sara: /personer/ny is a form to register a person", self.driver.find_elements(By.CSS_SELECTOR, "main form"), self.heading())
         self.axe("register a person")
+        self.month_run()
         self.letters()
         # Gallring (issue 16): the dry run; where it lists anyone, the confirmation, the purge and its receipt.
         self.follow(self.link("Gallring"))
@@ -363,7 +365,83 @@ class BrowserTest:
             self.submit(self.button("Gallra nu"))
             self.ok("sara: the purge ends on its receipt", self.heading() == "Kvitto på gallring", self.text()[:300])
             self.axe("Kvitto på gallring")
+        self.large_month_run()
         self.logout("sara")
+
+    def wait_for_heading(self, prefix, seconds):
+        """Waits (the page reloads itself while work goes on) until the h1 starts with `prefix`."""
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            try:
+                if self.heading().startswith(prefix):
+                    self.record()
+                    return
+            except WebDriverException:
+                pass
+            time.sleep(0.25)
+        raise StepFailed(f"no page '{prefix}' within {seconds} s (at {self.path()}: {self.heading()})")
+
+    def month_run(self):
+        """Månadskörning (issue 16): the files uploaded, the preview by name, a choice, the commit in one
+        piece and the report kept."""
+        month = self.config["month"]
+        self.follow(self.link("Månadskörning"))
+        self.ok("sara: Månadskörning is an upload form", self.heading() == "Månadskörning"
+                and len(self.driver.find_elements(By.CSS_SELECTOR, "form[enctype='multipart/form-data'] input[type=file]")) == 2, self.text()[:300])
+        self.axe("Månadskörning")
+        self.screenshot("manadskorning")
+        self.field("folkbokforing").send_keys(month["extract"])
+        self.field("inskrivning").send_keys(month["enrolment"])
+        self.submit(self.button("Ladda upp och förhandsgranska"))
+        self.wait_for_heading("Förhandsgranskning", 60)
+        text = self.text()
+        self.ok("sara: the preview names the newcomers", all(name in text for name in month["newcomers"]), text[:600])
+        self.ok("sara: the one who studies does not enter", month["student"] not in text, text[:600])
+        self.ok("sara: the preview says nothing is saved yet", "Ingenting är sparat ännu" in text)
+        choices = self.driver.find_elements(By.CSS_SELECTOR, "fieldset.choice input[type=radio][value=andra]")
+        self.ok("sara: the changed phone number is a choice (keep the coordinator's or take the file's)", len(choices) >= 1, text[:800])
+        self.axe("Månadskörning: förhandsgranskning")
+        self.screenshot("manadskorning-forhandsgranskning")
+        if choices:
+            choices[0].click()
+        self.submit(self.button("Genomför månadskörningen"))
+        self.wait_for_heading("Månadskörningen är genomförd", 60)
+        self.follow(self.link("Visa rapporten"))
+        text = self.text()
+        self.ok("sara: the kept report names the newcomers and the files", all(name in text for name in month["newcomers"])
+                and "folkbokforing-manad.csv" in text, text[:600])
+        self.axe("Månadskörning: rapport")
+        self.screenshot("manadskorning-rapport")
+        self.follow(self.link("Till månadskörningen"))
+        self.ok("sara: the run is listed with its report", "Genomförda körningar" in self.text() and self.driver.find_elements(By.CSS_SELECTOR, "a[href^='/manadskorning/rapport/']"))
+
+    def large_month_run(self):
+        """A 500 000-row extract through the browser: the upload is taken, the page shows the reading move
+        forward, and a cancel deletes it."""
+        month = self.config["month"]
+        self.get("/manadskorning")
+        self.field("folkbokforing").send_keys(month["large"])
+        started = time.time()
+        self.submit(self.button("Ladda upp och förhandsgranska"))
+        uploaded = time.time() - started
+        seen = []
+        deadline = time.time() + 90
+        while time.time() < deadline and len(set(v for v in seen if v > 0)) < 2:
+            try:
+                bars = self.driver.find_elements(By.TAG_NAME, "progress")
+                if not bars:
+                    break
+                seen.append(int(bars[0].get_attribute("value") or "0"))
+            except WebDriverException:
+                pass
+            time.sleep(0.5)
+        self.ok(f"sara: a 500 000-row upload ({uploaded:.1f} s) shows its progress moving forward", len(set(v for v in seen if v > 0)) >= 2, str(seen))
+        self.driver.execute_script("window.stop()")  # hold the page still for axe and the screenshot
+        self.ok("sara: the progress says which file and how many of its rows", "av 500" in self.text() and "rader" in self.text(), self.text()[:300])
+        self.axe("Månadskörning: pågår")
+        self.screenshot("manadskorning-pagar")
+        self.submit(self.button("Avbryt och radera filerna"))
+        self.ok("sara: the cancelled run says its files are deleted", "filerna är raderade" in self.text(), self.text()[:300])
 
     def letters(self):
         """Massutskick (issue 16): letters to "Ej nådda" from Idag, the print view, registered as sent

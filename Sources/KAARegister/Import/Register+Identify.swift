@@ -21,8 +21,9 @@ extension Register {
     ///
     /// `names` gives the name to show for a file's path (the uploaded file's own name when the path is
     /// a temporary copy): problems, progress and the occupations' origin say it instead of the path.
+    /// `progress` may throw to stop the run (the transaction is rolled back: nothing is written).
     public func identify(on date: CalendarDate, folkbokforing: String, enrolment: [String], dryRun: Bool, acceptDepartures: Bool = false,
-                         names: [String: String] = [:], progress: (IdentifyProgress) -> Void = { _ in }) throws(RegisterError) -> IdentifyReport {
+                         names: [String: String] = [:], progress: (IdentifyProgress) throws -> Void = { _ in }) throws(RegisterError) -> IdentifyReport {
         try checkEventDate(date, field: "--date")
         let firstOpenDay = Period.firstOpenDay(today: today)
         do {
@@ -55,7 +56,7 @@ extension Register {
                         try self.decide(bucket: bucket, facts: facts, people: people, path: extractName, enrolmentNames: enrolmentNames,
                                         columns: extract.columns,
                                         rereader: rereader, population: population, scan: &scan, problems: &problems, writer: writer)
-                        progress(IdentifyProgress(phase: .deciding, file: "", count: bucket + 1))
+                        try progress(IdentifyProgress(phase: .deciding, file: "", count: bucket + 1))
                     }
                     try writer?.finish()
                 }
