@@ -379,6 +379,7 @@ if want 6; then
 declare -A upload_peak
 for size in "$small" "$large"; do
     dir="$work/$size"
+    mkdir -p "$dir"
     [ -f "$dir/folkbokforing.csv" ] || { kaa_log "case 6: generating a $size-row extract"; python3 benchmarks/generate.py extract "$size" "$dir"; }
     times=() baselines=() uploads=() peaks=()
     for run in $(seq "$runs"); do
