@@ -19,6 +19,7 @@ import Testing
         harness = try WebHarness()
         id = try harness.person(pnr, first: "Alva", last: "Andersson", caseload: "hanna")
         let sara = try harness.loggedIn("sara")
+        sara.get("/personer")
         sara.post("/sok", [("q", pnr.digits)])
         greta = try harness.loggedIn("greta")
         greta.get("/logg")
