@@ -77,6 +77,15 @@ for i in "${!numbers[@]}"; do
     people_json+=("{\"pnr\": \"$pnr\", \"first\": \"${firsts[$i]}\", \"last\": \"${lasts[$i]}\", \"caseload\": \"$owner\", \"protected\": $([ "$i" -eq 3 ] && echo true || echo false)}")
 done
 
+# Loggkontroll (issue 16): person reads of last month, so that a sample can be drawn and the risk
+# views find something (every other audit row is from today): 30 shows by hanna and sara, at hours
+# from 06 to 19 UTC, some of them after office hours.
+last_month=$(TZ=Europe/Stockholm date -d "$(TZ=Europe/Stockholm date +%Y-%m-01) -1 month" +%Y-%m)
+sqlite3 "$work/kaa.sqlite" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
+    INSERT INTO audit_log (at, staff, action, person_id, context, via)
+    SELECT '$last_month-' || printf('%02d', i % 28 + 1) || 'T' || printf('%02d', 6 + i % 14) || ':15:00Z', CASE WHEN i % 2 = 0 THEN 'hanna' ELSE 'sara' END,
+           'show', (SELECT min(id) FROM person) + i % 6, 'person', 'web' FROM n"
+
 kaa_log "web check: starting kaa web"
 "$bindir/kaa" --db "$work/kaa.sqlite" web --listen 127.0.0.1:0 > "$work/web.out" 2> "$work/web.log" &
 server_pid=$!
@@ -94,7 +103,7 @@ for login in hanna hugo sara greta adam; do
 done
 (umask 077; {
     echo "{\"url\": \"$url\", \"screenshots\": \"$PWD/.build/screenshots\","
-    echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")},"
+    echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")}, \"last_month\": \"$last_month\","
     echo " \"people\": [$(IFS=,; echo "${people_json[*]}")]}"
 } > "$work/config.json")
 
