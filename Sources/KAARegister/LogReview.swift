@@ -4,7 +4,7 @@ public struct LogReview: Sendable {
     /// One sampled read, as it stands in the review (a copy of its audit row, so the review outlives
     /// gallring of the log), with its judgement.
     public struct Item: Sendable {
-        /// The item's number in the review (1…), in the log's order.
+        /// The item's number in the review (1…), in the log's time order.
         public let position: Int
         /// The audit row it was drawn from (it may since have been purged).
         public let auditID: Int64
@@ -53,7 +53,7 @@ public struct LogReview: Sendable {
     /// The sign-off: when (UTC) and by whom; nil while open.
     public let signedAt: String?
     public let signedBy: String?
-    /// The sampled reads, in the log's order.
+    /// The sampled reads, in the log's time order.
     public let items: [Item]
 
     /// Whether the review is signed off (and so can no longer change).

@@ -112,7 +112,7 @@ extension Register {
             case .burst: return try bursts(start, end)
             }
         }
-        let sorted = findings.sorted { $0.auditID > $1.auditID }
+        let sorted = findings.sorted { ($0.at, $0.auditID) > ($1.at, $1.auditID) }
         return LogRiskReport(risk: risk, from: from, through: through, findings: Array(sorted.prefix(limit)), total: sorted.count)
     }
 

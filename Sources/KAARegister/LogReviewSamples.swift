@@ -79,11 +79,12 @@ extension Register {
             if try database.queryOne("SELECT 1 FROM log_review WHERE month = ?", [.text(month)]) != nil {
                 throw RegisterError.staleView("det finns redan ett stickprov för \(month); ett stickprov dras bara en gång per månad")
             }
+            // In the log's time order (then id), so the items read as the month went.
             let ids = try database.query("""
                 SELECT id FROM audit_log INDEXED BY audit_log_person_reads_by_time
-                WHERE person_id IS NOT NULL AND context IS NOT NULL AND at >= ? AND at < ? AND staff <> ?
+                WHERE person_id IS NOT NULL AND context IS NOT NULL AND at >= ? AND at < ? AND staff <> ? ORDER BY at, id
                 """, [.text(utcInstant(startOf: first)), .text(utcInstant(startOf: Self.firstOfNextMonth(first))), .text(reviewer)])
-                .map { try $0.int(0) }.sorted()
+                .map { try $0.int(0) }
             guard !ids.isEmpty else {
                 throw RegisterError.invalidInput(field: "month", message: "\(month) har inga läsningar av personer att granska")
             }

@@ -183,7 +183,9 @@ func plant(_ register: Register, at: String, staff: String, action: String = "sh
             let report = try register.logRisks(risk, from: d("2026-10-01"), through: d("2026-10-30"))
             let seconds = Date().timeIntervalSince(started)
             print("log_risk=\(risk.rawValue) findings=\(report.total) seconds=\(String(format: "%.3f", seconds))")
-            #expect(seconds < 1.0, "\(risk.rawValue) took \(seconds) s")
+            // Alone, a debug build answers each in 0.1–0.25 s; the bound leaves room for the other
+            // suites running beside it on two cores, and still catches a plan that scans per row.
+            #expect(seconds < 3.0, "\(risk.rawValue) took \(seconds) s")
         }
     }
 }
@@ -231,6 +233,7 @@ func plant(_ register: Register, at: String, staff: String, action: String = "sh
         #expect(Set(ids).isSubset(of: Set(reads)), "only the month's person reads by others")
         #expect(ids != Array(reads.prefix(20)), "not the first rows")
         #expect(review.items.map(\.position) == Array(1...20))
+        #expect(review.items.map(\.at) == review.items.map(\.at).sorted(), "in the month's time order")
         for item in review.items {
             let row = try #require(try register.database.queryOne("SELECT at, staff, action, person_id, context FROM audit_log WHERE id = ?", [.integer(item.auditID)]))
             #expect(try row.text(0) == item.at && row.text(1) == item.staff && row.text(2) == item.action && row.int(3) == item.personID)
