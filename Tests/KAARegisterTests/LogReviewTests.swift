@@ -268,6 +268,25 @@ func plant(_ register: Register, at: String, staff: String, action: String = "sh
         #expect(try count(register, "SELECT count(*) FROM audit_log WHERE action LIKE 'log_review.%'") == 0)
     }
 
+    @Test func gallringOfTheLogLeavesAReviewWhole() throws {
+        let register = try fixture.create(staff: "greta")
+        for index in 0..<5 {
+            try plant(register, at: "2024-03-1\(index)T10:00:00Z", staff: "hanna", person: Int64(index + 1))
+        }
+        let before = try register.drawLogReview(month: "2024-03")
+        try register.judgeLogReview(id: before.id, before.items.map { LogReviewJudgement(position: $0.position, verdict: .justified, comment: nil) })
+        _ = try register.signOffLogReview(id: before.id)
+        // The sampled rows are past the log's retention (24 months): gallring deletes them.
+        let report = try register.purge(dryRun: false)
+        #expect(report.auditRows >= 5)
+        #expect(try count(register, "SELECT count(*) FROM audit_log WHERE at < '2024-04'") == 0)
+        let after = try register.logReview(id: before.id)
+        #expect(after.items.count == 5 && after.isSignedOff && after.judged == 5)
+        #expect(after.items.map(\.auditID) == before.items.map(\.auditID) && after.items.map(\.at) == before.items.map(\.at))
+        #expect(after.items.map(\.staff) == Array(repeating: "hanna", count: 5) && Set(after.items.map(\.personID)) == [1, 2, 3, 4, 5])
+        #expect(try register.exportLogReview(id: before.id).count == 6)
+    }
+
     @Test func judgedSignedAndThenFrozen() throws {
         let (register, _) = try setUp()
         var review = try register.drawLogReview(month: "2026-10")
