@@ -20,11 +20,27 @@ enum LogPersonSearch {
                                   hint: "ÅÅÅÅMMDD-NNNN. Sökningen loggas med ditt namn och personens interna nummer.", required: true,
                                   extra: [Attribute("autocomplete", "off"), Attribute("inputmode", "numeric"), Attribute("maxlength", "20")]),
                          .div([.class("filters")],
-                              UI.select("Vem", name: "staff", options: [("", "Alla")] + staffNames.map { ($0, $0) }, selected: filter.staff ?? ""),
-                              UI.select("Händelse", name: "action", options: [("", "Alla")] + actions.map { ($0, $0) }, selected: filter.action ?? ""),
-                              UI.field("Från", name: "from", value: filter.from?.description, type: "date"),
-                              UI.field("Till och med", name: "through", value: filter.through?.description, type: "date")),
+                              select("Vem", name: "staff", options: [("", "Alla")] + staffNames.map { ($0, $0) }, selected: filter.staff ?? ""),
+                              select("Händelse", name: "action", options: [("", "Alla")] + actions.map { ($0, $0) }, selected: filter.action ?? ""),
+                              date("Från", name: "from", value: filter.from),
+                              date("Till och med", name: "through", value: filter.through)),
                          UI.submit("Sök på person")))
+    }
+
+    // The filters share their names with the log's own filter form on the same page, so their ids
+    // are their own (`fp-…`): each label names its field.
+    private static func select(_ label: String, name: String, options: [(String, String)], selected: String) -> Node {
+        .div([.class("field")],
+             .label([.for("fp-\(name)")], .text(label)),
+             .element("select", [.name(name), .id("fp-\(name)")], options.map { value, text in
+                 Node.option(value == selected ? [.value(value), .selected] : [.value(value)], .text(text))
+             }))
+    }
+
+    private static func date(_ label: String, name: String, value: CalendarDate?) -> Node {
+        .div([.class("field")],
+             .label([.for("fp-\(name)")], .text(label)),
+             .input([.type("date"), .name(name), .id("fp-\(name)")] + (value.map { [Attribute.value($0.description)] } ?? [])))
     }
 
     static func result(_ context: WebContext) throws(WebError) -> WebPage {

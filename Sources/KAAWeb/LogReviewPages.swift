@@ -114,7 +114,7 @@ enum LogReviewPages {
                         .tbody([], .fragment(rows)))),
         ])
         return WebPage(title: "Riskvyer", section: .logRisks,
-                       .p([.class("hint")], "Händelser i loggen som är värda en närmare titt. Personer visas med registrets interna nummer; länken visar händelsen i loggen med det som personen gjorde före den."),
+                       .p([.class("hint")], "Händelser i loggen som är värda en närmare titt. Personer visas med registrets interna nummer; länken visar händelsen i loggen med det som samma medarbetare gjorde före den."),
                        tabs,
                        .section([.ariaLabelledBy("h-risk")],
                                 .h2([.id("h-risk")], .text(risk.label)),

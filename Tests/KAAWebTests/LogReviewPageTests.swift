@@ -41,6 +41,9 @@ import Testing
     @Test func theSearchByPersonIsAPostAndTheLookupIsLogged() throws {
         let page = greta.get("/logg")
         #expect(page.text.contains("action=\"/logg/person\"") && page.text.contains("name=\"personnummer\""))
+        // Two forms with the same filter names on one page: every id once, so each label names its field.
+        let ids = page.text.components(separatedBy: " id=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(ids.count == Set(ids).count && ids.contains("fp-staff") && ids.contains("f-staff"))
         let result = greta.post("/logg/person", [("personnummer", pnr.formatted)])
         #expect(result.status == 200)
         #expect(result.text.contains("Loggen för person #\(id)") && result.text.contains("<code>find</code>") && result.text.contains("<code>register</code>"))
