@@ -99,6 +99,14 @@ done
 printf '%s\n%s\n' "personnummer;skola;huvudman;utbildning;status;datum" "${newcomers[4]};Katedralskolan;Kommunen;NP;STUDERAR;$((year - 1))-08-20" > "$month_enrolment"
 mkdir -p "$work/large"
 python3 benchmarks/generate.py extract 500000 "$work/large" >/dev/null
+# Loggkontroll (issue 16): person reads of last month, so that a sample can be drawn and the risk
+# views find something (every other audit row is from today): 30 shows by hanna and sara, at hours
+# from 06 to 19 UTC, some of them after office hours.
+last_month=$(TZ=Europe/Stockholm date -d "$(TZ=Europe/Stockholm date +%Y-%m-01) -1 month" +%Y-%m)
+sqlite3 "$work/kaa.sqlite" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
+    INSERT INTO audit_log (at, staff, action, person_id, context, via)
+    SELECT '$last_month-' || printf('%02d', i % 28 + 1) || 'T' || printf('%02d', 6 + i % 14) || ':15:00Z', CASE WHEN i % 2 = 0 THEN 'hanna' ELSE 'sara' END,
+           'show', (SELECT min(id) FROM person) + i % 6, 'person', 'web' FROM n"
 
 kaa_log "web check: starting kaa web"
 "$bindir/kaa" --db "$work/kaa.sqlite" web --listen 127.0.0.1:0 > "$work/web.out" 2> "$work/web.log" &
@@ -117,7 +125,7 @@ for login in hanna hugo sara greta adam; do
 done
 (umask 077; {
     echo "{\"url\": \"$url\", \"screenshots\": \"$PWD/.build/screenshots\","
-    echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")},"
+    echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")}, \"last_month\": \"$last_month\","
     echo " \"month\": {\"extract\": \"$month_extract\", \"enrolment\": \"$month_enrolment\", \"large\": \"$work/large/folkbokforing.csv\","
     echo "           \"newcomers\": [$(IFS=,; echo "${newcomer_names[*]}")], \"student\": \"Nykomling4 Månsson\"},"
     echo " \"people\": [$(IFS=,; echo "${people_json[*]}")]}"

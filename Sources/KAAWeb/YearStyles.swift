@@ -28,6 +28,17 @@ enum YearStyles {
         """
     /// Loggkontroll's risk views and sample.
     static let logReview: StaticString = """
+        .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+        ul.changes{margin:0;padding-left:1rem}ul.changes .field{font-weight:600}table.log .detail{display:block;font-size:.85rem;color:#3a4a5a}
+        table.log tr:target{background:#fff4c2}
+        .person-search{margin:1rem 0 1.5rem;padding:.2rem 1rem .8rem;border:1px solid #c9d3dd;border-radius:4px}
+        .person-search h2{border-bottom:0;margin-top:.6rem}
+        nav.risk-views ul{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0;margin:1rem 0}
+        nav.risk-views a{display:inline-block;padding:.35rem .8rem;border:2px solid #0b3d62;border-radius:4px;text-decoration:none;font-weight:600}
+        nav.risk-views a[aria-current=page]{background:#0b3d62;color:#fff}
+        table.sample fieldset.verdict{border:0;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:0 1rem}
+        table.sample fieldset.verdict legend{font-weight:600;padding:0}table.sample .field.check{margin:.3rem 0}
+        table.sample td.judgement{min-width:18rem}table.sample .field textarea{min-height:3rem}
         """
     /// Inställningar.
     static let settings: StaticString = """

@@ -46,7 +46,8 @@ PAGE_TYPES = ["login", "password change", "password change with an error", "Idag
               "stale form (409)", "start a measure", "measure decision", "measure follow-up", "end a measure", "de-register", "403", "404", "Logg",
               "Logg: a person opened with a reason", "Personal", "Personal: a new account", "Gallring",
               "Månadskörning", "Månadskörning: förhandsgranskning", "Månadskörning: rapport", "Månadskörning: pågår",
-              "Brev", "Brev för utskrift", "Registrera brev som skickade", "Kvitto på brevutskick", "Brevmallar", "Brevmallar with an error"]
+              "Brev", "Brev för utskrift", "Registrera brev som skickade", "Kvitto på brevutskick", "Brevmallar", "Brevmallar with an error",
+              "Logg: search by person", "Riskvyer", "Stickprov", "Stickprov: a sample to judge", "Stickprov: signed off"]
 
 
 class StepFailed(Exception):
@@ -719,7 +720,62 @@ class BrowserTest:
         self.ok("greta: 'Visa personens uppgifter' with a reason shows the person",
                 any(p["last"] in self.text() for p in self.people), f"at {self.path()}: {self.text()[:300]}")
         self.axe("Logg: a person opened with a reason")
+        self.log_by_person()
+        self.risk_views()
+        self.sample_and_sign_off()
         self.logout("greta")
+
+    def log_by_person(self):
+        """Loggkontroll: the log of one person, the personnummer typed in a POST form."""
+        self.get("/logg")
+        person = self.people[0]
+        search = self.field("personnummer").find_element(By.XPATH, "./ancestor::form")
+        self.ok("greta: the search by person is a POST form", (search.get_attribute("method") or "").lower() == "post")
+        self.fill("personnummer", f"{person['pnr'][:8]}-{person['pnr'][8:]}", search)
+        self.submit(self.button("Sök på person", search))
+        self.ok("greta: the search by person lists the person's events by internal id, the lookup logged",
+                self.heading().startswith("Loggen för person #") and "audit.person" in self.text() and person["last"] not in self.text(),
+                f"at {self.path()}: {self.text()[:300]}")
+        self.axe("Logg: search by person")
+        self.screenshot("logg-person")
+
+    def risk_views(self):
+        """Loggkontroll's risk views: last month's reads after hours, each linked into the log."""
+        self.get("/logg/risker")
+        self.ok("greta: Riskvyer opens on reads outside the caseload", self.heading() == "Riskvyer" and "Utanför ärendelistan" in self.text(),
+                self.text()[:200])
+        self.axe("Riskvyer")
+        first, last = self.config["last_month"] + "-01", self.config["last_month"] + "-28"
+        self.get(f"/logg/risker?view=after-hours&from={first}&through={last}")
+        links = self.driver.find_elements(By.XPATH, "//a[starts-with(normalize-space(), 'Visa i loggen')]")
+        self.ok("greta: the after-hours view finds last month's evening reads", bool(links) and "Utanför kontorstid" in self.text(), self.text()[:300])
+        self.screenshot("logg-risker")
+        self.follow(links[0])
+        self.ok("greta: 'Visa i loggen' shows the event in the log", self.where() == "/logg" and "until=" in self.path(), self.path())
+
+    def sample_and_sign_off(self):
+        """Loggkontroll's monthly sample: drawn, judged, signed off, then read-only."""
+        self.get("/logg/stickprov")
+        self.ok("greta: Stickprov offers last month", self.heading() == "Stickprov" and self.config["last_month"] in self.text(), self.text()[:300])
+        self.axe("Stickprov")
+        self.choose("month", self.config["last_month"])
+        self.submit(self.button("Dra stickprov"))
+        self.ok("greta: a sample of last month is drawn", self.heading() == f"Stickprov {self.config['last_month']}", self.heading())
+        radios = self.driver.find_elements(By.CSS_SELECTOR, "input[type=radio][value=justified]")
+        self.ok("greta: the sample has reads to judge", len(radios) >= 1, self.text()[:300])
+        self.axe("Stickprov: a sample to judge")
+        self.screenshot("logg-stickprov")
+        self.driver.find_element(By.ID, "f-verdict-1-unjustified").click()
+        for radio in radios[1:]:
+            radio.click()
+        self.fill("comment-1", "Ingen åtgärd följde; fråga handläggaren.")
+        self.submit(self.button("Spara bedömningarna"))
+        self.ok("greta: the judgements are saved", "Bedömningarna är sparade." in self.text(), self.text()[:300])
+        self.submit(self.button("Signera granskningen"))
+        self.ok("greta: the review is signed off and read-only",
+                "Signerad" in self.text() and not self.driver.find_elements(By.CSS_SELECTOR, "input[type=radio]"), self.text()[:300])
+        self.axe("Stickprov: signed off")
+        self.screenshot("logg-stickprov-signerad")
 
     def admin(self):
         self.first_login("adam", "/personal")

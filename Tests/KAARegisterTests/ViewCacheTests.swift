@@ -110,6 +110,8 @@ import Testing
             "population_cell", "population_extract", "region_fetch", "region_figure",
             // A month run's kept report (0016): shown only on its own page, read fresh each time.
             "month_run", "month_run_entry",
+            // Loggkontroll's samples (0019): read only by the granskare's pages, never cached.
+            "log_review", "log_review_item",
             // Code lists: labels are read from the built-in catalogue, not these tables.
             "contact_channel", "county", "deregistration_reason", "kommun", "measure_end_reason", "measure_type",
             "occupation", "registration_reason", "handover_receiver", "consent_method",
