@@ -108,6 +108,8 @@ import Testing
             "audit_log", "audit_shown_set", "audit_shown_person", "web_session", "secret", "setting", "register_change", "schema_migration", "person_id_high_water",
             "sync_batch", "sync_generation", "sync_state_cell", "frozen_cell", "frozen_period",
             "population_cell", "population_extract", "region_fetch", "region_figure",
+            // SCB files downloaded (0018): shown only on SCB-rapport, which reads them each time.
+            "scb_submission", "scb_submission_line",
             // Code lists: labels are read from the built-in catalogue, not these tables.
             "contact_channel", "county", "deregistration_reason", "kommun", "measure_end_reason", "measure_type",
             "occupation", "registration_reason", "handover_receiver", "consent_method",
