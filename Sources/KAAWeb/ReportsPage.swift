@@ -21,7 +21,8 @@ enum ReportsPage {
     /// The period the query asks for (`period`), or the default: nil and a Swedish message if the
     /// value is malformed, repeated, not started yet, or (with `halfYearOnly`) a month.
     static func chosenPeriod(_ context: WebContext, default fallback: Period, halfYearOnly: Bool = false) -> (Period?, String?) {
-        let values = context.query.fields.filter { $0.name == "period" }.map(\.value)
+        // The request's own pairs: the parsed query keeps only the last of a repeated name.
+        let values = context.request.queryItems.filter { $0.name == "period" }.map(\.value)
         guard values.count <= 1 else { return (nil, "Ange en enda period.") }
         guard let text = values.first, !text.isEmpty else { return (fallback, nil) }
         guard let period = Period(text) else {

@@ -73,7 +73,8 @@ enum SCBPage {
 
     static func page(_ context: WebContext, error: String?) throws(WebError) -> WebPage {
         let today = context.register.today
-        let source = context.request.method == "POST" ? context.form : context.query
+        let source = context.request.method == "POST" ? context.form.fields.map { ($0.name, $0.value) }
+            : context.request.queryItems.map { ($0.name, $0.value) }
         let (chosen, problem) = chosenHalf(source, context: context)
         let hint = "SCB:s rapport gäller ett halvår. Filen är en hel ögonblicksbild; SCB ersätter den förra vid varje inlämning."
         let form = ReportsPage.periodForm("/scb", selected: chosen?.description, options: ReportsPage.periodOptions(today: today, halfYearOnly: true),
@@ -99,8 +100,8 @@ enum SCBPage {
     }
 
     /// The half-year of the query (GET) or the form (POST), by the same rules as Rapporter's.
-    static func chosenHalf(_ source: FormData, context: WebContext) -> (Period?, String?) {
-        let values = source.fields.filter { $0.name == "period" }.map(\.value)
+    static func chosenHalf(_ source: [(String, String)], context: WebContext) -> (Period?, String?) {
+        let values = source.filter { $0.0 == "period" }.map(\.1)
         guard values.count <= 1 else { return (nil, "Ange en enda period.") }
         guard let text = values.first, !text.isEmpty else { return (Period.half(of: context.register.today), nil) }
         guard let period = Period(text) else { return (nil, "Perioden ska vara ett halvår, t.ex. 2026-H2.") }
@@ -188,7 +189,7 @@ enum SCBPage {
     // MARK: - The download
 
     static func download(_ context: WebContext) throws(WebError) -> WebResponse {
-        let (chosen, problem) = chosenHalf(context.form, context: context)
+        let (chosen, problem) = chosenHalf(context.form.fields.map { ($0.name, $0.value) }, context: context)
         guard let period = chosen else { throw .badRequest(problem ?? "perioden saknas") }
         let isDraft = context.form.isChecked("utkast")
         let report = try context.run { () throws(RegisterError) in try context.register.scbReport(period: period, mapping: mapping(context)) }
