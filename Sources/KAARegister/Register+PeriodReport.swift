@@ -234,7 +234,7 @@ extension Register {
             throw .invalidInput(field: "period", message: "perioden \(period) har inte börjat (i dag är \(today))")
         }
         let start = period.firstDay, end = period.judgementDay(today: today)
-        return try write { () throws in
+        return try readAudited { () throws in
             let people = try loadHistories(reachingFrom: start)
             let reached = Set(try reachable(people.map(\.personID)))
             var missingReason: [(Int64, PersonalIdentityNumber, String)] = []

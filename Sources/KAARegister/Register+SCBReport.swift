@@ -328,7 +328,7 @@ extension Register {
     /// when there is none. An audited read of the people whose lines changed.
     public func scbDiff(_ report: SCBReport) throws(RegisterError) -> SCBDiff? {
         guard let previous = try scbSubmissions(period: report.period).first(where: { !$0.isDraft }) else { return nil }
-        return try write { () throws in
+        return try readAudited { () throws in
             let old = try database.query("SELECT person_id, fields FROM scb_submission_line WHERE submission_id = ? AND line > 0 ORDER BY line",
                                          [.integer(previous.id)]).map { row in
                 (personID: try row.optionalInt(0), row: try row.text(1).components(separatedBy: Self.scbFieldSeparator))

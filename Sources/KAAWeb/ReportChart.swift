@@ -16,7 +16,7 @@ enum ReportChart {
     static func bars(id: String, title: String, currentLabel: String, previousLabel: String, rows: [Row],
                      show: (Double?) -> String) -> Node {
         let maximum = max(1, rows.flatMap { [$0.current ?? 0, $0.previous ?? 0] }.max() ?? 1)
-        let rowHeight = 44.0, left = 230.0, plot = 360.0
+        let rowHeight = 44.0, left = 300.0, plot = 340.0
         let bars = rows.enumerated().map { index, row -> Node in
             let y = Double(index) * rowHeight + 26
             let a = plot * max(0, row.current ?? 0) / maximum, b = plot * max(0, row.previous ?? 0) / maximum
@@ -36,7 +36,7 @@ enum ReportChart {
         ])
         let description = rows.map { "\($0.label): \(show($0.current)) (\(currentLabel)) mot \(show($0.previous)) (\(previousLabel))" }
             .joined(separator: "; ")
-        return .svg([.role("img"), .ariaLabelledBy("\(id)-t \(id)-d"), Attribute("viewBox", "0 0 680 \(Int(Double(rows.count) * rowHeight + 40))"),
+        return .svg([.role("img"), .ariaLabelledBy("\(id)-t \(id)-d"), Attribute("viewBox", "0 0 720 \(Int(Double(rows.count) * rowHeight + 40))"),
                      .class("chart compare")],
                     .title([.id("\(id)-t")], .text(title)),
                     .desc([.id("\(id)-d")], .text(description)),

@@ -145,7 +145,7 @@ enum ReportsPage {
 
     static func handovers(_ report: PeriodReport, now: String, then: String) -> Node {
         section("utslussning", "Utslussning vid 20 år eller avregistrering",
-                countTable(caption: "Utslussade, med samtycke och efter mottagare", first: "", now: now, then: then, rows: report.handovers))
+                countTable(caption: "Utslussade, med samtycke och efter mottagare", first: "Utslussning", now: now, then: then, rows: report.handovers))
     }
 
     static func regionSection(_ period: Period, _ comparison: (region: RegionFigures, lines: [PeriodReport.RegionLine])?) -> Node {
@@ -158,7 +158,7 @@ enum ReportsPage {
                        .p([], .text("Regionens siffror\(region.isPreliminary ? " (preliminära)" : ""): \(region.reporting) av \(region.enrolled) kommuner "
                             + "har rapporterat; hämtade \(region.fetchedAt). Regionens siffror är skyddade med cell-nyckelmetoden och kan avvika "
                             + "med några enheter, så jämför helst andelar.")),
-                       table(caption: "Kommunen och regionen \(period)", columns: ["", "Kommunen (exakt)", "Regionen (skyddat)"],
+                       table(caption: "Kommunen och regionen \(period)", columns: ["Nyckeltal", "Kommunen (exakt)", "Regionen (skyddat)"],
                              rows: comparison.lines.map { [$0.label, SwedishFormat.figure($0.own, isShare: $0.isShare), SwedishFormat.figure($0.region, isShare: $0.isShare)] }))
     }
 
