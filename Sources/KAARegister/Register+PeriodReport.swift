@@ -85,7 +85,6 @@ public struct PeriodReport: Sendable {
             ratio(count(cells, .firstContactDays, FirstContactBand.days0to7.rawValue) + count(cells, .firstContactDays, FirstContactBand.days8to30.rawValue),
                   count(cells, .firstContactDays))
         }
-        func withMeasure(_ cells: [Cell]) -> Double? { ratio(count(cells, .inMeasure), count(cells, .inKAA)) }
         return [
             Figure(label: "I aktivitetsansvaret", current: count(current, .inKAA), previous: count(previous, .inKAA), isShare: false),
             Figure(label: "Nya", current: count(current, .new), previous: count(previous, .new), isShare: false),
@@ -94,7 +93,6 @@ public struct PeriodReport: Sendable {
                    previous: ratio(count(previous, .contacted), count(previous, .inKAA)), isShare: true),
             Figure(label: "Andel nådda inom 30 dagar", current: within30(current), previous: within30(previous), isShare: true),
             Figure(label: "Pågående åtgärder (per typ)", current: count(current, .inMeasure), previous: count(previous, .inMeasure), isShare: false),
-            Figure(label: "Andel med åtgärd", current: withMeasure(current), previous: withMeasure(previous), isShare: true),
             Figure(label: "Tackade nej till åtgärd", current: count(current, .declined), previous: count(previous, .declined), isShare: false),
             Figure(label: "Avregistrerade", current: count(current, .deregistered), previous: count(previous, .deregistered), isShare: false),
         ]
@@ -199,12 +197,17 @@ extension Register {
         let handovers = [PeriodReport.Count(label: "Utslussade", current: counts.0.total, previous: counts.1.total),
                          PeriodReport.Count(label: "  varav med samtycke att dela uppgifter", current: counts.0.withConsent, previous: counts.1.withConsent)]
             + receivers
-        let median = try read { () throws in
+        let (median, withMeasure) = try read { () throws in
             let people = try loadHistories(reachingFrom: before.firstDay)
-            return (PeriodReport.median(firstContactDays(people, in: period)), PeriodReport.median(firstContactDays(people, in: before)))
+            return ((PeriodReport.median(firstContactDays(people, in: period)), PeriodReport.median(firstContactDays(people, in: before))),
+                    (shareWithMeasure(people, in: period), shareWithMeasure(people, in: before)))
         }
+        var figures = PeriodReport.figures(current, previous)
+        // After the measures per type: the people with one, each once (a person in two counts once here).
+        let after = (figures.firstIndex { $0.label.hasPrefix("Pågående åtgärder") } ?? figures.count - 1) + 1
+        figures.insert(PeriodReport.Figure(label: "Andel med åtgärd", current: withMeasure.0, previous: withMeasure.1, isShare: true), at: after)
         return PeriodReport(kommun: kommun, period: period, before: before, isFrozen: period.isFrozen(today: today),
-                            figures: PeriodReport.figures(current, previous), firstContactBands: bands,
+                            figures: figures, firstContactBands: bands,
                             medianFirstContactDays: median, deregisteredByReason: byReason, handovers: handovers)
     }
 
@@ -217,6 +220,24 @@ extension Register {
             return registered.contacts.filter { $0.isReached && $0.date >= registered.registeredOn && $0.date <= end }
                 .map(\.date).min().map { registered.registeredOn.days(until: $0) }
         }
+    }
+
+    /// Of everyone in KAA during `period`, the share with a measure running in it (started by its
+    /// end and not ended before its start), each person once; nil with nobody in KAA.
+    func shareWithMeasure(_ people: [PersonHistory], in period: Period) -> Double? {
+        let start = period.firstDay, end = period.judgementDay(today: today)
+        var inKAA = 0, withMeasure = 0
+        for person in people {
+            let episodes = person.countingEpisodes.filter { $0.overlaps(from: start, through: end) }
+            guard !episodes.isEmpty else { continue }
+            inKAA += 1
+            if episodes.contains(where: { $0.measures.contains { measure in
+                measure.startedOn.map { $0 <= end } ?? false && (measure.endedOn.map { $0 >= start } ?? true)
+            } }) {
+                withMeasure += 1
+            }
+        }
+        return inKAA > 0 ? Double(withMeasure) / Double(inKAA) : nil
     }
 
     /// The region's protected figures of `period` beside the kommun's exact ones (`kaa compare`);

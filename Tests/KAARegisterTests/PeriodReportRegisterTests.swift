@@ -71,4 +71,17 @@ import Testing
         #expect(report.firstContactBands.first { $0.label == "inte nådd än" }?.current == 1)
         #expect(PeriodReport.median([3, 1, 10, 4]) == 3.5 && PeriodReport.median([]) == nil)
     }
+
+    @Test func theShareWithAMeasureCountsEachPersonOnce() throws {
+        let (register, _) = try setUp()
+        for type in ["SYV", "PRAKTIK"] {
+            _ = try register.addMeasure(mine, NewMeasure(type: type, offeredOn: TestDates.date("2026-10-01"), decision: .accepted,
+                                                         startedOn: TestDates.date("2026-10-02")))
+        }
+        let report = try register.periodReport(for: try #require(Period("2026-H2")))
+        let figure = try #require(report.figures.first { $0.label == "Andel med åtgärd" })
+        // Two in KAA, one with two measures running: 50 %, where the cells count two measures.
+        #expect(figure.current == 0.5 && figure.isShare)
+        #expect(report.figures.first { $0.label == "Pågående åtgärder (per typ)" }?.current == 2)
+    }
 }
