@@ -84,4 +84,19 @@ import Testing
         #expect(figure.current == 0.5 && figure.isShare)
         #expect(report.figures.first { $0.label == "Pågående åtgärder (per typ)" }?.current == 2)
     }
+
+    @Test func aStoredFilesLinesGoWithTheirPersonAtGallring() throws {
+        let (register, _) = try setUp()
+        let report = try register.scbReport(period: try #require(Period("2026-H2")), mapping: SCBMapping())
+        let file = try register.downloadSCBFile(report, isDraft: true)
+        let person = try #require(report.personIDs[mine.digits])
+        func lines(_ personID: Int64) throws -> Int64 {
+            try register.database.queryOne("SELECT count(*) FROM scb_submission_line WHERE person_id = ?", [.integer(personID)])?.int(0) ?? -1
+        }
+        #expect(try lines(person) == 1)
+        try register.database.execute("DELETE FROM person WHERE id = ?", [.integer(person)])
+        #expect(try lines(person) == 0)
+        // The header, with no personal data, stays.
+        #expect(try register.scbSubmissions(period: file.submission.period).count == 1)
+    }
 }
