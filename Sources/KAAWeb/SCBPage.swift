@@ -90,7 +90,7 @@ enum SCBPage {
         var page = WebPage(title: "SCB-rapport", section: .scb,
                            form,
                            error.map { UI.message($0, kind: "error") } ?? .empty,
-                           .p([], .text("\(period): \(report.people) personer, \(report.rows.count - 1) rader i filen.")),
+                           .p([], .text("\(period): \(report.people) personer, \(report.rows.count - 1) rader och en rubrikrad i filen.")),
                            checks(report),
                            downloadForm(context, report),
                            previous(submissions, context: context),
@@ -151,7 +151,7 @@ enum SCBPage {
     static func previous(_ submissions: [SCBSubmission], context: WebContext) -> Node {
         ReportsPage.section("tidigare", "Tidigare hämtningar",
                             submissions.isEmpty ? .p([.class("muted")], "Ingen fil för halvåret har hämtats än.")
-                                : ReportsPage.table(caption: "Hämtade filer för halvåret, senaste först", columns: ["När", "Av", "Rader", "Sort", "SHA-256"],
+                                : ReportsPage.table(caption: "Hämtade filer för halvåret, senaste först", columns: ["När", "Av", "Rader i filen", "Sort", "SHA-256"],
                                                     rows: submissions.map { [context.register.localTime($0.downloadedAt), $0.staff, "\($0.rowCount)",
                                                                              $0.isDraft ? "utkast" : "inlämning", $0.digest] }))
     }

@@ -249,8 +249,14 @@ class BrowserTest:
             self.driver.set_window_size(width, 900)
             time.sleep(0.2)
             height = self.driver.execute_script("return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
-            self.driver.set_window_size(width, min(max(height, 600), 8000))
+            target = min(max(height, 600), 8000)
+            self.driver.set_window_size(width, target)
             time.sleep(0.2)
+            # The window's size includes the browser's frame: grow it until the page's viewport holds the whole page.
+            inner = self.driver.execute_script("return window.innerHeight")
+            if inner and inner < target:
+                self.driver.set_window_size(width, target + (target - inner))
+                time.sleep(0.2)
             path = os.path.join(folder, f"{name}-{width}.png")
             self.driver.save_screenshot(path)
             overflow = self.driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")

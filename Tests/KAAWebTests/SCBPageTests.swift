@@ -51,7 +51,7 @@ import Testing
 
     @Test func showsTheChecksInSCBsTermsWithLinksToThePeople() throws {
         let html = try harness.loggedIn("sara").get("/scb", query: ["period": "2026-H2"]).text
-        #expect(html.contains("2026-H2: 2 personer"))
+        #expect(html.contains("2026-H2: 2 personer, 4 rader och en rubrikrad i filen."))
         #expect(html.contains("Block 1, registrering: registreringsorsak saknas (OKAND) (1)"))
         #expect(html.contains("Block 2, kontakt: inget kontaktförsök alls (1)"))
         #expect(html.contains("<a href=\"/personer/\(okandID)\">\(okand.formatted)</a>"))
