@@ -112,6 +112,8 @@ import Testing
             "month_run", "month_run_entry",
             // Loggkontroll's samples (0019): read only by the granskare's pages, never cached.
             "log_review", "log_review_item",
+            // SCB files downloaded (0018): shown only on SCB-rapport, which reads them each time.
+            "scb_submission", "scb_submission_line",
             // Code lists: labels are read from the built-in catalogue, not these tables.
             "contact_channel", "county", "deregistration_reason", "kommun", "measure_end_reason", "measure_type",
             "occupation", "registration_reason", "handover_receiver", "consent_method",
