@@ -414,8 +414,8 @@ for size in "$small" "$large"; do
         uploaded=$(date +%s.%N)
         peaks+=("$(awk '/^VmHWM/ {print $2}' "/proc/$server/status")")
         [ -n "$location" ] || kaa_die "case 6: the upload was not taken: $(tail -3 "$dir/web.err")"
-        # wait_done PATH: GET until the page no longer reloads itself (the run's work is done); prints the page.
-        wait_done() { local page; while page=$(curl -sf -b "$jar" "$1") && grep -q 'http-equiv="refresh"' <<< "$page"; do sleep 0.05; done; printf '%s' "$page"; }
+        # wait_done PATH: GET until the page no longer reloads itself (no Refresh header: the run's work is done); prints the page.
+        wait_done() { local page; while page=$(curl -sf -i -b "$jar" "$1") && grep -qi '^refresh:' <<< "$page"; do sleep 0.05; done; printf '%s' "$page"; }
         digest=$(wait_done "$location" | sed -n 's/.*name="lista" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
         [ -n "$digest" ] || kaa_die "case 6: no preview at $location"
         csrf=$(curl -sf -b "$jar" "$location" | token)

@@ -232,17 +232,17 @@ enum MonthRunPage {
 
     static func runPage(_ context: WebContext) throws(WebError) -> WebPage {
         let run = try ownRun(context)
-        let files: Node = .p([.class("muted")], .text("Filer: " + run.files.map { "\($0.name) (\(SwedishFormat.integer(max(0, $0.lines - 1)))) rader)" }
+        let files: Node = .p([.class("muted")], .text("Filer: " + run.files.map { "\($0.name) (\(SwedishFormat.integer(max(0, $0.lines - 1))) rader)" }
             .joined(separator: ", ") + (run.date.map { ". Datum \($0)." } ?? "")))
         switch run.phase {
         case .uploading:
-            return working(run, title: "Filerna laddas upp", step: nil, files: files)
+            return working(run, title: "Filerna laddas upp", step: nil, files: files, context: context)
         case let .reading(step):
-            var page = working(run, title: "Förhandsgranskningen görs", step: step, files: files)
+            var page = working(run, title: "Förhandsgranskningen görs", step: step, files: files, context: context)
             page.content = .fragment([page.content, UI.form("/manadskorning/\(run.id)/avbryt", context, .button([.type("submit")], "Avbryt och radera filerna"))])
             return page
         case let .committing(step):
-            return working(run, title: "Månadskörningen sparas", step: step, files: files)
+            return working(run, title: "Månadskörningen sparas", step: step, files: files, context: context)
         case let .committed(id):
             return WebPage(title: "Månadskörningen är genomförd", section: .monthRun,
                            UI.message("Allt är sparat och de uppladdade filerna är raderade.", kind: "ok"),
@@ -261,17 +261,26 @@ enum MonthRunPage {
         }
     }
 
-    /// Work in progress: a progress bar, and the page reloads every second.
-    static func working(_ run: MonthRun, title: String, step: IdentifyProgress?, files: Node) -> WebPage {
+    /// Work in progress: a progress bar, and the page reloads itself every other second (the
+    /// `Refresh` header; no script) unless the viewer turned that off (`?uppdatera=nej`, WCAG 2.2.1:
+    /// a reload moves a screen reader back to the top), when a link reloads it by hand.
+    static func working(_ run: MonthRun, title: String, step: IdentifyProgress?, files: Node, context: WebContext) -> WebPage {
         let (percent, text) = progress(run, step)
+        let automatic = context.query["uppdatera"] != "nej"
+        let path = "/manadskorning/\(run.id)"
+        let control: Node = automatic
+            ? .p([], .a([.href(path + "?uppdatera=nej")], "Sluta uppdatera sidan automatiskt"))
+            : .p([], .a([.href(path + "?uppdatera=nej")], "Uppdatera sidan"), " · ", .a([.href(path)], "Uppdatera automatiskt"))
+        let status: String = "\(percent) % klart." + (automatic ? " Sidan uppdateras av sig själv." : "")
         var page = WebPage(title: title, section: .monthRun,
+                           control,
                            run.note.map { UI.message($0) } ?? .empty,
                            .div([.class("progress")],
                                 .label([.for("progress")], .text(text)),
                                 .element("progress", [.id("progress"), Attribute("max", "100"), .value(String(percent))], [.text("\(percent) %")])),
-                           .p([.role("status")], .text("\(percent) % klart. Sidan uppdateras av sig själv.")),
+                           .p([.role("status")], .text(status)),
                            files)
-        page.refreshSeconds = 1
+        page.refreshSeconds = automatic ? 2 : nil
         return page
     }
 

@@ -178,7 +178,10 @@ public struct WebApp: HTTPResponder {
     func render(_ response: WebResponse, session: WebSession?) -> HTTPResponse {
         switch response {
         case let .page(page):
-            return finish(HTTPResponse(status: page.status, headers: ["Content-Type": "text/html; charset=utf-8"], body: WebLayout.document(page, session: session, kommunName: kommunName)),
+            var headers = ["Content-Type": "text/html; charset=utf-8"]
+            // A page of work in progress reloads itself (the header, not a meta element: the page offers to turn it off).
+            if let seconds = page.refreshSeconds { headers["Refresh"] = String(seconds) }
+            return finish(HTTPResponse(status: page.status, headers: headers, body: WebLayout.document(page, session: session, kommunName: kommunName)),
                           dynamic: true)
         case let .redirect(path):
             return redirect(path)

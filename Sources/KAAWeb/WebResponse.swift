@@ -20,7 +20,7 @@ public struct WebPage {
     public var status: Int
     /// The navigation item to mark as current.
     public var section: Section?
-    /// Seconds after which the browser loads the page again (a page showing work in progress).
+    /// Seconds after which the browser loads the page again (a page showing work in progress; the `Refresh` header).
     public var refreshSeconds: Int?
 
     /// The navigation's sections.

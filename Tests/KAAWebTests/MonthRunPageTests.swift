@@ -81,7 +81,7 @@ extension WebClient {
     static func settle(_ client: WebClient, _ path: String) throws -> HTTPResponse {
         for _ in 0..<500 {
             let page = client.get(path)
-            if !page.text.contains("http-equiv=\"refresh\"") { return page }
+            if page.header("Refresh") == nil { return page }
             Thread.sleep(forTimeInterval: 0.02)
         }
         throw HarnessError("\(path) never finished")
@@ -313,6 +313,24 @@ extension WebClient {
         let harness = try WebHarness(settings: settings)
         _ = harness
         #expect(Self.entries(uploads).isEmpty)
+    }
+
+    @Test func theProgressPageReloadsItselfUnlessTurnedOff() throws {
+        let (harness, _) = try harness()
+        let sara = try harness.loggedIn("sara")
+        sara.get("/manadskorning")
+        let people = (0..<3).map { TestPeople.person(born: 2008, $0) }
+        let answer = try #require(sara.upload([.text("datum", Self.date), .file("folkbokforing", "u.csv", Self.extract(people))]))
+        let location = try #require(answer.header("Location"))
+        // Once the preview is made, put the run back in its reading phase to look at that page.
+        _ = try Self.settle(sara, location)
+        let id = try #require(Int64(location.split(separator: "/").last ?? ""))
+        harness.app.monthRuns.update(id) { $0.phase = .reading(IdentifyProgress(phase: .reading, file: "u.csv", count: 10_000)) }
+        let page = sara.get(location)
+        #expect(page.header("Refresh") == "2" && page.text.contains("Sluta uppdatera sidan automatiskt") && page.text.contains("<progress"))
+        #expect(!page.text.contains("http-equiv"), "no meta refresh (axe: meta-refresh)")
+        let still = sara.get(location, query: ["uppdatera": "nej"])
+        #expect(still.header("Refresh") == nil && still.text.contains("Uppdatera sidan"))
     }
 
     @Test func fileNamesFromTheBrowserAreOnlyShown() {

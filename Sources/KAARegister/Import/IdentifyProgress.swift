@@ -14,6 +14,12 @@ public struct IdentifyProgress: Sendable, Equatable, CustomStringConvertible {
     public let file: String
     public let count: Int
 
+    public init(phase: Phase, file: String, count: Int) {
+        self.phase = phase
+        self.file = file
+        self.count = count
+    }
+
     /// Rows between two reports while reading.
     public static let step = 10_000
     /// The buckets the deciding goes through.
