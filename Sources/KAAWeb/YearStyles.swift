@@ -4,6 +4,11 @@
 enum YearStyles {
     /// Månadskörning.
     static let monthRun: StaticString = """
+        form.upload input[type=file]{width:100%;max-width:32rem;padding:.4rem 0}
+        .progress{margin:1rem 0;max-width:40rem}.progress label{display:block;margin-bottom:.3rem}
+        .progress progress{width:100%;height:1.4rem}
+        ul.summary{padding-left:1.2rem}ul.summary li{margin:.15rem 0}
+        fieldset.choice legend{font-weight:400;padding:0 .3rem}fieldset.choice .field.check{margin:.3rem 0}
         """
     /// Brev (and the letters' print stylesheet: only the letters print, one per page).
     static let letters: StaticString = """
@@ -30,7 +35,7 @@ enum YearStyles {
         svg.chart{width:100%;max-width:42rem;height:auto}svg.chart .bar{fill:#0b5f9e}svg.chart .bar.previous{fill:#6b7b8c}
         svg.chart .label,svg.chart .value{font-size:13px;fill:#1b1b1b}table.figures td{text-align:right;font-variant-numeric:tabular-nums}
         section.quality ul.people{columns:2 22rem;padding-left:1.2rem}section.quality ul.people li{break-inside:avoid}
-        .check{border-left:4px solid #b00020;padding:.2rem .8rem;margin:.8rem 0}table.diff tr.added td:first-child{color:#1d6b2f}
+        .check:not(.field){border-left:4px solid #b00020;padding:.2rem .8rem;margin:.8rem 0}table.diff tr.added td:first-child{color:#1d6b2f}
         table.diff tr.removed td:first-child{color:#b00020}table.diff td{font-variant-numeric:tabular-nums}
         td{overflow-wrap:anywhere}
         """
