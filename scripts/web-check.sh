@@ -77,6 +77,15 @@ for i in "${!numbers[@]}"; do
     people_json+=("{\"pnr\": \"$pnr\", \"first\": \"${firsts[$i]}\", \"last\": \"${lasts[$i]}\", \"caseload\": \"$owner\", \"protected\": $([ "$i" -eq 3 ] && echo true || echo false)}")
 done
 
+# Gallring (issue 16): someone who left KAA four years ago, long past the retention, so that the
+# samordnare's flow goes through the confirmation, the purge and its receipt. Written straight into
+# the register: no command registers in a period long frozen.
+old_pnr=$(grep "^$((year - 23))" seeds/testpersonnummer.txt | awk 'NR == 3')
+[ -n "$old_pnr" ] || kaa_die "web check: no test personnummer born $((year - 23))"
+sqlite3 "$work/kaa.sqlite" "INSERT INTO person (id, personnummer, first_name, last_name) VALUES ((SELECT max(id) + 1 FROM person), '$old_pnr', 'Gustav', 'Gallring');
+    INSERT INTO episode (person_id, registered_on, registration_reason, deregistered_on, deregistration_reason)
+    VALUES ((SELECT id FROM person WHERE personnummer = '$old_pnr'), '$((year - 5))-09-01', 'AVBROTT_NP', '$((year - 4))-06-10', 'BORJAT_STUDERA')"
+
 # Månadskörning (issue 16): this month's extract with everyone registered (their details as entered,
 # one phone number changed, so a coordinator's entry meets the file's), five newcomers of whom one
 # studies; and a 500 000-row extract for the upload's progress.
