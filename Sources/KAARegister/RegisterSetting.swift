@@ -108,6 +108,14 @@ public struct RegisterSetting: Sendable, Equatable {
     /// The value without the register's change (the config file's or the default).
     public let baseValue: String
 
+    /// A setting's value and its source.
+    public init(key: RegisterSettingKey, value: String, source: Source, baseValue: String) {
+        self.key = key
+        self.value = value
+        self.source = source
+        self.baseValue = baseValue
+    }
+
     /// The value as a number (nil for the mapping).
     public var number: Int? { Int(value) }
 
@@ -151,6 +159,14 @@ public struct SettingImpact: Sendable, Equatable {
     public var peopleNow = 0, peopleAfter = 0
     /// Audit rows the next gallring would delete now, and with the new value.
     public var auditRowsNow = 0, auditRowsAfter = 0
+
+    /// What a change would do.
+    public init(peopleNow: Int = 0, peopleAfter: Int = 0, auditRowsNow: Int = 0, auditRowsAfter: Int = 0) {
+        self.peopleNow = peopleNow
+        self.peopleAfter = peopleAfter
+        self.auditRowsNow = auditRowsNow
+        self.auditRowsAfter = auditRowsAfter
+    }
 
     /// Whether the change makes the next gallring delete more: it needs a confirmation.
     public var needsConfirmation: Bool { peopleAfter > peopleNow || auditRowsAfter > auditRowsNow }
