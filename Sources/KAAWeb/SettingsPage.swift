@@ -98,7 +98,7 @@ enum SettingsPage {
         return .section([.class("setting"), .ariaLabelledBy("h-s-\(name)")],
                         .element("h3", [.id("h-s-\(name)")], [.text(key.label)]),
                         .p([.class("muted")], .text(key.explanation)),
-                        .element("dl", [.class("setting-facts")],
+                        .element("dl", [.class("facts setting-facts")],
                                  [.element("dt", [], [.text("Gäller nu")]), .element("dd", [], [.text(shownValue)]),
                                   .element("dt", [], [.text("Källa")]), .element("dd", [], [.text(source(entry, context))]),
                                   .element("dt", [], [.text("Tillåtet")]), .element("dd", [], [.text(allowed)])]),
