@@ -104,7 +104,7 @@ enum SettingsPage {
                                   .element("dt", [], [.text("Tillåtet")]), .element("dd", [], [.text(allowed)])]),
                         entry.isInRange ? .empty
                             : UI.message("Värdet från konfigurationsfilen ligger utanför det som kan väljas här; det gäller tills någon ändrar det."),
-                        UI.form("/installningar", context, .fragment(hidden), input, UI.submit("Spara \(key.label.lowercased())")),
+                        UI.form("/installningar", context, .fragment(hidden), input, UI.submit("Spara \(lowercasedName(key.label))")),
                         entry.source.isChanged
                             ? UI.form("/installningar/aterstall", context, .fragment(hidden),
                                       .button([.type("submit")], .text(resetLabel(entry))))
@@ -179,6 +179,13 @@ enum SettingsPage {
                                         .a([.href("/installningar")], "Avbryt"))))
         if unconfirmed { page.status = 400 }
         return page
+    }
+
+    /// A name inside a sentence: its first letter lowercased, unless it begins an acronym (`SCB-mappning`).
+    static func lowercasedName(_ name: String) -> String {
+        let letters = Array(name)
+        guard letters.count > 1, !letters[1].isUppercase else { return name }
+        return letters[0].lowercased() + String(letters.dropFirst())
     }
 
     static func people(_ count: Int) -> String { count == 1 ? "1 person" : "\(count) personer" }
