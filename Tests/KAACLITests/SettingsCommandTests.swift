@@ -50,6 +50,17 @@ import Testing
         #expect(try openRegister().scbMapping(default: SCBMapping()).columns == ["block": "Block"])
     }
 
+    @Test func reportSCBUsesTheStoredMappingWithoutMappingFlag() throws {
+        let out = fixture.directory.file("scb.csv")
+        // Without any mapping the file is refused (draft only).
+        expectExit(fixture.kaa.run(["report", "scb", "--period", "2026-H2", "--out", out]), 65)
+        expectExit(fixture.kaa.run(["settings", "set", "scbMapping", "--file", TestPeople.packageRoot + "/config/scb-mapping.example.json"]), 0)
+        let result = fixture.kaa.run(["report", "scb", "--period", "2026-H2", "--out", out])
+        expectExit(result, 0)
+        let header = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.contains("Personnummer"), "the stored mapping's column names: \(header)")
+    }
+
     @Test func aShorterRetentionNeedsYes() throws {
         try openRegister().database.execute("INSERT INTO audit_log (at, staff, action) VALUES ('2025-06-01T10:00:00Z', 'x', 'show')")
         let asked = fixture.kaa.run(["settings", "set", "auditRetentionMonths", "12"])
