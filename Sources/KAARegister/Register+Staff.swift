@@ -135,7 +135,12 @@ extension Register {
             known = nil
         }
         guard let row = known else {
-            // The same Argon2 work as for a real account, so the time taken does not tell whether the login exists.
+            // The same Argon2 work as for a real account, so the time taken does not tell whether the login exists;
+            // after a change of cost in Inställningar, the cost a password set now gets.
+            if let hasher = try? passwordHasher(),
+               !unknownAccountHash.hasPrefix("$argon2id$v=19$m=\(hasher.memoryKiB),t=\(hasher.iterations),p=\(hasher.parallelism)$") {
+                unknownAccountHash = makeUnknownAccountHash()
+            }
             _ = PasswordHasher.verify(password, against: unknownAccountHash)
             try write { try audit("login_failed", detail: "reason=unknown_login", staff: Self.unknownStaff) }
             return .wrong
