@@ -149,6 +149,17 @@ import Testing
         #expect(try reopened.database.queryOne("SELECT value FROM setting WHERE key = 'audit_retention_months'")?.text(0) == "12")
     }
 
+    @Test func aSubjectAccessExtractTellsTheRetentionInForce() throws {
+        let register = try fixture.create()
+        let person = TestPeople.person(born: 2008, sex: .female, 0)
+        try register.register(person, on: d("2026-09-01"), reason: "OKAND")
+        #expect(try register.subjectAccess(person)["retention_months"] as? Int == 12)
+        #expect(try register.changeSetting(.retentionMonths, to: "9", confirmed: true) == .changed)
+        #expect(try register.changeSetting(.auditRetentionMonths, to: "36") == .changed)
+        let extract = try register.subjectAccess(person)
+        #expect(extract["retention_months"] as? Int == 9 && extract["audit_retention_months"] as? Int == 36)
+    }
+
     @Test func onlyAnAdminMayChangeASetting() throws {
         let register = try fixture.create()
         for role in [StaffRole.handlaggare, .samordnare, .granskare] {
