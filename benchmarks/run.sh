@@ -5,6 +5,7 @@
 #   bash benchmarks/run.sh           full sizes (about 10 minutes on 2 cores, release build)
 #   bash benchmarks/run.sh --quick   small sizes, one repetition (keeps the script from rotting)
 #   bash benchmarks/run.sh --case 5  only case 5 (and case 2, which makes its register); combines with --quick
+#   bash benchmarks/run.sh --case 6  only case 6 (the month run through the web beside kaa identify)
 #
 # Data is generated (valid personnummer) into a temporary folder and deleted afterwards; nothing is
 # committed. Cases 3 and 4 use kaa-bench (Sources/KAABench): registers prepared per kommun, the sync
@@ -370,6 +371,70 @@ rows+=("5 first password: POST /losenord (Argon2id)|$(stats "${password_ms[@]}")
 [ ! -s "$work/web/bad.txt" ] || rows+=("5 answers not 200 (status list)|$(cut -c1-120 "$work/web/bad.txt" | tr '\n' ';')|—|—|none")
 rows+=("5 register: people in 20 caseloads|$in_caseloads of $(sqlite3 "$web_db" "SELECT count(*) FROM person") people|—|—|—")
 rows+=("5 register after the runs: audit rows; sets; log|$(sqlite3 "$web_db" "SELECT count(*) FROM audit_log"); $(sqlite3 "$web_db" "SELECT count(*) FROM audit_shown_set"); $(( $(stat -c %s "$web_db-wal" 2>/dev/null || echo 0) / 1048576 )) MiB WAL|—|—|—")
+fi
+
+# --- Case 6: the month run through the web (upload, preview, commit) beside `kaa identify` on the
+# same files in the same run, and the server's peak memory while the files are uploaded.
+if want 6; then
+declare -A upload_peak
+for size in "$small" "$large"; do
+    dir="$work/$size"
+    mkdir -p "$dir"
+    [ -f "$dir/folkbokforing.csv" ] || { kaa_log "case 6: generating a $size-row extract"; python3 benchmarks/generate.py extract "$size" "$dir"; }
+    times=() baselines=() uploads=() peaks=()
+    for run in $(seq "$runs"); do
+        rm -f "$dir/m.sqlite"*
+        "$bin/kaa" --db "$dir/m.sqlite" init --kommun 0380 >/dev/null 2>&1
+        read -r base _ < <(time_of "$bin/kaa" --db "$dir/m.sqlite" identify --date "$KAA_TODAY" \
+            --folkbokforing "$dir/folkbokforing.csv" --enrolment "$dir/enrolment.csv")
+        baselines+=("$base")
+        rm -rf "$dir/w.sqlite"* "$dir/w.jar"
+        "$bin/kaa" --db "$dir/w.sqlite" init --kommun 0380 >/dev/null 2>&1
+        "$bin/kaa" --db "$dir/w.sqlite" staff add sara --role samordnare --name "Sara Samordnare" > "$dir/sara.credentials"
+        "$bin/kaa" --db "$dir/w.sqlite" web --listen 127.0.0.1:0 > "$dir/web.out" 2>"$dir/web.err" &
+        server=$!
+        servers+=("$server")
+        for _ in $(seq 100); do grep -q "listening on" "$dir/web.out" 2>/dev/null && break; sleep 0.1; done
+        url=$(sed -n 's/^listening on //p' "$dir/web.out")
+        [ -n "$url" ] || kaa_die "case 6: kaa web did not start: $(cat "$dir/web.err")"
+        jar="$dir/w.jar"
+        token() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1; }
+        csrf=$(curl -sf -c "$jar" -b "$jar" "$url/login" | token)
+        curl -sf -o /dev/null -c "$jar" -b "$jar" -H "Origin: $url" --data-urlencode "csrf=$csrf" --data-urlencode "username=sara" \
+            --data-urlencode "password=$(sed -n 's/^password: //p' "$dir/sara.credentials")" \
+            --data-urlencode "otp=$(oathtool --totp -b "$(sed -n 's/^totp: .*secret=\([A-Z2-7]*\).*/\1/p' "$dir/sara.credentials")")" "$url/login"
+        csrf=$(curl -sf -c "$jar" -b "$jar" "$url/losenord" | token)
+        curl -sf -o /dev/null -c "$jar" -b "$jar" -H "Origin: $url" --data-urlencode "csrf=$csrf" \
+            --data-urlencode "new_password=Kaffe på Fyristorg klockan sju" --data-urlencode "new_password_repeat=Kaffe på Fyristorg klockan sju" "$url/losenord"
+        csrf=$(curl -sf -b "$jar" "$url/manadskorning" | token)
+        [ -n "$csrf" ] || kaa_die "case 6: no Månadskörning page for the samordnare"
+        started=$(date +%s.%N)
+        location=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$jar" -H "Origin: $url" -F "csrf=$csrf" -F "datum=$KAA_TODAY" \
+            -F "folkbokforing=@$dir/folkbokforing.csv;type=text/csv" -F "inskrivning=@$dir/enrolment.csv;type=text/csv" "$url/manadskorning")
+        uploaded=$(date +%s.%N)
+        peaks+=("$(awk '/^VmHWM/ {print $2}' "/proc/$server/status")")
+        [ -n "$location" ] || kaa_die "case 6: the upload was not taken: $(tail -3 "$dir/web.err")"
+        # wait_done PATH: GET until the page no longer reloads itself (the run's work is done); prints the page.
+        wait_done() { local page; while page=$(curl -sf -b "$jar" "$1") && grep -q 'http-equiv="refresh"' <<< "$page"; do sleep 0.05; done; printf '%s' "$page"; }
+        digest=$(wait_done "$location" | sed -n 's/.*name="lista" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+        [ -n "$digest" ] || kaa_die "case 6: no preview at $location"
+        csrf=$(curl -sf -b "$jar" "$location" | token)
+        curl -sf -o /dev/null -b "$jar" -H "Origin: $url" --data "csrf=$csrf&lista=$digest" "$location/genomfor"
+        wait_done "$location" | grep -q "Månadskörningen är genomförd" || kaa_die "case 6: the commit did not finish"
+        finished=$(date +%s.%N)
+        times+=("$(echo "$finished - $started" | bc)")
+        uploads+=("$(echo "$uploaded - $started" | bc)")
+        kill "$server"; wait "$server" 2>/dev/null || true
+        web_count=$(sqlite3 "$dir/w.sqlite" "SELECT count(*) FROM episode") cli_count=$(sqlite3 "$dir/m.sqlite" "SELECT count(*) FROM episode")
+        [ "$web_count" = "$cli_count" ] || kaa_die "case 6: the web run registered $web_count, kaa identify $cli_count"
+        [ -z "$(ls -A "$dir/w.sqlite.uploads")" ] || kaa_die "case 6: uploaded files were left behind"
+    done
+    upload_peak[$size]=$(median "${peaks[@]}")
+    ratio=$(awk -v a="$(median "${times[@]}")" -v b="$(median "${baselines[@]}")" 'BEGIN {printf "%.2f×", a / b}')
+    rows+=("6 month run via web, $size rows|$(stats "${times[@]}") s (upload $(stats "${uploads[@]}") s)|kaa identify $(stats "${baselines[@]}") s|$ratio|≤ 1.5×")
+done
+growth=$(awk -v a="${upload_peak[$small]}" -v b="${upload_peak[$large]}" 'BEGIN {printf "%.2f×", b / a}')
+rows+=("6 kaa web peak memory at upload|${upload_peak[$small]} KB → ${upload_peak[$large]} KB|—|$growth|flat (≈ 1×)")
 fi
 
 echo

@@ -46,9 +46,9 @@ kommuner=(0380:0.50 0381:0.10 0382:0.045 0360:0.045 0305:0.045 0330:0.042 0331:0
 # Folkbokföring extracts (the age slice 15-20) and enrolment lists: most study, some dropped out,
 # some have a studiebevis, some are still in grundskola, some have no row at all. Month 2 differs:
 # a few drop out, a few start studying, a few move away.
-generate() { # $1 = month (1 or 2), $2 = folkbokföring file, $3 = enrolment file, $4 = kommun, $5 = share of the test people
+generate() { # $1 = month (1, 2, or 3: this month's files for the web UI's Månadskörning), $2 = folkbokföring file, $3 = enrolment file, $4 = kommun, $5 = share of the test people
     grep -E "^($((year - 20))|$((year - 19))|$((year - 18))|$((year - 17))|$((year - 16))|$((year - 15)))" seeds/testpersonnummer.txt \
-        | awk -v month="$1" -v fb="$2" -v en="$3" -v kommun="$4" -v share="$5" -v year="$year" -v first="$first_run" -v second="$second_run" '
+        | awk -v month="$1" -v fb="$2" -v en="$3" -v kommun="$4" -v share="$5" -v year="$year" -v first="$first_run" -v second="$second_run" -v third="$today" '
         BEGIN {
             srand(2026 + kommun)
             split("Alva Elsa Maja Wilma Ella Saga Ebba Nora Hugo Liam Noah William Oscar Elias Lucas Leo Åsa Örjan", firsts, " ")
@@ -60,7 +60,7 @@ generate() { # $1 = month (1 or 2), $2 = folkbokföring file, $3 = enrolment fil
             # Every row draws the same random numbers in both months, so people keep their story.
             pnr = $1; r = rand(); s = rand(); f = rand(); l = rand(); a = rand(); p = rand(); q = rand(); k = rand()
             if (k >= share) next   # keep this kommuns sample of the test people
-            moved = (month == 2 && s < 0.01)
+            moved = (month >= 2 && s < 0.01)
             if (!moved) {
                 printf "%s;%s;%s;Exempelgatan %d;75%03d;Uppsala;;%s\n", pnr, firsts[int(f * 18) + 1], lasts[int(l * 12) + 1],
                     int(a * 90) + 1, int(p * 900) + 100, (q < 0.02 ? "J" : "N") > fb
@@ -70,10 +70,11 @@ generate() { # $1 = month (1 or 2), $2 = folkbokföring file, $3 = enrolment fil
             if (r < 0.80) {
                 programme = (r < 0.70 ? "NP" : "IM")
                 print pnr ";Katedralskolan;Uppsala kommun;" programme ";STUDERAR;" (born + 16) "-08-20" > en
-                if (month == 2 && s > 0.97) print pnr ";Katedralskolan;Uppsala kommun;" programme ";AVBROTT;" second > en
+                if (month >= 2 && s > 0.97) print pnr ";Katedralskolan;Uppsala kommun;" programme ";AVBROTT;" second > en
+                if (month == 3 && s > 0.90 && s <= 0.97) print pnr ";Katedralskolan;Uppsala kommun;" programme ";AVBROTT;" third > en
             } else if (r < 0.86) {
                 print pnr ";Lundellska skolan;Uppsala kommun;NP;AVBROTT;" (born + 17) "-03-01" > en
-                if (month == 2 && s > 0.85) print pnr ";Komvux Uppsala;Uppsala kommun;KOMVUX_GY;STUDERAR;" first > en
+                if (month >= 2 && s > 0.85) print pnr ";Komvux Uppsala;Uppsala kommun;KOMVUX_GY;STUDERAR;" first > en
             } else if (r < 0.89) {
                 print pnr ";Rosendalsgymnasiet;Uppsala kommun;NP;STUDIEBEVIS;" (born + 19) "-06-10" > en
             } else if (r < 0.91) {
@@ -182,6 +183,8 @@ if [ "$serve" -eq 1 ]; then
         kaa caseload assign "$pnr" --staff "$([ "$n" -lt 25 ] && echo hanna || echo hugo)" 2>/dev/null
         n=$((n + 1))
     done < "$work/caseload.txt"
+    # This month's files for Uppsala, to upload under Månadskörning (some have left their programme today).
+    generate 3 "$work/0380-folkbokforing-3.csv" "$work/0380-inskrivning-3.csv" 0380 "$(printf '%s\n' "${kommuner[@]}" | sed -n 's/^0380://p')"
     "$bindir/kaa" web --listen 127.0.0.1:0 > "$work/web.out" 2> "$work/web.log" &
     web_pid=$!
     for _ in $(seq 100); do grep -q "listening on" "$work/web.out" 2>/dev/null && break; sleep 0.1; done
@@ -201,6 +204,7 @@ if [ "$serve" -eq 1 ]; then
         echo "      kod: oathtool --totp -b $secret   (nu: $(oathtool --totp -b "$secret"))"
         echo "      $uri"
     done
+    echo "Månadskörning (som sara): ladda upp $work/0380-folkbokforing-3.csv och $work/0380-inskrivning-3.csv."
     echo "Hubben och webbgränssnittet körs tills du trycker Ctrl-C."
     wait "$hub_pid"
 fi

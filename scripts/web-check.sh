@@ -77,6 +77,37 @@ for i in "${!numbers[@]}"; do
     people_json+=("{\"pnr\": \"$pnr\", \"first\": \"${firsts[$i]}\", \"last\": \"${lasts[$i]}\", \"caseload\": \"$owner\", \"protected\": $([ "$i" -eq 3 ] && echo true || echo false)}")
 done
 
+# Månadskörning (issue 16): this month's extract with everyone registered (their details as entered,
+# one phone number changed, so a coordinator's entry meets the file's), five newcomers of whom one
+# studies; and a 500 000-row extract for the upload's progress.
+kaa_log "web check: the month's files (and a 500 000-row extract)"
+month_extract="$work/folkbokforing-manad.csv" month_enrolment="$work/inskrivning-manad.csv"
+echo "personnummer;förnamn;efternamn;utdelningsadress;postnummer;postort;telefon;skyddad" > "$month_extract"
+for i in "${!numbers[@]}"; do
+    phone="070-174 06 $((10 + i))"
+    [ "$i" -eq 0 ] && phone="070-999 00 00"
+    if [ "$i" -eq 3 ]; then echo "${numbers[$i]};${firsts[$i]};${lasts[$i]};;;;$phone;J"
+    else echo "${numbers[$i]};${firsts[$i]};${lasts[$i]};Exempelgatan $((i + 1));7531$((i % 10));Uppsala;$phone;N"; fi >> "$month_extract"
+done
+mapfile -t newcomers < <(grep "^$((year - 17))" seeds/testpersonnummer.txt | awk 'NR % 50 == 7' | head -n 5)
+[ "${#newcomers[@]}" -eq 5 ] || kaa_die "web check: too few test personnummer for the month's newcomers"
+newcomer_names=()
+for j in 0 1 2 3 4; do
+    echo "${newcomers[$j]};Nykomling$j;Månsson;Nygatan $((j + 1));75320;Uppsala;;N" >> "$month_extract"
+    [ "$j" -lt 4 ] && newcomer_names+=("\"Nykomling$j Månsson\"")
+done
+printf '%s\n%s\n' "personnummer;skola;huvudman;utbildning;status;datum" "${newcomers[4]};Katedralskolan;Kommunen;NP;STUDERAR;$((year - 1))-08-20" > "$month_enrolment"
+mkdir -p "$work/large"
+python3 benchmarks/generate.py extract 500000 "$work/large" >/dev/null
+# Loggkontroll (issue 16): person reads of last month, so that a sample can be drawn and the risk
+# views find something (every other audit row is from today): 30 shows by hanna and sara, at hours
+# from 06 to 19 UTC, some of them after office hours.
+last_month=$(TZ=Europe/Stockholm date -d "$(TZ=Europe/Stockholm date +%Y-%m-01) -1 month" +%Y-%m)
+sqlite3 "$work/kaa.sqlite" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
+    INSERT INTO audit_log (at, staff, action, person_id, context, via)
+    SELECT '$last_month-' || printf('%02d', i % 28 + 1) || 'T' || printf('%02d', 6 + i % 14) || ':15:00Z', CASE WHEN i % 2 = 0 THEN 'hanna' ELSE 'sara' END,
+           'show', (SELECT min(id) FROM person) + i % 6, 'person', 'web' FROM n"
+
 kaa_log "web check: starting kaa web"
 "$bindir/kaa" --db "$work/kaa.sqlite" web --listen 127.0.0.1:0 > "$work/web.out" 2> "$work/web.log" &
 server_pid=$!
@@ -94,7 +125,9 @@ for login in hanna hugo sara greta adam; do
 done
 (umask 077; {
     echo "{\"url\": \"$url\", \"screenshots\": \"$PWD/.build/screenshots\","
-    echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")},"
+    echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")}, \"last_month\": \"$last_month\","
+    echo " \"month\": {\"extract\": \"$month_extract\", \"enrolment\": \"$month_enrolment\", \"large\": \"$work/large/folkbokforing.csv\","
+    echo "           \"newcomers\": [$(IFS=,; echo "${newcomer_names[*]}")], \"student\": \"Nykomling4 Månsson\"},"
     echo " \"people\": [$(IFS=,; echo "${people_json[*]}")]}"
 } > "$work/config.json")
 
@@ -110,7 +143,7 @@ echo "$headers" | grep -qi "^Content-Security-Policy:.*frame-ancestors 'none'" |
 
 kaa_log "web check: running Tests/Browser/web_ui_test.py against $url"
 status=0
-LANG=sv_SE.UTF-8 LANGUAGE=sv timeout 150 "$venv/bin/python" Tests/Browser/web_ui_test.py "$work/config.json" || status=$?
+LANG=sv_SE.UTF-8 LANGUAGE=sv timeout 400 "$venv/bin/python" Tests/Browser/web_ui_test.py "$work/config.json" || status=$?
 kill -TERM "$server_pid"
 wait "$server_pid" || { echo "web check: kaa web did not stop cleanly on SIGTERM" >&2; status=1; }
 server_pid=

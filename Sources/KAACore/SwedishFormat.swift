@@ -22,3 +22,17 @@ public enum SwedishFormat {
         return "\(weekday) \(date.day) \(months[max(0, min(11, date.month - 1))]) \(date.year)"
     }
 }
+
+extension SwedishFormat {
+    /// A whole number as Swedish writes it: groups of three digits separated by a narrow no-break
+    /// space (12 345).
+    public static func integer(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append("\u{202F}") }
+            grouped.append(digit)
+        }
+        return value < 0 ? "−" + grouped : grouped
+    }
+}

@@ -93,11 +93,16 @@ public protocol HTTPResponder: Sendable {
     /// so that nobody can make the server hold a body it would refuse (no token, a route that
     /// takes none).
     func admit(_ head: HTTPRequest) -> HTTPResponse?
+    /// How to read the body of a request that declares one; asked before `admit`, which is asked
+    /// only for `.buffered`.
+    func bodyHandling(for head: HTTPRequest) -> HTTPBodyHandling
 }
 
 extension HTTPResponder {
     /// By default every body is read.
     public func admit(_ head: HTTPRequest) -> HTTPResponse? { nil }
+    /// By default every body is read into memory.
+    public func bodyHandling(for head: HTTPRequest) -> HTTPBodyHandling { .buffered }
 }
 
 /// A request to send to a server.

@@ -27,6 +27,43 @@ final class RequestState {
     var reserved = 0
     /// The `Content-Length` admitted, if the body declared one (then reserved up front).
     var declaredLength: Int?
+    /// The form receiver of a streamed body, until it has been told `finish` or `abandon`.
+    var form: (any HTTPFormReceiver)?
+    /// libmicrohttpd's parser of the streamed form, owned here until the request ends.
+    var postProcessor: OpaquePointer?
+
+    /// Ends a streamed form that did not arrive whole: the parser is freed, the receiver abandoned.
+    func abandonForm() {
+        if let postProcessor { _ = MHD_destroy_post_processor(postProcessor) }
+        postProcessor = nil
+        form?.abandon()
+        form = nil
+    }
+}
+
+/// libmicrohttpd's post processor calls this with each piece of each field of a streamed form;
+/// `context` is the request's `RequestState`. A receiver's refusal is kept for the answer and
+/// stops the parse (`MHD_NO`).
+private func kaaFormPiece(_ context: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?,
+                          _ filename: UnsafePointer<CChar>?, _ contentType: UnsafePointer<CChar>?, _ transferEncoding: UnsafePointer<CChar>?,
+                          _ data: UnsafePointer<CChar>?, _ offset: UInt64, _ size: Int) -> MHD_Result {
+    guard let context else { return kaa_mhd_no }
+    let state = Unmanaged<RequestState>.fromOpaque(context).takeUnretainedValue()
+    guard let receiver = state.form else { return kaa_mhd_no }
+    let bytes = UnsafeRawBufferPointer(start: data.map { UnsafeRawPointer($0) }, count: data == nil ? 0 : size)
+    if let refusal = receiver.receive(field: key.map { String(cString: $0) } ?? "", filename: filename.map { String(cString: $0) },
+                                      contentType: contentType.map { String(cString: $0) }, offset: offset, bytes: bytes) {
+        state.refusal = refusal
+        return kaa_mhd_no
+    }
+    return kaa_mhd_yes
+}
+
+/// The 400 for a streamed form that is not well-formed or ends before its last part.
+private func malformedForm() -> HTTPResponse {
+    var response = HTTPResponse.text(400, "Formuläret kom inte fram helt eller var felaktigt; ingenting har sparats. Försök igen.\n")
+    response.headers["Connection"] = "close"
+    return response
 }
 
 /// Collects a connection's key/value pairs through libmicrohttpd's iterator.
@@ -139,7 +176,9 @@ private func badFraming(_ problem: String) -> HTTPResponse {
 private func refuseMidBody(_ context: ServerContext, _ response: HTTPResponse, on connection: OpaquePointer?) -> MHD_Result {
     let socket = context.isTLS ? -1 : kaa_mhd_connection_socket(connection)
     if socket >= 0 {
-        let reason = response.status == 413 ? "Content Too Large" : "Service Unavailable"
+        let reasons = [400: "Bad Request", 403: "Forbidden", 409: "Conflict", 413: "Content Too Large", 415: "Unsupported Media Type",
+                       503: "Service Unavailable"]
+        let reason = reasons[response.status] ?? "Error"
         var head = "HTTP/1.1 \(response.status) \(reason)\r\nContent-Length: \(response.body.count)\r\n"
         for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         let bytes = Array((head + "\r\n").utf8) + response.body
@@ -150,6 +189,11 @@ private func refuseMidBody(_ context: ServerContext, _ response: HTTPResponse, o
         }
     }
     return kaa_mhd_no
+}
+
+/// The request's own context pointer (its `RequestState`), which the post processor passes back.
+private func existingContext(_ requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> UnsafeMutableRawPointer? {
+    requestContext.pointee
 }
 
 /// Whether the declared `Content-Length` is over the limit. libmicrohttpd has already trimmed the
@@ -179,12 +223,33 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
             state.isRefused = true
             return send(badFraming(problem), on: connection)
         }
+        let head = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
+                               queryItems: queryItems(connection), headers: headers.pairs)
+        if head.declaresBody {
+            switch server.responder.bodyHandling(for: head) {
+            case .buffered:
+                break
+            case let .refused(answer):
+                state.isRefused = true
+                var answer = answer
+                answer.headers["Connection"] = "close"
+                return send(answer, on: connection)
+            case let .streamedForm(receiver):
+                // The parser reads the form's type and boundary from the headers; nil: not a form.
+                guard let parser = MHD_create_post_processor(connection, 64 * 1024, kaaFormPiece, existingContext(requestContext)) else {
+                    receiver.abandon()
+                    state.isRefused = true
+                    return send(malformedForm(), on: connection)
+                }
+                state.form = receiver
+                state.postProcessor = parser
+                return kaa_mhd_yes
+            }
+        }
         if declaresTooLargeABody(headers.pairs, limit: server.maxBodyBytes) {
             state.isRefused = true
             return send(tooLarge(server.maxBodyBytes), on: connection)
         }
-        let head = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
-                               queryItems: queryItems(connection), headers: headers.pairs)
         if let answer = server.responder.admit(head) {
             state.isRefused = true
             var answer = answer
@@ -209,6 +274,16 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
         uploadSize.pointee = 0
         server.bodyBytesReceived.add(size, ordering: .relaxed)
         if state.isRefused { return kaa_mhd_yes }
+        if let parser = state.postProcessor {
+            let parsed = uploadData.map { MHD_post_process(parser, $0, size) } ?? kaa_mhd_yes
+            guard parsed == kaa_mhd_yes else {
+                let refusal = state.refusal ?? malformedForm()
+                state.abandonForm()
+                state.isRefused = true
+                return refuseMidBody(server, refusal, on: connection)
+            }
+            return kaa_mhd_yes
+        }
         guard state.body.count + size <= server.maxBodyBytes else {
             state.isRefused = true
             state.body = []
@@ -230,6 +305,19 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
         return kaa_mhd_yes
     }
     if state.isRefused { return send(state.refusal ?? tooLarge(server.maxBodyBytes), on: connection) }
+    if let parser = state.postProcessor, let receiver = state.form {
+        // A form whose last boundary never came is not whole: its receiver lets go of it.
+        let isWhole = MHD_destroy_post_processor(parser) == kaa_mhd_yes
+        state.postProcessor = nil
+        state.form = nil
+        guard isWhole else {
+            receiver.abandon()
+            return send(malformedForm(), on: connection)
+        }
+        let head = HTTPRequest(method: method.map { String(cString: $0) } ?? "POST", path: url.map { String(cString: $0) } ?? "/",
+                               queryItems: queryItems(connection), headers: values(connection, kaa_mhd_header_kind))
+        return send(receiver.finish(head), on: connection)
+    }
     // The method is an HTTP token and the path was unescaped by kaa_mhd_unescape, which never
     // makes a NUL, so these C strings are whole.
     let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
@@ -243,6 +331,8 @@ func kaaRequestCompleted(_ context: UnsafeMutableRawPointer?, _ connection: Opaq
     guard let requestContext, let pointer = requestContext.pointee else { return }
     let state = Unmanaged<RequestState>.fromOpaque(pointer).takeRetainedValue()
     requestContext.pointee = nil
+    // A streamed form still open here was cut off (client gone, timeout, server stopping).
+    state.abandonForm()
     if let context {
         let server = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue()
         server.releaseBody(state.reserved)

@@ -18,6 +18,9 @@ public enum AuditContext: String, Sendable, CaseIterable {
     case subjectAccess = "subject_access"
     /// The "Att granska" list (`kaa review list`).
     case review
+    /// Loggkontroll: a granskare's search of the log for one person (issue 16); the person's log
+    /// events, not their record.
+    case logReview = "log_review"
 
     /// The Swedish words for the context, as the log and the extract show it.
     public var label: String {
@@ -31,6 +34,7 @@ public enum AuditContext: String, Sendable, CaseIterable {
         case .letter: "brevutskick"
         case .subjectAccess: "registerutdrag till personen"
         case .review: "att granska"
+        case .logReview: "loggkontroll"
         }
     }
 
@@ -44,6 +48,7 @@ public enum AuditContext: String, Sendable, CaseIterable {
         case .report: "statistikrapportering till SCB"
         case .subjectAccess: "personens begäran om registerutdrag"
         case .review: "kontroll av uppgifter där kommunens filer och registret inte stämmer överens"
+        case .logReview: "kontroll av vem som har läst eller ändrat uppgifterna om personen (granskning av loggen)"
         }
     }
 }

@@ -12,6 +12,9 @@ public struct AuditFilter: Sendable {
     public var from: CalendarDate?
     /// Last calendar date (UTC, inclusive) of the rows' times.
     public var through: CalendarDate?
+    /// Only rows up to this id (inclusive): the log from one event back (the Logg page's links
+    /// from Loggkontroll's risk views and samples); not used by `auditEntries(_:)`.
+    public var untilID: Int64?
 
     /// A filter; nil fields do not filter.
     public init(person: PersonalIdentityNumber? = nil, staff: String? = nil, action: String? = nil, from: CalendarDate? = nil, through: CalendarDate? = nil) {

@@ -2,11 +2,6 @@ import Foundation
 import KAACore
 import KAASQLite
 
-/// One line of a letter list.
-public struct LetterRecipient: Sendable {
-    public let details: ContactDetails
-}
-
 extension Register {
     /// Everything the register holds on a person (GDPR art. 15) as JSON, with the dates and
     /// purposes of every consultation and change but not the staff members' user names (CJEU
@@ -85,26 +80,6 @@ extension Register {
             }
         }
         return sources
-    }
-
-    /// Name and address of everyone on a worklist who can get a letter: protected identities and
-    /// people without an address are left out (counted). An audited read of every recipient.
-    public func letterRecipients(_ list: Worklist, days: Int? = nil) throws(RegisterError) -> (recipients: [ContactDetails], protected: Int, withoutAddress: Int) {
-        let entries = try worklist(list, days: days)
-        var recipients: [ContactDetails] = []
-        var protected = 0, withoutAddress = 0
-        var ids: [Int64] = []
-        try read {
-            for personID in Set(entries.map(\.entry.personID)).sorted() {
-                guard let details = try contactDetails(personID: personID) else { continue }
-                if details.isProtected == true { protected += 1; continue }
-                guard details.address != nil, details.postalCode != nil, details.city != nil else { withoutAddress += 1; continue }
-                recipients.append(details)
-                ids.append(personID)
-            }
-        }
-        try write { try auditReads("letters.\(list.rawValue)", personIDs: ids, context: .letter) }
-        return (recipients, protected, withoutAddress)
     }
 }
 

@@ -4,7 +4,8 @@ import KAARegister
 
 /// Logg (`/logg`, granskare only): the audit log, newest first, filtered and paged. People appear
 /// by internal id only; a person's record is shown on an explicit request with a reason
-/// (`POST /logg/personer/{id}`), which is itself logged.
+/// (`POST /logg/personer/{id}`), which is itself logged. The log of one person is searched by
+/// personnummer in a POST form (`POST /logg/person`), never in a URL; the lookup is logged.
 enum LogPage {
     static let reviewer: Set<StaffRole> = [.granskare]
 
@@ -15,7 +16,21 @@ enum LogPage {
         Route("POST", "/logg/personer/{id}", roles: reviewer) { context throws(WebError) in
             .page(try review(context))
         },
+        Route("POST", "/logg/person", roles: reviewer) { context throws(WebError) in
+            .page(try LogPersonSearch.result(context))
+        },
     ]
+
+    /// Query fields that would put a personnummer into a URL: refused, not ignored, so that a
+    /// bookmark or a hand-typed address is corrected rather than kept.
+    static let refusedQueryFields = ["personnummer", "pnr", "person"]
+
+    /// Refuses a query string that names a person by personnummer (the message does not repeat it).
+    static func refusePersonnummer(in query: FormData) throws(WebError) {
+        for field in refusedQueryFields where query[field] != nil {
+            throw .badRequest("ett personnummer får aldrig stå i adressen; sök på person i formuläret på sidan Logg (det skickas med POST)")
+        }
+    }
 
     // MARK: - The log
 
@@ -51,6 +66,11 @@ enum LogPage {
             if name == "from" { query.filter.from = date } else { query.filter.through = date }
             query.fields.append((name, date.description))
         }
+        if let until = form.trimmed("until") {
+            guard until.utf8.count <= 18, until.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let id = Int64(until), id >= 1 else { throw refuse("until") }
+            query.filter.untilID = id
+            query.fields.append(("until", until))
+        }
         if let page = form.trimmed("page") {
             guard page.utf8.count <= 6, page.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int(page), number >= 1 else { throw refuse("page") }
             query.page = number
@@ -59,6 +79,7 @@ enum LogPage {
     }
 
     static func list(_ context: WebContext) throws(WebError) -> WebPage {
+        try refusePersonnummer(in: context.query)
         let register = context.register
         let names = try context.run { () throws(RegisterError) in try register.auditStaffNames() }
         let actions = try context.run { () throws(RegisterError) in try register.auditActionNames() }
@@ -86,22 +107,36 @@ enum LogPage {
         if page < pages { pager.append(.a([.href(query.link(page: page + 1)), Attribute("rel", "next")], "Äldre →")) }
         let table: Node = rows.isEmpty ? .p([.class("muted")], "Inga händelser matchar filtret.") : .fragment([
             .p([.class("count"), .role("status")], .text("Visar \(result.offset + 1)–\(result.offset + rows.count) av \(result.total), nyast först")),
-            .div([.class("scroll")],
-                 .table([.class("stack log")],
-                        .thead([], .tr([], .th([.scope("col")], "När"), .th([.scope("col")], "Vem"), .th([.scope("col")], "Via"), .th([.scope("col")], "Vad"),
-                                       .th([.scope("col")], "Sammanhang"), .th([.scope("col")], "Person"), .th([.scope("col")], "Ändringar"))),
-                        .tbody([], .fragment(rows)))),
+            logTable(rows),
             .nav([.class("pager"), Attribute("aria-label", "Sidor")], .fragment(pager)),
         ])
         return WebPage(title: "Logg", section: .log,
                        .p([.class("hint")], "Personer visas med registrets interna nummer. Personens uppgifter visas bara om du väljer ett skäl; skälet och visningen loggas."),
-                       filters, table)
+                       filters,
+                       LogPersonSearch.form(context, filter: query.filter, staffNames: names, actions: actions, error: nil),
+                       table)
+    }
+
+    /// The log's table of rows (the Logg page's and a person search's).
+    static func logTable(_ rows: [Node]) -> Node {
+        .div([.class("scroll")],
+             .table([.class("stack log")],
+                    .thead([], .tr([], .th([.scope("col")], "När"), .th([.scope("col")], "Vem"), .th([.scope("col")], "Via"), .th([.scope("col")], "Vad"),
+                                   .th([.scope("col")], "Sammanhang"), .th([.scope("col")], "Person"), .th([.scope("col")], "Ändringar"))),
+                    .tbody([], .fragment(rows))))
+    }
+
+    /// A link to the log from one event back, by that staff member, with the event at the top.
+    static func link(toEvent id: Int64, staff: String) -> String {
+        "/logg?" + FormData([("staff", staff), ("until", String(id))]).queryString + "#h\(id)"
     }
 
     static func row(_ context: WebContext, _ row: AuditLogRow) -> Node {
         let entry = row.entry
-        var details = [entry.changes, entry.detail].compactMap { $0 }.joined(separator: " · ")
-        if details.isEmpty { details = "–" }
+        let details: Node = entry.changes == nil && entry.detail == nil ? .text("–") : .fragment([
+            entry.changes.map { LogChanges.render($0) } ?? .empty,
+            entry.detail.map { Node.span([.class("detail")], .text($0)) } ?? .empty,
+        ])
         let person: Node
         if let id = entry.personID {
             person = .fragment([.text("#\(id)"), reviewForm(context, personID: id, formID: "r\(entry.id)", error: nil)])
@@ -111,14 +146,14 @@ enum LogPage {
         } else {
             person = .text("–")
         }
-        return .tr([],
+        return .tr([.id("h\(entry.id)")],
                    .td([Attribute("data-label", "När"), .class("when")], .text(context.register.localTime(entry.at))),
                    .td([Attribute("data-label", "Vem")], .text(entry.staff)),
                    .td([Attribute("data-label", "Via")], .text(row.via == "web" ? "webb" : "kommandorad")),
                    .td([Attribute("data-label", "Vad")], .element("code", [], [.text(entry.action)])),
                    .td([Attribute("data-label", "Sammanhang")], .text(entry.context?.label ?? "–")),
                    .td([Attribute("data-label", "Person")], person),
-                   .td([Attribute("data-label", "Ändringar")], .text(details)))
+                   .td([Attribute("data-label", "Ändringar")], details))
     }
 
     /// The small form that asks to see one person, with the reason field (ids unique per row).

@@ -171,7 +171,8 @@ enum PeoplePage {
         return .section([.ariaLabelledBy("h-export")],
                         .h2([.id("h-export")], "Export"),
                         .p([.class("hint")], "Exporten tar med alla som matchar filtret (inte bara den här sidan) och loggas. Spara filen bara där kommunen tillåter personuppgifter."),
-                        UI.form("/personer/export", context, .fragment(hidden), .button([.type("submit")], "Exportera CSV")))
+                        UI.form("/personer/export", context, .fragment(hidden), .button([.type("submit")], "Exportera CSV")),
+                        .p([], .a([.href("/brev?" + FormData([("kalla", "personer")] + query.fields).queryString)], "Skriv brev till alla som matchar filtret")))
     }
 
     // MARK: - Search

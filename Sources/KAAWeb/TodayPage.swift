@@ -57,7 +57,7 @@ enum TodayPage {
             summary.append(count(anchor, title, list.total))
             sections.append(section(anchor, title, total: list.total, rows: list.entries.map { entry in
                 (entry.entry.personID, entry.name, entry.isProtected, entry.entry.date, entry.entry.note)
-            }, today: today))
+            }, today: today, letters: "/brev?lista=\(anchor)&dagar=\(list.days)"))
         }
         summary.append(count("att-granska", "Att granska", work.reviewTotal))
         sections.append(section("att-granska", "Att granska", total: work.reviewTotal, rows: work.review.map { item in
@@ -92,7 +92,9 @@ enum TodayPage {
         .li([], .a([.href("#\(anchor)")], .span([.class("n")], .text(String(n))), .text(title)))
     }
 
-    static func section(_ anchor: String, _ title: String, total: Int, rows: [(Int64, String, Bool, CalendarDate, String)], today: CalendarDate) -> Node {
+    /// One list; `letters` is the Brev page's link for a worklist ("Skriv brev" to its people).
+    static func section(_ anchor: String, _ title: String, total: Int, rows: [(Int64, String, Bool, CalendarDate, String)], today: CalendarDate,
+                        letters: String? = nil) -> Node {
         let headingID = "h-\(anchor)"
         guard !rows.isEmpty else {
             return .section([.id(anchor), .ariaLabelledBy(headingID)], .h2([.id(headingID)], .text("\(title) (0)")), .p([.class("muted")], "Ingen just nu."))
@@ -110,6 +112,7 @@ enum TodayPage {
                         rows.count < total
                             ? .p([], .text("Visar de \(rows.count) äldsta av \(total). "), .a([.href("/?visa=\(anchor)#\(anchor)")], .text("Visa alla \(total)")))
                             : .empty,
+                        letters.map { Node.p([], .a([.href($0)], .text("Skriv brev till de \(total) i ”\(title)”"))) } ?? .empty,
                         .div([.class("scroll")],
                              .table([.class("stack")],
                                     .thead([], .tr([], .th([.scope("col")], "Namn"), .th([.scope("col")], "Datum"), .th([.scope("col")], "När"),

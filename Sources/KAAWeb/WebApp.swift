@@ -20,6 +20,8 @@ public struct WebApp: HTTPResponder {
     let log: @Sendable (String) -> Void
     let kommunName: String
     let routes: [Route]
+    /// The month runs (uploads, previews, commits) of this server.
+    let monthRuns: MonthRuns
 
     /// A UI over the registers of `pool`.
     public init(pool: RegisterPool, settings: WebSettings = WebSettings(), now: @escaping @Sendable () -> Date = { Date() },
@@ -30,6 +32,7 @@ public struct WebApp: HTTPResponder {
         self.log = log
         let code = (try? pool.with { register throws(WebError) in register.kommun }) ?? ""
         self.kommunName = Kommuner.all[code]?.name ?? code
+        self.monthRuns = MonthRuns(directory: settings.uploadDirectory)
         // Every page family's routes; the first match of path and method wins.
         self.routes = TodayPage.routes
             + AccountPages.routes
@@ -59,6 +62,12 @@ public struct WebApp: HTTPResponder {
             return finish(errorPage(415, "Fel slags data", "Servern tar bara emot vanliga formulär."), dynamic: true)
         }
         return nil
+    }
+
+    /// The month run's upload is streamed to disk (`MonthRunPage.admit`); every other body is a small form.
+    public func bodyHandling(for head: HTTPRequest) -> HTTPBodyHandling {
+        guard head.method == "POST", head.path == MonthRunPage.uploadPath else { return .buffered }
+        return MonthRunPage.admit(head, app: self)
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -135,7 +144,7 @@ public struct WebApp: HTTPResponder {
             try register.acting(as: session.viewer) { () throws(RegisterError) in
                 try register.checkRole(route.roles, for: "\(route.method) /\(route.pattern.joined(separator: "/"))")
                 let context = WebContext(request: request, form: form, query: queryForm(request), session: session, pathIDs: ids,
-                                         register: register, settings: settings, now: at)
+                                         register: register, settings: settings, now: at, app: self)
                 do throws(WebError) {
                     outcome = .success(try route.handler(context))
                 } catch {

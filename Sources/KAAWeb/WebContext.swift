@@ -21,6 +21,11 @@ public struct WebContext {
     public let settings: WebSettings
     /// The current time.
     public let now: Date
+    /// The application (its long-running work: the month runs).
+    let app: WebApp
+
+    /// The month runs of this server.
+    var monthRuns: MonthRuns { app.monthRuns }
 
     /// The viewer.
     public var viewer: Viewer { session.viewer }

@@ -37,6 +37,7 @@ enum WebLayout {
                              .head([],
                                    .meta([Attribute("charset", "utf-8")]),
                                    .meta([.name("viewport"), Attribute("content", "width=device-width, initial-scale=1")]),
+                                   page.refreshSeconds.map { Node.meta([Attribute("http-equiv", "refresh"), Attribute("content", String($0))]) } ?? .empty,
                                    .title([], .text("\(page.title) – KAA-registret")),
                                    .link([Attribute("rel", "stylesheet"), .href(WebStyles.path)])),
                              .body([],

@@ -20,6 +20,8 @@ public struct WebPage {
     public var status: Int
     /// The navigation item to mark as current.
     public var section: Section?
+    /// Seconds after which the browser loads the page again (a page showing work in progress).
+    public var refreshSeconds: Int?
 
     /// The navigation's sections.
     public enum Section: String, Sendable {

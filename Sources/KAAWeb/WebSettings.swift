@@ -16,6 +16,10 @@ public struct WebSettings: Sendable {
     public var pageSize = 50
     /// The largest form body accepted, in bytes.
     public var maxFormBytes = 64 * 1024
+    /// The most bytes a month run's files may have together (the upload is streamed to disk).
+    public var maxUploadBytes: Int64 = 512 << 20
+    /// Where uploads are kept while a month run is open (nil: no uploads); emptied when the server starts.
+    public var uploadDirectory: String?
     /// Days ahead that "Idag" shows follow-ups for.
     public var followUpDays = 7
 

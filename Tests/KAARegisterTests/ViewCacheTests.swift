@@ -110,9 +110,18 @@ import Testing
             "register_setting",
             "sync_batch", "sync_generation", "sync_state_cell", "frozen_cell", "frozen_period",
             "population_cell", "population_extract", "region_fetch", "region_figure",
+            // A month run's kept report (0016): shown only on its own page, read fresh each time.
+            "month_run", "month_run_entry",
+            // Loggkontroll's samples (0019): read only by the granskare's pages, never cached.
+            "log_review", "log_review_item",
+            // SCB files downloaded (0018): shown only on SCB-rapport, which reads them each time.
+            "scb_submission", "scb_submission_line",
             // Code lists: labels are read from the built-in catalogue, not these tables.
             "contact_channel", "county", "deregistration_reason", "kommun", "measure_end_reason", "measure_type",
             "occupation", "registration_reason", "handover_receiver", "consent_method",
+            // Letters (0017): the templates and the sent batches' receipts hold no one's data; the
+            // contacts a batch writes are person records (below).
+            "letter_template", "letter_batch",
             // Records of a person: their triggers (0008, 0014) bump person.version, an update of person.
             "episode", "contact", "occupation_fact", "measure", "measure_follow_up", "handover",
         ]

@@ -12,14 +12,6 @@ enum CompareCommand: KommunCommand {
         discussion: "Kommunens siffror är exakta; regionens är skyddade med cell-nyckelmetoden (kan avvika med några enheter),\n"
             + "så andelar jämförs bäst. Regionens siffror hämtas vid varje 'kaa sync'.")
 
-    /// One line of the comparison: a label, the kommun's exact value and the region's protected one.
-    struct Line {
-        let label: String
-        let own: Double?
-        let region: Double?
-        let isShare: Bool
-    }
-
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let period = arguments[period]
         let register = try context.openRegister()
@@ -27,23 +19,7 @@ enum CompareCommand: KommunCommand {
         guard let region = try register.regionFigures(period) else {
             throw CommandLineError.badValue(argument: "--period", message: "inga regionala siffror för \(period) är hämtade; kör 'kaa sync' först")
         }
-        func ownTotal(_ table: CellTable) -> Double { ReportPeriodCommand.count(own, table) }
-        func regionTotal(_ table: CellTable) -> Double? { region.total(table).map(Double.init) }
-        func ratio(_ a: Double?, _ b: Double?) -> Double? {
-            guard let a, let b, b > 0 else { return nil }
-            return a / b
-        }
-        let lines = [
-            Line(label: "I aktivitetsansvaret", own: ownTotal(.inKAA), region: regionTotal(.inKAA), isShare: false),
-            Line(label: "Folkbokförda 16–19 år", own: ownTotal(.population), region: regionTotal(.population), isShare: false),
-            Line(label: "Andel 16–19 år i KAA", own: ratio(ownTotal(.inKAA), ownTotal(.population)), region: ratio(regionTotal(.inKAA), regionTotal(.population)), isShare: true),
-            Line(label: "Nya", own: ownTotal(.new), region: regionTotal(.new), isShare: false),
-            Line(label: "Nådda", own: ownTotal(.contacted), region: regionTotal(.contacted), isShare: false),
-            Line(label: "Andel nådda", own: ratio(ownTotal(.contacted), ownTotal(.inKAA)), region: ratio(regionTotal(.contacted), regionTotal(.inKAA)), isShare: true),
-            Line(label: "Pågående åtgärder", own: ownTotal(.inMeasure), region: regionTotal(.inMeasure), isShare: false),
-            Line(label: "Andel med åtgärd", own: ratio(ownTotal(.inMeasure), ownTotal(.inKAA)), region: ratio(regionTotal(.inMeasure), regionTotal(.inKAA)), isShare: true),
-            Line(label: "Avregistrerade", own: ownTotal(.deregistered), region: regionTotal(.deregistered), isShare: false),
-        ]
+        let lines = PeriodReport.regionLines(own: own, region: region)
         if arguments[json] {
             try context.console.json(object: ["period": period.description, "region_preliminary": region.isPreliminary,
                               "region_reporting": ["kommuner": region.reporting, "of": region.enrolled],

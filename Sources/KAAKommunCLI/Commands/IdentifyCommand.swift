@@ -32,8 +32,8 @@ enum IdentifyCommand: KommunCommand {
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let register = try context.openRegister()
         let report = try register.identify(on: arguments[date], folkbokforing: arguments[folkbokforing], enrolment: arguments[enrolment],
-                                           dryRun: arguments[dryRun], acceptDepartures: arguments[acceptDepartures]) { message in
-            context.errorOutput.line("identify: \(message)")
+                                           dryRun: arguments[dryRun], acceptDepartures: arguments[acceptDepartures]) { step in
+            if let line = step.milestone { context.errorOutput.line("identify: \(line)") }
         }
         if arguments[json] {
             try context.console.json(object: json(report))

@@ -12,34 +12,19 @@ enum ReportPeriodCommand: KommunCommand {
         "report period", "Kommunens egen uppföljning för en period, jämfört med perioden före.", arguments: [period, html, SafetyArguments.force],
         discussion: "Exakta antal ur registret; inga personuppgifter.")
 
-    struct Figure {
-        let label: String
-        let current: Double?
-        let previous: Double?
-        let isShare: Bool
-    }
+    /// A key figure (shared with the web's Rapporter: `PeriodReport` in KAARegister).
+    typealias Figure = PeriodReport.Figure
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
         let period = arguments[period]
         if let path = arguments[html] { try SafetyArguments.checkWritable(path, force: arguments[SafetyArguments.force], argument: "--html") }
         let register = try context.openRegister()
-        let current = try register.cells(for: period)
-        let before: Period = period.isMonth ? Period.month(of: period.firstDay.adding(days: -1)) : period.previousHalf
-        let previous = try register.cells(for: before)
-        let figures = Self.figures(current, previous)
-        let reasons = CodeCatalog.builtIn.codes(in: .deregistrationReason).filter { $0.code != KnownCode.felregistrerad }
-        let byReason = reasons.map { reason in
-            (reason.label, Self.count(current, .deregistered, reason.code), Self.count(previous, .deregistered, reason.code))
-        }
-        let state = period.isFrozen(today: register.today) ? "låst" : "preliminär"
-        let handovers = (try register.handoverCounts(in: period), try register.handoverCounts(in: before))
-        let receivers = CodeCatalog.builtIn.codes(in: .handoverReceiver).map { receiver in
-            (receiver.label, Double(handovers.0.byReceiver.first { $0.code == receiver.code }?.count ?? 0),
-             Double(handovers.1.byReceiver.first { $0.code == receiver.code }?.count ?? 0))
-        }
-        let handoverRows: [(String, Double, Double)] = [("Utslussade", Double(handovers.0.total), Double(handovers.1.total)),
-                                                        ("  varav med samtycke att dela uppgifter", Double(handovers.0.withConsent), Double(handovers.1.withConsent))]
-            + receivers.map { ("  till \($0.0.prefix(1).lowercased() + $0.0.dropFirst())", $0.1, $0.2) }
+        let report = try register.periodReport(for: period)
+        let before = report.before
+        let figures = report.figures
+        let byReason = report.deregisteredByReason.map { ($0.label, Double($0.current), Double($0.previous)) }
+        let handoverRows = report.handovers.map { ($0.label, Double($0.current), Double($0.previous)) }
+        let state = report.state
         let out = context.output
         out.line("Uppföljning av aktivitetsansvaret, kommun \(register.kommun), \(period) (\(state)), jämfört med \(before):")
         out.write(Table.render(header: ["", String(describing: period), String(describing: before), "FÖRÄNDRING"],
@@ -62,25 +47,7 @@ enum ReportPeriodCommand: KommunCommand {
     }
 
     static func count(_ cells: [Cell], _ table: CellTable, _ code: String? = nil) -> Double {
-        Double(cells.filter { $0.table == table && (code == nil || $0.dims.pairs.first?.value == code) }.reduce(0) { $0 + $1.n })
-    }
-
-    static func figures(_ current: [Cell], _ previous: [Cell]) -> [Figure] {
-        func ratio(_ a: Double, _ b: Double) -> Double? { b > 0 ? a / b : nil }
-        func within30(_ cells: [Cell]) -> Double? {
-            ratio(count(cells, .firstContactDays, "0-7") + count(cells, .firstContactDays, "8-30"), count(cells, .firstContactDays))
-        }
-        return [
-            Figure(label: "I aktivitetsansvaret", current: count(current, .inKAA), previous: count(previous, .inKAA), isShare: false),
-            Figure(label: "Nya", current: count(current, .new), previous: count(previous, .new), isShare: false),
-            Figure(label: "Nådda", current: count(current, .contacted), previous: count(previous, .contacted), isShare: false),
-            Figure(label: "Andel nådda", current: ratio(count(current, .contacted), count(current, .inKAA)),
-                   previous: ratio(count(previous, .contacted), count(previous, .inKAA)), isShare: true),
-            Figure(label: "Andel nådda inom 30 dagar", current: within30(current), previous: within30(previous), isShare: true),
-            Figure(label: "Pågående åtgärder (per typ)", current: count(current, .inMeasure), previous: count(previous, .inMeasure), isShare: false),
-            Figure(label: "Tackade nej till åtgärd", current: count(current, .declined), previous: count(previous, .declined), isShare: false),
-            Figure(label: "Avregistrerade", current: count(current, .deregistered), previous: count(previous, .deregistered), isShare: false),
-        ]
+        PeriodReport.count(cells, table, code)
     }
 
     static func show(_ value: Double?, _ isShare: Bool) -> String {
@@ -88,10 +55,6 @@ enum ReportPeriodCommand: KommunCommand {
     }
 
     static func change(_ figure: Figure) -> String {
-        guard let current = figure.current, let previous = figure.previous else { return "–" }
-        if figure.isShare {
-            return String(format: "%+.1f procentenheter", (current - previous) * 100).replacingOccurrences(of: ".", with: ",")
-        }
-        return String(format: "%+d", Int(current - previous))
+        figure.change
     }
 }

@@ -38,6 +38,8 @@ enum WebCommand: KommunCommand {
         settings.idleMinutes = configuration.sessionIdleMinutes
         settings.absoluteHours = configuration.sessionAbsoluteHours
         settings.publicOrigin = configuration.webPublicOrigin
+        // A month run's files, beside the register (same disk, same protection); emptied at start.
+        settings.uploadDirectory = URL(fileURLWithPath: context.databasePath).standardizedFileURL.path + ".uploads"
         // HTTPS at this server or at the proxy in front: cookies get Secure and the __Host- prefix, responses HSTS.
         settings.isTLS = options.tlsKeyPEM != nil || configuration.webPublicOrigin?.hasPrefix("https://") == true
         let pool = try RegisterPool.open(path: context.databasePath, count: configuration.webThreads, clock: context.clock(),

@@ -54,6 +54,17 @@ public struct IdentifyReport: Sendable {
         public let kind: ReviewKind
         /// What was found, in Swedish.
         public let message: String
+        /// The same in a dry run and the real run (`IdentifyReport.Review.key`).
+        public let key: String
+
+        init(id: Int64, personnummer: PersonalIdentityNumber, name: String, kind: ReviewKind, message: String) {
+            self.id = id
+            self.personnummer = personnummer
+            self.name = name
+            self.kind = kind
+            self.message = message
+            self.key = Self.key(kind: kind, personnummer: personnummer, message: message)
+        }
     }
 
     /// The run's date D.

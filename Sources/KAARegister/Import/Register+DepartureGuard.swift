@@ -18,7 +18,7 @@ extension Register {
         let percent = configuration.departureLimitPercent, count = configuration.departureLimitCount
         guard !isAccepted, absent > count, absent * 100 > open * percent else { return }
         let share = SwedishFormat.figure(open > 0 ? Double(absent) / Double(open) : nil, isShare: true)
-        throw .invalidInput(field: "--folkbokforing", message: "uttaget (\(scan.rows) rader) skulle avregistrera \(absent) av \(open) öppna inskrivningar "
+        throw .invalidInput(field: "--accept-departures", message: "uttaget (\(scan.rows) rader) skulle avregistrera \(absent) av \(open) öppna inskrivningar "
             + "(\(share)) för att personerna saknas i det, fler än både \(percent) % och \(count) personer (departureLimitPercent, "
             + "departureLimitCount); uttaget kan vara tomt eller avkortat. Ingenting har ändrats. Kontrollera radantalet mot beställningen; "
             + "stämmer uttaget, kör igen med --accept-departures (--dry-run --accept-departures visar vilka som avregistreras)")

@@ -18,8 +18,12 @@ extension Register {
     /// thread in the same transaction (`EntrantWriter`), while this one goes on deciding.
     /// A run that would make many open episodes leave for being absent from the extract is refused
     /// unless `acceptDepartures` (`checkDepartures`), in a dry run too, so the dry run says what the run will do.
+    ///
+    /// `names` gives the name to show for a file's path (the uploaded file's own name when the path is
+    /// a temporary copy): problems, progress and the occupations' origin say it instead of the path.
+    /// `progress` may throw to stop the run (the transaction is rolled back: nothing is written).
     public func identify(on date: CalendarDate, folkbokforing: String, enrolment: [String], dryRun: Bool, acceptDepartures: Bool = false,
-                         progress: (String) -> Void = { _ in }) throws(RegisterError) -> IdentifyReport {
+                         names: [String: String] = [:], progress: (IdentifyProgress) throws -> Void = { _ in }) throws(RegisterError) -> IdentifyReport {
         try checkEventDate(date, field: "--date")
         let firstOpenDay = Period.firstOpenDay(today: today)
         do {
@@ -30,10 +34,12 @@ extension Register {
             let people = try BucketSpill<ExtractSpill>(buckets: Self.identifyBuckets, directory: spillDirectory)
             var problems: [ImportProblem] = []
             for (index, path) in enrolment.enumerated() {
-                try Self.readEnrolment(path, fileIndex: index, date: date, today: today, into: facts, problems: &problems, progress: progress)
+                try Self.readEnrolment(path, shownAs: names[path] ?? path, fileIndex: index, date: date, today: today, into: facts,
+                                       problems: &problems, progress: progress)
             }
-            let enrolmentNames = enrolment.map { URL(fileURLWithPath: $0).lastPathComponent }
-            let extract = try Self.readFolkbokforing(folkbokforing, today: today, into: people, rows: &scan.rows,
+            let enrolmentNames = enrolment.map { names[$0] ?? URL(fileURLWithPath: $0).lastPathComponent }
+            let extractName = names[folkbokforing] ?? folkbokforing
+            let extract = try Self.readFolkbokforing(folkbokforing, shownAs: extractName, today: today, into: people, rows: &scan.rows,
                                                      problems: &problems, progress: progress)
             // The population's cell keys (two HMACs per person) are counted on a second thread,
             // bucket by bucket, while this one decides and writes; its own prepared key, so the
@@ -47,19 +53,20 @@ extension Register {
                     // Every way out waits for the writer: the transaction ends only after its last statement.
                     defer { writer?.drain() }
                     for bucket in 0..<Self.identifyBuckets {
-                        try self.decide(bucket: bucket, facts: facts, people: people, path: folkbokforing, enrolmentNames: enrolmentNames,
+                        try self.decide(bucket: bucket, facts: facts, people: people, path: extractName, enrolmentNames: enrolmentNames,
                                         columns: extract.columns,
                                         rereader: rereader, population: population, scan: &scan, problems: &problems, writer: writer)
+                        try progress(IdentifyProgress(phase: .deciding, file: "", count: bucket + 1))
                     }
                     try writer?.finish()
                 }
                 let counted = population.finish()
                 scan.finish()
                 guard problems.isEmpty else {
-                    let order = Dictionary(zip(enrolment + [folkbokforing], 0...), uniquingKeysWith: { first, _ in first })
+                    let order = Dictionary(zip((enrolment + [folkbokforing]).map { names[$0] ?? $0 }, 0...), uniquingKeysWith: { first, _ in first })
                     throw RegisterError.importProblems(problems.sorted { (order[$0.file] ?? 0, $0.line) < (order[$1.file] ?? 0, $1.line) })
                 }
-                try self.checkDepartures(scan, extract: folkbokforing, isAccepted: acceptDepartures)
+                try self.checkDepartures(scan, extract: extractName, isAccepted: acceptDepartures)
                 return try self.settle(scan, population: counted, dryRun: dryRun)
             }
             return dryRun ? try database.read(body) : try database.write(body)

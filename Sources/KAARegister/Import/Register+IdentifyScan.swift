@@ -27,16 +27,16 @@ extension Register {
     /// Where the extract's rows can be read again, and its columns.
     typealias ExtractFormat = (format: CSVFileReader.Format, columns: FolkbokforingRow.Columns)
 
-    static func readEnrolment(_ path: String, fileIndex: Int, date: CalendarDate, today: CalendarDate, into facts: BucketSpill<EnrolmentSpill>,
-                                      problems: inout [ImportProblem], progress: (String) -> Void) throws {
+    static func readEnrolment(_ path: String, shownAs name: String, fileIndex: Int, date: CalendarDate, today: CalendarDate,
+                              into facts: BucketSpill<EnrolmentSpill>, problems: inout [ImportProblem], progress: (IdentifyProgress) throws -> Void) throws {
         var rows = 0
         var columns: EnrolmentRow.Columns?
-        try CSVFileReader(path: path, displayName: path).readRows(
+        try CSVFileReader(path: path, displayName: name).readRows(
             required: EnrolmentRow.required, optional: EnrolmentRow.optional, problems: &problems) { map, row in
             let resolved = columns ?? EnrolmentRow.Columns(map)
             columns = resolved
             rows += 1
-            if rows % 100_000 == 0 { progress("\(path): \(rows) rader lästa") }
+            if rows % IdentifyProgress.step == 0 { try progress(IdentifyProgress(phase: .reading, file: name, count: rows)) }
             let enrolment = try EnrolmentRow(row, columns: resolved, today: today)
             guard enrolment.fact.date <= date else { return } // a status that begins after the run's date does not count yet
             let number = enrolment.personnummer.number
@@ -49,16 +49,16 @@ extension Register {
     }
 
     /// Reads the extract, spilling each valid row.
-    static func readFolkbokforing(_ path: String, today: CalendarDate, into people: BucketSpill<ExtractSpill>, rows: inout Int,
-                                          problems: inout [ImportProblem], progress: (String) -> Void) throws -> ExtractFormat? {
+    static func readFolkbokforing(_ path: String, shownAs name: String, today: CalendarDate, into people: BucketSpill<ExtractSpill>, rows: inout Int,
+                                  problems: inout [ImportProblem], progress: (IdentifyProgress) throws -> Void) throws -> ExtractFormat? {
         var columns: FolkbokforingRow.Columns?
         var count = 0
-        let format = try CSVFileReader(path: path, displayName: path).readRows(
+        let format = try CSVFileReader(path: path, displayName: name).readRows(
             required: FolkbokforingRow.required, optional: FolkbokforingRow.optional, problems: &problems) { map, row in
             let resolved = columns ?? FolkbokforingRow.Columns(map)
             columns = resolved
             count += 1
-            if count % 100_000 == 0 { progress("\(path): \(count) rader lästa") }
+            if count % IdentifyProgress.step == 0 { try progress(IdentifyProgress(phase: .reading, file: name, count: count)) }
             let (pnr, isProtected) = try FolkbokforingRow.check(row, columns: resolved, today: today)
             let number = pnr.number
             try people.append(ExtractSpill(pnr: number, start: Int64(row.record.start), end: Int64(row.record.end), line: Int32(clamping: row.line),
