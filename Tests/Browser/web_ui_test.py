@@ -403,7 +403,7 @@ class BrowserTest:
         self.field("folkbokforing").send_keys(month["extract"])
         self.field("inskrivning").send_keys(month["enrolment"])
         self.submit(self.button("Ladda upp och förhandsgranska"))
-        self.wait_for_heading("Förhandsgranskning", 60)
+        self.wait_for_heading("Förhandsgranskning ", 60)  # with its date: not "Förhandsgranskningen görs"
         text = self.text()
         self.ok("sara: the preview names the newcomers", all(name in text for name in month["newcomers"]), text[:600])
         self.ok("sara: the one who studies does not enter", month["student"] not in text, text[:600])
