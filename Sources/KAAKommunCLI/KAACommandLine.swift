@@ -19,7 +19,7 @@ public enum KAACommandLine {
         IdentifyCommand.self, ReviewListCommand.self, ReviewResolveCommand.self, SyncCommand.self, CompareCommand.self, PurgeCommand.self, ReportSCBCommand.self, ReportPeriodCommand.self,
         ImportHistoryCommand.self, ExportHistoryCommand.self, CodesCommand.self, BackupCommand.self,
         StaffAddCommand.self, StaffListCommand.self, StaffDisableCommand.self, StaffResetCommand.self, CaseloadAssignCommand.self, CaseloadUnassignCommand.self,
-        WebCommand.self,
+        SettingsListCommand.self, SettingsSetCommand.self, SettingsResetCommand.self, WebCommand.self,
     ]
 
     static let database = Arg.option("--db", .path, "Registrets SQLite-fil (standard: $KAA_DB, annars ./kaa.sqlite).")

@@ -25,10 +25,12 @@ extension Register {
                 SubjectAccessExtract.Event(at: entry.at, localTime: localTime(entry.at), action: entry.action, context: entry.context,
                                            detail: entry.detail)
             }
+            // The retention in force (Inställningar, else the config file) is what the person is told.
+            let settings = try readEffectiveSettings()
             let extract = SubjectAccessExtract(
                 record: record, kommun: kommun, kommunName: Kommuner.all[kommun]?.name ?? kommun, extractedAt: clock.now,
-                extractedLocal: localTime(clock.now), timeZone: configuration.timeZone, retentionMonths: configuration.retentionMonths,
-                auditRetentionMonths: configuration.auditRetentionMonths, events: events,
+                extractedLocal: localTime(clock.now), timeZone: configuration.timeZone, retentionMonths: settings.retentionMonths,
+                auditRetentionMonths: settings.auditRetentionMonths, events: events,
                 sources: Self.sources(stored: record.sources, logged: try detailSources(trail)))
             try deliver(extract)
             try audit("subject_access", personID: id, context: .subjectAccess)

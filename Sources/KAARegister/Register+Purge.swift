@@ -54,9 +54,10 @@ extension Register {
     /// candidates differ now (someone was registered again, a period froze), nothing is deleted and
     /// `staleView` is thrown, so what goes is exactly what was shown.
     public func purge(dryRun: Bool, expecting: String? = nil) throws(RegisterError) -> PurgeReport {
-        let retentionCutoff = today.adding(months: -configuration.retentionMonths)
-        let cutoff = min(retentionCutoff, Period.firstOpenDay(today: today))
-        let months = configuration.auditRetentionMonths
+        // The retention in force (Inställningar, else the config file), read at each run.
+        let settings = try effectiveSettings()
+        let cutoff = purgeCutoff(retentionMonths: settings.retentionMonths)
+        let months = settings.auditRetentionMonths
         let work: () throws -> PurgeReport = { [self] in
             // The figures of every frozen period are stored before anyone behind them goes, in the
             // same transaction, so a failed purge leaves not even that behind.
@@ -65,7 +66,7 @@ extension Register {
                 SELECT p.id, p.personnummer, trim(coalesce(p.first_name, '') || ' ' || coalesce(p.last_name, '')), max(e.deregistered_on), count(e.id)
                 FROM person p JOIN episode e ON e.person_id = p.id
                 GROUP BY p.id
-                HAVING count(e.deregistered_on) = count(e.id) AND max(e.deregistered_on) < ?
+                \(Self.purgeCandidateCondition)
                 ORDER BY p.personnummer
                 """, [SQLValue(cutoff)])
             var people: [PurgeReport.Person] = []
@@ -106,6 +107,28 @@ extension Register {
             }
         }
         return report
+    }
+
+    /// The last day (exclusive) an episode may have ended for its person to be purged with a
+    /// retention of `retentionMonths`: never inside an open period, so no figure can change.
+    func purgeCutoff(retentionMonths: Int) -> CalendarDate {
+        min(today.adding(months: -retentionMonths), Period.firstOpenDay(today: today))
+    }
+
+    /// The HAVING clause of the people a purge takes (every episode ended, the last before `?`).
+    static let purgeCandidateCondition = "HAVING count(e.deregistered_on) = count(e.id) AND max(e.deregistered_on) < ?"
+
+    /// How many people a purge with `retentionMonths` would delete now (a count: nobody is shown).
+    func purgeCandidateCount(retentionMonths: Int) throws -> Int {
+        Int(try database.queryOne("""
+            SELECT count(*) FROM (SELECT p.id FROM person p JOIN episode e ON e.person_id = p.id GROUP BY p.id \(Self.purgeCandidateCondition))
+            """, [SQLValue(purgeCutoff(retentionMonths: retentionMonths))])?.int(0) ?? 0)
+    }
+
+    /// How many audit rows a purge with an audit retention of `months` would delete now.
+    func purgeAuditRowCount(months: Int) throws -> Int {
+        Int(try database.queryOne("SELECT count(*) FROM audit_log WHERE at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', ?)",
+                                  [.text("-\(months) months")])?.int(0) ?? 0)
     }
 
     /// The receipts of every gallring still in the audit log, newest first (`id`: only that one).

@@ -23,8 +23,16 @@ public struct SCBMapping: Sendable {
 
     /// Reads a mapping file; every error names the key.
     public init(path: String) throws(RegisterError) {
-        guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidConfiguration("kan inte läsa \(path) som ett JSON-objekt")
+        }
+        try self.init(json: data, source: path)
+    }
+
+    /// Parses a mapping (a file's bytes, or the text stored in Inställningar); every error names
+    /// `source` and the key.
+    public init(json data: Data, source path: String) throws(RegisterError) {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .invalidConfiguration("kan inte läsa \(path) som ett JSON-objekt")
         }
         for key in object.keys where !key.hasPrefix("_") && !["columns", "blocks", "codes", "measure_status"].contains(key) {

@@ -8,10 +8,13 @@ import KAASQLite
 /// Staff accounts, their login check and caseloads (issue 15). Every change is one transaction
 /// with its audit row; no audit row holds a password, a hash or a TOTP secret.
 extension Register {
-    /// The password hasher with the configured Argon2id parameters.
-    var passwordHasher: PasswordHasher {
-        PasswordHasher(memoryKiB: UInt32(configuration.argon2MemoryKiB), iterations: UInt32(configuration.argon2Iterations),
-                       parallelism: UInt32(configuration.argon2Parallelism))
+    /// The password hasher with the Argon2id parameters in force (Inställningar, else the config
+    /// file), read at each use: a changed cost applies to the next password set, and existing
+    /// hashes keep verifying with the parameters encoded in them.
+    func passwordHasher() throws -> PasswordHasher {
+        let settings = try readEffectiveSettings()
+        return PasswordHasher(memoryKiB: UInt32(settings.argon2MemoryKiB), iterations: UInt32(settings.argon2Iterations),
+                              parallelism: UInt32(settings.argon2Parallelism))
     }
 
     /// Checks a login name: 2–64 of `a-z 0-9 . _ -` (it appears in URIs, audit rows and file names).
@@ -132,7 +135,12 @@ extension Register {
             known = nil
         }
         guard let row = known else {
-            // The same Argon2 work as for a real account, so the time taken does not tell whether the login exists.
+            // The same Argon2 work as for a real account, so the time taken does not tell whether the login exists;
+            // after a change of cost in Inställningar, the cost a password set now gets.
+            if let hasher = try? passwordHasher(),
+               !unknownAccountHash.hasPrefix("$argon2id$v=19$m=\(hasher.memoryKiB),t=\(hasher.iterations),p=\(hasher.parallelism)$") {
+                unknownAccountHash = makeUnknownAccountHash()
+            }
             _ = PasswordHasher.verify(password, against: unknownAccountHash)
             try write { try audit("login_failed", detail: "reason=unknown_login", staff: Self.unknownStaff) }
             return .wrong
@@ -298,7 +306,7 @@ extension Register {
     /// logins so they cost what a real account costs.
     func makeUnknownAccountHash() -> String {
         let secret = (try? Crypto.randomBytes(32)).map { Crypto.hex($0) } ?? "kaa-unknown-account"
-        return (try? passwordHasher.hash(secret)) ?? "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        return (try? passwordHasher().hash(secret)) ?? "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
     }
 
     /// The common passwords shipped in `seeds/common-passwords.csv`, lowercased (`#` lines are comments).
@@ -340,7 +348,7 @@ extension Register {
     /// Hashes `password` with the configured parameters.
     func hashPassword(_ password: String) throws(RegisterError) -> String {
         do {
-            return try passwordHasher.hash(password)
+            return try passwordHasher().hash(password)
         } catch {
             throw .file("kunde inte skapa lösenordshash: \(error)")
         }

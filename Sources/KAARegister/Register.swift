@@ -174,7 +174,8 @@ public final class Register {
 
     private func applyConfiguration() throws {
         let stored = try database.queryOne("SELECT value FROM setting WHERE key = 'audit_retention_months'")?.text(0)
-        let wanted = String(configuration.auditRetentionMonths)
+        // A retention changed in Inställningar stays over the config file's.
+        let wanted = String(try auditRetentionInForce())
         if stored != wanted {
             try database.write {
                 try database.execute("INSERT INTO setting (key, value) VALUES ('audit_retention_months', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [.text(wanted)])

@@ -47,6 +47,7 @@ enum PurgePage {
     static func preview(_ context: WebContext) throws(WebError) -> WebPage {
         let report = try context.run { () throws(RegisterError) in try context.register.purge(dryRun: true) }
         let receipts = try context.run { () throws(RegisterError) in try context.register.purgeReceipts() }
+        let settings = try context.run { () throws(RegisterError) in try context.register.effectiveSettings() }
         let rows = report.people.map { person in
             Node.tr([],
                     .td([Attribute("data-label", "Namn")], .text(person.name.isEmpty ? "(namn saknas)" : person.name)),
@@ -56,9 +57,9 @@ enum PurgePage {
         let nothing = report.people.isEmpty && report.auditRows == 0
         return WebPage(title: "Gallring", section: .purge,
                        .p([], .text("Gallring raderar för gott alla uppgifter om den som lämnade aktivitetsansvaret före \(report.cutoff) "
-                            + "(gallringsfristen, \(context.register.configuration.retentionMonths) månader, i perioder som redan är låsta så att "
+                            + "(gallringsfristen, \(settings.retentionMonths) månader, i perioder som redan är låsta så att "
                             + "ingen statistik ändras), och rader i granskningsloggen som är äldre än "
-                            + "\(context.register.configuration.auditRetentionMonths) månader.")),
+                            + "\(settings.auditRetentionMonths) månader.")),
                        .section([.ariaLabelledBy("h-lista")],
                                 .h2([.id("h-lista")], "Förhandsvisning"),
                                 nothing

@@ -103,7 +103,9 @@ public struct WebApp: HTTPResponder {
         let session: WebSession?
         do {
             session = try token.flatMap { token throws(RegisterError) in
-                try register.session(token: token, now: at, idleSeconds: settings.idleMinutes * 60, absoluteSeconds: settings.absoluteHours * 3600)
+                // Timeouts changed in Inställningar apply from this request on.
+                let timeouts = try register.sessionTimeouts(idleMinutes: settings.idleMinutes, absoluteHours: settings.absoluteHours)
+                return try register.session(token: token, now: at, idleSeconds: timeouts.idleSeconds, absoluteSeconds: timeouts.absoluteSeconds)
             }
         } catch {
             throw .register(error)

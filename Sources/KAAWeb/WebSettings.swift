@@ -1,9 +1,10 @@
 /// How the web UI behaves: timeouts, paging and how it is reached. Read from the register's
 /// config file by `kaa web`; the defaults are the issue's.
 public struct WebSettings: Sendable {
-    /// Minutes without a request after which a session ends.
+    /// Minutes without a request after which a session ends (a value changed in Inställningar,
+    /// stored in the register, takes its place from the next request).
     public var idleMinutes = 30
-    /// Hours after login after which a session ends whatever its use.
+    /// Hours after login after which a session ends whatever its use (likewise).
     public var absoluteHours = 10
     /// Whether the server speaks TLS itself: cookies get `Secure` and the `__Host-` prefix.
     public var isTLS = false

@@ -16,7 +16,8 @@ someone outside the caseload and never sees them on Idag, Ungdomar, in a search 
 export); a granskare reads the log and opens one person with a reason; the session cookie is dead
 after logout; no URL the browser visited and no href or action on any page holds a personnummer;
 the skip link by keyboard; axe-core on every page type (no violation of impact serious or critical,
-and a planted one is found); screenshots of Idag, Ungdomar and a Personkort at 1280 and 375 px.
+and a planted one is found); screenshots of Idag, Ungdomar and a Personkort at 1280 and 375 px; the admin's
+Inställningar: bad values refused next to their field, a change saved and shown with who made it.
 """
 import datetime
 import json
@@ -48,7 +49,8 @@ PAGE_TYPES = ["login", "password change", "password change with an error", "Idag
               "Månadskörning", "Månadskörning: förhandsgranskning", "Månadskörning: rapport", "Månadskörning: pågår",
               "Brev", "Brev för utskrift", "Registrera brev som skickade", "Kvitto på brevutskick", "Brevmallar", "Brevmallar with an error",
               "Logg: search by person", "Riskvyer", "Stickprov", "Stickprov: a sample to judge", "Stickprov: signed off", "Rapporter", "SCB-rapport",
-              "SCB-rapport: a refused download"]
+              "SCB-rapport: a refused download",
+              "Inställningar", "Inställningar with an error"]
 
 
 class StepFailed(Exception):
@@ -877,7 +879,45 @@ class BrowserTest:
         self.ok("adam: a new account shows its one-time password and TOTP address", "nils" in self.text() and "otpauth://" in self.driver.page_source,
                 self.text()[:300])
         self.axe("Personal: a new account")
+        self.settings()
         self.logout("adam")
+
+    def setting_form(self, name):
+        """The form of one setting on Inställningar, and its save button."""
+        form = self.field(name).find_element(By.XPATH, "./ancestor::form")
+        return form.find_element(By.XPATH, ".//button[@type='submit']")
+
+    def settings(self):
+        """Inställningar: each value with its source and range; bad values refused next to their field; a change saved and shown."""
+        self.follow(self.link("Inställningar"))
+        self.ok("adam: Inställningar shows each setting with its source and range",
+                self.heading() == "Inställningar" and "Gallringsfrist för personuppgifter" in self.text() and "standardvärde" in self.text()
+                and "5–120 minuter" in self.text(), self.text()[:300])
+        self.ok("adam: the letter templates are linked, not duplicated", bool(self.driver.find_elements(By.CSS_SELECTOR, "a[href='/brev/mallar']")))
+        self.axe("Inställningar")
+        self.screenshot("installningar")
+        self.fill("sessionIdleMinutes", "tre")
+        self.submit(self.setting_form("sessionIdleMinutes"))
+        error = self.driver.find_elements(By.ID, "e-sessionIdleMinutes")
+        self.ok("adam: an idle timeout that is not a number is refused next to its field, in Swedish",
+                bool(error) and "5 till 120 minuter" in error[0].text
+                and "e-sessionIdleMinutes" in (self.field("sessionIdleMinutes").get_attribute("aria-describedby") or "")
+                and "Utloggning efter inaktivitet sparades inte" in self.text(), self.text()[:300])
+        self.axe("Inställningar with an error")
+        self.screenshot("installningar-fel")
+        self.fill("sessionIdleMinutes", "200")
+        self.submit(self.setting_form("sessionIdleMinutes"))
+        self.ok("adam: an idle timeout out of range is refused", "200 är utanför det tillåtna" in self.text(), self.text()[:300])
+        self.fill("sessionIdleMinutes", "20")
+        self.submit(self.setting_form("sessionIdleMinutes"))
+        self.ok("adam: a new idle timeout is saved, in force at once, and shown as changed here by adam",
+                "Utloggning efter inaktivitet är ändrad" in self.text() and "ändrad här av adam" in self.text()
+                and self.field("sessionIdleMinutes").get_attribute("value") == "20", self.text()[:300])
+        self.fill("scbMapping", '{"colums": {}}')
+        self.submit(self.setting_form("scbMapping"))
+        error = self.driver.find_elements(By.ID, "e-scbMapping")
+        self.ok("adam: an SCB mapping with an unknown key is refused naming the key", bool(error) and 'okänd nyckel "colums"' in error[0].text,
+                self.text()[:300])
 
     def no_personnummer_in_urls(self):
         variants = set()

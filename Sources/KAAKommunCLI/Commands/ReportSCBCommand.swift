@@ -7,7 +7,7 @@ import KAARegister
 enum ReportSCBCommand: KommunCommand {
     static let period = Arg.required("--period", ValueKind.period.named("halvår"), "Halvåret, t.ex. 2026-H2.")
     static let out = Arg.required("--out", .path, "Filen som skrivs (CSV, ; och UTF-8 med BOM).")
-    static let mapping = Arg.option("--mapping", .path, "Översättning till SCB:s kolumner och koder (se config/scb-mapping.example.json).")
+    static let mapping = Arg.option("--mapping", .path, "Översättning till SCB:s kolumner och koder (se config/scb-mapping.example.json); standard: den som sparats i Inställningar.")
     static let strict = Arg.flag("--strict", "Avbryt med slutkod 65 (utan att skriva filen) om kontrollerna hittar något.")
     static let draft = Arg.flag("--draft", "Skriv ett utkast fast koder saknar översättning (filnamnet och första raden säger DRAFT).")
     static let spec = CommandSpec(
@@ -38,8 +38,10 @@ enum ReportSCBCommand: KommunCommand {
             // Checked before the report is built (an audited read), like --out itself.
             try SafetyArguments.checkWritable(SCBReport.draftPath(path), force: arguments[SafetyArguments.force], argument: "--out")
         }
-        let mapping = try arguments[mapping].map { try SCBMapping(path: $0) } ?? SCBMapping()
+        let given = try arguments[mapping].map { try SCBMapping(path: $0) }
         let register = try context.openRegister()
+        // Without --mapping: the mapping stored in Inställningar, if any.
+        let mapping = try given ?? register.scbMapping(default: SCBMapping())
         let report = try register.scbReport(period: period, mapping: mapping)
         let out = context.output
         out.line("SCB-rapport \(period): \(report.people) personer, \(report.rows.count - 1) rader.")
