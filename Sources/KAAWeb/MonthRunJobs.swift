@@ -31,7 +31,7 @@ enum MonthRunJobs {
             return
         }
         do throws(WebError) {
-            let report = try app.pool.with { (register: Register) throws(WebError) -> IdentifyReport in
+            let report = try app.pool.withDedicated { (register: Register) throws(WebError) -> IdentifyReport in
                 do throws(RegisterError) {
                     return try register.acting(as: run.owner) { () throws(RegisterError) in
                         try register.identify(on: date, folkbokforing: files.extract, enrolment: files.enrolment, dryRun: true,
@@ -62,7 +62,7 @@ enum MonthRunJobs {
         }
         let kept = run.files.map { MonthRunFile(name: $0.name, bytes: $0.bytes, sha256: $0.sha256) }
         do throws(WebError) {
-            let committed = try app.pool.with { (register: Register) throws(WebError) -> (id: Int64, report: IdentifyReport) in
+            let committed = try app.pool.withDedicated { (register: Register) throws(WebError) -> (id: Int64, report: IdentifyReport) in
                 do throws(RegisterError) {
                     return try register.acting(as: run.owner) { () throws(RegisterError) in
                         try register.commitMonthRun(on: date, folkbokforing: files.extract, enrolment: files.enrolment, files: kept, names: files.names,

@@ -59,7 +59,7 @@ enum MonthRunPage {
         Route("POST", "/manadskorning/{id}/godta-avgangar", roles: samordnare) { context throws(WebError) in
             let run = try ownRun(context)
             guard case .departuresHeld = run.phase else { return .redirect("/manadskorning/\(run.id)") }
-            guard context.form["godta"] == "ja" else { throw .badRequest("kryssa i rutan för att godta avregistreringarna") }
+            guard context.form.isChecked("godta") else { throw .badRequest("kryssa i rutan för att godta avregistreringarna") }
             context.monthRuns.update(run.id, now: context.now) { run in
                 run.acceptsDepartures = true
                 run.phase = .reading(nil)

@@ -18,7 +18,7 @@ enum PurgePage {
         },
         Route("POST", "/gallring/utfor", roles: samordnare) { context throws(WebError) in
             guard let digest = listDigest(context) else { throw .badRequest("listan saknas eller är felaktig; börja om från förhandsvisningen") }
-            guard context.form["confirm"] == "ja" else {
+            guard context.form.isChecked("confirm") else {
                 return .page(try confirmation(context, error: "Kryssa i rutan för att bekräfta att uppgifterna ska raderas för gott."))
             }
             let report = try context.run { () throws(RegisterError) in try context.register.purge(dryRun: false, expecting: digest) }

@@ -14,6 +14,8 @@ public final class RegisterPool: @unchecked Sendable {
     private var idle: [Register]
     /// Checkpoints the write-ahead log off the request path (`open`'s pools only).
     private var checkpointer: Checkpointer?
+    /// How `open` opened the registers, for `dedicated()` (nil for a pool of given registers).
+    private var opening: (path: String, clock: any RegisterClock, staff: String, configuration: RegisterConfiguration, gate: WriteGate)?
 
     /// A pool of already-open registers (one per server thread is enough).
     public init(_ registers: [Register]) {
@@ -44,6 +46,7 @@ public final class RegisterPool: @unchecked Sendable {
             registers.append(register)
         }
         let pool = RegisterPool(registers)
+        pool.opening = (path, clock, staff, configuration, gate)
         do {
             pool.checkpointer = try Checkpointer(path: path)
             // The requests' own commits checkpoint only if the background one falls far behind.
@@ -58,6 +61,25 @@ public final class RegisterPool: @unchecked Sendable {
 
     deinit {
         checkpointer?.stop()
+    }
+
+    /// Runs `body` on a connection of its own for long work (a month run's preview or commit), so
+    /// that the requests keep all of the pool's. It takes its write transactions on the pool's gate
+    /// and has SQLite's ordinary settings (the pool's large cache and memory map are for many small
+    /// reads; under a write of half a million rows they doubled its CPU time). A pool of given
+    /// registers lends one of them instead.
+    public func withDedicated<T>(_ body: (Register) throws(WebError) -> T) throws(WebError) -> T {
+        guard let opening else { return try with(body) }
+        let register: Register
+        do {
+            register = try Register.open(at: opening.path, clock: opening.clock, staff: opening.staff, configuration: opening.configuration,
+                                         writesAutomaticCloses: false)
+        } catch {
+            throw .register(error)
+        }
+        register.servesWeb = true
+        register.database.writeGate = opening.gate
+        return try body(register)
     }
 
     /// Runs `body` with a register of its own, waiting for one if all are in use.

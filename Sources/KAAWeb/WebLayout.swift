@@ -91,7 +91,7 @@ public enum UI {
 
     /// A checkbox with its label after it.
     public static func checkbox(_ label: String, name: String, checked: Bool) -> Node {
-        var attributes: [Attribute] = [.type("checkbox"), .name(name), .id("f-\(name)")]
+        var attributes: [Attribute] = [.type("checkbox"), .name(name), .id("f-\(name)"), .value("ja")]
         if checked { attributes.append(Attribute(boolean: "checked")) }
         return .div([.class("field check")], .input(attributes), .label([.for("f-\(name)")], .text(label)))
     }
