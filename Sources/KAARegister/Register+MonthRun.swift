@@ -65,35 +65,47 @@ extension Register {
         for decision in choices.values where decision == .done {
             throw .invalidInput(field: "val", message: "ett val är antingen behåll eller ta filens uppgift")
         }
-        return try write {
-            let report = try identify(on: date, folkbokforing: folkbokforing, enrolment: enrolment, dryRun: false,
-                                      acceptDepartures: acceptDepartures, names: names, progress: progress)
-            guard report.digest == digest else {
-                throw RegisterError.staleView("Registret eller filerna har ändrats sedan förhandsgranskningen, så körningen skulle inte göra det du "
-                    + "granskade. Ingenting har sparats; gör en ny förhandsgranskning.")
-            }
-            var chosen: [(IdentifyReport.Review, ReviewDecision)] = []
-            for item in report.review {
-                guard let decision = choices[item.key] else { continue }
-                guard Self.monthRunChoiceKinds.contains(item.kind) else {
-                    throw RegisterError.invalidInput(field: "val", message: "punkten för \(item.name) har inget val att göra här; avgör den under Att granska")
+        guard !database.isInTransaction else { throw .invalidInput(field: nil, message: "en månadskörning körs i en egen transaktion") }
+        var kept: Int64 = 0
+        let entering: Int64
+        do {
+            entering = try database.queryOne("SELECT coalesce(max(id), 0) FROM episode")?.int(0) ?? 0
+        } catch {
+            throw .wrap(error)
+        }
+        do {
+            let report = try identify(on: date, folkbokforing: folkbokforing, enrolment: enrolment, dryRun: false, acceptDepartures: acceptDepartures,
+                                      names: names, progress: progress) { report in
+                guard report.digest == digest else {
+                    throw RegisterError.staleView("Registret eller filerna har ändrats sedan förhandsgranskningen, så körningen skulle inte göra det du "
+                        + "granskade. Ingenting har sparats; gör en ny förhandsgranskning.")
                 }
-                _ = try resolveReview(item.id, decision: decision)
-                chosen.append((item, decision))
+                let known = Set(report.review.map(\.key))
+                if let unknown = choices.keys.first(where: { !known.contains($0) }) {
+                    throw RegisterError.invalidInput(field: "val-\(unknown)", message: "valet gäller ingen punkt i körningen")
+                }
+                var chosen: [(IdentifyReport.Review, ReviewDecision)] = []
+                for item in report.review {
+                    guard let decision = choices[item.key] else { continue }
+                    guard Self.monthRunChoiceKinds.contains(item.kind) else {
+                        throw RegisterError.invalidInput(field: "val", message: "punkten för \(item.name) har inget val att göra här; avgör den under Att granska")
+                    }
+                    _ = try self.resolveReview(item.id, decision: decision)
+                    chosen.append((item, decision))
+                }
+                kept = try self.keepMonthRun(report, files: files, chosen: chosen, episodesAfter: entering)
+                try self.audit("month_run.commit", detail: "month_run=\(kept) date=\(date) new=\(report.new.count) left=\(report.left.count) "
+                               + "review=\(report.review.count) choices=\(chosen.count)")
             }
-            let known = Set(report.review.map(\.key))
-            if let unknown = choices.keys.first(where: { !known.contains($0) }) {
-                throw RegisterError.invalidInput(field: "val-\(unknown)", message: "valet gäller ingen punkt i körningen")
-            }
-            let id = try keepMonthRun(report, files: files, chosen: chosen)
-            try audit("month_run.commit", detail: "month_run=\(id) date=\(date) new=\(report.new.count) left=\(report.left.count) "
-                      + "review=\(report.review.count) choices=\(chosen.count)")
-            return (id, report)
+            return (kept, report)
         }
     }
 
     /// Writes `month_run` and its lines.
-    private func keepMonthRun(_ report: IdentifyReport, files: [MonthRunFile], chosen: [(IdentifyReport.Review, ReviewDecision)]) throws -> Int64 {
+    /// The people who entered are the episodes the run opened (ids above `episodesAfter`), kept in one
+    /// statement; their line's detail is the occupation code the enrolment gave, if any.
+    private func keepMonthRun(_ report: IdentifyReport, files: [MonthRunFile], chosen: [(IdentifyReport.Review, ReviewDecision)],
+                              episodesAfter: Int64) throws -> Int64 {
         let fileText = files.map { "\($0.name) (\($0.bytes) byte, sha256 \($0.sha256))" }.joined(separator: "\n")
         try database.execute("""
             INSERT INTO month_run (run_on, committed_at, committed_by, files, rows, population, entered, left_count, unchanged, details, review, digest)
@@ -109,9 +121,12 @@ extension Register {
         func add(_ kind: String, _ pnr: PersonalIdentityNumber, _ code: String, _ detail: String) throws {
             try line.run([.integer(id), .text(kind), .text(code), .text(detail), .text(pnr.digits)])
         }
-        for entered in report.new {
-            try add("in", entered.personnummer, entered.reason, entered.occupation.map { "sysselsättning \(catalog.label($0, in: .occupation))" } ?? "")
-        }
+        try database.execute("""
+            INSERT INTO month_run_entry (run_id, person_id, kind, code, detail)
+            SELECT ?, e.person_id, 'in', e.registration_reason,
+                   coalesce((SELECT o.occupation FROM occupation_fact o WHERE o.episode_id = e.id ORDER BY o.id LIMIT 1), '')
+            FROM episode e WHERE e.id > ? ORDER BY e.id
+            """, [.integer(id), .integer(episodesAfter)])
         for left in report.left {
             try add("ut", left.personnummer, left.reason, "avregistrerad \(left.date)")
         }

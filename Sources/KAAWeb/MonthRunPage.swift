@@ -471,6 +471,10 @@ enum MonthRunPage {
             default: line.code
             }
         }
+        // An entrant's detail is the occupation code the enrolment gave.
+        func detail(_ line: MonthRunLine) -> String {
+            line.kind == "in" ? (line.detail.isEmpty ? "" : "Sysselsättning: \(catalog.label(line.detail, in: .occupation))") : line.detail
+        }
         func row(_ header: String, _ value: String) -> Node { .tr([], .th([.scope("row")], .text(header)), .td([], .text(value))) }
         let committed: String = "\(summary.committedAt.prefix(16).replacingOccurrences(of: "T", with: " ")) av \(summary.committedBy)"
         let facts: Node = .table([], .caption([], .text("Körning nr \(summary.id)")),
@@ -488,7 +492,7 @@ enum MonthRunPage {
             let rows: [Node] = lines.prefix(shownRows).map { (line: MonthRunLine) -> Node in
                 let name: Node = .a([.href("/personer/\(line.personID)")], .text(line.name.isEmpty ? "(namn saknas)" : line.name))
                 return .tr([], .td([Attribute("data-label", "Namn")], name), cell("Personnummer", line.personnummer.formatted),
-                           cell("Vad", label(line)), cell("Uppgift", line.detail))
+                           cell("Vad", label(line)), cell("Uppgift", detail(line)))
             }
             let caption: String = lines.count > shownRows
                 ? "De första \(shownRows) av \(SwedishFormat.integer(lines.count)); alla finns i CSV-filen" : "\(SwedishFormat.integer(lines.count)) st"
