@@ -183,6 +183,8 @@ if [ "$serve" -eq 1 ]; then
         kaa caseload assign "$pnr" --staff "$([ "$n" -lt 25 ] && echo hanna || echo hugo)" 2>/dev/null
         n=$((n + 1))
     done < "$work/caseload.txt"
+    # The SCB code mapping (the example's placeholders: check them against SCB's list before a real submission).
+    kaa settings set scbMapping --file config/scb-mapping.example.json --yes >/dev/null
     # This month's files for Uppsala, to upload under Månadskörning (some have left their programme today).
     generate 3 "$work/0380-folkbokforing-3.csv" "$work/0380-inskrivning-3.csv" 0380 "$(printf '%s\n' "${kommuner[@]}" | sed -n 's/^0380://p')"
     "$bindir/kaa" web --listen 127.0.0.1:0 > "$work/web.out" 2> "$work/web.log" &

@@ -119,6 +119,9 @@ sqlite3 "$work/kaa.sqlite" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i 
     SELECT '$last_month-' || printf('%02d', i % 28 + 1) || 'T' || printf('%02d', 6 + i % 14) || ':15:00Z', CASE WHEN i % 2 = 0 THEN 'hanna' ELSE 'sara' END,
            'show', (SELECT min(id) FROM person) + i % 6, 'person', 'web' FROM n"
 
+# The SCB code mapping an admin keeps under Inställningar (the example file's placeholders).
+kaa settings set scbMapping --file config/scb-mapping.example.json --yes >/dev/null
+
 kaa_log "web check: starting kaa web"
 "$bindir/kaa" --db "$work/kaa.sqlite" web --listen 127.0.0.1:0 > "$work/web.out" 2> "$work/web.log" &
 server_pid=$!

@@ -19,31 +19,13 @@ enum SCBPage {
         },
     ]
 
-    /// The SCB code mapping the web uses: the one place to look it up (the admin's Inställningar
-    /// will supply an edited mapping here). For now the placeholders of
-    /// `config/scb-mapping.example.json`, which `kaa report scb --mapping` reads.
-    static func mapping(_ context: WebContext) -> SCBMapping {
-        placeholderMapping
+    /// The SCB code mapping the web uses, the one place it is looked up: the one an admin keeps under
+    /// Inställningar (as `kaa report scb` without `--mapping` does), else none, and then every file
+    /// is a draft (a file with codes nobody has checked must not reach SCB).
+    static func mapping(_ context: WebContext) throws(WebError) -> SCBMapping {
+        try context.run { () throws(RegisterError) in try context.register.scbMapping(default: SCBMapping()) }
     }
 
-    /// `config/scb-mapping.example.json` (a test keeps the two the same): placeholders, not SCB's codes.
-    static let placeholderMapping: SCBMapping = {
-        var mapping = SCBMapping()
-        mapping.columns = ["block": "Block", "personnummer": "Personnummer", "kommun": "Kommun", "datum": "Datum", "kod": "Kod", "kod2": "Kod2"]
-        mapping.blocks = ["registrering": "1", "kontakt": "2", "atgard_start": "3", "atgard_slut": "4", "avregistrering": "5"]
-        mapping.measureStatus = ["AVBOJD": "N", "ERBJUDEN": "E"]
-        mapping.codes = [
-            .registrationReason: ["AVBROTT_NP": "1", "AVBROTT_IM": "2", "STUDIEBEVIS": "3", "EJ_PABORJAT": "4", "INFLYTTAD": "5", "OKAND": "9"],
-            .occupation: ["STUDIER_KOMVUX": "11", "STUDIER_KOMVUX_GRUND": "15", "STUDIER_KOMVUX_GY": "16", "STUDIER_GYMNASIUM_NP": "17",
-                          "STUDIER_GYMNASIUM_IM": "18", "STUDIER_FOLKHOGSKOLA": "12", "STUDIER_SFI": "13", "STUDIER_UTLAND": "14", "ARBETE": "21",
-                          "PRAKTIK": "22", "ARBETSMARKNADSINSATS": "23", "ARBETSSOKANDE": "31", "FORALDRALEDIG": "32", "INGEN": "41", "OKAND": "99"],
-            .measureType: ["MOTIVATION": "1", "SYV": "2", "PRAKTIK": "3", "KOMVUX": "4", "FOLKHOGSKOLA": "5", "FORBEREDANDE": "6",
-                           "ARBETSMARKNAD": "7", "ANNAN": "9"],
-            .measureEndReason: ["GENOMFORD": "1", "AVBRUTEN": "2", "EJ_PABORJAD": "3", "AVREGISTRERAD": "4", "ANNAN": "9"],
-            .deregistrationReason: ["FYLLT_20": "1", "BORJAT_STUDERA": "2", "FULLFOLJT": "3", "FLYTTAT": "4", "UTVANDRAT": "5", "AVLIDEN": "6"],
-        ]
-        return mapping
-    }()
 
     /// Each check as SCB sees it: the block it concerns and what SCB does with such a post.
     static func scbTerms(_ check: String) -> (block: String, meaning: String) {
@@ -84,7 +66,8 @@ enum SCBPage {
             page.status = 400
             return page
         }
-        let report = try context.run { () throws(RegisterError) in try context.register.scbReport(period: period, mapping: mapping(context)) }
+        let mapping = try mapping(context)
+        let report = try context.run { () throws(RegisterError) in try context.register.scbReport(period: period, mapping: mapping) }
         let submissions = try context.run { () throws(RegisterError) in try context.register.scbSubmissions(period: period) }
         let diff = try context.run { () throws(RegisterError) in try context.register.scbDiff(report) }
         var page = WebPage(title: "SCB-rapport", section: .scb,
@@ -92,7 +75,7 @@ enum SCBPage {
                            error.map { UI.message($0, kind: "error") } ?? .empty,
                            .p([], .text("\(period): \(report.people) personer, \(report.rows.count - 1) rader och en rubrikrad i filen.")),
                            checks(report),
-                           downloadForm(context, report),
+                           downloadForm(context, report, hasCodes: !mapping.codes.isEmpty),
                            previous(submissions, context: context),
                            diffSection(diff, context: context))
         if error != nil { page.status = 400 }
@@ -134,13 +117,13 @@ enum SCBPage {
                                    .fragment(parts))
     }
 
-    static func downloadForm(_ context: WebContext, _ report: SCBReport) -> Node {
+    static func downloadForm(_ context: WebContext, _ report: SCBReport, hasCodes: Bool) -> Node {
         let blocked = !report.findings.isEmpty || report.isDraftOnly
         return ReportsPage.section("hamta", "Hämta filen",
                                    .p([], .text(blocked
                                         ? "Ett utkast har DRAFT på första raden och -DRAFT i filnamnet; det får inte lämnas till SCB."
                                         : "Filen är klar att lämnas till SCB (CSV med semikolon, UTF-8). Varje hämtning sparas med tid, namn och kontrollsumma.")),
-                                   mapping(context).codes.isEmpty ? .empty
+                                   !hasCodes ? UI.message("Ingen SCB-mappning är inlagd under Inställningar, så filen kan bara hämtas som utkast. Be administratören lägga in kommunens mappning.")
                                        : .p([.class("muted")], "Koderna kommer från kommunens SCB-mappning. Kontrollera dem mot SCB:s aktuella kodförteckning före inlämning."),
                                    UI.form("/scb/hamta", context,
                                            .input([.type("hidden"), .name("period"), .value(report.period.description)]),
@@ -192,7 +175,8 @@ enum SCBPage {
         let (chosen, problem) = chosenHalf(context.form.fields.map { ($0.name, $0.value) }, context: context)
         guard let period = chosen else { throw .badRequest(problem ?? "perioden saknas") }
         let isDraft = context.form.isChecked("utkast")
-        let report = try context.run { () throws(RegisterError) in try context.register.scbReport(period: period, mapping: mapping(context)) }
+        let mapping = try mapping(context)
+        let report = try context.run { () throws(RegisterError) in try context.register.scbReport(period: period, mapping: mapping) }
         do {
             let file = try context.register.downloadSCBFile(report, isDraft: isDraft)
             let name = isDraft ? SCBReport.draftPath("scb-\(period).csv") : "scb-\(period).csv"

@@ -17,8 +17,15 @@ import Testing
     var silentID: Int64 = 0
     var okandID: Int64 = 0
 
-    init() throws {
+    static let exampleMapping: String = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return (try? String(contentsOf: root.appendingPathComponent("config/scb-mapping.example.json"), encoding: .utf8)) ?? ""
+    }()
+
+    init(mapping: Bool = true) throws {
         harness = try WebHarness()
+        // The mapping an admin keeps under Inställningar (here the example file's placeholders).
+        if mapping { _ = try harness.register.changeSetting(.scbMapping, to: Self.exampleMapping, confirmed: true) }
         silentID = try harness.person(silent, first: "Tyst", last: "Tystnad")
         try harness.register.register(okand, on: TestDates.date("2026-09-10"), reason: "OKAND", details: ContactDetails(firstName: "Orsak", lastName: "Saknas"))
         _ = try harness.register.addContact(okand, on: TestDates.date("2026-09-12"), channel: "TELEFON", isReached: false)
@@ -136,11 +143,17 @@ import Testing
         #expect(try submissions() == 0)
     }
 
-    @Test func theWebsMappingIsTheExampleFileTheCLIReads() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let file = try SCBMapping(path: root.appendingPathComponent("config/scb-mapping.example.json").path)
-        let web = SCBPage.placeholderMapping
-        #expect(web.columns == file.columns && web.blocks == file.blocks && web.measureStatus == file.measureStatus)
-        #expect(web.codes == file.codes)
+    @Test func withoutAStoredMappingEveryFileIsADraft() throws {
+        let bare = try SCBPageTests(mapping: false)
+        let sara = try bare.harness.loggedIn("sara")
+        let page = sara.get("/scb")
+        #expect(page.text.contains("Ingen SCB-mappning är inlagd under Inställningar"), "\(page.text)")
+        let refused = sara.post("/scb/hamta", [("period", "2026-H2")])
+        #expect(refused.status == 400)
+        let draft = sara.post("/scb/hamta", [("period", "2026-H2"), ("utkast", "ja")])
+        #expect(draft.status == 200 && draft.text.prefix(12).contains("DRAFT") && draft.header("Content-Disposition")?.contains("-DRAFT") == true, "\(draft.status)")
+        // With the mapping stored, the page no longer says so.
+        _ = try bare.harness.register.changeSetting(.scbMapping, to: Self.exampleMapping, confirmed: true)
+        #expect(!sara.get("/scb").text.contains("Ingen SCB-mappning är inlagd"))
     }
 }
