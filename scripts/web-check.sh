@@ -77,6 +77,15 @@ for i in "${!numbers[@]}"; do
     people_json+=("{\"pnr\": \"$pnr\", \"first\": \"${firsts[$i]}\", \"last\": \"${lasts[$i]}\", \"caseload\": \"$owner\", \"protected\": $([ "$i" -eq 3 ] && echo true || echo false)}")
 done
 
+# Utslussning (issue 16): someone in hanna's caseload who turns 20 in the coming weeks (whatever today is).
+turning_from=$(TZ=Europe/Stockholm date -d "$today -20 years +5 days" +%Y%m%d)
+turning_to=$(TZ=Europe/Stockholm date -d "$today -20 years +50 days" +%Y%m%d)
+turning=$(awk -v from="$turning_from" -v to="$turning_to" 'substr($0, 1, 8) >= from && substr($0, 1, 8) <= to { print; exit }' seeds/testpersonnummer.txt)
+[ -n "$turning" ] || kaa_die "web check: no test personnummer turning 20 between $turning_from and $turning_to"
+kaa register "$turning" --date "$(day 40)" --reason AVBROTT_NP --first-name Tora --last-name Tjugo --address "Exempelgatan 99" \
+    --postal-code 75320 --city Uppsala >/dev/null
+kaa caseload assign "$turning" --staff hanna 2>>"$work/setup.log"
+
 # Gallring (issue 16): someone who left KAA four years ago, long past the retention, so that the
 # samordnare's flow goes through the confirmation, the purge and its receipt. Written straight into
 # the register: no command registers in a period long frozen.
@@ -98,6 +107,7 @@ for i in "${!numbers[@]}"; do
     if [ "$i" -eq 3 ]; then echo "${numbers[$i]};${firsts[$i]};${lasts[$i]};;;;$phone;J"
     else echo "${numbers[$i]};${firsts[$i]};${lasts[$i]};Exempelgatan $((i + 1));7531$((i % 10));Uppsala;$phone;N"; fi >> "$month_extract"
 done
+echo "$turning;Tora;Tjugo;Exempelgatan 99;75320;Uppsala;;N" >> "$month_extract"
 mapfile -t newcomers < <(grep "^$((year - 17))" seeds/testpersonnummer.txt | awk 'NR % 50 == 7' | head -n 5)
 [ "${#newcomers[@]}" -eq 5 ] || kaa_die "web check: too few test personnummer for the month's newcomers"
 newcomer_names=()
@@ -140,6 +150,7 @@ done
 (umask 077; {
     echo "{\"url\": \"$url\", \"screenshots\": \"$PWD/.build/screenshots\","
     echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")}, \"last_month\": \"$last_month\","
+    echo " \"turning\": {\"name\": \"Tora Tjugo\"},"
     echo " \"month\": {\"extract\": \"$month_extract\", \"enrolment\": \"$month_enrolment\", \"large\": \"$work/large/folkbokforing.csv\","
     echo "           \"newcomers\": [$(IFS=,; echo "${newcomer_names[*]}")], \"student\": \"Nykomling4 Månsson\"},"
     echo " \"people\": [$(IFS=,; echo "${people_json[*]}")]}"

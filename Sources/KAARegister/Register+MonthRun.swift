@@ -67,15 +67,9 @@ extension Register {
         }
         guard !database.isInTransaction else { throw .invalidInput(field: nil, message: "en månadskörning körs i en egen transaktion") }
         var kept: Int64 = 0
-        let entering: Int64
-        do {
-            entering = try database.queryOne("SELECT coalesce(max(id), 0) FROM episode")?.int(0) ?? 0
-        } catch {
-            throw .wrap(error)
-        }
         do {
             let report = try identify(on: date, folkbokforing: folkbokforing, enrolment: enrolment, dryRun: false, acceptDepartures: acceptDepartures,
-                                      names: names, progress: progress) { report in
+                                      names: names, progress: progress) { report, entering in
                 guard report.digest == digest else {
                     throw RegisterError.staleView("Registret eller filerna har ändrats sedan förhandsgranskningen, så körningen skulle inte göra det du "
                         + "granskade. Ingenting har sparats; gör en ny förhandsgranskning.")

@@ -26,7 +26,8 @@ enum LetterTemplatesPage {
                            .fragment(templates.map { template in
                                form(template, context, failed: failed?.kind == template.kind ? failed : nil)
                            }),
-                           .p([], .a([.href("/brev")], "Till Brev")))
+                           context.viewer.role == .admin
+                               ? .p([], .a([.href("/installningar")], "Till Inställningar")) : .p([], .a([.href("/brev")], "Till Brev")))
         if failed != nil { page.status = 400 }
         return page
     }

@@ -13,9 +13,11 @@ enum MonthRunJobs {
     }
 
     /// Starts the commit of run `id` with what its preview showed (`digest`) and the owner's choices.
-    static func commit(_ id: Int64, app: WebApp, digest: String, choices: [String: ReviewDecision]) {
-        app.monthRuns.update(id, now: app.now()) { $0.phase = .committing(nil) }
+    /// Returns false (and starts nothing) unless the run's preview is ready with `digest`.
+    static func commit(_ id: Int64, app: WebApp, digest: String, choices: [String: ReviewDecision]) -> Bool {
+        guard app.monthRuns.beginCommit(id, digest: digest, now: app.now()) else { return false }
         Thread.detachNewThread { runCommit(id, app: app, digest: digest, choices: choices) }
+        return true
     }
 
     /// The files of a run as identify takes them.
@@ -93,7 +95,8 @@ enum MonthRunJobs {
         switch error {
         case let .register(.importProblems(problems)):
             return MonthRunFailure(message: "Filerna har fel på \(problems.count == 1 ? "en rad" : "\(SwedishFormat.integer(problems.count)) rader"). "
-                + "Ingenting har sparats. Rätta filerna (eller beställ nya) och ladda upp dem igen.", problems: problems)
+                + "Ingenting har sparats. Rätta filerna (eller beställ nya) och ladda upp dem igen.",
+                                   problems: Array(problems.prefix(MonthRunPage.shownRows)), problemCount: problems.count)
         case let .register(.invalidInput(field, message)) where field == "--accept-departures":
             _ = message
             return MonthRunFailure(message: "Uttaget skulle avregistrera ovanligt många i aktivitetsansvaret för att de saknas i det; det kan vara tomt "

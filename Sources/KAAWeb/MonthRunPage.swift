@@ -46,24 +46,22 @@ enum MonthRunPage {
                 throw .register(.staleView("Förhandsgranskningen har gjorts om sedan sidan lästes in. Granska den igen innan du genomför körningen."))
             }
             let choices = try parseChoices(context.form, report: report)
-            MonthRunJobs.commit(run.id, app: context.app, digest: digest, choices: choices)
+            guard MonthRunJobs.commit(run.id, app: context.app, digest: digest, choices: choices) else {
+                throw .register(.staleView("Körningen genomförs redan eller har ändrats; se körningens sida."))
+            }
             return .redirect("/manadskorning/\(run.id)")
         },
         Route("POST", "/manadskorning/{id}/avbryt", roles: samordnare) { context throws(WebError) in
             let run = try ownRun(context)
             guard run.isActive else { return .redirect("/manadskorning/\(run.id)") }
-            guard run.isCancellable else { throw .register(.staleView("Körningen sparas just nu och kan inte avbrytas.")) }
-            context.monthRuns.finish(run.id, .cancelled)
+            guard context.monthRuns.cancel(run.id) else { throw .register(.staleView("Körningen sparas just nu och kan inte avbrytas.")) }
             return .redirect("/manadskorning?avbruten=1")
         },
         Route("POST", "/manadskorning/{id}/godta-avgangar", roles: samordnare) { context throws(WebError) in
             let run = try ownRun(context)
             guard case .departuresHeld = run.phase else { return .redirect("/manadskorning/\(run.id)") }
             guard context.form.isChecked("godta") else { throw .badRequest("kryssa i rutan för att godta avregistreringarna") }
-            context.monthRuns.update(run.id, now: context.now) { run in
-                run.acceptsDepartures = true
-                run.phase = .reading(nil)
-            }
+            guard context.monthRuns.acceptDepartures(run.id, now: context.now) else { return .redirect("/manadskorning/\(run.id)") }
             MonthRunJobs.preview(run.id, app: context.app)
             return .redirect("/manadskorning/\(run.id)")
         },
@@ -95,8 +93,9 @@ enum MonthRunPage {
         do throws(WebError) {
             session = try app.pool.with { (register: Register) throws(WebError) -> WebSession? in
                 do throws(RegisterError) {
-                    return try register.session(token: token, now: app.now(), idleSeconds: app.settings.idleMinutes * 60,
-                                                absoluteSeconds: app.settings.absoluteHours * 3600)
+                    // The timeouts in force (Inställningar), as every other request.
+                    let timeouts = try register.sessionTimeouts(idleMinutes: app.settings.idleMinutes, absoluteHours: app.settings.absoluteHours)
+                    return try register.session(token: token, now: app.now(), idleSeconds: timeouts.idleSeconds, absoluteSeconds: timeouts.absoluteSeconds)
                 } catch {
                     throw .register(error)
                 }
@@ -121,6 +120,10 @@ enum MonthRunPage {
         switch app.monthRuns.claim(for: session.viewer, now: app.now()) {
         case let .claimed(run):
             return .streamedForm(MonthRunUpload(app: app, session: session, run: run, limit: limit))
+        case let .busy(run) where run.owner.staffID == session.viewer.staffID:
+            return .refused(app.finish(app.errorPage(409, "Din förra körning arbetar",
+                                                     "Din månadskörning från \(clock(run.startedAt)) förhandsgranskas eller sparas just nu. "
+                                                        + "Vänta tills den är klar (se /manadskorning/\(run.id)) och försök sedan igen.", session: session), dynamic: true))
         case let .busy(run):
             return .refused(app.finish(app.errorPage(409, "En månadskörning pågår redan",
                                                      "\(run.owner.name) har en månadskörning igång sedan \(clock(run.startedAt)). En körning i taget: vänta tills "
@@ -232,6 +235,8 @@ enum MonthRunPage {
 
     static func runPage(_ context: WebContext) throws(WebError) -> WebPage {
         let run = try ownRun(context)
+        // The owner looking at it keeps it from being swept as left behind.
+        if run.isActive { context.monthRuns.update(run.id, now: context.now) { _ in } }
         let files: Node = .p([.class("muted")], .text("Filer: " + run.files.map { "\($0.name) (\(SwedishFormat.integer(max(0, $0.lines - 1))) rader)" }
             .joined(separator: ", ") + (run.date.map { ". Datum \($0)." } ?? "")))
         switch run.phase {
@@ -309,8 +314,8 @@ enum MonthRunPage {
         }
         var content: [Node] = [UI.message(failure.message, kind: "error"), files]
         if !problems.isEmpty {
-            let caption: String = failure.problems.count > shownRows
-                ? "De första \(shownRows) av \(SwedishFormat.integer(failure.problems.count)) felen" : "Felen, med fil och rad"
+            let caption: String = failure.problemCount > failure.problems.count
+                ? "De första \(failure.problems.count) av \(SwedishFormat.integer(failure.problemCount)) felen" : "Felen, med fil och rad"
             content.append(table(caption, headers: ["Fil", "Rad", "Fel"], rows: problems))
         }
         if case .departuresHeld = run.phase {

@@ -24,13 +24,20 @@ final class MonthRunUpload: HTTPFormReceiver {
     private var files: [UploadedFile] = []
     /// The file being written: its descriptor, digest and where the next piece goes.
     private var current: (descriptor: FileDescriptor, digest: SHA256Stream, field: String)?
-    private var currentField: (name: String, hadBytes: Bool)?
+    private var currentField: (name: String, filename: String?, hadBytes: Bool)?
+    private var parts = 0
+    /// The last byte written to the current file (10 when none yet).
+    private var lastByte: UInt8 = 10
     private var isDone = false
 
     /// The most files one run takes (one extract and up to nine enrolment lists).
     static let maxFiles = 10
     /// The most bytes a text field may have.
     static let maxFieldBytes = 256
+    /// The most parts a form may have (the token, the date, the files, empty file inputs).
+    static let maxParts = 32
+    /// What a part's headers are counted as against the size limit.
+    static let partOverhead: Int64 = 256
 
     init(app: WebApp, session: WebSession, run: MonthRun, limit: Int64) {
         self.app = app
@@ -44,8 +51,18 @@ final class MonthRunUpload: HTTPFormReceiver {
         if total > limit {
             return refuse(413, "Filerna är för stora", "Filerna får tillsammans vara högst \(SwedishFormat.integer(Int(limit / (1 << 20)))) MB. Ingenting har sparats.")
         }
-        let isNewPart = offset == 0 && (currentField?.name != field || currentField?.hadBytes == true)
-        if isNewPart { currentField = (field, false) }
+        // libmicrohttpd starts each part's value at offset 0; a part with no bytes may come as one
+        // empty piece, so a new field name or file name starts a new part too.
+        let isNewPart = offset == 0 && (currentField?.name != field || currentField?.filename != filename || currentField?.hadBytes == true)
+        if isNewPart {
+            currentField = (field, filename, false)
+            parts += 1
+            // Every part costs its headers too: endless empty parts are refused like a too large body.
+            total += Self.partOverhead
+            guard parts <= Self.maxParts else {
+                return refuse(400, "Felaktigt formulär", "Formuläret har för många delar.")
+            }
+        }
         if bytes.count > 0 { currentField?.hadBytes = true }
         if !sawCSRF {
             // The first field must be the CSRF token; it is checked, whole, before any other field is kept.
@@ -101,6 +118,7 @@ final class MonthRunUpload: HTTPFormReceiver {
             current.digest.update(bytes)
             files[index].bytes += Int64(bytes.count)
             files[index].lines += bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            if let last = bytes.last { lastByte = last }
             app.monthRuns.update(run.id, now: app.now()) { $0.files = self.files }
             return nil
         default:
@@ -129,7 +147,10 @@ final class MonthRunUpload: HTTPFormReceiver {
         }
         guard errors.isEmpty, let date else {
             abandonFiles()
-            return app.render(.page(MonthRunPage.uploadForm(csrf: session.csrf, runs: [], date: typed, errors: errors, status: 400,
+            let runs = (try? app.pool.with { (register: Register) throws(WebError) -> [MonthRunSummary] in
+                do throws(RegisterError) { return try register.monthRuns() } catch { throw .register(error) }
+            }) ?? []
+            return app.render(.page(MonthRunPage.uploadForm(csrf: session.csrf, runs: runs, date: typed, errors: errors, status: 400,
                                                             active: nil, viewer: session.viewer)), session: session)
         }
         let files = self.files
@@ -153,6 +174,9 @@ final class MonthRunUpload: HTTPFormReceiver {
     private func closeCurrent() {
         guard let open = current, let index = files.indices.last else { return }
         current = nil
+        // A last line without its newline is a line too.
+        if files[index].bytes > 0, lastByte != 10 { files[index].lines += 1 }
+        lastByte = 10
         // No fsync: the files live only until the run ends, and a crash removes them anyway.
         files[index].sha256 = open.digest.finishHex()
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import KAACore
 import KAARegister
@@ -86,7 +87,10 @@ struct MonthRunStopped: Error {}
 /// departures guard (then the preview can be made again accepting them).
 struct MonthRunFailure: Sendable {
     let message: String
+    /// The first `MonthRunPage.shownRows` bad rows (a file in a wrong format can have one per row).
     var problems: [ImportProblem] = []
+    /// How many bad rows there were in all.
+    var problemCount = 0
     var isDepartureGuard = false
 }
 
@@ -100,17 +104,52 @@ final class MonthRuns: Sendable {
     static let abandonAfter: TimeInterval = 2 * 3600
     private let runs = Mutex<[Int64: MonthRun]>([:])
     private let nextID = Atomic<Int64>(1)
+    /// Sweeps runs left untouched (their files deleted) every few minutes.
+    private let sweeper: SweepTimer?
+    /// A finished run's status page is kept this long.
+    static let keepFinishedFor: TimeInterval = 24 * 3600
 
     /// Runs kept in `directory`, which is emptied now: what is there is from a server that stopped
     /// (or crashed) mid-run, and nothing of it is valid any more.
-    init(directory: String?) {
+    init(directory: String?, sweepEvery seconds: Int = 300) {
         self.directory = directory
-        guard let directory else { return }
+        guard let directory else {
+            sweeper = nil
+            return
+        }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "kaa.month-runs.sweep"))
+        sweeper = SweepTimer(timer)
         let files = FileManager.default
         if let entries = try? files.contentsOfDirectory(atPath: directory) {
             for entry in entries { try? files.removeItem(atPath: directory + "/" + entry) }
         }
         try? files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        timer.schedule(deadline: .now() + .seconds(seconds), repeating: .seconds(seconds))
+        timer.setEventHandler { [weak self] in self?.sweep(now: Date()) }
+        timer.resume()
+    }
+
+    deinit {
+        sweeper?.timer.cancel()
+    }
+
+    /// Cancels every run left untouched for `abandonAfter` that no job is working on (its owner went
+    /// away: the files, a whole population's personal data, must not wait for the next upload or
+    /// restart), and forgets finished runs after `keepFinishedFor`.
+    func sweep(now: Date) {
+        var folders: [String] = []
+        runs.withLock { runs in
+            for (id, run) in runs {
+                let idle = now.timeIntervalSince(run.touchedAt)
+                if run.isActive, !run.isWorking, idle > Self.abandonAfter {
+                    runs[id]?.phase = .cancelled
+                    folders.append(run.directory)
+                } else if !run.isActive, idle > Self.keepFinishedFor {
+                    runs[id] = nil
+                }
+            }
+        }
+        for folder in folders { Self.remove(folder) }
     }
 
     enum Claim {
@@ -176,16 +215,55 @@ final class MonthRuns: Sendable {
         }
     }
 
-    /// Moves a run to a final phase and deletes its files.
+    /// Moves a run to a final phase and deletes its files; a run already in a final phase keeps it
+    /// (a cancel or a commit that got there first is not overwritten).
     func finish(_ id: Int64, _ phase: MonthRun.Phase) {
         var folder: String?
         runs.withLock { runs in
-            guard var run = runs[id] else { return }
+            guard var run = runs[id], run.isActive else { return }
             run.phase = phase
             runs[id] = run
             folder = run.directory
         }
         if let folder { Self.remove(folder) }
+    }
+
+    /// Starts a commit: only a run whose preview is ready with `digest` becomes `.committing` (one
+    /// lock, so a double click or a second tab starts no second commit). False otherwise.
+    func beginCommit(_ id: Int64, digest: String, now: Date) -> Bool {
+        runs.withLock { runs in
+            guard var run = runs[id], case let .ready(report) = run.phase, report.digest == digest else { return false }
+            run.phase = .committing(nil)
+            run.touchedAt = now
+            runs[id] = run
+            return true
+        }
+    }
+
+    /// Cancels a run its owner may cancel now (files deleted); false if it may not (it is being
+    /// uploaded or committed, or is over).
+    func cancel(_ id: Int64) -> Bool {
+        let folder: String? = runs.withLock { runs in
+            guard var run = runs[id], run.isCancellable else { return nil }
+            run.phase = .cancelled
+            runs[id] = run
+            return run.directory
+        }
+        guard let folder else { return false }
+        Self.remove(folder)
+        return true
+    }
+
+    /// Makes the preview again accepting the departures, if the guard holds the run; false otherwise.
+    func acceptDepartures(_ id: Int64, now: Date) -> Bool {
+        runs.withLock { runs in
+            guard var run = runs[id], case .departuresHeld = run.phase else { return false }
+            run.acceptsDepartures = true
+            run.phase = .reading(nil)
+            run.touchedAt = now
+            runs[id] = run
+            return true
+        }
     }
 
     /// Shows a job's progress; throws `MonthRunStopped` once the run has moved on (cancelled), so
@@ -210,4 +288,11 @@ final class MonthRuns: Sendable {
     static func remove(_ folder: String) {
         try? FileManager.default.removeItem(atPath: folder)
     }
+}
+
+/// The sweep's timer: set up once in `MonthRuns.init` and cancelled in its deinit, never touched
+/// in between (hence `@unchecked Sendable`).
+final class SweepTimer: @unchecked Sendable {
+    let timer: any DispatchSourceTimer
+    init(_ timer: any DispatchSourceTimer) { self.timer = timer }
 }

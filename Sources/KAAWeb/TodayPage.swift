@@ -112,7 +112,7 @@ enum TodayPage {
                         rows.count < total
                             ? .p([], .text("Visar de \(rows.count) äldsta av \(total). "), .a([.href("/?visa=\(anchor)#\(anchor)")], .text("Visa alla \(total)")))
                             : .empty,
-                        letters.map { Node.p([], .a([.href($0)], .text("Skriv brev till de \(total) i ”\(title)”"))) } ?? .empty,
+                        letters.map { Node.p([], .a([.href($0)], .text(total == 1 ? "Skriv brev till den som står i ”\(title)”" : "Skriv brev till alla \(total) i ”\(title)”"))) } ?? .empty,
                         .div([.class("scroll")],
                              .table([.class("stack")],
                                     .thead([], .tr([], .th([.scope("col")], "Namn"), .th([.scope("col")], "Datum"), .th([.scope("col")], "När"),

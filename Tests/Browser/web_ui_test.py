@@ -45,7 +45,7 @@ NEW_PASSWORD = "Grönt te vid Fyrisån 2026"
 PAGE_TYPES = ["login", "password change", "password change with an error", "Idag (samordnare)", "Idag", "Ungdomar", "search results",
               "register a person", "Personkort", "Personkort (skyddad identitet)", "offer a measure", "offer a measure, with an error",
               "stale form (409)", "start a measure", "measure decision", "measure follow-up", "end a measure", "de-register", "403", "404", "Logg",
-              "Logg: a person opened with a reason", "Personal", "Personal: a new account", "Gallring", "Bekräfta gallring", "Kvitto på gallring",
+              "Logg: a person opened with a reason", "Personal", "Personal: a new account", "Gallring", "Utslussning", "Bekräfta gallring", "Kvitto på gallring",
               "Månadskörning", "Månadskörning: förhandsgranskning", "Månadskörning: rapport", "Månadskörning: pågår",
               "Brev", "Brev för utskrift", "Registrera brev som skickade", "Kvitto på brevutskick", "Brevmallar", "Brevmallar with an error",
               "Logg: search by person", "Riskvyer", "Stickprov", "Stickprov: a sample to judge", "Stickprov: signed off", "Rapporter", "SCB-rapport",
@@ -462,6 +462,29 @@ class BrowserTest:
         self.submit(self.button("Avbryt och radera filerna"))
         self.ok("sara: the cancelled run says its files are deleted", "filerna är raderade" in self.text(), self.text()[:300])
 
+    def handover(self):
+        """Utslussning (issue 16): hanna records the hand-over of someone in her caseload who turns 20
+        within weeks: the receiving party and the youth's consent, a fact on the Personkort."""
+        turning = self.config["turning"]
+        self.get("/personer")
+        found = [i for i, t in self.person_links() if turning["name"].split()[-1] in t]
+        self.ok(f"hanna: {turning['name']} is in her Ungdomar", bool(found), str(self.person_links()))
+        self.get(f"/personer/{found[0]}")
+        self.follow(self.link("Registrera utslussning"))
+        self.ok("hanna: Utslussning asks who takes over and about consent", self.heading() == "Utslussning" and "Arbetsförmedlingen" in self.text(),
+                self.text()[:300])
+        self.axe("Utslussning")
+        self.screenshot("utslussning")
+        self.submit(self.button("Spara utslussningen"))
+        self.ok("hanna: an empty hand-over is refused with the errors next to the fields", "Välj vem som tar över." in self.text(), self.text()[:300])
+        self.choose("receiver", "ARBETSFORMEDLINGEN")
+        self.choose("consent", "ja")
+        self.choose("consent_method", "MUNTLIGT")
+        self.submit(self.button("Spara utslussningen"))
+        text = self.text()
+        self.ok("hanna: the hand-over is on the Personkort", "Utslussningen är sparad." in text and "till Arbetsförmedlingen" in text
+                and "samtycke att dela uppgifter: ja" in text, text[:500])
+
     def letters(self):
         """Massutskick (issue 16): letters to "Ej nådda" from Idag, the print view, registered as sent
         once, the BREV contact on a Personkort, the templates with a refused placeholder."""
@@ -656,6 +679,7 @@ class BrowserTest:
         self.ok("hanna: an unknown address is a 404 page in Swedish", self.heading() == "Sidan finns inte", self.heading())
         self.axe("404")
         self.deregister(person_id)
+        self.handover()
         # Logout, then the old cookie is dead.
         cookies = self.driver.get_cookies()
         self.logout("hanna")

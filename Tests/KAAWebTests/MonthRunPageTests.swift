@@ -333,6 +333,61 @@ extension WebClient {
         #expect(still.header("Refresh") == nil && still.text.contains("Uppdatera sidan"))
     }
 
+    @Test func aSecondCommitOrACancelDuringTheCommitChangesNothing() throws {
+        let (harness, _) = try harness()
+        let sara = try harness.loggedIn("sara")
+        sara.get("/manadskorning")
+        let people = (0..<3).map { TestPeople.person(born: 2008, $0) }
+        let answer = try #require(sara.upload([.text("datum", Self.date), .file("folkbokforing", "u.csv", Self.extract(people))]))
+        let location = try #require(answer.header("Location"))
+        let preview = try Self.settle(sara, location)
+        let digest = try #require(preview.text.range(of: "name=\"lista\" value=\"").map { String(preview.text[$0.upperBound...].prefix(64)) })
+        let id = try #require(Int64(location.split(separator: "/").last ?? ""))
+        // Only the first of two commits starts, and a commit cannot be cancelled.
+        #expect(harness.app.monthRuns.beginCommit(id, digest: digest, now: harness.clock.now))
+        #expect(!harness.app.monthRuns.beginCommit(id, digest: digest, now: harness.clock.now))
+        #expect(sara.post(location + "/genomfor", [("lista", digest)]).status == 409)
+        #expect(!harness.app.monthRuns.cancel(id))
+        #expect(sara.post(location + "/avbryt", []).status == 409)
+        // A final phase is not overwritten by a late job.
+        harness.app.monthRuns.finish(id, .committed(7))
+        harness.app.monthRuns.finish(id, .failed(MonthRunFailure(message: "sent")))
+        guard case .committed(7) = harness.app.monthRuns.run(id)?.phase else {
+            Issue.record("the committed run was overwritten")
+            return
+        }
+        #expect(try Self.count(harness, "SELECT count(*) FROM month_run") == 0)
+    }
+
+    @Test func aRunLeftBehindIsSweptWithItsFiles() throws {
+        let (harness, folder) = try harness()
+        let sara = try harness.loggedIn("sara")
+        sara.get("/manadskorning")
+        let people = (0..<3).map { TestPeople.person(born: 2008, $0) }
+        let answer = try #require(sara.upload([.text("datum", Self.date), .file("folkbokforing", "u.csv", Self.extract(people))]))
+        _ = try Self.settle(sara, try #require(answer.header("Location")))
+        #expect(Self.entries(folder).count == 1)
+        harness.app.monthRuns.sweep(now: harness.clock.now.addingTimeInterval(60))
+        #expect(Self.entries(folder).count == 1, "a run in use is kept")
+        harness.app.monthRuns.sweep(now: harness.clock.now.addingTimeInterval(MonthRuns.abandonAfter + 60))
+        #expect(Self.entries(folder).isEmpty, "the files of a run left behind are deleted")
+        #expect(harness.app.monthRuns.active == nil)
+    }
+
+    @Test func anEmptyFileIsNotMergedWithTheNextOne() throws {
+        let (harness, folder) = try harness()
+        let sara = try harness.loggedIn("sara")
+        sara.get("/manadskorning")
+        let people = [TestPeople.person(born: 2008, 0)]
+        let answer = try #require(sara.upload([.text("datum", Self.date), .file("folkbokforing", "u.csv", Self.extract(people)),
+                                               .file("inskrivning", "tom.csv", ""), .file("inskrivning", "b.csv", Self.enrolment([(people[0], "STUDERAR")]))]))
+        #expect(answer.status == 400 && answer.text.contains("Filen tom.csv är tom"), "\(answer.text)")
+        // Endless empty parts are refused.
+        let many = (0..<40).map { _ in UploadPart.file("inskrivning", "", "") }
+        #expect(sara.upload([.text("datum", Self.date)] + many)?.status == 400)
+        #expect(Self.entries(folder).isEmpty)
+    }
+
     @Test func fileNamesFromTheBrowserAreOnlyShown() {
         #expect(MonthRunUpload.displayName("C:\\Users\\x\\uttag.csv") == "uttag.csv")
         #expect(MonthRunUpload.displayName("../../etc/passwd") == "passwd")

@@ -32,7 +32,8 @@ struct IdentifyScan {
 
     let date: CalendarDate
     let firstOpenDay: CalendarDate
-    let states: [Int64: Known]
+    /// The register's people; loaded again inside the run's transaction if the register changed meanwhile.
+    var states: [Int64: Known]
     var rows = 0
     private(set) var new: [IdentifyReport.Entered] = []
     var kept: [Kept] = []

@@ -33,10 +33,13 @@ extension Register {
     /// keep every changed page's old content in a sub-journal: a fifth of the run's time at 500 000 rows).
     func identify(on date: CalendarDate, folkbokforing: String, enrolment: [String], dryRun: Bool, acceptDepartures: Bool,
                   names: [String: String], progress: (IdentifyProgress) throws -> Void,
-                  finishing: ((IdentifyReport) throws -> Void)?) throws(RegisterError) -> IdentifyReport {
+                  finishing: ((IdentifyReport, _ episodesBefore: Int64) throws -> Void)?) throws(RegisterError) -> IdentifyReport {
         try checkEventDate(date, field: "--date")
         let firstOpenDay = Period.firstOpenDay(today: today)
         do {
+            // The states are loaded before the files are read (which takes long), and loaded again
+            // inside the transaction if anything changed meanwhile: decisions are made on the register as it is.
+            let changesBefore = try ViewCache.counter(database)
             let states = try loadRegisterStates()
             var scan = IdentifyScan(date: date, firstOpenDay: firstOpenDay, states: states)
             let spillDirectory = configuration.temporaryDirectory ?? NSTemporaryDirectory()
@@ -56,6 +59,8 @@ extension Register {
             // threads never wait for each other.
             let population = PopulationWorker(PopulationCounter(extractOn: date, periodKey: Self.makePeriodKey(try HMACSHA256Key(key: cellKeySecret))))
             let body = { () throws -> IdentifyReport in
+                if try ViewCache.counter(self.database) != changesBefore { scan.states = try self.loadRegisterStates() }
+                let episodesBefore = try self.database.queryOne("SELECT coalesce(max(id), 0) FROM episode")?.int(0) ?? 0
                 if let extract {
                     let rereader = try CSVRecordRereader(path: folkbokforing, format: extract.format)
                     // Entrants are written on a second thread while this one decides (nil: nothing is written).
@@ -78,7 +83,7 @@ extension Register {
                 }
                 try self.checkDepartures(scan, extract: extractName, isAccepted: acceptDepartures)
                 let report = try self.settle(scan, population: counted, dryRun: dryRun)
-                if !dryRun { try finishing?(report) }
+                if !dryRun { try finishing?(report, episodesBefore) }
                 return report
             }
             return dryRun ? try database.read(body) : try database.write(body)
