@@ -1,6 +1,14 @@
+import KAACrypto
+
 /// A granskare's monthly sample of person reads (migration 0019): drawn once per month, each read
 /// judged, then signed off, after which nothing in it changes.
 public struct LogReview: Sendable {
+    /// SHA-256 (hex) of every item's verdict, comment and judge: what a sign-off form was made from.
+    public var judgementsDigest: String {
+        let text = items.map { "\($0.auditID)|\($0.verdict.map { "\($0)" } ?? "-")|\($0.comment ?? "")|\($0.judgedBy ?? "")" }.joined(separator: "\n")
+        return Crypto.sha256Hex(Array(text.utf8))
+    }
+
     /// One sampled read, as it stands in the review (a copy of its audit row, so the review outlives
     /// gallring of the log), with its judgement.
     public struct Item: Sendable {

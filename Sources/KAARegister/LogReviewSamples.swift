@@ -140,13 +140,17 @@ extension Register {
         }
     }
 
-    /// Signs off an open review whose items are all judged; `staleView` if already signed off.
-    public func signOffLogReview(id: Int64) throws(RegisterError) -> LogReview {
+    /// Signs off an open review whose items are all judged; `staleView` if already signed off, or if
+    /// the judgements are no longer those the signer was shown (`expecting`, `LogReview.judgementsDigest`).
+    public func signOffLogReview(id: Int64, expecting: String? = nil) throws(RegisterError) -> LogReview {
         try checkRole([.granskare], for: "log_review.sign")
         return try write {
             let review = try loadLogReview(id: id)
             guard !review.isSignedOff else {
                 throw RegisterError.staleView("granskningen av \(review.month) är redan signerad (\(localTime(review.signedAt ?? "")) av \(review.signedBy ?? "–"))")
+            }
+            if let expecting, expecting != review.judgementsDigest {
+                throw RegisterError.staleView("bedömningarna har ändrats sedan sidan lästes in; läs igenom dem igen innan du signerar")
             }
             let open = review.items.count - review.judged
             guard open == 0 else {

@@ -204,9 +204,10 @@ extension Register {
             throw .staleView("Urvalet har ändrats sedan bekräftelsen visades. Ingenting har registrerats; börja om från urvalet.")
         }
         try checkRole([.handlaggare, .samordnare], for: "letters.sent")
-        if let existing = try letterBatch(digest: digest) { return existing }
+        // Reach first: a repeat of someone else's batch tells nothing about people the viewer does not reach.
         let reached = Set(try read { try reachable(people) })
         if let outside = people.first(where: { !reached.contains($0) }) { try checkAccess(toPerson: outside, for: "letters.sent") }
+        if let existing = try letterBatch(digest: digest) { return existing }
         try checkEventDate(date, field: "date")
         return try write {
             let digestBytes = Crypto.sha256(Array("\(kind.rawValue)|\(date)|\(people.map(String.init).joined(separator: ","))".utf8))

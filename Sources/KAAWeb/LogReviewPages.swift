@@ -38,7 +38,10 @@ enum LogReviewPages {
         },
         Route("POST", "/logg/stickprov/{id}/signera", roles: reviewer) { context throws(WebError) in
             do throws(RegisterError) {
-                _ = try context.register.signOffLogReview(id: context.id)
+                guard let shown = context.form["bedomningar"], shown.utf8.count == 64 else {
+                    throw RegisterError.invalidInput(field: "sign", message: "formuläret saknar bedömningarnas kontrollsumma; läs in sidan igen")
+                }
+                _ = try context.register.signOffLogReview(id: context.id, expecting: shown)
                 return .redirect("/logg/stickprov/\(context.id)")
             } catch let error {
                 guard case let .invalidInput("sign"?, message) = error else { throw .register(error) }
@@ -226,6 +229,7 @@ enum LogReviewPages {
                                     signError.map { UI.message($0, kind: "error") } ?? .empty,
                                     .p([], "När alla läsningar är bedömda signerar du granskningen med ditt namn. Den kan inte ändras efteråt."),
                                     UI.form("/logg/stickprov/\(review.id)/signera", context,
+                                            .input([.type("hidden"), .name("bedomningar"), .value(review.judgementsDigest)]),
                                             .button([.type("submit")], "Signera granskningen"))))
         } else {
             content.append(table)

@@ -172,11 +172,17 @@ import Testing
         #expect(judged.contains("Bedömningarna är sparade.") && judged.contains("20 av 20 bedömda"))
         #expect(judged.contains("&lt;script&gt;alert(1)&lt;/script&gt; ingen kontakt") && !judged.contains("<script>alert"))
 
-        let signed = greta.post(location + "/signera", [])
+        let shown = Self.judgementsDigest(judged)
+        // A judgement changed after the page was read: the sign-off is refused (it would sign what was not seen).
+        #expect(greta.post(location + "/bedom", [("verdict-3", "unjustified"), ("comment-3", "omprövat")]).status == 303)
+        #expect(greta.post(location + "/signera", [("bedomningar", shown)]).status == 409)
+        #expect(greta.post(location + "/signera", []).status == 400, "no digest, no sign-off")
+        #expect(greta.post(location + "/bedom", [("verdict-3", "justified"), ("comment-3", "")]).status == 303)
+        let signed = greta.post(location + "/signera", [("bedomningar", Self.judgementsDigest(greta.get(location).text))])
         #expect(signed.status == 303)
         let final = greta.get(location).text
         #expect(final.contains("Signerad") && final.contains("av greta") && !final.contains("name=\"verdict-1\""))
-        #expect(greta.post(location + "/signera", []).status == 409)
+        #expect(greta.post(location + "/signera", [("bedomningar", shown)]).status == 409)
         #expect(greta.post(location + "/bedom", [("verdict-2", "unjustified"), ("comment-2", "ändrat mig")]).status == 409)
         #expect(try count("SELECT count(*) FROM log_review_item WHERE review_id = \(reviewID) AND verdict = 'unjustified'") == 1)
 
@@ -187,8 +193,8 @@ import Testing
         #expect(csv.contains("inte befogad") && csv.contains("2026-10"))
         #expect(!csv.contains("Alva") && !csv.contains(pnr.digits))
         #expect(greta.get("/logg/stickprov").text.contains("href=\"\(location)\""))
-        for action in ["log_review.draw", "log_review.judge", "log_review.sign", "log_review.export"] {
-            #expect(try count("SELECT count(*) FROM audit_log WHERE action = '\(action)' AND staff = 'greta'") == 1, "\(action)")
+        for (action, times) in [("log_review.draw", 1), ("log_review.judge", 3), ("log_review.sign", 1), ("log_review.export", 1)] {
+            #expect(try count("SELECT count(*) FROM audit_log WHERE action = '\(action)' AND staff = 'greta'") == times, "\(action)")
         }
     }
 
@@ -200,10 +206,15 @@ import Testing
         #expect(try count("SELECT count(*) FROM log_review") == 0)
     }
 
+    /// The judgements' digest the sample's sign-off form carries.
+    static func judgementsDigest(_ page: String) -> String {
+        page.range(of: "name=\"bedomningar\" value=\"").map { String(page[$0.upperBound...].prefix(64)) } ?? ""
+    }
+
     @Test func signingBeforeEveryReadIsJudgedIsRefused() throws {
         try plant(at: "2026-10-05T09:00:00Z", staff: "hanna", person: id)
         let location = try #require(greta.post("/logg/stickprov", [("month", "2026-10")]).header("Location"))
-        let response = greta.post(location + "/signera", [])
+        let response = greta.post(location + "/signera", [("bedomningar", Self.judgementsDigest(greta.get(location).text))])
         #expect(response.status == 400 && response.text.contains("1 av 1 läsningar är inte bedömda"))
         #expect(try count("SELECT count(*) FROM log_review WHERE signed_at IS NOT NULL") == 0)
     }
