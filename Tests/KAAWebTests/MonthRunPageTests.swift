@@ -87,6 +87,20 @@ extension WebClient {
         throw HarnessError("\(path) never finished")
     }
 
+    /// The preview's digest in its commit form.
+    static func digest(_ preview: HTTPResponse) throws -> String {
+        try #require(preview.text.range(of: "name=\"lista\" value=\"").map { String(preview.text[$0.upperBound...].prefix(64)) })
+    }
+
+    /// Three people of an extract uploaded by `sara` and previewed: the run's page and its preview.
+    static func previewed(_ sara: WebClient, _ people: [PersonalIdentityNumber] = (0..<3).map { TestPeople.person(born: 2008, $0) })
+        throws -> (location: String, preview: HTTPResponse) {
+        sara.get("/manadskorning")
+        let answer = try #require(sara.upload([.text("datum", date), .file("folkbokforing", "u.csv", extract(people))]))
+        let location = try #require(answer.header("Location"))
+        return (location, try settle(sara, location))
+    }
+
     static func entries(_ folder: String) -> [String] {
         (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
     }
@@ -119,7 +133,7 @@ extension WebClient {
         let csv = sara.get(location + "/forhandsgranskning")
         #expect(csv.header("Content-Type")?.hasPrefix("text/csv") == true && csv.text.contains("Kommer in"))
         // Commit.
-        let digest = try #require(preview.text.range(of: "name=\"lista\" value=\"").map { String(preview.text[$0.upperBound...].prefix(64)) })
+        let digest = try Self.digest(preview)
         let commit = sara.post(location + "/genomfor", [("lista", digest)])
         #expect(commit.status == 303, "\(commit.text)")
         let done = try Self.settle(sara, location)
@@ -238,12 +252,9 @@ extension WebClient {
     @Test func aCommitAfterTheRegisterChangedWritesNothingAndPreviewsAgain() throws {
         let (harness, _) = try harness()
         let sara = try harness.loggedIn("sara")
-        sara.get("/manadskorning")
         let people = (0..<3).map { TestPeople.person(born: 2008, $0) }
-        let answer = try #require(sara.upload([.text("datum", Self.date), .file("folkbokforing", "u.csv", Self.extract(people))]))
-        let location = try #require(answer.header("Location"))
-        let preview = try Self.settle(sara, location)
-        let digest = try #require(preview.text.range(of: "name=\"lista\" value=\"").map { String(preview.text[$0.upperBound...].prefix(64)) })
+        let (location, preview) = try Self.previewed(sara, people)
+        let digest = try Self.digest(preview)
         // Someone registers one of them at the shell meanwhile.
         try harness.register.register(people[1], on: TestDates.date("2026-10-01"), reason: "EJ_PABORJAT", details: ContactDetails(firstName: "Ny", lastName: "Person"))
         let before = try Self.count(harness, "SELECT count(*) FROM episode")
@@ -268,7 +279,7 @@ extension WebClient {
         let answer = try #require(sara.upload([.text("datum", Self.date), .file("folkbokforing", "u.csv", extract)]))
         let location = try #require(answer.header("Location"))
         let preview = try Self.settle(sara, location)
-        let digest = try #require(preview.text.range(of: "name=\"lista\" value=\"").map { String(preview.text[$0.upperBound...].prefix(64)) })
+        let digest = try Self.digest(preview)
         let field = try #require(preview.text.range(of: "name=\"val-").map { String(preview.text[$0.upperBound...].prefix(32)) })
         #expect(preview.text.contains("Ta filens uppgift"))
         // Hostile choices: an unknown key, an unknown value.
@@ -289,7 +300,7 @@ extension WebClient {
         let answer = try #require(sara.upload([.text("datum", Self.date), .file("folkbokforing", "u.csv", Self.extract(people))]))
         let location = try #require(answer.header("Location"))
         let preview = try Self.settle(sara, location)
-        let digest = try #require(preview.text.range(of: "name=\"lista\" value=\"").map { String(preview.text[$0.upperBound...].prefix(64)) })
+        let digest = try Self.digest(preview)
         // The report is kept last: failing there undoes the whole run.
         try harness.register.database.execute(script: "CREATE TRIGGER fail_midway BEFORE INSERT ON month_run BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END;")
         #expect(sara.post(location + "/genomfor", [("lista", digest)]).status == 303)
@@ -336,12 +347,9 @@ extension WebClient {
     @Test func aSecondCommitOrACancelDuringTheCommitChangesNothing() throws {
         let (harness, _) = try harness()
         let sara = try harness.loggedIn("sara")
-        sara.get("/manadskorning")
         let people = (0..<3).map { TestPeople.person(born: 2008, $0) }
-        let answer = try #require(sara.upload([.text("datum", Self.date), .file("folkbokforing", "u.csv", Self.extract(people))]))
-        let location = try #require(answer.header("Location"))
-        let preview = try Self.settle(sara, location)
-        let digest = try #require(preview.text.range(of: "name=\"lista\" value=\"").map { String(preview.text[$0.upperBound...].prefix(64)) })
+        let (location, preview) = try Self.previewed(sara, people)
+        let digest = try Self.digest(preview)
         let id = try #require(Int64(location.split(separator: "/").last ?? ""))
         // Only the first of two commits starts, and a commit cannot be cancelled.
         #expect(harness.app.monthRuns.beginCommit(id, digest: digest, now: harness.clock.now))
