@@ -118,6 +118,9 @@ for j in 0 1 2 3 4; do
     [ "$j" -lt 4 ] && newcomer_names+=("\"Nykomling$j Månsson\"")
 done
 printf '%s\n%s\n' "personnummer;skola;huvudman;utbildning;status;datum" "${newcomers[4]};Katedralskolan;Kommunen;NP;STUDERAR;$((year - 1))-08-20" > "$month_enrolment"
+# The same month with a bad row (an impossible personnummer on line 4).
+month_bad="$work/folkbokforing-fel.csv"
+sed '4s/^[0-9]*;/20071350-1234;/' "$month_extract" > "$month_bad"
 mkdir -p "$work/large"
 python3 benchmarks/generate.py extract 500000 "$work/large" >/dev/null
 # Loggkontroll (issue 16): person reads of last month, so that a sample can be drawn and the risk
@@ -151,7 +154,7 @@ done
     echo "{\"url\": \"$url\", \"screenshots\": \"$PWD/.build/screenshots\","
     echo " \"accounts\": {$(IFS=,; echo "${accounts[*]}")}, \"last_month\": \"$last_month\","
     echo " \"turning\": {\"name\": \"Tora Tjugo\"},"
-    echo " \"month\": {\"extract\": \"$month_extract\", \"enrolment\": \"$month_enrolment\", \"large\": \"$work/large/folkbokforing.csv\","
+    echo " \"month\": {\"extract\": \"$month_extract\", \"bad\": \"$month_bad\", \"enrolment\": \"$month_enrolment\", \"large\": \"$work/large/folkbokforing.csv\","
     echo "           \"newcomers\": [$(IFS=,; echo "${newcomer_names[*]}")], \"student\": \"Nykomling4 Månsson\"},"
     echo " \"people\": [$(IFS=,; echo "${people_json[*]}")]}"
 } > "$work/config.json")

@@ -46,7 +46,7 @@ PAGE_TYPES = ["login", "password change", "password change with an error", "Idag
               "register a person", "Personkort", "Personkort (skyddad identitet)", "offer a measure", "offer a measure, with an error",
               "stale form (409)", "start a measure", "measure decision", "measure follow-up", "end a measure", "de-register", "403", "404", "Logg",
               "Logg: a person opened with a reason", "Personal", "Personal: a new account", "Gallring", "Utslussning", "Bekräfta gallring", "Kvitto på gallring",
-              "Månadskörning", "Månadskörning: förhandsgranskning", "Månadskörning: rapport", "Månadskörning: pågår",
+              "Månadskörning", "Månadskörning: fel i filerna", "Månadskörning: förhandsgranskning", "Månadskörning: rapport", "Månadskörning: pågår",
               "Brev", "Brev för utskrift", "Registrera brev som skickade", "Kvitto på brevutskick", "Brevmallar", "Brevmallar with an error",
               "Logg: search by person", "Riskvyer", "Stickprov", "Stickprov: a sample to judge", "Stickprov: signed off", "Rapporter", "SCB-rapport",
               "SCB-rapport: a refused download",
@@ -408,6 +408,16 @@ class BrowserTest:
                 and len(self.driver.find_elements(By.CSS_SELECTOR, "form[enctype='multipart/form-data'] input[type=file]")) == 2, self.text()[:300])
         self.axe("Månadskörning")
         self.screenshot("manadskorning")
+        # A file with a bad row first: the rows named with file and line, nothing written.
+        self.field("folkbokforing").send_keys(month["bad"])
+        self.submit(self.button("Ladda upp och förhandsgranska"))
+        self.wait_for_heading("Månadskörningen kunde inte göras$", 60)
+        text = self.text()
+        self.ok("sara: a bad row is named with its file and line, and nothing is saved", "folkbokforing-fel.csv" in text
+                and "Ingenting har sparats" in text, text[:400])
+        self.axe("Månadskörning: fel i filerna")
+        self.screenshot("manadskorning-fel")
+        self.follow(self.link("Ladda upp filerna igen"))
         self.field("folkbokforing").send_keys(month["extract"])
         self.field("inskrivning").send_keys(month["enrolment"])
         self.submit(self.button("Ladda upp och förhandsgranska"))
