@@ -34,19 +34,7 @@ extension Register {
                 arguments.append(.integer(until))
                 conditions.append("a.id <= ?\(arguments.count)")
             }
-            let filterSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let total = Int(try database.queryOne("SELECT count(*) FROM audit_log a" + filterSQL, arguments)?.int(0) ?? 0)
-            let rows = try database.query("""
-                SELECT a.id, a.at, a.staff, a.action, a.person_id, a.detail, a.changes, a.context, a.via,
-                       (SELECT group_concat(person_id, ',') FROM (SELECT person_id FROM audit_shown_person WHERE set_id = a.shown_set ORDER BY person_id))
-                FROM audit_log a
-                """ + filterSQL + " ORDER BY a.id DESC LIMIT \(limit) OFFSET \(offset)", arguments).map { row in
-                AuditLogRow(entry: AuditEntry(
-                    id: try row.int(0), at: try row.text(1), staff: try row.text(2), action: try row.text(3), personID: try row.optionalInt(4),
-                    detail: try row.optionalText(5), changes: try row.optionalText(6), context: try row.optionalText(7).flatMap(AuditContext.init(rawValue:)),
-                    shownPersonIDs: try row.optionalText(9).map { $0.split(separator: ",").compactMap { Int64($0) } } ?? []),
-                    via: try row.text(8))
-            }
+            let (rows, total) = try logRows(where: conditions, arguments, limit: limit, offset: offset)
             return AuditLogPage(rows: rows, total: total, offset: offset)
         }
     }
@@ -122,20 +110,27 @@ extension Register {
             var conditions = ["(a.person_id = ?1 OR a.shown_set IN (SELECT set_id FROM audit_shown_person WHERE person_id = ?1))"]
             var arguments: [SQLValue] = [.integer(person)]
             appendConditions(of: filter, to: &conditions, &arguments)
-            let filterSQL = " WHERE " + conditions.joined(separator: " AND ")
-            let total = Int(try database.queryOne("SELECT count(*) FROM audit_log a" + filterSQL, arguments)?.int(0) ?? 0)
-            let rows = try database.query("""
-                SELECT a.id, a.at, a.staff, a.action, a.person_id, a.detail, a.changes, a.context, a.via,
-                       (SELECT group_concat(person_id, ',') FROM (SELECT person_id FROM audit_shown_person WHERE set_id = a.shown_set ORDER BY person_id))
-                FROM audit_log a
-                """ + filterSQL + " ORDER BY a.id DESC LIMIT \(limit)", arguments).map { row in
-                AuditLogRow(entry: AuditEntry(
-                    id: try row.int(0), at: try row.text(1), staff: try row.text(2), action: try row.text(3), personID: try row.optionalInt(4),
-                    detail: try row.optionalText(5), changes: try row.optionalText(6), context: try row.optionalText(7).flatMap(AuditContext.init(rawValue:)),
-                    shownPersonIDs: try row.optionalText(9).map { $0.split(separator: ",").compactMap { Int64($0) } } ?? []),
-                    via: try row.text(8))
-            }
+            let (rows, total) = try logRows(where: conditions, arguments, limit: limit, offset: 0)
             return PersonAuditLog(personID: person, rows: rows, total: total)
         }
+    }
+
+    /// The log rows matching `conditions` (on `audit_log a`), newest first, with each row's shown
+    /// people, and how many match in all: one query shape for the whole log and for one person's.
+    private func logRows(where conditions: [String], _ arguments: [SQLValue], limit: Int, offset: Int) throws -> (rows: [AuditLogRow], total: Int) {
+        let filterSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let total = Int(try database.queryOne("SELECT count(*) FROM audit_log a" + filterSQL, arguments)?.int(0) ?? 0)
+        let rows = try database.query("""
+            SELECT a.id, a.at, a.staff, a.action, a.person_id, a.detail, a.changes, a.context, a.via,
+                   (SELECT group_concat(person_id, ',') FROM (SELECT person_id FROM audit_shown_person WHERE set_id = a.shown_set ORDER BY person_id))
+            FROM audit_log a
+            """ + filterSQL + " ORDER BY a.id DESC LIMIT \(limit) OFFSET \(offset)", arguments).map { row in
+            AuditLogRow(entry: AuditEntry(
+                id: try row.int(0), at: try row.text(1), staff: try row.text(2), action: try row.text(3), personID: try row.optionalInt(4),
+                detail: try row.optionalText(5), changes: try row.optionalText(6), context: try row.optionalText(7).flatMap(AuditContext.init(rawValue:)),
+                shownPersonIDs: try row.optionalText(9).map { $0.split(separator: ",").compactMap { Int64($0) } } ?? []),
+                via: try row.text(8))
+        }
+        return (rows, total)
     }
 }
