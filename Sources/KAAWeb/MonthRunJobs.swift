@@ -33,18 +33,20 @@ enum MonthRunJobs {
             return
         }
         do throws(WebError) {
-            let report = try app.pool.withDedicated { (register: Register) throws(WebError) -> IdentifyReport in
+            let (report, people) = try app.pool.withDedicated { (register: Register) throws(WebError) -> (IdentifyReport, [Int64]) in
                 do throws(RegisterError) {
                     return try register.acting(as: run.owner) { () throws(RegisterError) in
-                        try register.identify(on: date, folkbokforing: files.extract, enrolment: files.enrolment, dryRun: true,
-                                              acceptDepartures: run.acceptsDepartures, names: files.names) { try app.monthRuns.progress(id, $0) }
+                        let report = try register.identify(on: date, folkbokforing: files.extract, enrolment: files.enrolment, dryRun: true,
+                                                           acceptDepartures: run.acceptsDepartures, names: files.names) { try app.monthRuns.progress(id, $0) }
+                        // Looked up once, not on every view of the preview.
+                        return (report, try register.monthRunPreviewPeople(report))
                     }
                 } catch {
                     throw .register(error)
                 }
             }
             app.monthRuns.update(id, now: app.now()) { run in
-                if case .reading = run.phase { run.phase = .ready(report) }
+                if case .reading = run.phase { run.phase = .ready(report, shownPeople: people) }
             }
         } catch {
             if app.monthRuns.isCancelled(id) { return }

@@ -35,13 +35,13 @@ enum MonthRunPage {
             .page(try runPage(context))
         },
         Route("GET", "/manadskorning/{id}/forhandsgranskning", roles: samordnare) { context throws(WebError) in
-            let (run, report) = try readyRun(context)
-            try auditPreview(context, report)
+            let (run, report, people) = try readyRun(context)
+            try auditPreview(context, report, people: people)
             return .download(name: "forhandsgranskning-\(run.date?.description ?? "").csv", contentType: "text/csv; charset=utf-8",
                              body: CSVWriting.bytes(previewRows(report)))
         },
         Route("POST", "/manadskorning/{id}/genomfor", roles: samordnare) { context throws(WebError) in
-            let (run, report) = try readyRun(context)
+            let (run, report, _) = try readyRun(context)
             guard let digest = context.form["lista"], digest == report.digest else {
                 throw .register(.staleView("Förhandsgranskningen har gjorts om sedan sidan lästes in. Granska den igen innan du genomför körningen."))
             }
@@ -218,17 +218,16 @@ enum MonthRunPage {
         return run
     }
 
-    static func readyRun(_ context: WebContext) throws(WebError) -> (MonthRun, IdentifyReport) {
+    static func readyRun(_ context: WebContext) throws(WebError) -> (MonthRun, IdentifyReport, [Int64]) {
         let run = try ownRun(context)
-        guard case let .ready(report) = run.phase else {
+        guard case let .ready(report, people) = run.phase else {
             throw .register(.staleView("Körningen har ingen förhandsgranskning att visa just nu; se körningens sida."))
         }
-        return (run, report)
+        return (run, report, people)
     }
 
-    static func auditPreview(_ context: WebContext, _ report: IdentifyReport) throws(WebError) {
+    static func auditPreview(_ context: WebContext, _ report: IdentifyReport, people: [Int64]) throws(WebError) {
         try context.run { () throws(RegisterError) in
-            let people = try context.register.monthRunPreviewPeople(report)
             try context.register.auditMonthRunPreview(personIDs: people, date: report.date, entering: report.new.count)
         }
     }
@@ -260,8 +259,8 @@ enum MonthRunPage {
             return failurePage(run, failure, files: files, context: context)
         case let .departuresHeld(failure):
             return failurePage(run, failure, files: files, context: context)
-        case let .ready(report):
-            try auditPreview(context, report)
+        case let .ready(report, people):
+            try auditPreview(context, report, people: people)
             return preview(run, report, files: files, context: context)
         }
     }

@@ -25,8 +25,9 @@ struct MonthRun: Sendable {
         case uploading
         /// The preview (a dry run) is reading the files.
         case reading(IdentifyProgress?)
-        /// The preview is ready; nothing has been written.
-        case ready(IdentifyReport)
+        /// The preview is ready (with the register's ids of the people it names, for the audit of
+        /// each view); nothing has been written.
+        case ready(IdentifyReport, shownPeople: [Int64])
         /// The commit is running.
         case committing(IdentifyProgress?)
         /// Committed: the kept report's id.
@@ -232,7 +233,7 @@ final class MonthRuns: Sendable {
     /// lock, so a double click or a second tab starts no second commit). False otherwise.
     func beginCommit(_ id: Int64, digest: String, now: Date) -> Bool {
         runs.withLock { runs in
-            guard var run = runs[id], case let .ready(report) = run.phase, report.digest == digest else { return false }
+            guard var run = runs[id], case let .ready(report, _) = run.phase, report.digest == digest else { return false }
             run.phase = .committing(nil)
             run.touchedAt = now
             runs[id] = run
