@@ -1,0 +1,481 @@
+#!/usr/bin/env python3
+"""Staff login through the kommun's identity provider (issue 18) in a real browser: Debian's headless
+Chromium driven by Selenium, against the OpenID provider of Tests/OIDC/provider.py and three `kaa web`
+servers that scripts/oidc-check.sh started (direct on http, one without local accounts, one behind
+nginx on https with a throwaway CA that the browser trusts through the NSS database in $HOME).
+
+  oidc_test.py CONFIG.json
+
+Prints one "oidc: ok: ..." line per check and "oidc: FAILED: ..." per failure; exits 1 on any failure.
+
+Checks: the login page's IdP link (axe, screenshot); hanna.h logs in via the IdP and lands on Idag
+(the staff row appears with role handlaggare, the log line names her); the callback URL used again is
+refused (oidc-state); a login cancelled at the provider; sara.s is samordnare; olle.o has no mapped
+group; each refused token (wrong aud, expired, replayed nonce, another key, alg none, no acr, wrong
+iss) shows its title and Felkod and leaves no session; ES256 is accepted; the provider rotates its
+key during hanna's session (it goes on) and adam.a's new login verifies with the new key; logout goes
+through the provider and the provider then asks for the password again; a locally disabled account is
+refused; with "localAccounts": false there is no password form and POST /login is refused; a forged
+X-Forwarded-For/-Proto from an address not in trustedProxies is ignored; behind nginx the flow works
+over HTTPS with `__Host-` Secure cookies and HSTS, and the client nginx saw is the one kaa logs.
+"""
+import http.client
+import json
+import os
+import re
+import ssl
+import subprocess
+import sys
+import time
+import traceback
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from selenium_axe_python import Axe
+
+DENIED = "Inloggningen nekades"
+# Each refused token: the provider's test mode, the page's title, its Felkod (the contract's table).
+REFUSED = [("wrong_aud", DENIED, "oidc-aud"), ("expired", DENIED, "oidc-exp"), ("replay_nonce", DENIED, "oidc-nonce"),
+           ("other_key", DENIED, "oidc-signature"), ("alg_none", DENIED, "oidc-alg"), ("no_acr", "Tvåfaktorsinloggning krävs", "oidc-acr"),
+           ("wrong_iss", DENIED, "oidc-iss")]
+CALLBACK = "/login/oidc/callback"
+
+
+class StepFailed(Exception):
+    """A check that failed; the flow it belongs to stops there."""
+
+
+class OIDCTest:
+    def __init__(self, config):
+        self.config = config
+        self.issuer = config["issuer"]
+        self.failures = 0
+        self.passes = 0
+        self.seen = {}              # what the browser saw: page type -> (title, path, status)
+        self.log_offsets = {}
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+                         "--window-size=1280,1000", "--lang=sv-SE", "--disable-extensions"):
+            options.add_argument(argument)
+        options.add_experimental_option("prefs", {"intl.accept_languages": "sv-SE,sv"})
+        # The network log: the status of each page and the URLs of redirects the browser followed.
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver.set_page_load_timeout(20)
+        self.base = config["direct"]["url"]
+
+    # --- Reporting -----------------------------------------------------------------------------
+
+    def ok(self, what, condition, detail=""):
+        if condition:
+            self.passes += 1
+            print(f"oidc: ok: {what}", flush=True)
+            return
+        raise StepFailed(what + (f" ({detail})" if detail else ""))
+
+    def soft(self, what, condition, detail=""):
+        try:
+            self.ok(what, condition, detail)
+        except StepFailed as failure:
+            self.fail(str(failure))
+
+    def fail(self, message):
+        self.failures += 1
+        print(f"oidc: FAILED: {message}", file=sys.stderr, flush=True)
+
+    def flow(self, name, function):
+        try:
+            function()
+        except StepFailed as failure:
+            self.fail(f"{name}: {failure}")
+            self.dump(name)
+        except Exception as error:  # a driver error fails this flow, with its trace
+            self.fail(f"{name}: {type(error).__name__}: {error}")
+            traceback.print_exc()
+            self.dump(name)
+
+    def dump(self, name):
+        try:
+            os.makedirs(self.config["screenshots"], exist_ok=True)
+            path = os.path.join(self.config["screenshots"], f"oidc-failed-{name.replace(' ', '-')}.html")
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(self.driver.page_source)
+            print(f"oidc: the page at {self.driver.current_url} is saved in {path}", file=sys.stderr)
+        except Exception:
+            pass
+
+    # --- The browser ---------------------------------------------------------------------------
+
+    def path(self):
+        return urllib.parse.urlsplit(self.driver.current_url).path
+
+    def heading(self):
+        try:
+            return self.driver.find_element(By.TAG_NAME, "h1").text
+        except NoSuchElementException:
+            return ""
+
+    def text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def network(self):
+        """The documents loaded since the last call: [(url, status)], redirects included."""
+        documents = []
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            params = message.get("params", {})
+            if message.get("method") == "Network.requestWillBeSent" and params.get("redirectResponse") and params.get("type") == "Document":
+                documents.append((params["redirectResponse"]["url"], params["redirectResponse"]["status"]))
+            if message.get("method") == "Network.responseReceived" and params.get("type") == "Document":
+                documents.append((params["response"]["url"], params["response"]["status"]))
+        return documents
+
+    def fresh(self, base):
+        """A browser with no session at kaa or the provider (cookies are per host, not per port)."""
+        for url in {base, self.issuer}:
+            self.driver.get(url + "/healthz" if url == base else url + "/.well-known/openid-configuration")
+            self.driver.delete_all_cookies()
+        self.network()
+
+    def axe(self, page_type):
+        axe = Axe(self.driver)
+        axe.inject()
+        results = axe.run()
+        serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        for violation in serious:
+            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            print(f"oidc: axe on {page_type}: {violation['impact']}: {violation['id']}: {violation['help']} — {targets}", file=sys.stderr)
+        self.soft(f"axe: {page_type} ({self.path()}): no serious or critical violation, {len(results['passes'])} rules passed", not serious,
+                  f"{len(serious)} serious or critical violation(s)")
+
+    def screenshot(self, name):
+        folder = self.config["screenshots"]
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, f"oidc-{name}.png")
+        self.driver.save_screenshot(target)
+        self.soft(f"screenshot {target}", os.path.getsize(target) > 0)
+
+    def login_via_idp(self, base, user, *, expect_form=True, cancel=False):
+        """From kaa's /login through the provider's form and back; returns when the browser has settled
+        (on a kaa page other than the callback, or on a callback page that is not the success hop)."""
+        self.driver.get(base + "/login")
+        links = self.driver.find_elements(By.ID, "login-oidc")
+        self.ok(f"{user}: /login at {base} has the link 'Logga in med kommunens konto'", bool(links) and links[0].text == "Logga in med kommunens konto",
+                self.text()[:200])
+        links[0].click()
+        WebDriverWait(self.driver, 15).until(lambda d: d.current_url.startswith(self.issuer) or not d.current_url.startswith(base + "/login"))
+        if expect_form:
+            self.ok(f"{user}: the link leads to the provider's login form", self.driver.current_url.startswith(self.issuer + "/authorize")
+                    and bool(self.driver.find_elements(By.ID, "idp-login")), self.driver.current_url)
+            if cancel:
+                self.driver.find_element(By.ID, "idp-cancel").click()
+            else:
+                self.driver.find_element(By.ID, "username").send_keys(user)
+                self.driver.find_element(By.ID, "password").send_keys(self.config["password"])
+                self.driver.find_element(By.ID, "idp-submit").click()
+
+        def settled(driver):
+            url = driver.current_url
+            if not url.startswith(base):
+                return False
+            if urllib.parse.urlsplit(url).path != CALLBACK:
+                return True
+            heading = driver.find_elements(By.TAG_NAME, "h1")
+            return bool(heading) and heading[0].text not in ("", "Du är inloggad")
+        try:
+            WebDriverWait(self.driver, 15).until(settled)
+        except TimeoutException:
+            raise StepFailed(f"{user}: the login did not finish (at {self.driver.current_url}: {self.heading()!r})")
+        return self.network()
+
+    def expect_idag(self, base, user, documents):
+        self.ok(f"{user}: logged in via the IdP, through 'Du är inloggad', lands on Idag ({base}/)",
+                self.path() == "/" and self.heading() == "Idag", f"at {self.driver.current_url}: {self.heading()!r}")
+        callback = [status for url, status in documents if urllib.parse.urlsplit(url).path == CALLBACK]
+        self.ok(f"{user}: the callback answered 200", callback == [200], str(documents))
+
+    def expect_refused(self, base, what, title, code, status, documents, log=None):
+        callback = [s for url, s in documents if urllib.parse.urlsplit(url).path == CALLBACK]
+        self.ok(f"{what}: the browser shows '{title}' with 'Felkod: {code}' (HTTP {status})",
+                self.heading() == title and f"Felkod: {code}" in self.text() and callback == [status],
+                f"h1 {self.heading()!r}, statuses {callback}, text {self.text()[:300]!r}")
+        self.seen[what] = (title, code, callback)
+        if log:
+            lines = self.new_log(log)
+            self.ok(f"{what}: kaa logs event=oidc_refused code={code}", any(f"event=oidc_refused code={code}" in line for line in lines), "\n".join(lines[-5:]))
+        self.driver.get(base + "/")
+        self.ok(f"{what}: no session afterwards (/ leads to /login)", self.path() == "/login", self.driver.current_url)
+
+    # --- The server side -----------------------------------------------------------------------
+
+    def kaa(self, *arguments):
+        result = subprocess.run([self.config["kaa"], "--db", self.config["db"], *arguments], capture_output=True, text=True, timeout=30)
+        if result.returncode != 0:
+            raise StepFailed(f"kaa {' '.join(arguments)} exited {result.returncode}: {result.stderr.strip()}")
+        return result.stdout
+
+    def new_log(self, server):
+        """The lines the server logged since the last look."""
+        path = self.config[server]["log"]
+        with open(path, encoding="utf-8", errors="replace") as file:
+            file.seek(self.log_offsets.get(path, 0))
+            text = file.read()
+            self.log_offsets[path] = file.tell()
+        return text.splitlines()
+
+    def idp(self, path, body=None):
+        request = urllib.request.Request(self.issuer + path, data=json.dumps(body or {}).encode(), headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def jwks_fetches(self):
+        with open(os.path.join(os.path.dirname(self.config["db"]), "idp.log"), encoding="utf-8", errors="replace") as file:
+            return sum(1 for line in file if '"GET /jwks' in line)
+
+    @staticmethod
+    def request(url, method="GET", headers=None, body=None, source=None, ca=None):
+        """One HTTP request from a chosen source address: (status, [(header, value)], body)."""
+        parts = urllib.parse.urlsplit(url)
+        address = (source, 0) if source else None
+        if parts.scheme == "https":
+            connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=10, source_address=address,
+                                                     context=ssl.create_default_context(cafile=ca))
+        else:
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10, source_address=address)
+        connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body, headers=headers or {})
+        response = connection.getresponse()
+        result = response.status, response.getheaders(), response.read().decode("utf-8", "replace")
+        connection.close()
+        return result
+
+    # --- The flows -----------------------------------------------------------------------------
+
+    def login_page(self):
+        self.fresh(self.base)
+        self.driver.get(self.base + "/login")
+        self.ok("the login page has the IdP link and, with local accounts on, the password form",
+                bool(self.driver.find_elements(By.CSS_SELECTOR, "a#login-oidc[href='/login/oidc']")) and bool(self.driver.find_elements(By.NAME, "password")))
+        self.axe("login with the IdP link")
+        self.screenshot("login")
+
+    def hanna_first_login(self):
+        self.fresh(self.base)
+        self.new_log("direct")
+        documents = self.login_via_idp(self.base, "hanna.h")
+        self.expect_idag(self.base, "hanna.h", documents)
+        self.last_jwks = (self.jwks_fetches(), time.monotonic())
+        self.screenshot("idag")
+        self.callback_url = next(url for url, _ in documents if urllib.parse.urlsplit(url).path == CALLBACK)
+        lines = self.new_log("direct")
+        self.ok("hanna.h: kaa logs event=login method=oidc login=hanna.h role=handlaggare",
+                any("event=login method=oidc login=hanna.h role=handlaggare" in line for line in lines), "\n".join(lines[-5:]))
+        staff = self.kaa("staff", "list")
+        self.ok("hanna.h: `kaa staff list` shows her with role handlaggare and the IdP's name",
+                re.search(r"^hanna\.h\thandlaggare\tHanna Handläggare\t", staff, re.M) is not None, staff)
+        self.kaa("caseload", "assign", self.config["caseload"], "--staff", "hanna.h")
+        self.driver.get(self.base + "/personer")
+        self.ok("hanna.h: the person assigned to her after her first login is on Ungdomar", self.config["caseload_name"] in self.text(),
+                self.text()[:300])
+
+    def reused_callback(self):
+        self.network()
+        self.driver.get(self.callback_url)
+        self.expect_refused(self.base, "the callback URL used a second time", "Inloggningen har gått ut", "oidc-state", 400, self.network(), "direct")
+        self.axe("Inloggningen har gått ut")
+
+    def cancelled(self):
+        self.fresh(self.base)
+        documents = self.login_via_idp(self.base, "hanna.h", cancel=True)
+        self.expect_refused(self.base, "a login cancelled at the provider", "Inloggningen avbröts", "oidc-idp-error", 403, documents, "direct")
+
+    def sara(self):
+        self.fresh(self.base)
+        self.expect_idag(self.base, "sara.s", self.login_via_idp(self.base, "sara.s"))
+        lines = self.new_log("direct")
+        self.ok("sara.s: logged as role=samordnare", any("event=login method=oidc login=sara.s role=samordnare" in line for line in lines), "\n".join(lines[-3:]))
+        self.ok("sara.s: `kaa staff list` has her as samordnare", re.search(r"^sara\.s\tsamordnare\t", self.kaa("staff", "list"), re.M) is not None)
+
+    def olle(self):
+        self.fresh(self.base)
+        documents = self.login_via_idp(self.base, "olle.o")
+        self.expect_refused(self.base, "olle.o (no KAA group)", "Ingen behörighet i KAA-registret", "no-role", 403, documents, "direct")
+        self.driver.back()  # the refusal page again, for axe (the browser keeps it in its history)
+        if self.heading() != "Ingen behörighet i KAA-registret":
+            self.login_via_idp(self.base, "olle.o")
+        self.axe("Ingen behörighet i KAA-registret")
+        self.ok("olle.o: no staff row was made", "olle.o" not in self.kaa("staff", "list"))
+
+    def refused_tokens(self):
+        for index, (mode, title, code) in enumerate(REFUSED):
+            def one():
+                self.fresh(self.base)
+                self.idp("/test/next", {"mode": mode})
+                documents = self.login_via_idp(self.base, "hanna.h")
+                self.expect_refused(self.base, f"ID token {mode}", title, code, 403, documents, "direct")
+            if index == 0:
+                def first():
+                    one()
+                    self.driver.back()
+                    if self.heading() == title:
+                        self.axe("a refused login (Inloggningen nekades)")
+                        self.screenshot("refused")
+                self.flow(f"refused {mode}", first)
+            else:
+                self.flow(f"refused {mode}", one)
+
+    def es256(self):
+        self.fresh(self.base)
+        self.idp("/test/next", {"mode": "es256"})
+        self.expect_idag(self.base, "hanna.h (ES256 ID token)", self.login_via_idp(self.base, "hanna.h"))
+
+    def rotation_and_logout(self):
+        if self.path() != "/" or self.heading() != "Idag":
+            self.fresh(self.base)
+            self.expect_idag(self.base, "hanna.h", self.login_via_idp(self.base, "hanna.h"))
+        # kaa fetches the JWKS again for an unknown kid at most once per 30 s: let that window pass.
+        fetches, at = self.last_jwks
+        if self.jwks_fetches() == fetches:
+            time.sleep(max(0.0, 31 - (time.monotonic() - at)))
+        kid = self.idp("/test/rotate")["kid"]
+        self.driver.get(self.base + "/")
+        self.ok(f"hanna.h: her session goes on after the provider rotated its key (now {kid})", self.heading() == "Idag", self.heading())
+        self.network()
+        self.driver.find_element(By.XPATH, "//form[@action='/logout']//button").click()
+        WebDriverWait(self.driver, 15).until(lambda d: d.current_url.startswith(self.base + "/login"))
+        documents = self.network()
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.driver.current_url).query)
+        self.ok("logout goes through the provider's /logout and back to /login?utloggad=0",
+                any(url.startswith(self.issuer + "/logout") for url, _ in documents) and query.get("utloggad") == ["0"],
+                f"{self.driver.current_url}; {documents}")
+        self.ok("the logout notice 'Du är utloggad.' is shown", "Du är utloggad." in self.text())
+        self.driver.get(self.base + "/")
+        self.ok("after logout / leads to /login", self.path() == "/login")
+        # The provider's session is gone too: the next login asks for the password (login_via_idp checks the form).
+        before = self.jwks_fetches()
+        self.expect_idag(self.base, "adam.a (after the rotation, the provider asks for the password again)", self.login_via_idp(self.base, "adam.a"))
+        self.ok("adam.a: kaa fetched the new JWKS for the unknown kid", self.jwks_fetches() > before)
+        self.driver.get(self.base + "/personal")
+        self.ok("adam.a (admin): Personal lists hanna.h", "hanna.h" in self.text(), self.text()[:300])
+
+    def disabled(self):
+        self.kaa("staff", "disable", "hanna.h")
+        self.fresh(self.base)
+        documents = self.login_via_idp(self.base, "hanna.h")
+        self.expect_refused(self.base, "hanna.h disabled locally", "Kontot är avstängt", "disabled", 403, documents, "direct")
+
+    def no_local_accounts(self):
+        url = self.config["nolocal"]["url"]
+        self.fresh(url)
+        self.driver.get(url + "/login")
+        self.ok('"localAccounts": false: /login has the IdP link and no password form',
+                bool(self.driver.find_elements(By.ID, "login-oidc")) and not self.driver.find_elements(By.NAME, "password"))
+        status, headers, body = self.request(url + "/login", "POST", {"Content-Type": "application/x-www-form-urlencoded", "Origin": url},
+                                             "username=hanna.h&password=x&otp=123456&csrf=abc")
+        cookies = [value for name, value in headers if name.lower() == "set-cookie" and "kaa_session" in value]
+        self.ok(f'"localAccounts": false: POST /login is refused ({status}) and sets no session', 400 <= status < 500 and not cookies, f"{status} {headers}")
+
+    def forged_headers_direct(self):
+        url = self.base
+        forged = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}
+        status, headers, body = self.request(url + "/login", headers=forged, source="127.0.0.2")
+        cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+        self.ok("forged X-Forwarded-* from 127.0.0.2 (not a trusted proxy): the login cookie is kaa_login without Secure, no HSTS",
+                status == 200 and any(c.startswith("kaa_login=") and "secure" not in c.lower() for c in cookies)
+                and not any(name.lower() == "strict-transport-security" for name, _ in headers), str(cookies))
+        token = re.search(r'name="csrf" value="([^"]+)"', body)
+        cookie = next(c.split(";")[0] for c in cookies if c.startswith("kaa_login="))
+        self.new_log("direct")
+        self.request(url + "/login", "POST", {**forged, "Content-Type": "application/x-www-form-urlencoded", "Origin": url, "Cookie": cookie},
+                     urllib.parse.urlencode({"csrf": token.group(1) if token else "", "username": "hanna.h", "password": "fel-lösenord", "otp": "123456"}),
+                     source="127.0.0.2")
+        time.sleep(0.2)
+        lines = [line for line in self.new_log("direct") if "login" in line]
+        self.ok("forged X-Forwarded-For from 127.0.0.2: the failed login is logged with client=127.0.0.2, not 198.51.100.7",
+                any("client=127.0.0.2" in line for line in lines) and not any("198.51.100.7" in line for line in lines), "\n".join(lines) or "no login line logged")
+        # The control: the same headers from 127.0.0.1, which is in trustedProxies, are believed.
+        status, headers, _ = self.request(url + "/login", headers=forged, source="127.0.0.1")
+        cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+        self.ok("the same X-Forwarded-Proto from 127.0.0.1 (trusted) gives __Host-kaa_login; Secure",
+                any(c.startswith("__Host-kaa_login=") and "secure" in c.lower() for c in cookies), str(cookies))
+
+    def behind_nginx(self):
+        proxied = self.config["proxied"]
+        url = proxied["url"]
+        self.fresh(self.base)
+        self.driver.get(url + "/healthz")
+        self.driver.delete_all_cookies()
+        self.network()
+        documents = self.login_via_idp(url, "sara.s")
+        self.expect_idag(url, "sara.s over HTTPS through nginx (the browser validated the throwaway CA's chain)", documents)
+        cookies = {cookie["name"]: cookie for cookie in self.driver.get_cookies()}
+        session = cookies.get("__Host-kaa_session")
+        self.ok("behind nginx: the session cookie is __Host-kaa_session, Secure, HttpOnly, SameSite=Strict, Path=/",
+                session is not None and session.get("secure") is True and session.get("httpOnly") is True and session.get("sameSite") == "Strict"
+                and session.get("path") == "/" and session.get("domain") == "localhost",  # host-only: no Domain attribute
+                str(list(cookies.values())))
+        self.ok("behind nginx: no cookie without __Host- from kaa", not any(name.startswith("kaa_") for name in cookies), str(list(cookies)))
+        status, headers, body = self.request(url + "/login", ca=proxied["ca"])
+        hsts = [value for name, value in headers if name.lower() == "strict-transport-security"]
+        self.ok(f"behind nginx: HSTS is sent ({hsts})", status == 200 and any("max-age=31536000" in value for value in hsts))
+        status, headers, _ = self.request(proxied["http"] + "/login")
+        location = dict((name.lower(), value) for name, value in headers).get("location", "")
+        self.ok(f"behind nginx: plain http is sent to https ({status} {location})", status == 301 and location.startswith("https://localhost"))
+        # A forged X-Forwarded-For sent to nginx from 127.0.0.2: nginx passes on what it saw.
+        forged = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "http"}
+        status, headers, body = self.request(url + "/login", headers=forged, source="127.0.0.2", ca=proxied["ca"])
+        cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+        self.ok("behind nginx: the login cookie is __Host-kaa_login; Secure (even with a forged X-Forwarded-Proto: http)",
+                any(c.startswith("__Host-kaa_login=") and "secure" in c.lower() for c in cookies), str(cookies))
+        token = re.search(r'name="csrf" value="([^"]+)"', body)
+        cookie = next((c.split(";")[0] for c in cookies if c.startswith("__Host-kaa_login=")), "")
+        self.new_log("proxied")
+        self.request(url + "/login", "POST", {**forged, "Content-Type": "application/x-www-form-urlencoded", "Origin": url, "Cookie": cookie},
+                     urllib.parse.urlencode({"csrf": token.group(1) if token else "", "username": "sara.s", "password": "fel-lösenord", "otp": "123456"}),
+                     source="127.0.0.2", ca=proxied["ca"])
+        time.sleep(0.2)
+        lines = [line for line in self.new_log("proxied") if "login" in line]
+        self.ok("behind nginx: a failed login from 127.0.0.2 with a forged X-Forwarded-For is logged with client=127.0.0.2 (what nginx saw)",
+                any("client=127.0.0.2" in line for line in lines) and not any("198.51.100.7" in line for line in lines), "\n".join(lines) or "no login line logged")
+
+    def run(self):
+        try:
+            self.flow("login page", self.login_page)
+            self.flow("hanna.h", self.hanna_first_login)
+            if hasattr(self, "callback_url"):
+                self.flow("reused callback", self.reused_callback)
+            self.flow("cancelled at the provider", self.cancelled)
+            self.flow("sara.s", self.sara)
+            self.flow("olle.o", self.olle)
+            self.refused_tokens()
+            self.flow("es256", self.es256)
+            if hasattr(self, "last_jwks"):
+                self.flow("key rotation and logout", self.rotation_and_logout)
+            self.flow("disabled locally", self.disabled)
+            self.flow("no local accounts", self.no_local_accounts)
+            self.flow("forged forwarded headers", self.forged_headers_direct)
+            self.flow("behind nginx", self.behind_nginx)
+        finally:
+            self.driver.quit()
+        print("oidc: what the browser showed for each refusal: " + "; ".join(f"{what}: {title} / Felkod: {code} / HTTP {status}"
+                                                                           for what, (title, code, status) in self.seen.items()))
+        print(f"oidc: {self.passes} passed, {self.failures} failed")
+        return 1 if self.failures else 0
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: oidc_test.py CONFIG.json", file=sys.stderr)
+        return 64
+    with open(sys.argv[1], encoding="utf-8") as file:
+        config = json.load(file)
+    return OIDCTest(config).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
