@@ -404,6 +404,22 @@ class OIDCTest:
         self.ok("the same X-Forwarded-Proto from 127.0.0.1 (trusted) gives __Host-kaa_login; Secure",
                 any(c.startswith("__Host-kaa_login=") and "secure" in c.lower() for c in cookies), str(cookies))
 
+    def untrusted_ca(self):
+        """The control for the HTTPS flow: a Chromium whose HOME has no NSS database refuses nginx's chain."""
+        import tempfile
+        with tempfile.TemporaryDirectory() as home:
+            options = webdriver.ChromeOptions()
+            options.binary_location = "/usr/bin/chromium"
+            for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
+                options.add_argument(argument)
+            driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver", env={**os.environ, "HOME": home}), options=options)
+            try:
+                driver.get(self.config["proxied"]["url"] + "/login")
+                title = driver.title
+            finally:
+                driver.quit()
+        self.ok(f"without the throwaway CA in its NSS database Chromium refuses the certificate (title {title!r})", "KAA" not in title)
+
     def behind_nginx(self):
         proxied = self.config["proxied"]
         url = proxied["url"]
@@ -460,6 +476,7 @@ class OIDCTest:
             self.flow("no local accounts", self.no_local_accounts)
             self.flow("forged forwarded headers", self.forged_headers_direct)
             self.flow("behind nginx", self.behind_nginx)
+            self.flow("untrusted CA", self.untrusted_ca)
         finally:
             self.driver.quit()
         print("oidc: what the browser showed for each refusal: " + "; ".join(f"{what}: {title} / Felkod: {code} / HTTP {status}"
