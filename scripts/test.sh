@@ -24,6 +24,8 @@ if nm "$bin/kaa-hub" | grep -E 'KAARegister|KAASync|KAACurl|curl_easy' >/dev/nul
 # The dashboard (issue #5) and the web UI (issue #15) in a real browser; before the test run, so its summary is the last line.
 bash scripts/browser-check.sh
 bash scripts/web-check.sh
+# Staff login through a real OpenID provider, and the web UI behind nginx with TLS (issue 18).
+bash scripts/oidc-check.sh
 # /metrics on its own listener, linted by Prometheus' promtool (issue #17).
 bash scripts/metrics-check.sh
 # The API against its OpenAPI description: openapi-spec-validator, then schemathesis on a live demo hub (issue #17).
