@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 kaa_ensure_swift
-KAA_APT_PACKAGES+=(chromium chromium-driver python3-selenium python3-venv python3-authlib python3-flask nginx openssl libnss3-tools curl)
+KAA_APT_PACKAGES+=(chromium chromium-driver python3-selenium python3-pyotp python3-venv python3-authlib python3-flask nginx openssl libnss3-tools curl)
 kaa_ensure_packages
 
 kaa_log "oidc check: building kaa"
@@ -55,6 +55,12 @@ for i in 0 1 2; do
     kaa register "${numbers[$i]}" --date "$(TZ=Europe/Stockholm date -d '-20 days' +%F)" --reason AVBROTT_NP --first-name "${firsts[$i]}" \
         --last-name Inloggsson --address "Idpgatan $((i + 1))" --postal-code 75320 --city Uppsala >/dev/null
 done
+
+# A local (password) account, for "localAccounts" and for an IdP login of the same name (refused).
+kaa staff add greta.l --role granskare --name "Greta Lokal" > "$work/greta.credentials"
+local_password=$(sed -n 's/^password: //p' "$work/greta.credentials")
+local_secret=$(sed -n 's/^totp: .*secret=\([A-Z2-7]*\).*/\1/p' "$work/greta.credentials")
+[ -n "$local_password" ] && [ -n "$local_secret" ] || kaa_die "oidc check: kaa staff add printed no credentials"
 
 # The client secret in a file only this user can read (kaa reads clientSecretFile; the provider the same file).
 secret_file="$work/oidc-secret"
@@ -138,11 +144,11 @@ for name in direct nolocal proxied idp; do
 done
 for _ in $(seq 50); do curl -s -o /dev/null --cacert "$tls/ca.pem" "$proxied/healthz" && break; sleep 0.1; done
 
-cat > "$work/test.json" <<EOF
+(umask 077; cat > "$work/test.json") <<EOF
 {"kaa": "$bindir/kaa", "db": "$work/kaa.sqlite", "screenshots": "$PWD/.build/screenshots", "issuer": "$issuer",
  "direct": {"url": "$direct", "log": "$work/direct.log"}, "nolocal": {"url": "$nolocal", "log": "$work/nolocal.log"},
  "proxied": {"url": "$proxied", "log": "$work/proxied.log", "http": "http://localhost:$http_port", "ca": "$tls/ca.pem"},
- "caseload": "${numbers[0]}", "caseload_name": "${firsts[0]} Inloggsson", "password": "Provider-pass-1"}
+ "caseload": "${numbers[0]}", "local": {"login": "greta.l", "password": "$local_password", "secret": "$local_secret"}, "caseload_name": "${firsts[0]} Inloggsson", "password": "Provider-pass-1"}
 EOF
 
 kaa_log "oidc check: running Tests/Browser/oidc_test.py"

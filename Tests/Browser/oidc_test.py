@@ -31,6 +31,7 @@ import traceback
 import urllib.parse
 import urllib.request
 
+import pyotp
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -369,16 +370,35 @@ class OIDCTest:
         documents = self.login_via_idp(self.base, "hanna.h")
         self.expect_refused(self.base, "hanna.h disabled locally", "Kontot är avstängt", "disabled", 403, documents, "direct")
 
+    def local_login(self, url, account):
+        """A password login with the local account's real one-time password and TOTP code: (status, cookies)."""
+        status, headers, body = self.request(url + "/login")
+        cookie = next((value.split(";")[0] for name, value in headers if name.lower() == "set-cookie" and "kaa_login=" in value), "")
+        token = re.search(r'name="csrf" value="([^"]+)"', body)
+        csrf = token.group(1) if token else cookie.partition("=")[2]  # double submit: the form's token is the cookie's value
+        form = urllib.parse.urlencode({"csrf": csrf, "username": account["login"], "password": account["password"],
+                                       "otp": pyotp.TOTP(account["secret"]).now()})
+        status, headers, body = self.request(url + "/login", "POST", {"Content-Type": "application/x-www-form-urlencoded", "Origin": url, "Cookie": cookie}, form)
+        return status, [value for name, value in headers if name.lower() == "set-cookie" and "kaa_session=" in value and "Max-Age=0" not in value]
+
     def no_local_accounts(self):
         url = self.config["nolocal"]["url"]
         self.fresh(url)
         self.driver.get(url + "/login")
         self.ok('"localAccounts": false: /login has the IdP link and no password form',
                 bool(self.driver.find_elements(By.ID, "login-oidc")) and not self.driver.find_elements(By.NAME, "password"))
-        status, headers, body = self.request(url + "/login", "POST", {"Content-Type": "application/x-www-form-urlencoded", "Origin": url},
-                                             "username=hanna.h&password=x&otp=123456&csrf=abc")
-        cookies = [value for name, value in headers if name.lower() == "set-cookie" and "kaa_session" in value]
-        self.ok(f'"localAccounts": false: POST /login is refused ({status}) and sets no session', 400 <= status < 500 and not cookies, f"{status} {headers}")
+        account = self.config["local"]
+        status, sessions = self.local_login(url, account)
+        self.ok(f'"localAccounts": false: POST /login with {account["login"]}\'s right password and code is refused ({status}), no session',
+                400 <= status < 500 and not sessions, f"{status} {sessions}")
+        # The control: the same login on the server with local accounts gets a session (the first login: change the password).
+        status, sessions = self.local_login(self.base, account)
+        self.ok(f'"localAccounts": true: the same login succeeds ({status}, a session cookie)', status in (302, 303) and bool(sessions), f"{status} {sessions}")
+
+    def local_conflict(self):
+        self.fresh(self.base)
+        documents = self.login_via_idp(self.base, self.config["local"]["login"])
+        self.expect_refused(self.base, "an IdP login whose name a local account has", DENIED, "local-conflict", 403, documents, "direct")
 
     def forged_headers_direct(self):
         url = self.base
@@ -392,7 +412,7 @@ class OIDCTest:
         cookie = next(c.split(";")[0] for c in cookies if c.startswith("kaa_login="))
         self.new_log("direct")
         self.request(url + "/login", "POST", {**forged, "Content-Type": "application/x-www-form-urlencoded", "Origin": url, "Cookie": cookie},
-                     urllib.parse.urlencode({"csrf": token.group(1) if token else "", "username": "hanna.h", "password": "fel-lösenord", "otp": "123456"}),
+                     urllib.parse.urlencode({"csrf": token.group(1) if token else "", "username": "greta.l", "password": "fel-lösenord", "otp": "123456"}),
                      source="127.0.0.2")
         time.sleep(0.2)
         lines = [line for line in self.new_log("direct") if "login" in line]
@@ -452,7 +472,7 @@ class OIDCTest:
         cookie = next((c.split(";")[0] for c in cookies if c.startswith("__Host-kaa_login=")), "")
         self.new_log("proxied")
         self.request(url + "/login", "POST", {**forged, "Content-Type": "application/x-www-form-urlencoded", "Origin": url, "Cookie": cookie},
-                     urllib.parse.urlencode({"csrf": token.group(1) if token else "", "username": "sara.s", "password": "fel-lösenord", "otp": "123456"}),
+                     urllib.parse.urlencode({"csrf": token.group(1) if token else "", "username": "greta.l", "password": "fel-lösenord", "otp": "123456"}),
                      source="127.0.0.2", ca=proxied["ca"])
         time.sleep(0.2)
         lines = [line for line in self.new_log("proxied") if "login" in line]
@@ -474,6 +494,7 @@ class OIDCTest:
                 self.flow("key rotation and logout", self.rotation_and_logout)
             self.flow("disabled locally", self.disabled)
             self.flow("no local accounts", self.no_local_accounts)
+            self.flow("local conflict", self.local_conflict)
             self.flow("forged forwarded headers", self.forged_headers_direct)
             self.flow("behind nginx", self.behind_nginx)
             self.flow("untrusted CA", self.untrusted_ca)

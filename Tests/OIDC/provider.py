@@ -63,6 +63,8 @@ USERS = {
     "adam.a": ("Adam Admin", ["KAA-Admin"]),
     "sara.s": ("Sara Samordnare", ["KAA-Samordnare", "Personal"]),
     "olle.o": ("Olle Ombud", ["Personal"]),
+    # The same login as a local (password) account the test makes: kaa must refuse to merge them.
+    "greta.l": ("Greta Lokal", ["KAA-Granskare"]),
 }
 MODES = {"wrong_aud", "expired", "replay_nonce", "other_key", "alg_none", "no_acr", "wrong_iss", "es256"}
 
