@@ -79,6 +79,8 @@ let package = Package(
         // Test support by layer: fixtures (no hub, no CLI), an in-process HTTP kit, a CLI runner.
         .target(name: "KAATestFixtures", dependencies: ["KAACore", "KAASQLite"], path: "Tests/KAATestFixtures", swiftSettings: strict),
         .target(name: "KAAHTTPTestKit", dependencies: ["KAAHTTP"], path: "Tests/KAAHTTPTestKit", swiftSettings: strict),
+        // Signing keys, JWKs and compact JWTs made with libcrypto, for the signature and OIDC tests.
+        .target(name: "KAACryptoTestKit", dependencies: ["CCrypto", "KAACrypto"], path: "Tests/KAACryptoTestKit", swiftSettings: strict),
         .target(name: "KAACLITestKit", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAACore", "KAATestFixtures"],
                 path: "Tests/KAACLITestKit", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestFixtures"], swiftSettings: strict),
@@ -88,7 +90,7 @@ let package = Package(
         .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestFixtures", "KAAZlib"],
                     swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
+        .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto", "KAACryptoTestKit", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAAAuthTests", dependencies: ["KAAAuth", "KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),
