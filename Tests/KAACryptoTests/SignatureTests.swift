@@ -132,6 +132,40 @@ import Testing
         #expect(key.verifies(r + s, of: message, algorithm: .es256))
     }
 
+    @Test func es256SignatureWithSReplacedByNMinusSAlsoVerifies() {
+        // ECDSA itself: (r, s) and (r, n − s) are both valid, and JWS does not ask for low s. Documented here so
+        // nobody treats an ID token's signature bytes as unique (replay is caught by nonce and state instead).
+        let signature = Self.ec.sign(message, algorithm: .es256)
+        var borrow = 0
+        var negated = [UInt8](repeating: 0, count: 32)
+        for index in (0..<32).reversed() {
+            let difference = Int(Self.p256Order[index]) - Int(signature[32 + index]) - borrow
+            negated[index] = UInt8((difference + 256) % 256)
+            borrow = difference < 0 ? 1 : 0
+        }
+        #expect(negated != Array(signature[32..<64]))
+        #expect(Self.ec.publicKey().verifies(Array(signature[0..<32]) + negated, of: message, algorithm: .es256))
+    }
+
+    @Test(arguments: SignatureAlgorithm.allCases)
+    func oneKeyVerifiesOnManyThreadsAtOnce(algorithm: SignatureAlgorithm) async {
+        let key = Self.key(algorithm).publicKey()
+        let signature = Self.key(algorithm).sign(message, algorithm: algorithm)
+        let message = message
+        let results = await withTaskGroup(of: (Bool, Bool).self) { group in
+            for _ in 0..<64 {
+                group.addTask {
+                    var tampered = signature
+                    tampered[5] ^= 0x10
+                    return (key.verifies(signature, of: message, algorithm: algorithm), key.verifies(tampered, of: message, algorithm: algorithm))
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 64)
+        #expect(results.allSatisfy { $0.0 && !$0.1 })
+    }
+
     // MARK: Hostile JWKs
 
     @Test func missingMembersAreNamed() {
