@@ -39,8 +39,12 @@ let package = Package(
         .target(name: "KAAZlib", dependencies: ["CZlib"], swiftSettings: strict),
         // Staff logins: Argon2id password hashes (libargon2) and TOTP codes (liboath).
         .target(name: "KAAAuth", dependencies: ["CArgon2", "COath", "KAACrypto"], swiftSettings: strict),
+        // Staff sign-in with the kommun's identity provider: an OpenID Connect relying party (issue 18),
+        // its HTTP through the HTTPClient protocol (libcurl in `kaa web`), its signatures with libcrypto.
+        .target(name: "KAAOIDC", dependencies: ["KAACrypto", "KAAHTTP"], swiftSettings: strict),
         // The kommun's register.
-        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAASystem", "KAACrypto", "KAAAuth", "KAAResources", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAARegister", dependencies: ["KAACore", "KAASQLite", "KAASystem", "KAACrypto", "KAAAuth", "KAAResources", "KAAProtocol", "KAAOIDC"],
+                swiftSettings: strict),
         // The sync protocol shared by the kommun and the hub: batches, digests, catalogue checks.
         .target(name: "KAAProtocol", dependencies: ["KAACore", "KAACrypto"], swiftSettings: strict),
         // HTML as values, escaped by default, and the one stylesheet of the dashboard and the reports.
@@ -54,7 +58,8 @@ let package = Package(
         .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML", "CXlsxWriter", "KAAZlib"],
                 swiftSettings: strict),
         // The coordinators' web UI: a transport-free responder over the register (issue 15).
-        .target(name: "KAAWeb", dependencies: ["KAARegister", "KAASQLite", "KAAHTML", "KAAHTTP", "KAACrypto", "KAACore"], swiftSettings: strict),
+        .target(name: "KAAWeb", dependencies: ["KAARegister", "KAASQLite", "KAAHTML", "KAAHTTP", "KAACrypto", "KAACore", "KAAOIDC", "KAASystem"],
+                swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
         .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASystem"], swiftSettings: strict),
 
@@ -62,7 +67,7 @@ let package = Package(
         // files), then one module per program, so `kaa` links no hub and `kaa-hub` no register.
         .target(name: "KAACLIKit", dependencies: ["KAACore"], swiftSettings: strict),
         .target(name: "KAAKommunCLI", dependencies: ["KAACLIKit", "KAAHTML", "KAARegister", "KAACore", "KAASystem", "KAASync", "KAACurl", "KAAProtocol",
-                                               "KAAWeb", "KAAHTTPServer"], swiftSettings: strict),
+                                               "KAAWeb", "KAAHTTPServer", "KAAOIDC"], swiftSettings: strict),
         .target(name: "KAAHubCLI", dependencies: ["KAACLIKit", "KAAHub", "KAAHTTPServer", "KAACore", "KAAProtocol"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAAKommunCLI", "KAACLIKit"], swiftSettings: strict),
         .executableTarget(name: "kaa-hub", dependencies: ["KAAHubCLI", "KAACLIKit"], swiftSettings: strict),
@@ -79,6 +84,8 @@ let package = Package(
         // Test support by layer: fixtures (no hub, no CLI), an in-process HTTP kit, a CLI runner.
         .target(name: "KAATestFixtures", dependencies: ["KAACore", "KAASQLite"], path: "Tests/KAATestFixtures", swiftSettings: strict),
         .target(name: "KAAHTTPTestKit", dependencies: ["KAAHTTP"], path: "Tests/KAAHTTPTestKit", swiftSettings: strict),
+        // Signing keys, JWKs and compact JWTs made with libcrypto, for the signature and OIDC tests.
+        .target(name: "KAACryptoTestKit", dependencies: ["CCrypto", "KAACrypto"], path: "Tests/KAACryptoTestKit", swiftSettings: strict),
         .target(name: "KAACLITestKit", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAACore", "KAATestFixtures"],
                 path: "Tests/KAACLITestKit", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestFixtures"], swiftSettings: strict),
@@ -88,7 +95,7 @@ let package = Package(
         .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestFixtures", "KAAZlib"],
                     swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto"], swiftSettings: strict),
+        .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto", "KAACryptoTestKit", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAAAuthTests", dependencies: ["KAAAuth", "KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),

@@ -5,6 +5,8 @@
 KAA_APT_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev libargon2-dev liboath-dev libxlsxwriter-dev zlib1g-dev sqlite3 pkg-config)
 # The Swift tests read the hub's Excel download back with a real client (Debian's Python and openpyxl).
 KAA_APT_PACKAGES+=(python3 python3-openpyxl)
+# The signature tests cross-check the JWS verifier with signatures made by the openssl command line.
+KAA_APT_PACKAGES+=(openssl)
 
 kaa_log() { printf '==> %s\n' "$*" >&2; }
 kaa_die() { printf 'error: %s\n' "$*" >&2; exit 1; }

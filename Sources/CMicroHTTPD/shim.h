@@ -2,6 +2,7 @@
 #define KAA_CMICROHTTPD_SHIM_H
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <netdb.h>
 #include <stdint.h>
 #include <string.h>
 #include <microhttpd.h>
@@ -88,5 +89,15 @@ static inline uint16_t kaa_mhd_bound_port(struct MHD_Daemon *daemon) {
 static inline int kaa_mhd_connection_socket(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
     return info == NULL ? -1 : info->connect_fd;
+}
+// The connection's peer address as numeric text ("127.0.0.1", "::1"), written to `out` (NUL-ended);
+// 0 when it is not known.
+static inline int kaa_mhd_client_address(struct MHD_Connection *connection, char *out, size_t length) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL || length == 0) return 0;
+    const struct sockaddr *address = info->client_addr;
+    socklen_t size = address->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+    if (address->sa_family != AF_INET && address->sa_family != AF_INET6) return 0;
+    return getnameinfo(address, size, out, (socklen_t) length, NULL, 0, NI_NUMERICHOST) == 0;
 }
 #endif

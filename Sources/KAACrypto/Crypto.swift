@@ -1,10 +1,24 @@
 internal import CCrypto
 import Synchronization
 
-/// Why a libcrypto call failed.
+/// Why a libcrypto call failed, or why a key (a JWK) was refused.
 public struct CryptoError: Error, Sendable, CustomStringConvertible {
+    /// The libcrypto call that failed, or "JWK" for a refused key.
     public let operation: String
-    public var description: String { "libcrypto: \(operation) failed" }
+    /// A human message naming the problem, e.g. "libcrypto: RAND_bytes failed", "JWK: n is not base64url".
+    public let description: String
+
+    /// A libcrypto call that failed.
+    init(operation: String) {
+        self.operation = operation
+        description = "libcrypto: \(operation) failed"
+    }
+
+    /// A JWK that cannot become a key; `problem` names it without quoting the key's (untrusted) text.
+    init(jwk problem: String) {
+        operation = "JWK"
+        description = "JWK: \(problem)"
+    }
 }
 
 /// SHA-256, HMAC-SHA256 and secure random bytes from OpenSSL's libcrypto.

@@ -11,6 +11,9 @@ public struct HTTPRequest: Sendable {
     /// Headers with lowercased names.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The peer's address as numeric text (`127.0.0.1`, `::1`) when the transport knows it: the
+    /// client, or the proxy in front of it (only a responder that trusts that proxy may look further).
+    public var remoteAddress: String?
 
     /// A request whose query has no repeated name (`queryItems` are its pairs, sorted by name).
     public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: [UInt8] = []) {

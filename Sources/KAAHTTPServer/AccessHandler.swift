@@ -223,8 +223,9 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
             state.isRefused = true
             return send(badFraming(problem), on: connection)
         }
-        let head = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
+        var head = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
                                queryItems: queryItems(connection), headers: headers.pairs)
+        head.remoteAddress = clientAddress(connection)
         if head.declaresBody {
             switch server.responder.bodyHandling(for: head) {
             case .buffered:
@@ -314,16 +315,26 @@ func kaaAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: OpaqueP
             receiver.abandon()
             return send(malformedForm(), on: connection)
         }
-        let head = HTTPRequest(method: method.map { String(cString: $0) } ?? "POST", path: url.map { String(cString: $0) } ?? "/",
+        var head = HTTPRequest(method: method.map { String(cString: $0) } ?? "POST", path: url.map { String(cString: $0) } ?? "/",
                                queryItems: queryItems(connection), headers: values(connection, kaa_mhd_header_kind))
+        head.remoteAddress = clientAddress(connection)
         return send(receiver.finish(head), on: connection)
     }
     // The method is an HTTP token and the path was unescaped by kaa_mhd_unescape, which never
     // makes a NUL, so these C strings are whole.
-    let request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
+    var request = HTTPRequest(method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
                               queryItems: queryItems(connection), headers: values(connection, kaa_mhd_header_kind),
                               body: state.body)
+    request.remoteAddress = clientAddress(connection)
     return send(server.responder.respond(to: request), on: connection)
+}
+
+/// The peer's numeric address; an IPv4 client of a dual-stack socket as plain IPv4.
+private func clientAddress(_ connection: OpaquePointer?) -> String? {
+    var buffer = [CChar](repeating: 0, count: 64)
+    guard kaa_mhd_client_address(connection, &buffer, buffer.count) == 1 else { return nil }
+    let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return text.hasPrefix("::ffff:") && text.contains(".") ? String(text.dropFirst(7)) : text
 }
 
 func kaaRequestCompleted(_ context: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,

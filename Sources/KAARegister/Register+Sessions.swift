@@ -12,6 +12,8 @@ public struct WebSession: Sendable, Equatable {
     public let csrf: String
     /// Made with a one-time password: the only thing it may do is set a new one.
     public let mustChangePassword: Bool
+    /// Begun through the kommun's identity provider (no password here to change).
+    public let isFromIdP: Bool
 }
 
 /// A session just made: the id for the cookie (shown once, stored only hashed) and its CSRF token.
@@ -52,15 +54,19 @@ extension Register {
     static func sessionHash(_ token: String) -> [UInt8] { Crypto.sha256(Array(token.utf8)) }
 
     /// Starts a session for `login` after a successful login check.
-    public func startSession(login: String, mustChangePassword: Bool, now: Date) throws(RegisterError) -> NewWebSession {
+    /// `client` is the browser's address as the web server believes it (the audit row keeps it).
+    public func startSession(login: String, mustChangePassword: Bool, now: Date, client: String? = nil) throws(RegisterError) -> NewWebSession {
         let session = NewWebSession(token: try Self.randomToken(), csrf: try Self.randomToken())
         let at = Self.seconds(now)
         try write {
             let id = try staffID(login)
             try database.execute("""
-                INSERT INTO web_session (id_hash, staff_id, csrf, must_change_password, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, [.blob(Self.sessionHash(session.token)), .integer(id), .text(session.csrf), SQLValue(mustChangePassword), .integer(at), .integer(at)])
-            try audit("session_start", detail: "login=\(login)\(mustChangePassword ? " must_change_password=1" : "")", staff: login)
+                INSERT INTO web_session (id_hash, staff_id, csrf, must_change_password, created_at, last_seen_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.blob(Self.sessionHash(session.token)), .integer(id), .text(session.csrf), SQLValue(mustChangePassword), .integer(at), .integer(at),
+                      SQLValue(client.map { String($0.prefix(64)) })])
+            try database.execute("UPDATE staff SET last_login_at = ? WHERE id = ?", [.text(clock.now), .integer(id)])
+            try audit("session_start", detail: "login=\(login) method=password\(mustChangePassword ? " must_change_password=1" : "")\(client.map { " client=\($0)" } ?? "")",
+                      staff: login)
         }
         return session
     }
@@ -74,7 +80,7 @@ extension Register {
         let at = Self.seconds(now)
         let row: Row? = try read {
             try database.queryOne("""
-                SELECT s.staff_id, st.login, st.name, st.role, st.disabled, s.csrf, s.must_change_password, s.created_at, s.last_seen_at
+                SELECT s.staff_id, st.login, st.name, st.role, st.disabled, s.csrf, s.must_change_password, s.created_at, s.last_seen_at, s.method
                 FROM web_session s JOIN staff st ON st.id = s.staff_id WHERE s.id_hash = ?
                 """, [.blob(hash)])
         }
@@ -95,20 +101,31 @@ extension Register {
                 try write { try database.execute("UPDATE web_session SET last_seen_at = ? WHERE id_hash = ?", [.integer(at), .blob(hash)]) }
             }
             return WebSession(viewer: Viewer(staffID: try row.int(0), login: login, name: try row.text(2), role: role),
-                              csrf: try row.text(5), mustChangePassword: try row.int(6) != 0)
+                              csrf: try row.text(5), mustChangePassword: try row.int(6) != 0, isFromIdP: try row.text(9) == "idp")
         } catch {
             throw .wrap(error)
         }
     }
 
-    /// Ends the session a cookie names (logout); nothing happens for an unknown one.
-    public func endSession(token: String, reason: SessionEnd = .logout) throws(RegisterError) {
+    /// Ends the session a cookie names (logout); nothing happens for an unknown one. Returns the
+    /// ID token an identity provider's session was begun with (for RP-initiated logout), else nil.
+    @discardableResult
+    public func endSession(token: String, reason: SessionEnd = .logout) throws(RegisterError) -> String? {
         let hash = Self.sessionHash(token)
-        let login: String? = try read {
-            try database.queryOne("SELECT st.login FROM web_session s JOIN staff st ON st.id = s.staff_id WHERE s.id_hash = ?", [.blob(hash)])?.text(0)
+        let row: Row? = try read {
+            try database.queryOne("SELECT st.login, s.id_token_hint FROM web_session s JOIN staff st ON st.id = s.staff_id WHERE s.id_hash = ?",
+                                  [.blob(hash)])
         }
-        guard let login else { return }
+        guard let row else { return nil }
+        let login: String, hint: String?
+        do {
+            login = try row.text(0)
+            hint = try row.optionalText(1)
+        } catch {
+            throw .database(error)
+        }
         try endSession(hash: hash, login: login, reason: reason)
+        return hint
     }
 
     private func endSession(hash: [UInt8], login: String, reason: SessionEnd) throws(RegisterError) {
@@ -132,10 +149,11 @@ extension Register {
                 throw RegisterError.notFound("sessionen finns inte längre")
             }
             let must = try database.queryOne("SELECT must_change_password FROM staff WHERE id = ?", [.integer(try row.int(0))])?.int(0) ?? 1
-            try database.execute("DELETE FROM web_session WHERE staff_id = ?", [.integer(try row.int(0))])
             try database.execute("""
-                INSERT INTO web_session (id_hash, staff_id, csrf, must_change_password, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, [.blob(Self.sessionHash(fresh.token)), .integer(try row.int(0)), .text(fresh.csrf), .integer(must), .integer(at), .integer(at)])
+                INSERT INTO web_session (id_hash, staff_id, csrf, must_change_password, created_at, last_seen_at, method, client, id_token_hint)
+                SELECT ?, staff_id, ?, ?, ?, ?, method, client, id_token_hint FROM web_session WHERE id_hash = ?
+                """, [.blob(Self.sessionHash(fresh.token)), .text(fresh.csrf), .integer(must), .integer(at), .integer(at), .blob(hash)])
+            try database.execute("DELETE FROM web_session WHERE staff_id = ? AND id_hash <> ?", [.integer(try row.int(0)), .blob(Self.sessionHash(fresh.token))])
             try audit("session_rotated", detail: "login=\(try row.text(1))", staff: try row.text(1))
         }
         return fresh

@@ -17,11 +17,17 @@ extension Register {
                               parallelism: UInt32(settings.argon2Parallelism))
     }
 
-    /// Checks a login name: 2–64 of `a-z 0-9 . _ -` (it appears in URIs, audit rows and file names).
-    public static func checkLogin(_ login: String, field: String = "LOGIN") throws(RegisterError) {
-        let allowed = login.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
-        guard allowed, (2...64).contains(login.utf8.count) else {
-            throw .invalidInput(field: field, message: "'\(shown(login))' är inget giltigt inloggningsnamn (2–64 tecken: a–z, 0–9, punkt, understreck, bindestreck)")
+    /// Checks a login name: 2–64 of `a-z 0-9 . _ -` (it appears in URIs, audit rows and file names)
+    /// for a new local account; `existing` also allows what an identity provider's accounts may have
+    /// (`@`, up to 128: `anna.andersson@kommun.se`), for naming an account that exists.
+    public static func checkLogin(_ login: String, field: String = "LOGIN", existing: Bool = false) throws(RegisterError) {
+        let allowed = login.utf8.allSatisfy {
+            ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D || (existing && $0 == 0x40)
+        }
+        guard allowed, (2...(existing ? 128 : 64)).contains(login.utf8.count) else {
+            throw .invalidInput(field: field, message: existing
+                ? "'\(shown(login))' är inget giltigt inloggningsnamn (2–128 tecken: a–z, 0–9, punkt, understreck, bindestreck, @)"
+                : "'\(shown(login))' är inget giltigt inloggningsnamn (2–64 tecken: a–z, 0–9, punkt, understreck, bindestreck)")
         }
         // Reserved: the web UI's lists filter on handläggare `ingen` (nobody), and the log names unknown logins `okänd`.
         guard !reservedLogins.contains(login) else {
@@ -65,7 +71,7 @@ extension Register {
         try read {
             try database.query("""
                 SELECT login, name, role, must_change_password, disabled, locked_until,
-                       (SELECT count(*) FROM caseload WHERE staff_id = staff.id)
+                       (SELECT count(*) FROM caseload WHERE staff_id = staff.id), source, last_login_at
                 FROM staff ORDER BY login
                 """).map { row in
                 let roleText = try row.text(2)
@@ -73,32 +79,35 @@ extension Register {
                     throw SQLiteError(.mismatch, message: "staff.role holds '\(roleText)'")
                 }
                 return StaffAccount(login: try row.text(0), name: try row.text(1), role: role, mustChangePassword: try row.int(3) != 0,
-                                    isDisabled: try row.int(4) != 0, lockedUntil: try row.optionalText(5), caseloadCount: Int(try row.int(6)))
+                                    isDisabled: try row.int(4) != 0, lockedUntil: try row.optionalText(5), caseloadCount: Int(try row.int(6)),
+                                    signsInWithIdP: try row.text(7) == "idp", lastLoginAt: try row.optionalText(8))
             }
         }
     }
 
     /// Disables an account: it can no longer log in, and its caseload is released for reassignment.
+    /// An account of the identity provider stays disabled whatever the provider says.
     public func disableStaff(login: String) throws(RegisterError) {
-        try Self.checkLogin(login)
+        try Self.checkLogin(login, existing: true)
         try write {
             let id = try staffID(login)
             try database.execute("UPDATE staff SET disabled = 1 WHERE id = ?", [.integer(id)])
             try endSessions(staffID: id)
-            let released = try database.query("SELECT person_id FROM caseload WHERE staff_id = ?", [.integer(id)]).map { try $0.int(0) }
-            try database.execute("DELETE FROM caseload WHERE staff_id = ?", [.integer(id)])
+            let released = try database.queryOne("SELECT count(*) FROM caseload WHERE staff_id = ?", [.integer(id)])?.int(0) ?? 0
             var changes = AuditChanges()
             changes.flag("avstängd", false, true)
-            try audit("staff_disable", detail: "login=\(login) caseload_released=\(released.count)", changes: changes)
-            for person in released {
-                try audit("caseload_unassign", personID: person, detail: "login=\(login) reason=staff_disabled")
-            }
+            try audit("staff_disable", detail: "login=\(login) caseload_released=\(released)", changes: changes)
+            try releaseCaseload(staffID: id, login: login, reason: "staff_disabled")
         }
     }
 
     /// Gives an account a new one-time password and a new TOTP secret, and lifts a lockout.
     public func resetStaff(login: String) throws(RegisterError) -> StaffCredentials {
-        try Self.checkLogin(login)
+        try Self.checkLogin(login, existing: true)
+        let source = try read { try database.queryOne("SELECT source FROM staff WHERE login = ?", [.text(login)])?.text(0) }
+        if source == "idp" {
+            throw .invalidInput(field: "LOGIN", message: "\(login) loggar in via kommunens identitetsleverantör; lösenord och tvåfaktorsinloggning sköts där")
+        }
         let credentials = try makeCredentials(login: login)
         let hash = try hashPassword(credentials.password)
         return try write {
@@ -148,7 +157,13 @@ extension Register {
         do {
             let id = try row.int(0)
             // The same Argon2 work whatever the outcome, so the time taken tells nothing.
-            let passwordIsRight = PasswordHasher.verify(password, against: try row.text(1))
+            // An account of the identity provider has no password here: it never logs in with one.
+            let hash = try row.optionalText(1)
+            let passwordIsRight = PasswordHasher.verify(password, against: hash ?? unknownAccountHash) && hash != nil
+            if hash == nil {
+                try write { try audit("login_refused", detail: "login=\(login) reason=idp_account", staff: login) }
+                return .wrong
+            }
             if try row.int(6) != 0 {
                 try write { try audit("login_refused", detail: "login=\(login) reason=disabled", staff: login) }
                 return .disabled
@@ -192,16 +207,17 @@ extension Register {
             try database.queryOne("SELECT id, password_hash, disabled, locked_until FROM staff WHERE login = ?", [.text(login)])
         }
         guard let row else { throw refused }
-        let account: (id: Int64, hash: String, isUsable: Bool)
+        let account: (id: Int64, hash: String?, isUsable: Bool)
         do {
             let lockedUntil = try row.optionalText(3)
-            account = (try row.int(0), try row.text(1),
+            account = (try row.int(0), try row.optionalText(1),
                        try row.int(2) == 0 && (lockedUntil ?? "") <= CalendarDate.utcTimestamp(secondsSince1970: Int(seconds)))
         } catch {
             throw .database(error)
         }
-        guard account.isUsable else { throw refused }
-        guard PasswordHasher.verify(old, against: account.hash) else {
+        // An account of the identity provider has no password to change.
+        guard account.isUsable, let currentHash = account.hash else { throw refused }
+        guard PasswordHasher.verify(old, against: currentHash) else {
             _ = try write { try recordFailure(id: account.id, login: login, reason: "password_change", at: seconds) }
             throw refused
         }
@@ -231,7 +247,7 @@ extension Register {
 
     /// Puts a person in a handläggare's caseload (replacing any earlier one).
     public func assignCaseload(_ pnr: PersonalIdentityNumber, to login: String) throws(RegisterError) {
-        try Self.checkLogin(login, field: "--staff")
+        try Self.checkLogin(login, field: "--staff", existing: true)
         try write {
             let person = try personID(pnr)
             guard let row = try database.queryOne("SELECT id, role, disabled FROM staff WHERE login = ?", [.text(login)]) else {

@@ -25,7 +25,7 @@ extension Register {
 
     static let staffListingSQL = """
         SELECT id, login, name, role, must_change_password, disabled, locked_until,
-               (SELECT count(*) FROM caseload WHERE staff_id = staff.id)
+               (SELECT count(*) FROM caseload WHERE staff_id = staff.id), source, last_login_at
         FROM staff
         """
 
@@ -34,6 +34,7 @@ extension Register {
         guard let role = StaffRole(rawValue: roleText) else { throw SQLiteError(.mismatch, message: "staff.role holds '\(roleText)'") }
         return StaffListing(id: try row.int(0), account: StaffAccount(
             login: try row.text(1), name: try row.text(2), role: role, mustChangePassword: try row.int(4) != 0, isDisabled: try row.int(5) != 0,
-            lockedUntil: try row.optionalText(6), caseloadCount: Int(try row.int(7))))
+            lockedUntil: try row.optionalText(6), caseloadCount: Int(try row.int(7)), signsInWithIdP: try row.text(8) == "idp",
+            lastLoginAt: try row.optionalText(9)))
     }
 }

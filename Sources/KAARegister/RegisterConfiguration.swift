@@ -1,5 +1,7 @@
 import Foundation
 import KAACore
+import KAAOIDC
+import KAASystem
 
 /// The kommun side's configuration (`config/kaa.example.json`); every key optional, with defaults.
 public struct RegisterConfiguration: Sendable, Equatable {
@@ -44,13 +46,18 @@ public struct RegisterConfiguration: Sendable, Equatable {
     public var webPublicOrigin: String?
     /// Threads (and register connections) of the web server.
     public var webThreads = 4
+    /// Staff sign-in through the kommun's identity provider (issue 18), if configured.
+    public var oidc: OIDCSettings?
+    /// The proxies (addresses or CIDR blocks) whose `X-Forwarded-For` and `X-Forwarded-Proto` the
+    /// web UI believes; from any other address those headers are ignored.
+    public var trustedProxies: [NetworkRange] = []
 
     public init() {}
 
     static let keys: Set<String> = ["timeZone", "auditRetentionMonths", "retentionMonths", "noContactDays", "turning20Days", "temporaryDirectory",
                                     "departureLimitPercent", "departureLimitCount", "argon2MemoryKiB", "argon2Iterations", "argon2Parallelism",
                                     "loginFailuresBeforeLock", "lockoutMinutes", "passwordMinimumLength",
-                                    "sessionIdleMinutes", "sessionAbsoluteHours", "webListen", "webPublicOrigin", "webThreads"]
+                                    "sessionIdleMinutes", "sessionAbsoluteHours", "webListen", "webPublicOrigin", "webThreads", "oidc", "trustedProxies"]
 
     /// Parses the JSON object in `data`; unknown keys and wrong types are errors naming the key.
     public init(json data: Data, source: String) throws(RegisterError) {
@@ -108,6 +115,27 @@ public struct RegisterConfiguration: Sendable, Equatable {
                 throw .invalidConfiguration("\(source): \"webPublicOrigin\" ska vara ett ursprung som \"https://kaa.kommun.se\" (utan sökväg och snedstreck på slutet)")
             }
             webPublicOrigin = text
+        }
+        if let value = values["oidc"], !(value is NSNull) {
+            do {
+                oidc = try OIDCSettings(json: value, source: source, roleNames: Set(StaffRole.allCases.map(\.rawValue)))
+            } catch {
+                throw .invalidConfiguration(error.description)
+            }
+            if let origin = webPublicOrigin, let settings = oidc, settings.redirectOrigin != origin {
+                throw .invalidConfiguration("\(source): \"oidc.redirectUri\" (\(settings.redirectURI)) ska ligga på webPublicOrigin (\(origin))")
+            }
+        }
+        if let value = values["trustedProxies"] {
+            guard let list = value as? [Any], list.count <= 100 else {
+                throw .invalidConfiguration("\(source): \"trustedProxies\" ska vara en lista med adresser, t.ex. [\"127.0.0.1\", \"10.0.0.0/8\"]")
+            }
+            trustedProxies = try list.enumerated().map { index, entry throws(RegisterError) in
+                guard let text = entry as? String, let range = NetworkRange(text) else {
+                    throw .invalidConfiguration("\(source): \"trustedProxies\"[\(index)] ska vara en IP-adress eller ett nät som \"10.0.0.0/8\" (utan värdbitar)")
+                }
+                return range
+            }
         }
         if let value = values["temporaryDirectory"] {
             guard let path = value as? String, path.hasPrefix("/") else {

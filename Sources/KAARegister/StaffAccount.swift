@@ -14,6 +14,11 @@ public struct StaffAccount: Sendable, Equatable {
     public let lockedUntil: String?
     /// The people in the account's caseload.
     public let caseloadCount: Int
+    /// Whether the account signs in through the kommun's identity provider (made at its first login;
+    /// no password or TOTP here).
+    public let signsInWithIdP: Bool
+    /// UTC time of the last successful login, if any since issue 18.
+    public let lastLoginAt: String?
 }
 
 /// What a new or reset account is handed once: the one-time password and the TOTP enrolment.

@@ -23,6 +23,10 @@ enum AccountPages {
             }
             return try loginPage(app: app, username: nil, error: nil, notice: notice, status: 200, reusing: cookies[app.settings.loginCookie])
         case "POST":
+            if let party = app.relyingParty, !party.settings.localAccounts {
+                app.log("event=login_refused method=password reason=local_accounts_off client=\(IdPPages.client(request))")
+                return app.finish(app.errorPage(403, "Lokala konton är avstängda", "Logga in med kommunens konto i stället."), dynamic: true)
+            }
             guard app.originIsOurs(request), let sent = form["csrf"], let cookie = cookies[app.settings.loginCookie],
                   Crypto.constantTimeEquals(Array(sent.utf8), Array(cookie.utf8)) else {
                 return app.finish(app.errorResponse(.forgedRequest, session: nil), dynamic: true)
@@ -39,6 +43,8 @@ enum AccountPages {
             let outcome: LoginOutcome
             do {
                 outcome = try register.verifyLogin(login: username, password: password, otp: otp, now: at)
+                app.log("event=\(outcome == .ok || outcome == .mustChangePassword ? "login" : "login_failed") method=password login=\(WebApp.loggable(username)) "
+                        + "client=\(IdPPages.client(request))")
             } catch {
                 throw .register(error)
             }
@@ -46,7 +52,8 @@ enum AccountPages {
             case .ok, .mustChangePassword:
                 let session: NewWebSession
                 do {
-                    session = try register.startSession(login: username, mustChangePassword: outcome == .mustChangePassword, now: at)
+                    session = try register.startSession(login: username, mustChangePassword: outcome == .mustChangePassword, now: at,
+                                                        client: request.remoteAddress)
                 } catch {
                     throw .register(error)
                 }
@@ -69,6 +76,7 @@ enum AccountPages {
     /// second tab, and a fresh token would then refuse the form on screen), else a fresh one.
     static func loginPage(app: WebApp, username: String?, error: String?, notice: String?, status: Int,
                           reusing existing: String? = nil) throws(WebError) -> HTTPResponse {
+        let local = app.relyingParty?.settings.localAccounts ?? true
         let token: String
         do {
             if let existing, (32...64).contains(existing.utf8.count), existing.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
@@ -79,22 +87,34 @@ enum AccountPages {
         } catch {
             return app.errorPage(500, "Något gick fel", "Servern kunde inte skapa ett formulär.")
         }
+        // With the kommun's IdP: its link first; the password form only while local accounts are on.
+        let idp: Node = app.relyingParty == nil ? .empty
+            : .div([.class("idp")],
+                   .p([], .a([.href(IdPPages.beginPath), .id("login-oidc"), .class("button")], "Logga in med kommunens konto")),
+                   local ? .h2([], "Eller logga in med ett lokalt konto") : .empty)
         let page = WebPage(title: "Logga in", status: status,
                            .div([.class("login")],
                                 notice.map { UI.message($0) } ?? .empty,
                                 error.map { UI.message($0, kind: "error") } ?? .empty,
-                                .form([Attribute("method", "post"), Attribute("action", "/login")],
-                                      .input([.type("hidden"), .name("csrf"), .value(token)]),
-                                      UI.field("Inloggningsnamn", name: "username", value: username, required: true,
-                                               extra: [Attribute("autocomplete", "username"), Attribute("autocapitalize", "none"), Attribute("spellcheck", "false")]),
-                                      UI.field("Lösenord", name: "password", type: "password", required: true, extra: [Attribute("autocomplete", "current-password")]),
-                                      UI.field("Engångskod", name: "otp", hint: "Sex siffror från appen i din telefon.", required: true,
-                                               extra: [Attribute("inputmode", "numeric"), Attribute("autocomplete", "one-time-code"), Attribute("pattern", "[0-9 ]{6,8}")]),
-                                      UI.submit("Logga in")),
-                                .p([.class("muted")], "Har du glömt lösenordet eller bytt telefon? Kontakta en administratör, som kan återställa kontot.")))
+                                idp,
+                                local ? localForm(token: token, username: username) : .empty,
+                                local ? .p([.class("muted")], "Har du glömt lösenordet eller bytt telefon? Kontakta en administratör, som kan återställa kontot.")
+                                    : .p([.class("muted")], "Du loggar in med ditt vanliga konto i kommunen. Har du problem med det, kontakta kommunens IT.")))
         var response = app.render(.page(page), session: nil)
         response.headers["Set-Cookie"] = "\(app.settings.loginCookie)=\(token); Max-Age=3600; \(app.settings.cookieAttributes)"
         return response
+    }
+
+    /// The password, TOTP form of a local account.
+    static func localForm(token: String, username: String?) -> Node {
+        .form([Attribute("method", "post"), Attribute("action", "/login")],
+              .input([.type("hidden"), .name("csrf"), .value(token)]),
+              UI.field("Inloggningsnamn", name: "username", value: username, required: true,
+                       extra: [Attribute("autocomplete", "username"), Attribute("autocapitalize", "none"), Attribute("spellcheck", "false")]),
+              UI.field("Lösenord", name: "password", type: "password", required: true, extra: [Attribute("autocomplete", "current-password")]),
+              UI.field("Engångskod", name: "otp", hint: "Sex siffror från appen i din telefon.", required: true,
+                       extra: [Attribute("inputmode", "numeric"), Attribute("autocomplete", "one-time-code"), Attribute("pattern", "[0-9 ]{6,8}")]),
+              UI.submit("Logga in"))
     }
 
     // MARK: - /losenord

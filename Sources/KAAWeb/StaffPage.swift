@@ -56,7 +56,8 @@ enum StaffPage {
             var actions: [Node] = []
             if listing.id != context.viewer.staffID {
                 if !account.isDisabled { actions.append(.a([.href("/personal/\(listing.id)/avaktivera")], "Avaktivera")) }
-                actions.append(.a([.href("/personal/\(listing.id)/aterstall")], "Återställ"))
+                // An account of the kommun's IdP has no password or code here to reset.
+                if !account.signsInWithIdP { actions.append(.a([.href("/personal/\(listing.id)/aterstall")], "Återställ")) }
             } else {
                 actions.append(.span([.class("muted")], "ditt konto"))
             }
@@ -64,7 +65,8 @@ enum StaffPage {
                            .td([Attribute("data-label", "Inloggning")], .text(account.login)),
                            .td([Attribute("data-label", "Namn")], .text(account.name)),
                            .td([Attribute("data-label", "Roll")], .text(account.role.swedishName)),
-                           .td([Attribute("data-label", "Status")], .text(account.isDisabled ? "avaktiverat" : account.mustChangePassword ? "aktivt (nytt lösenord väntar)" : "aktivt")),
+                           .td([Attribute("data-label", "Status")], .text(account.isDisabled ? "avaktiverat" : account.signsInWithIdP ? "aktivt, via kommunens IdP"
+                                     : account.mustChangePassword ? "aktivt (nytt lösenord väntar)" : "aktivt")),
                            .td([Attribute("data-label", "Låst")], .text(lockedUntil.map { "till \(context.register.localTime($0))" } ?? "nej")),
                            .td([Attribute("data-label", "Ärenden"), .class("num")], .text(String(account.caseloadCount))),
                            .td([Attribute("data-label", "Åtgärder")], .div([.class("actions")], .fragment(actions))))
@@ -73,7 +75,10 @@ enum StaffPage {
         case "avaktiverat": UI.message("Kontot är avaktiverat. Dess sessioner är avslutade och dess ärenden är inte längre tilldelade.", kind: "ok")
         default: .empty
         }
-        var page = WebPage(title: "Personal", section: .staff, message,
+        let idpNote: Node = context.app.relyingParty == nil ? .empty
+            : .p([.class("muted")], .text("Den som loggar in med kommunens konto (IdP) visas här efter sin första inloggning. Rollen följer grupperna i "
+                 + "kommunens IdP vid varje inloggning. Ett konto som avaktiveras här kan inte logga in, vad IdP:n än säger."))
+        var page = WebPage(title: "Personal", section: .staff, message, idpNote,
                            .div([.class("scroll")],
                                 .table([.class("stack")],
                                        .thead([], .tr([], .th([.scope("col")], "Inloggning"), .th([.scope("col")], "Namn"), .th([.scope("col")], "Roll"),

@@ -3,7 +3,9 @@ import KAACore
 import KAACrypto
 import KAAHTML
 import KAAHTTP
+import KAAOIDC
 import KAARegister
+import KAASystem
 
 /// The coordinators' web UI (issue 15) as an `HTTPResponder`: transport-free, so tests call it
 /// in-process and `kaa web` serves it on libmicrohttpd.
@@ -15,19 +17,23 @@ import KAARegister
 /// headers here, once.
 public struct WebApp: HTTPResponder {
     let pool: RegisterPool
-    let settings: WebSettings
+    /// The settings; `isTLS` is set per request for one that came through a trusted proxy over https.
+    private(set) var settings: WebSettings
     let now: @Sendable () -> Date
     let log: @Sendable (String) -> Void
     let kommunName: String
     let routes: [Route]
     /// The month runs (uploads, previews, commits) of this server.
     let monthRuns: MonthRuns
+    /// Sign-in through the kommun's identity provider, when configured (issue 18).
+    let relyingParty: RelyingParty?
 
-    /// A UI over the registers of `pool`.
-    public init(pool: RegisterPool, settings: WebSettings = WebSettings(), now: @escaping @Sendable () -> Date = { Date() },
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// A UI over the registers of `pool`; staff sign in through `relyingParty` when given.
+    public init(pool: RegisterPool, settings: WebSettings = WebSettings(), relyingParty: RelyingParty? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.pool = pool
         self.settings = settings
+        self.relyingParty = relyingParty
         self.now = now
         self.log = log
         let code = (try? pool.with { register throws(WebError) in register.kommun }) ?? ""
@@ -53,6 +59,11 @@ public struct WebApp: HTTPResponder {
     /// is answered from its head.
     public func admit(_ head: HTTPRequest) -> HTTPResponse? {
         guard head.declaresBody else { return nil }
+        let (head, app) = forwarded(head)
+        return app.admitForwarded(head)
+    }
+
+    private func admitForwarded(_ head: HTTPRequest) -> HTTPResponse? {
         guard head.method == "POST" else { return finish(errorResponse(.badRequest("den här sidan tar inte emot data"), session: nil), dynamic: true) }
         if let length = head.header("content-length").flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), length > settings.maxFormBytes {
             return finish(errorPage(413, "För mycket data", "Formuläret är större än servern tar emot."), dynamic: true)
@@ -67,10 +78,48 @@ public struct WebApp: HTTPResponder {
     /// The month run's upload is streamed to disk (`MonthRunPage.admit`); every other body is a small form.
     public func bodyHandling(for head: HTTPRequest) -> HTTPBodyHandling {
         guard head.method == "POST", head.path == MonthRunPage.uploadPath else { return .buffered }
-        return MonthRunPage.admit(head, app: self)
+        let (head, app) = forwarded(head)
+        return MonthRunPage.admit(head, app: app)
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        let (request, app) = forwarded(request)
+        return app.respondForwarded(to: request)
+    }
+
+    /// The request as its client sent it, when it came through a trusted proxy: `remoteAddress`
+    /// becomes the client's (the right-most `X-Forwarded-For` entry that is not a trusted proxy
+    /// itself), and an https `X-Forwarded-Proto` makes this request's app speak as over TLS
+    /// (`Secure`, `__Host-` cookies, HSTS, an https `Origin`). From any other peer these headers
+    /// are ignored: anyone can send them.
+    func forwarded(_ request: HTTPRequest) -> (HTTPRequest, WebApp) {
+        guard !settings.trustedProxies.isEmpty, let peer = request.remoteAddress.flatMap({ NetworkAddress($0) }), isTrustedProxy(peer) else {
+            return (request, self)
+        }
+        var request = request
+        if let header = request.header("x-forwarded-for") {
+            var client = peer
+            for entry in header.split(separator: ",").reversed().prefix(20) {
+                // An entry that is not an address ends the walk: what lies left of it is the client's own say.
+                guard let address = NetworkAddress(entry.trimmingCharacters(in: .whitespaces)) else { break }
+                client = address
+                if !isTrustedProxy(address) { break }
+            }
+            request.remoteAddress = client.description
+        }
+        guard !settings.isTLS, request.header("x-forwarded-proto")?.trimmingCharacters(in: .whitespaces).lowercased() == "https" else {
+            return (request, self)
+        }
+        var app = self
+        app.settings.isTLS = true
+        return (request, app)
+    }
+
+    private func isTrustedProxy(_ address: NetworkAddress) -> Bool {
+        settings.trustedProxies.contains { $0.contains(address) }
+    }
+
+    private func respondForwarded(to request: HTTPRequest) -> HTTPResponse {
         if request.method == "GET" || request.method == "HEAD", request.path == WebStyles.path {
             return finish(HTTPResponse(status: 200, headers: ["Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600"],
                                        body: WebStyles.served), dynamic: false)
@@ -99,6 +148,9 @@ public struct WebApp: HTTPResponder {
         if segments == ["login"] {
             return try AccountPages.login(request, form: form, cookies: cookies, register: register, app: self, at: at)
         }
+        if segments.first == "login", segments.count <= 3, segments.dropFirst().first == "oidc" {
+            return try IdPPages.handle(request, segments: segments, cookies: cookies, register: register, app: self, at: at)
+        }
         let token = cookies[settings.sessionCookie]
         let session: WebSession?
         do {
@@ -125,8 +177,19 @@ public struct WebApp: HTTPResponder {
         }
         if segments == ["logout"] {
             guard request.method == "POST" else { return finish(errorResponse(.methodNotAllowed(allowed: "POST"), session: session), dynamic: true) }
-            do { try register.endSession(token: token) } catch { throw .register(error) }
+            let hint: String?
+            do { hint = try register.endSession(token: token) } catch { throw .register(error) }
+            // A session of the kommun's IdP ends there too, where the provider offers it (RP-initiated logout).
+            if session.isFromIdP, let party = relyingParty,
+               let url = party.logoutURL(idTokenHint: hint, postLogoutRedirect: party.settings.redirectOrigin + "/login?utloggad=0", now: at) {
+                log("event=logout method=idp login=\(session.viewer.login)")
+                return redirect(url, clearing: true)
+            }
             return redirect("/login?utloggad=0", clearing: true)
+        }
+        if segments == ["losenord"], session.isFromIdP {
+            return finish(errorPage(404, "Lösenordet sköts av kommunen", "Du loggar in med kommunens konto; lösenordet byter du där, inte i KAA-registret.",
+                                    session: session), dynamic: true)
         }
         if segments == ["losenord"] {
             return try AccountPages.password(request, form: form, session: session, token: token, register: register, app: self, at: at)
@@ -210,14 +273,19 @@ public struct WebApp: HTTPResponder {
     func finish(_ response: HTTPResponse, dynamic: Bool) -> HTTPResponse {
         var response = response
         for (name, value) in Self.securityHeaders { response.headers[name] = value }
+        // The logout form's answer sends an IdP session on to the provider's logout (form-action governs that redirect too).
+        if let origin = relyingParty?.logoutOrigin {
+            response.headers["Content-Security-Policy"] = Self.contentSecurityPolicy.replacingOccurrences(of: "form-action 'self'", with: "form-action 'self' \(origin)")
+        }
         if settings.isTLS { response.headers["Strict-Transport-Security"] = "max-age=31536000" }
         if dynamic { response.headers["Cache-Control"] = "no-store" }
         return response
     }
 
     /// Sent with every response.
+    static let contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     static let securityHeaders: [(String, String)] = [
-        ("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ("Content-Security-Policy", contentSecurityPolicy),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),

@@ -28,7 +28,7 @@ enum WebLayout {
         if let session {
             banner.append(.div([.class("who")],
                                .span([], .text("\(session.viewer.name) (\(session.viewer.role.swedishName))")),
-                               session.mustChangePassword ? .empty : .a([.href("/losenord")], "Byt lösenord"),
+                               session.mustChangePassword || session.isFromIdP ? .empty : .a([.href("/losenord")], "Byt lösenord"),
                                .form([Attribute("method", "post"), Attribute("action", "/logout")],
                                      .input([.type("hidden"), .name("csrf"), .value(session.csrf)]),
                                      .button([.type("submit")], "Logga ut"))))

@@ -1,3 +1,5 @@
+import KAASystem
+
 /// How the web UI behaves: timeouts, paging and how it is reached. Read from the register's
 /// config file by `kaa web`; the defaults are the issue's.
 public struct WebSettings: Sendable {
@@ -22,6 +24,8 @@ public struct WebSettings: Sendable {
     public var uploadDirectory: String?
     /// Days ahead that "Idag" shows follow-ups for.
     public var followUpDays = 7
+    /// The proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (issue 18).
+    public var trustedProxies: [NetworkRange] = []
 
     /// The defaults.
     public init() {}
@@ -30,6 +34,10 @@ public struct WebSettings: Sendable {
     var sessionCookie: String { isTLS ? "__Host-kaa_session" : "kaa_session" }
     /// The login form's double-submit cookie.
     var loginCookie: String { isTLS ? "__Host-kaa_login" : "kaa_login" }
+    /// The cookie that binds a login begun at the identity provider to this browser. `Lax`, not
+    /// `Strict`: it must come back with the provider's cross-site redirect to the callback.
+    var idpCookie: String { isTLS ? "__Host-kaa_oidc" : "kaa_oidc" }
+    var idpCookieAttributes: String { "Path=/; HttpOnly; SameSite=Lax; Max-Age=600" + (isTLS ? "; Secure" : "") }
     /// Attributes every cookie gets.
     var cookieAttributes: String { "Path=/; HttpOnly; SameSite=Strict" + (isTLS ? "; Secure" : "") }
 }

@@ -33,3 +33,23 @@ struct EchoPathResponder: HTTPResponder {
         #expect(try answer(to: "GET /v1/a%20b?q=x%2Fy HTTP/1.1") == "path=/v1/a b|q=x/y")
     }
 }
+
+/// Answers with the peer address the server saw.
+struct EchoPeerResponder: HTTPResponder {
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        .text(200, "peer=\(request.remoteAddress ?? "-")")
+    }
+}
+
+/// Issue 18: the application learns the connection's peer (what `trustedProxies` is judged by), and
+/// only from the socket, never from a header.
+@Suite struct PeerAddressTests {
+    @Test(arguments: ["127.0.0.1", "127.0.0.2"])
+    func thePeerIsTheSocketsAddressWhateverTheHeadersSay(source: String) throws {
+        let server = try HTTPServer(host: "127.0.0.1", port: 0, responder: EchoPeerResponder())
+        let connection = try RawTCPConnection(port: server.port, source: source)
+        #expect(connection.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: 198.51.100.7\r\nConnection: close\r\n\r\n"))
+        let text = String(decoding: connection.readUntilClosed().bytes, as: UTF8.self)
+        #expect(text.hasSuffix("peer=\(source)"))
+    }
+}

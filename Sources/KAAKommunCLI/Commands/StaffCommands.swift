@@ -21,6 +21,18 @@ extension ValueKind where Value == String {
             return text
         }
     }
+
+    /// An existing account's login, which for an account of the kommun's IdP may also hold `@` and be up to 128 long.
+    static var existingStaffLogin: ValueKind<String> {
+        ValueKind(placeholder: "login") { text, _ in
+            do {
+                try Register.checkLogin(text, existing: true)
+            } catch {
+                throw InvalidValue("ska vara 2–128 tecken: a–z, 0–9, punkt, understreck, bindestreck eller @")
+            }
+            return text
+        }
+    }
 }
 
 /// `kaa staff add LOGIN --role ROLE --name NAMN`.
@@ -53,7 +65,8 @@ enum StaffListCommand: KommunCommand {
         if arguments[json] {
             try context.console.json(object: accounts.map { account -> [String: Any] in
                 ["login": account.login, "name": account.name, "role": account.role.rawValue, "must_change_password": account.mustChangePassword,
-                 "disabled": account.isDisabled, "locked_until": account.lockedUntil ?? NSNull(), "caseload": account.caseloadCount]
+                 "disabled": account.isDisabled, "locked_until": account.lockedUntil ?? NSNull(), "caseload": account.caseloadCount,
+                 "source": account.signsInWithIdP ? "idp" : "local", "last_login_at": account.lastLoginAt ?? NSNull()]
             })
             return
         }
@@ -63,6 +76,7 @@ enum StaffListCommand: KommunCommand {
             if account.isDisabled { notes.append("avstängt") }
             if let until = account.lockedUntil { notes.append("låst till \(until)") }
             if account.mustChangePassword { notes.append("engångslösenord") }
+            if account.signsInWithIdP { notes.append("via kommunens IdP") }
             let suffix = notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")"
             context.output.line("\(account.login)\t\(account.role.rawValue)\t\(account.name)\t\(account.caseloadCount) personer\(suffix)")
         }
@@ -71,7 +85,7 @@ enum StaffListCommand: KommunCommand {
 
 /// `kaa staff disable LOGIN`.
 enum StaffDisableCommand: KommunCommand {
-    static let login = Arg.positional("LOGIN", .staffLogin, "Kontots inloggningsnamn.")
+    static let login = Arg.positional("LOGIN", .existingStaffLogin, "Kontots inloggningsnamn.")
     static let spec = CommandSpec("staff disable", "Stäng av ett personalkonto (det tas aldrig bort; loggen nämner det).", arguments: [login],
                                   discussion: "Personerna i kontots ärendelista blir utan handläggare och visas som ej tilldelade.")
 
@@ -83,7 +97,7 @@ enum StaffDisableCommand: KommunCommand {
 
 /// `kaa staff reset LOGIN`.
 enum StaffResetCommand: KommunCommand {
-    static let login = Arg.positional("LOGIN", .staffLogin, "Kontots inloggningsnamn.")
+    static let login = Arg.positional("LOGIN", .existingStaffLogin, "Kontots inloggningsnamn.")
     static let spec = CommandSpec(
         "staff reset", "Ge ett konto nytt engångslösenord och ny TOTP-nyckel (häver även en låsning).", arguments: [login],
         discussion: "Skriver ut samma två rader som 'kaa staff add'. Det gamla lösenordet och den gamla nyckeln slutar gälla.")
@@ -96,7 +110,7 @@ enum StaffResetCommand: KommunCommand {
 /// `kaa caseload assign PNR --staff LOGIN`.
 enum CaseloadAssignCommand: KommunCommand {
     static let pnr = Arg.positional("PNR", .personnummer, "Personnummer eller samordningsnummer.")
-    static let staff = Arg.required("--staff", .staffLogin, "Handläggarens inloggningsnamn.")
+    static let staff = Arg.required("--staff", .existingStaffLogin, "Handläggarens inloggningsnamn.")
     static let spec = CommandSpec("caseload assign", "Tilldela en person en handläggare (ersätter en tidigare).", arguments: [pnr, staff])
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {

@@ -4,7 +4,9 @@ import Glibc
 import Foundation
 import KAACLIKit
 import KAACore
+import KAACurl
 import KAAHTTPServer
+import KAAOIDC
 import KAARegister
 import KAAWeb
 
@@ -17,9 +19,12 @@ enum WebCommand: KommunCommand {
         "web", "Starta webbgränssnittet för KAA-samordnare.", arguments: [listen, tlsCert, tlsKey],
         discussion: """
             Skriver "listening on http://VÄRD:PORT" (https med TLS) på stdout när servern tar emot anslutningar.
-            Personalen loggar in med konton från 'kaa staff add'. Stoppas med SIGTERM eller SIGINT.
+            Personalen loggar in med konton från 'kaa staff add', eller med kommunens konto när "oidc" finns i
+            konfigurationen (kommunens identitetsleverantör; klienthemligheten läses från oidc.clientSecretFile
+            eller $CREDENTIALS_DIRECTORY/oidc, aldrig från kommandoraden). Stoppas med SIGTERM eller SIGINT.
             Kör servern bakom kommunens HTTPS-proxy, eller med --tls-cert och --tls-key; sätt då webPublicOrigin
-            i konfigurationen till adressen användarna når den på. Kommandoraden kan användas samtidigt.
+            i konfigurationen till adressen användarna når den på, och trustedProxies till proxyns adress (bara
+            därifrån tros X-Forwarded-For och X-Forwarded-Proto). Kommandoraden kan användas samtidigt.
             """)
 
     static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
@@ -38,13 +43,21 @@ enum WebCommand: KommunCommand {
         settings.idleMinutes = configuration.sessionIdleMinutes
         settings.absoluteHours = configuration.sessionAbsoluteHours
         settings.publicOrigin = configuration.webPublicOrigin
+        settings.trustedProxies = configuration.trustedProxies
         // A month run's files, beside the register (same disk, same protection); emptied at start.
         settings.uploadDirectory = URL(fileURLWithPath: context.databasePath).standardizedFileURL.path + ".uploads"
         // HTTPS at this server or at the proxy in front: cookies get Secure and the __Host- prefix, responses HSTS.
         settings.isTLS = options.tlsKeyPEM != nil || configuration.webPublicOrigin?.hasPrefix("https://") == true
         let pool = try RegisterPool.open(path: context.databasePath, count: configuration.webThreads, clock: context.clock(),
                                          staff: context.staff, configuration: configuration)
-        let app = WebApp(pool: pool, settings: settings, log: { FileHandle.standardError.write(Data("kaa web: \($0)\n".utf8)) })
+        let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("kaa web: \($0)\n".utf8)) }
+        var party: RelyingParty?
+        if let oidc = configuration.oidc {
+            let secret = try clientSecret(oidc, context: context)
+            // The provider's answers are small (metadata, keys, a token): a megabyte is far above any.
+            party = RelyingParty(settings: oidc, clientSecret: secret, client: CurlHTTPClient(caFile: oidc.caFile, maximumResponseBytes: 1 << 20))
+        }
+        let app = WebApp(pool: pool, settings: settings, relyingParty: party, log: log)
 
         let signals = Serving.blockStopSignals()
         let server: HTTPServer
@@ -54,9 +67,44 @@ enum WebCommand: KommunCommand {
             throw CommandLineError.failed("webbservern kunde inte starta: \(error.message)")
         }
         context.output.line("listening on \(server.baseURL)")
+        if let party {
+            // Ahead of the first login; a provider that is down now is asked again at each login.
+            if let problem = party.prefetch(now: Date()) {
+                context.errorOutput.line("kaa web: event=oidc_unavailable issuer=\(party.settings.issuer) detail=\(problem.description.prefix(300))")
+            } else {
+                context.errorOutput.line("kaa web: event=oidc_ready issuer=\(party.settings.issuer) local_accounts=\(party.settings.localAccounts ? 1 : 0)")
+            }
+        }
         context.errorOutput.line("kaa web: event=listening url=\(server.baseURL) db=\(context.databasePath)")
         let received = Serving.waitForStop(signals)
         context.errorOutput.line("kaa web: event=stopping signal=\(received)")
         server.stop()
+    }
+
+    /// The OIDC client secret: from `oidc.clientSecretFile`, else systemd's `LoadCredential` file
+    /// `$CREDENTIALS_DIRECTORY/oidc`; never from the command line or the configuration's text. A
+    /// file others can read is refused (the secret may have leaked to every local user).
+    static func clientSecret(_ settings: OIDCSettings, context: KommunContext) throws -> String {
+        let path: String
+        if let file = settings.clientSecretFile {
+            path = file
+        } else if let directory = context.console.variable("CREDENTIALS_DIRECTORY"), directory.hasPrefix("/") {
+            path = directory + "/oidc"
+        } else {
+            throw CommandLineError.usage("ingen OIDC-klienthemlighet: sätt \"oidc.clientSecretFile\" i konfigurationen, eller LoadCredential=oidc:FIL i tjänsten")
+        }
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+            throw CommandLineError.badValue(argument: "oidc.clientSecretFile", message: "\(path) kan läsas av andra än ägaren (rättigheter "
+                + "\(String(info.st_mode & 0o777, radix: 8))); gör den privat med 'chmod 600 \(path)' och byt hemligheten hos IdP:n om fler kan ha läst den")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandLineError.badValue(argument: "oidc.clientSecretFile", message: "kan inte läsa \(path)")
+        }
+        let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty, secret.utf8.count <= 1024, !secret.contains(where: { $0.isNewline }) else {
+            throw CommandLineError.badValue(argument: "oidc.clientSecretFile", message: "\(path) ska innehålla klienthemligheten på en rad")
+        }
+        return secret
     }
 }
