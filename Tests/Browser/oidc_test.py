@@ -195,9 +195,11 @@ class OIDCTest:
             raise StepFailed(f"{user}: the login did not finish (at {self.driver.current_url}: {self.heading()!r})")
         return self.network()
 
-    def expect_idag(self, base, user, documents):
-        self.ok(f"{user}: logged in via the IdP, through 'Du är inloggad', lands on Idag ({base}/)",
-                self.path() == "/" and self.heading() == "Idag", f"at {self.driver.current_url}: {self.heading()!r}")
+    def expect_idag(self, base, user, documents, landing=("/", "Idag")):
+        """Logged in: on the role's start page (Idag; an admin's is Personal)."""
+        path, heading = landing
+        self.ok(f"{user}: logged in via the IdP, through 'Du är inloggad', lands on {heading} ({base}{path})",
+                self.path() == path and self.heading() == heading, f"at {self.driver.current_url}: {self.heading()!r}")
         callback = [status for url, status in documents if urllib.parse.urlsplit(url).path == CALLBACK]
         self.ok(f"{user}: the callback answered 200", callback == [200], str(documents))
 
@@ -289,10 +291,19 @@ class OIDCTest:
                 self.text()[:300])
 
     def reused_callback(self):
+        # In the same browser (as the back button would): refused, and hanna's session is not touched.
         self.network()
         self.driver.get(self.callback_url)
-        self.expect_refused(self.base, "the callback URL used a second time", "Inloggningen har gått ut", "oidc-state", 400, self.network(), "direct",
-                            axe_as="Inloggningen har gått ut")
+        callback = [status for url, status in self.network() if urllib.parse.urlsplit(url).path == CALLBACK]
+        self.ok("the callback URL again in the same browser: 'Inloggningen har gått ut', Felkod: oidc-state (HTTP 400)",
+                self.heading() == "Inloggningen har gått ut" and "Felkod: oidc-state" in self.text() and callback == [400], f"{self.heading()!r} {callback}")
+        self.axe("Inloggningen har gått ut")
+        self.driver.get(self.base + "/")
+        self.ok("hanna.h's session goes on after the refused callback", self.heading() == "Idag", self.heading())
+        # In another browser (someone who got hold of the URL): the same, and no session.
+        self.fresh(self.base)
+        self.driver.get(self.callback_url)
+        self.expect_refused(self.base, "the callback URL used a second time", "Inloggningen har gått ut", "oidc-state", 400, self.network(), "direct")
 
     def cancelled(self):
         self.fresh(self.base)
@@ -353,9 +364,9 @@ class OIDCTest:
         self.ok("after logout / leads to /login", self.path() == "/login")
         # The provider's session is gone too: the next login asks for the password (login_via_idp checks the form).
         before = self.jwks_fetches()
-        self.expect_idag(self.base, "adam.a (after the rotation, the provider asks for the password again)", self.login_via_idp(self.base, "adam.a"))
+        self.expect_idag(self.base, "adam.a (after the rotation, the provider asks for the password again)", self.login_via_idp(self.base, "adam.a"),
+                         landing=("/personal", "Personal"))
         self.ok("adam.a: kaa fetched the new JWKS for the unknown kid", self.jwks_fetches() > before)
-        self.driver.get(self.base + "/personal")
         self.ok("adam.a (admin): Personal lists hanna.h", "hanna.h" in self.text(), self.text()[:300])
 
     def disabled(self):
