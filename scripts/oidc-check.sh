@@ -35,6 +35,9 @@ cleanup() {
 trap cleanup EXIT
 kaa() { "$bindir/kaa" --db "$work/kaa.sqlite" "$@"; }
 
+# The provider on its own first (discovery, a login by HTTP, the token, its signature against the JWKS).
+/usr/bin/python3 Tests/OIDC/provider.py --self-check 2> "$work/self-check.log" || { cat "$work/self-check.log" >&2; kaa_die "oidc check: the provider's self-check failed"; }
+
 # Free ports on 127.0.0.1, asked of the kernel: the provider, three kaa servers (direct, without local
 # accounts, behind nginx) and nginx's two.
 read -r idp_port kaa_port nolocal_port proxied_port https_port http_port < <(/usr/bin/python3 -c '

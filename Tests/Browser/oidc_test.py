@@ -277,7 +277,6 @@ class OIDCTest:
         documents = self.login_via_idp(self.base, "hanna.h")
         self.expect_idag(self.base, "hanna.h", documents)
         self.last_jwks = (self.jwks_fetches(), time.monotonic())
-        self.screenshot("idag")
         self.callback_url = next(url for url, _ in documents if urllib.parse.urlsplit(url).path == CALLBACK)
         lines = self.new_log("direct")
         self.ok("hanna.h: kaa logs event=login method=oidc login=hanna.h role=handlaggare",
@@ -289,6 +288,8 @@ class OIDCTest:
         self.driver.get(self.base + "/personer")
         self.ok("hanna.h: the person assigned to her after her first login is on Ungdomar", self.config["caseload_name"] in self.text(),
                 self.text()[:300])
+        self.driver.get(self.base + "/")
+        self.screenshot("idag")
 
     def reused_callback(self):
         # In the same browser (as the back button would): refused, and hanna's session is not touched.
@@ -429,6 +430,21 @@ class OIDCTest:
         self.ok("the same X-Forwarded-Proto from 127.0.0.1 (trusted) gives __Host-kaa_login; Secure",
                 any(c.startswith("__Host-kaa_login=") and "secure" in c.lower() for c in cookies), str(cookies))
 
+    def audit_rows(self):
+        """The register's audit log has the logins and the refusals (read-only, as a reviewer would)."""
+        import sqlite3
+        with sqlite3.connect(f"file:{self.config['db']}?mode=ro", uri=True) as database:
+            rows = database.execute("SELECT action, detail FROM audit_log WHERE action IN ('session_start', 'login_refused')").fetchall()
+        starts = [detail for action, detail in rows if action == "session_start"]
+        self.ok("audit log: session_start for hanna.h's IdP login with her client address",
+                any("login=hanna.h" in d and "method=idp" in d and "client=127.0.0.1" in d for d in starts), "\n".join(starts[:5]))
+        refused = " | ".join(detail for action, detail in rows if action == "login_refused")
+        codes = [code for _, _, code in REFUSED] + ["no-role", "oidc-state", "oidc-idp-error"]
+        missing = [code for code in codes if f"code={code}" not in refused]
+        self.ok(f"audit log: a login_refused row with code= for each of {', '.join(codes)}", not missing, f"missing {missing}: {refused[:500]}")
+        self.ok("audit log: login_refused for the disabled account and the local account's name", "reason=disabled" in refused and "reason=local_account" in refused,
+                refused[:500])
+
     def untrusted_ca(self):
         """The control for the HTTPS flow: a Chromium whose HOME has no NSS database refuses nginx's chain."""
         import tempfile
@@ -503,6 +519,7 @@ class OIDCTest:
             self.flow("forged forwarded headers", self.forged_headers_direct)
             self.flow("behind nginx", self.behind_nginx)
             self.flow("untrusted CA", self.untrusted_ca)
+            self.flow("audit log", self.audit_rows)
         finally:
             self.driver.quit()
         print("oidc: what the browser showed for each refusal: " + "; ".join(f"{what}: {title} / Felkod: {code} / HTTP {status}"
