@@ -101,12 +101,13 @@ let package = Package(
         .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAAAuth", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAAWebTests", dependencies: ["KAAWeb", "KAARegister", "KAAHTTP", "KAAHTML", "KAAAuth", "KAACore", "KAASQLite", "KAATestFixtures"],
+        .testTarget(name: "KAAWebTests", dependencies: ["KAAWeb", "KAARegister", "KAAHTTP", "KAAHTML", "KAAAuth", "KAACore", "KAASQLite", "KAATestFixtures", "KAAOIDC", "KAASystem"],
                     swiftSettings: strict),
         .testTarget(name: "KAAHTMLTests", dependencies: ["KAAHTML"], swiftSettings: strict),
         .testTarget(name: "KAACLIKitTests", dependencies: ["KAACLIKit", "KAACore"], swiftSettings: strict),
         .testTarget(name: "KAACLITests", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAASQLite", "KAATestFixtures", "KAACLITestKit",
-                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore", "KAAHTML", "KAASync", "KAASystem", "KAACrypto"], swiftSettings: strict),
+                                                        "KAAHub", "KAAHTTPServer", "KAACurl", "KAAHTTP", "KAACore", "KAAHTML", "KAASync", "KAASystem", "KAACrypto", "KAAOIDC"],
+                    swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -33,6 +33,9 @@ public final class RelyingParty: Sendable {
         var metadataAt: Date?
         var keys: KeySet?
         var keysAt: Date?
+        /// When a token's unknown `kid` last made the keys be fetched (the rate limit counts these only,
+        /// so the first token after a rotation is never refused for a fetch made just before it).
+        var forcedAt: Date?
     }
 
     public init(settings: OIDCSettings, clientSecret: String, client: any HTTPClient) {
@@ -141,13 +144,16 @@ public final class RelyingParty: Sendable {
     }
 
     /// Fetches the keys when there are none, they are older than an hour, or (`force`) a token named
-    /// an unknown kid and the last fetch is at least `keyRefreshInterval` ago. Whether it fetched.
+    /// an unknown kid and no other such token did in the last `keyRefreshInterval`. Whether it fetched.
     @discardableResult
     func refreshKeys(now: Date, force: Bool) throws(OIDCError) -> Bool {
         let due = cache.withLock { cache -> Bool in
             guard let at = cache.keysAt, cache.keys != nil else { return true }
-            let age = now.timeIntervalSince(at)
-            return age >= Self.keysLifetime || (force && age >= Self.keyRefreshInterval)
+            if now.timeIntervalSince(at) >= Self.keysLifetime { return true }
+            guard force else { return false }
+            if let forced = cache.forcedAt, now.timeIntervalSince(forced) < Self.keyRefreshInterval { return false }
+            cache.forcedAt = now
+            return true
         }
         guard due else { return false }
         let metadata = try metadata(now: now)

@@ -52,6 +52,8 @@ enum WebStyles {
         .timeline{list-style:none;padding:0}.timeline li{border-left:3px solid #0b3d62;padding:.2rem 0 .6rem .8rem}
         .timeline .when{font-size:.9rem;color:#3a4a5a}
         .login{max-width:26rem;margin:2rem auto}
+        .login a.button{display:block;text-align:center;font-size:1.05rem;padding:.7rem 1rem;border-radius:4px;background:#0b3d62;color:#fff;font-weight:600;text-decoration:none}
+        .login a.button:hover{background:#082c47}.login .idp h2{margin-top:2rem}
         .muted{color:#3a4a5a}
         @media (max-width:40rem){main{padding:.8rem .8rem 2rem}header.app{padding:.5rem .8rem}.who{margin-left:0}
           table.stack thead{position:absolute;left:-999px}table.stack tr{display:block;border-bottom:2px solid #c9d3dd;padding:.3rem 0}

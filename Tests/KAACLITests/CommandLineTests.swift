@@ -2,6 +2,7 @@ import Foundation
 @testable import KAAKommunCLI
 @testable import KAAHubCLI
 import KAACLIKit
+import KAAOIDC
 import KAARegister
 import KAACore
 import KAATestFixtures
@@ -236,6 +237,14 @@ import Testing
     @Test func theExampleRegisterConfigurationIsValidAndHoldsTheDefaults() throws {
         let configuration = try RegisterConfiguration.load(path: TestPeople.packageRoot + "/config/kaa.example.json")
         #expect(configuration == RegisterConfiguration())
+    }
+
+    @Test func theExampleOIDCConfigurationIsValid() throws {
+        let configuration = try RegisterConfiguration.load(path: TestPeople.packageRoot + "/config/kaa-oidc.example.json")
+        let oidc = try #require(configuration.oidc)
+        #expect(oidc.issuer == "https://login.microsoftonline.com/TENANT-ID/v2.0" && oidc.roleClaim == "roles" && !oidc.localAccounts)
+        #expect(oidc.roles["KAA-Admin"] == "admin" && oidc.redirectOrigin == configuration.webPublicOrigin)
+        #expect(configuration.trustedProxies.map(\.description) == ["127.0.0.1/32"])
     }
 
     @Test func theExampleCodeMappingIsAccepted() throws {

@@ -3,6 +3,7 @@ import KAAAuth
 import KAACore
 import KAAHTML
 import KAAHTTP
+import KAAOIDC
 import KAARegister
 import KAATestFixtures
 import Synchronization
@@ -40,7 +41,7 @@ final class WebHarness {
         ("sara", .samordnare, "Sara Samordnare"), ("greta", .granskare, "Greta Granskare"), ("adam", .admin, "Adam Admin"),
     ]
 
-    init(settings: WebSettings = WebSettings(), today: CalendarDate = TestDates.today) throws {
+    init(settings: WebSettings = WebSettings(), today: CalendarDate = TestDates.today, relyingParty: RelyingParty? = nil) throws {
         let clock = FixedDateClock(today: today)
         register = try Register.create(at: directory.file("kaa.sqlite"), kommun: "0380", clock: clock, staff: "test")
         for (login, role, name) in Self.accounts {
@@ -50,7 +51,7 @@ final class WebHarness {
         }
         let pool = try RegisterPool.open(path: directory.file("kaa.sqlite"), count: 2, clock: clock, staff: "web", configuration: RegisterConfiguration())
         let manual = self.clock
-        app = WebApp(pool: pool, settings: settings, now: { manual.now })
+        app = WebApp(pool: pool, settings: settings, relyingParty: relyingParty, now: { manual.now })
     }
 
     /// The TOTP code of `login` now (advance the clock 30 s between two logins of one account:
@@ -100,6 +101,14 @@ final class WebClient {
     var cookies: [String: String] = [:]
     /// The CSRF token of the last page that had one.
     var csrf: String?
+    /// The address the server sees the request come from (the socket's peer).
+    var peer: String? = "192.0.2.50"
+    /// Headers sent with every request besides Host and Cookie (a proxy's `X-Forwarded-*`).
+    var extraHeaders: [String: String] = [:]
+    /// The scheme the Origin of a POST has.
+    var scheme = "http"
+    /// The last response's Set-Cookie header, whole (its attributes).
+    var lastSetCookie: String?
 
     init(app: WebApp) { self.app = app }
 
@@ -111,12 +120,12 @@ final class WebClient {
 
     /// A POST of a form; `csrf` defaults to the last page's token, `origin` to the server's.
     @discardableResult
-    func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil, origin: String? = WebHarness.origin) -> HTTPResponse {
+    func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil, origin: String? = "") -> HTTPResponse {
         var all = fields
         if let token = csrf ?? self.csrf, !fields.contains(where: { $0.0 == "csrf" }) { all.insert(("csrf", token), at: 0) }
         var headers = headers()
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if let origin { headers["Origin"] = origin }
+        if let origin { headers["Origin"] = origin.isEmpty ? "\(scheme)://\(WebHarness.host)" : origin }
         let body = Array(FormData(all).queryString.utf8)
         headers["Content-Length"] = String(body.count)
         return send(HTTPRequest(method: "POST", path: path, headers: headers, body: body))
@@ -130,16 +139,22 @@ final class WebClient {
     }
 
     private func headers() -> [String: String] {
-        var headers = ["Host": WebHarness.host]
+        var headers = extraHeaders
+        headers["Host"] = WebHarness.host
         if !cookies.isEmpty { headers["Cookie"] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
         return headers
     }
 
     private func send(_ request: HTTPRequest) -> HTTPResponse {
-        if let refusal = app.admit(HTTPRequest(method: request.method, path: request.path, query: request.query, headers: request.headers)) {
+        var request = request
+        request.remoteAddress = peer
+        var head = HTTPRequest(method: request.method, path: request.path, query: request.query, headers: request.headers)
+        head.remoteAddress = peer
+        if let refusal = app.admit(head) {
             return refusal
         }
         let response = app.respond(to: request)
+        lastSetCookie = response.header("Set-Cookie")
         if let cookie = response.header("Set-Cookie"), let pair = cookie.split(separator: ";").first {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             if parts.count == 2 {
