@@ -480,6 +480,16 @@ class OIDCTest:
         status, headers, _ = self.request(proxied["http"] + "/login")
         location = dict((name.lower(), value) for name, value in headers).get("location", "")
         self.ok(f"behind nginx: plain http is sent to https ({status} {location})", status == 301 and location.startswith("https://localhost"))
+        # The body limits: 2 MiB is too much for a form (nginx answers 413 itself) but goes through to kaa on the upload path.
+        big = b"x" * (2 << 20)
+        results = {}
+        for path in ("/sok", "/manadskorning"):
+            try:
+                results[path] = self.request(url + path, "POST", {"Content-Type": "multipart/form-data; boundary=b", "Origin": url}, big, ca=proxied["ca"])[0]
+            except (ConnectionError, http.client.HTTPException) as error:  # kaa may close early on an unauthenticated upload
+                results[path] = type(error).__name__
+        self.ok(f"behind nginx: 2 MiB to /sok is refused by nginx (413), to /manadskorning it reaches kaa ({results})",
+                results["/sok"] == 413 and results["/manadskorning"] != 413)
         # A forged X-Forwarded-For sent to nginx from 127.0.0.2: nginx passes on what it saw.
         forged = {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "http"}
         status, headers, body = self.request(url + "/login", headers=forged, source="127.0.0.2", ca=proxied["ca"])
