@@ -270,6 +270,25 @@ class OIDCTest:
                 bool(self.driver.find_elements(By.CSS_SELECTOR, "a#login-oidc[href='/login/oidc']")) and bool(self.driver.find_elements(By.NAME, "password")))
         self.axe("login with the IdP link")
         self.screenshot("login")
+        self.authorization_request(self.base, "kaa_oidc")
+
+    def authorization_request(self, url, cookie_name, ca=None):
+        """GET /login/oidc as the contract has it: 302 to the provider with PKCE S256, state, nonce and acr_values, and the binding cookie."""
+        status, headers, _ = self.request(url + "/login/oidc", ca=ca)
+        location = next((value for name, value in headers if name.lower() == "location"), "")
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+        expected = {"response_type": ["code"], "client_id": ["kaa"], "redirect_uri": [url + CALLBACK], "scope": ["openid profile email"],
+                    "code_challenge_method": ["S256"], "acr_values": ["http://id.elegnamnden.se/loa/1.0/loa2"]}
+        self.ok(f"{url}/login/oidc: 302 to the provider's /authorize with {', '.join(expected)}, state, nonce and a code_challenge",
+                status == 302 and location.startswith(self.issuer + "/authorize?") and all(query.get(k) == v for k, v in expected.items())
+                and all(len(query.get(k, [""])[0]) >= 16 for k in ("state", "nonce")) and len(query.get("code_challenge", [""])[0]) == 43,
+                f"{status} {query}")
+        cookie = next((value for name, value in headers if name.lower() == "set-cookie" and value.startswith(cookie_name + "=")), "")
+        attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
+        secure = cookie_name.startswith("__Host-")
+        self.ok(f"{url}/login/oidc: the cookie {cookie_name} is HttpOnly, SameSite=Lax, Path=/, Max-Age=600" + (", Secure" if secure else ", not Secure"),
+                bool(cookie) and "httponly" in attributes and attributes.get("samesite", "").lower() == "samesite=lax" and attributes.get("path") == "Path=/"
+                and attributes.get("max-age") == "Max-Age=600" and ("secure" in attributes) == secure, cookie)
 
     def hanna_first_login(self):
         self.fresh(self.base)
@@ -480,6 +499,7 @@ class OIDCTest:
         status, headers, _ = self.request(proxied["http"] + "/login")
         location = dict((name.lower(), value) for name, value in headers).get("location", "")
         self.ok(f"behind nginx: plain http is sent to https ({status} {location})", status == 301 and location.startswith("https://localhost"))
+        self.authorization_request(url, "__Host-kaa_oidc", ca=proxied["ca"])
         # The body limits: 2 MiB is too much for a form (nginx answers 413 itself) but goes through to kaa on the upload path.
         big = b"x" * (2 << 20)
         results = {}
