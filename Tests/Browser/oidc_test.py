@@ -376,6 +376,10 @@ class OIDCTest:
         self.ok("logout goes through the provider's /logout and back to /login?utloggad=0",
                 any(url.startswith(self.issuer + "/logout") for url, _ in documents) and query.get("utloggad") == ["0"],
                 f"{self.driver.current_url}; {documents}")
+        logout = next((urllib.parse.parse_qs(urllib.parse.urlsplit(url).query) for url, _ in documents if url.startswith(self.issuer + "/logout")), {})
+        self.ok("the provider's /logout got id_token_hint (a JWT), client_id and the registered post_logout_redirect_uri",
+                logout.get("id_token_hint", [""])[0].count(".") == 2 and logout.get("client_id") == ["kaa"]
+                and logout.get("post_logout_redirect_uri") == [self.base + "/login?utloggad=0"], str(logout))
         self.ok("the logout notice 'Du är utloggad.' is shown", "Du är utloggad." in self.text())
         self.driver.get(self.base + "/")
         self.ok("after logout / leads to /login", self.path() == "/login")

@@ -267,7 +267,9 @@ def make_app(state):
 
     @app.route("/logout", methods=["GET", "POST"])
     def logout():
-        # RP-initiated logout 1.0: forget the provider session; back only to a registered URI.
+        # RP-initiated logout 1.0: forget the provider session; back only to a registered URI. The
+        # id_token_hint kaa sends is not needed here (the cookie says whose session it is); the
+        # browser test checks that it is sent.
         session.clear()
         target = request.values.get("post_logout_redirect_uri")
         if target and target in state.client.post_logout_uris:
