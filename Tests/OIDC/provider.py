@@ -23,7 +23,10 @@ Test controls (a test provider only; nothing like it exists in kaa):
       within any 10-minute window), replay_nonce (the previous successful login's nonce), other_key
       (signed by a key not in the JWKS, with the published kid), alg_none (header alg none, empty
       signature), no_acr (acr left out), wrong_iss (another issuer), es256 (signed by the ES256 key of
-      the JWKS: a good token).
+      the JWKS: a good token); and beyond the issue's list: wrong_azp (aud kaa and another client, azp
+      the other), future_iat (iat and exp 10 minutes ahead), no_username (preferred_username left
+      out), hs256 (HMAC with the client secret, which OpenID Connect allows but kaa must not accept),
+      token_refused (the token endpoint answers 400 invalid_grant instead of a token).
   POST /test/rotate            a new RSA signing key with a new kid; the JWKS publishes it and the
       ES256 key, no longer the old RSA key.
 """
@@ -66,7 +69,8 @@ USERS = {
     # The same login as a local (password) account the test makes: kaa must refuse to merge them.
     "greta.l": ("Greta Lokal", ["KAA-Granskare"]),
 }
-MODES = {"wrong_aud", "expired", "replay_nonce", "other_key", "alg_none", "no_acr", "wrong_iss", "es256"}
+MODES = {"wrong_aud", "expired", "replay_nonce", "other_key", "alg_none", "no_acr", "wrong_iss", "es256",
+         "wrong_azp", "future_iat", "no_username", "hs256", "token_refused"}
 
 
 def subject(login):
@@ -187,13 +191,19 @@ def make_app(state):
                 key, alg = state.ec, "ES256"
             elif mode == "other_key":  # a stranger's key that claims the published kid
                 key, alg = new_key("RSA", 2048, state.rsa.kid, "RS256"), "RS256"
+            elif mode == "hs256":
+                key, alg = state.client.secret.encode(), "HS256"
             else:
                 key, alg = state.rsa, "RS256"
             issuer = state.issuer + "/annan" if mode == "wrong_iss" else state.issuer
             return {"key": key, "alg": alg, "iss": issuer, "exp": 300}
 
         def get_audiences(self, req):
-            return ["annan-klient"] if self.mode == "wrong_aud" else [req.client.get_client_id()]
+            if self.mode == "wrong_aud":
+                return ["annan-klient"]
+            if self.mode == "wrong_azp":
+                return [req.client.get_client_id(), "annan-klient"]
+            return [req.client.get_client_id()]
 
         def generate_user_info(self, user, scope):
             # authlib merges these claims over the ones it sets (iat, exp, nonce), which the modes use.
@@ -204,6 +214,13 @@ def make_app(state):
             if self.mode == "expired":
                 now = int(time.time())
                 info["iat"], info["exp"] = now - 500, now - 200
+            if self.mode == "future_iat":
+                now = int(time.time())
+                info["iat"], info["exp"] = now + 600, now + 900
+            if self.mode == "wrong_azp":
+                info["azp"] = "annan-klient"
+            if self.mode == "no_username":
+                del info["preferred_username"]
             if self.mode == "replay_nonce":
                 info["nonce"] = state.previous_nonce or "a-nonce-never-sent"
             return info
@@ -263,6 +280,12 @@ def make_app(state):
 
     @app.post("/token")
     def token():
+        with state.lock:
+            refuse = state.next_mode == "token_refused"
+            if refuse:
+                state.next_mode = None
+        if refuse:  # what a provider says about a code it no longer knows
+            return jsonify(error="invalid_grant", error_description="test mode token_refused"), 400
         return server.create_token_response()
 
     @app.route("/logout", methods=["GET", "POST"])
