@@ -46,7 +46,7 @@ REFUSED = [("wrong_aud", DENIED, "oidc-aud"), ("expired", DENIED, "oidc-exp"), (
            ("wrong_iss", DENIED, "oidc-iss"),
            # Beyond the list, the contract's other codes.
            ("wrong_azp", DENIED, "oidc-azp"), ("future_iat", DENIED, "oidc-iat"), ("no_username", DENIED, "oidc-login"),
-           ("hs256", DENIED, "oidc-alg"),
+           ("no_sub", DENIED, "oidc-token"), ("hs256", DENIED, "oidc-alg"),
            ("token_refused", "Kommunens inloggningstjänst svarar inte", "oidc-provider")]
 STATUS = {"oidc-provider": 502}
 CALLBACK = "/login/oidc/callback"

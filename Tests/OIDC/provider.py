@@ -25,7 +25,7 @@ Test controls (a test provider only; nothing like it exists in kaa):
       signature), no_acr (acr left out), wrong_iss (another issuer), es256 (signed by the ES256 key of
       the JWKS: a good token); and beyond the issue's list: wrong_azp (aud kaa and another client, azp
       the other), future_iat (iat and exp 10 minutes ahead), no_username (preferred_username left
-      out), hs256 (HMAC with the client secret, which OpenID Connect allows but kaa must not accept),
+      out), no_sub (sub left out), hs256 (HMAC with the client secret, which OpenID Connect allows but kaa must not accept),
       token_refused (the token endpoint answers 400 invalid_grant instead of a token).
   POST /test/rotate            a new RSA signing key with a new kid; the JWKS publishes it and the
       ES256 key, no longer the old RSA key.
@@ -70,7 +70,7 @@ USERS = {
     "greta.l": ("Greta Lokal", ["KAA-Granskare"]),
 }
 MODES = {"wrong_aud", "expired", "replay_nonce", "other_key", "alg_none", "no_acr", "wrong_iss", "es256",
-         "wrong_azp", "future_iat", "no_username", "hs256", "token_refused"}
+         "wrong_azp", "future_iat", "no_username", "no_sub", "hs256", "token_refused"}
 
 
 def subject(login):
@@ -221,6 +221,8 @@ def make_app(state):
                 info["azp"] = "annan-klient"
             if self.mode == "no_username":
                 del info["preferred_username"]
+            if self.mode == "no_sub":
+                del info["sub"]
             if self.mode == "replay_nonce":
                 info["nonce"] = state.previous_nonce or "a-nonce-never-sent"
             return info
