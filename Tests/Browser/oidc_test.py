@@ -213,7 +213,8 @@ class OIDCTest:
         self.ok(f"{what}: the browser shows '{title}' with 'Felkod: {code}' (HTTP {status})",
                 self.heading() == title and f"Felkod: {code}" in self.text() and callback == [status],
                 f"h1 {self.heading()!r}, statuses {callback}, text {self.text()[:300]!r}")
-        self.seen[what] = (title, code, callback)
+        paragraphs = self.driver.find_elements(By.CSS_SELECTOR, "main p")
+        self.seen[what] = (title, code, callback, paragraphs[0].text if paragraphs else "")
         if axe_as:
             self.axe(axe_as)
         if shot:
@@ -557,8 +558,9 @@ class OIDCTest:
             self.flow("audit log", self.audit_rows)
         finally:
             self.driver.quit()
-        print("oidc: what the browser showed for each refusal: " + "; ".join(f"{what}: {title} / Felkod: {code} / HTTP {status}"
-                                                                           for what, (title, code, status) in self.seen.items()))
+        print("oidc: what the browser showed for each refusal:")
+        for what, (title, code, status, text) in self.seen.items():
+            print(f"oidc:   {what}: HTTP {status[0] if status else '?'} '{title}' (Felkod: {code}): {text}")
         print(f"oidc: {self.passes} passed, {self.failures} failed")
         return 1 if self.failures else 0
 
