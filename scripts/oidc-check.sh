@@ -38,15 +38,15 @@ kaa() { "$bindir/kaa" --db "$work/kaa.sqlite" "$@"; }
 # The provider on its own first (discovery, a login by HTTP, the token, its signature against the JWKS).
 /usr/bin/python3 Tests/OIDC/provider.py --self-check 2> "$work/self-check.log" || { cat "$work/self-check.log" >&2; kaa_die "oidc check: the provider's self-check failed"; }
 
-# Free ports on 127.0.0.1, asked of the kernel: the provider, three kaa servers (direct, without local
-# accounts, behind nginx) and nginx's two.
-read -r idp_port kaa_port nolocal_port proxied_port https_port http_port < <(/usr/bin/python3 -c '
+# Free ports on 127.0.0.1, asked of the kernel: the provider, four kaa servers (direct, without local
+# accounts, behind nginx, and one whose provider is down), nginx's two, and one where nothing listens.
+read -r idp_port kaa_port nolocal_port proxied_port noidp_port https_port http_port dead_port < <(/usr/bin/python3 -c '
 import socket
-sockets = [socket.socket() for _ in range(6)]
+sockets = [socket.socket() for _ in range(8)]
 for s in sockets: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in sockets])')
 issuer="http://127.0.0.1:$idp_port"
-direct="http://127.0.0.1:$kaa_port" nolocal="http://127.0.0.1:$nolocal_port" proxied="https://localhost:$https_port"
+direct="http://127.0.0.1:$kaa_port" nolocal="http://127.0.0.1:$nolocal_port" proxied="https://localhost:$https_port" noidp="http://127.0.0.1:$noidp_port"
 
 kaa_log "oidc check: a register with synthetic people (Skatteverket's test personnummer)"
 kaa init --kommun 0380 >/dev/null
@@ -72,10 +72,10 @@ chmod 0600 "$secret_file"
 
 # One config per kaa server; the oidc block as in the contract (requiredAcr set: the provider's logins
 # carry DIGG's loa2, and the no_acr case must be refused).
-config() { # ORIGIN_FOR_REDIRECT LOCAL_ACCOUNTS [EXTRA_JSON]
+config() { # ORIGIN_FOR_REDIRECT LOCAL_ACCOUNTS [EXTRA_JSON [ISSUER]]
     cat <<EOF
 {${3:-} "trustedProxies": ["127.0.0.1"],
- "oidc": {"issuer": "$issuer", "clientId": "kaa", "clientSecretFile": "$secret_file",
+ "oidc": {"issuer": "${4:-$issuer}", "clientId": "kaa", "clientSecretFile": "$secret_file",
           "redirectUri": "$1/login/oidc/callback", "loginClaim": "preferred_username", "roleClaim": "groups",
           "roles": {"KAA-Handlaggare": "handlaggare", "KAA-Samordnare": "samordnare", "KAA-Granskare": "granskare", "KAA-Admin": "admin"},
           "requiredAcr": "http://id.elegnamnden.se/loa/1.0/loa2", "localAccounts": $2}}
@@ -84,6 +84,7 @@ EOF
 config "$direct" true > "$work/direct.json"
 config "$nolocal" false > "$work/nolocal.json"
 config "$proxied" true "\"webPublicOrigin\": \"$proxied\"," > "$work/proxied.json"
+config "$noidp" true "" "http://127.0.0.1:$dead_port" > "$work/noidp.json"
 
 kaa_log "oidc check: the provider on $issuer"
 /usr/bin/python3 Tests/OIDC/provider.py --port "$idp_port" --client-id kaa --client-secret-file "$secret_file" \
@@ -135,13 +136,13 @@ nginx -t -p "$prefix" -c "$prefix/nginx.conf" -g "pid $prefix/nginx.pid; error_l
 nginx -p "$prefix" -c "$prefix/nginx.conf" -g "daemon off; pid $prefix/nginx.pid; error_log $prefix/logs/error.log;" 2>> "$work/nginx.log" &
 pids+=($!)
 
-kaa_log "oidc check: kaa web on $direct, $nolocal (no local accounts) and behind nginx"
-for name in direct:"$kaa_port" nolocal:"$nolocal_port" proxied:"$proxied_port"; do
+kaa_log "oidc check: kaa web on $direct, $nolocal (no local accounts), $noidp (its provider down) and behind nginx"
+for name in direct:"$kaa_port" nolocal:"$nolocal_port" proxied:"$proxied_port" noidp:"$noidp_port"; do
     "$bindir/kaa" --db "$work/kaa.sqlite" --config "$work/${name%%:*}.json" web --listen "127.0.0.1:${name#*:}" \
         > "$work/${name%%:*}.out" 2> "$work/${name%%:*}.log" &
     pids+=($!)
 done
-for name in direct nolocal proxied idp; do
+for name in direct nolocal proxied noidp idp; do
     for _ in $(seq 100); do grep -q "listening on" "$work/$name.out" 2>/dev/null && break; sleep 0.1; done
     grep -q "listening on" "$work/$name.out" || { cat "$work/$name.log" >&2; kaa_die "oidc check: $name did not start"; }
 done
@@ -150,6 +151,7 @@ for _ in $(seq 50); do curl -s -o /dev/null --cacert "$tls/ca.pem" "$proxied/hea
 (umask 077; cat > "$work/test.json") <<EOF
 {"kaa": "$bindir/kaa", "db": "$work/kaa.sqlite", "screenshots": "$PWD/.build/screenshots", "issuer": "$issuer",
  "direct": {"url": "$direct", "log": "$work/direct.log"}, "nolocal": {"url": "$nolocal", "log": "$work/nolocal.log"},
+ "noidp": {"url": "$noidp", "log": "$work/noidp.log"},
  "proxied": {"url": "$proxied", "log": "$work/proxied.log", "http": "http://localhost:$http_port", "ca": "$tls/ca.pem"},
  "caseload": "${numbers[0]}", "local": {"login": "greta.l", "password": "$local_password", "secret": "$local_secret"}, "caseload_name": "${firsts[0]} Inloggsson", "password": "Provider-pass-1"}
 EOF

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Staff login through the kommun's identity provider (issue 18) in a real browser: Debian's headless
-Chromium driven by Selenium, against the OpenID provider of Tests/OIDC/provider.py and three `kaa web`
-servers that scripts/oidc-check.sh started (direct on http, one without local accounts, one behind
-nginx on https with a throwaway CA that the browser trusts through the NSS database in $HOME).
+Chromium driven by Selenium, against the OpenID provider of Tests/OIDC/provider.py and four `kaa web`
+servers that scripts/oidc-check.sh started (direct on http, one without local accounts, one whose
+provider is down, one behind nginx on https with a throwaway CA that the browser trusts through the
+NSS database in $HOME).
 
   oidc_test.py CONFIG.json
 
@@ -12,12 +13,14 @@ Checks: the login page's IdP link (axe, screenshot); hanna.h logs in via the IdP
 (the staff row appears with role handlaggare, the log line names her); the callback URL used again is
 refused (oidc-state); a login cancelled at the provider; sara.s is samordnare; olle.o has no mapped
 group; each refused token (wrong aud, expired, replayed nonce, another key, alg none, no acr, wrong
-iss) shows its title and Felkod and leaves no session; ES256 is accepted; the provider rotates its
+iss; and wrong azp, iat ahead, no login claim, no sub, HS256, a refused token request) shows its
+title and Felkod and leaves no session; an unreachable provider; an IdP login named like a local account; ES256 is accepted; the provider rotates its
 key during hanna's session (it goes on) and adam.a's new login verifies with the new key; logout goes
 through the provider and the provider then asks for the password again; a locally disabled account is
 refused; with "localAccounts": false there is no password form and POST /login is refused; a forged
 X-Forwarded-For/-Proto from an address not in trustedProxies is ignored; behind nginx the flow works
-over HTTPS with `__Host-` Secure cookies and HSTS, and the client nginx saw is the one kaa logs.
+over HTTPS with `__Host-` Secure cookies and HSTS, nginx's body limits hold, and the client nginx
+saw is the one kaa logs; a Chromium without the CA refuses the certificate; the audit log's rows.
 """
 import http.client
 import json
@@ -427,6 +430,21 @@ class OIDCTest:
         status, sessions = self.local_login(self.base, account)
         self.ok(f'"localAccounts": true: the same login succeeds ({status}, a session cookie)', status in (302, 303) and bool(sessions), f"{status} {sessions}")
 
+    def provider_down(self):
+        url = self.config["noidp"]["url"]
+        self.fresh(url)
+        self.driver.get(url + "/login")
+        self.driver.find_element(By.ID, "login-oidc").click()
+        WebDriverWait(self.driver, 15).until(lambda d: self.path() != "/login")
+        documents = self.network()
+        status = [s for u, s in documents if urllib.parse.urlsplit(u).path == "/login/oidc"]
+        title = "Kommunens inloggningstjänst svarar inte"
+        self.ok(f"provider unreachable: the browser shows '{title}' with 'Felkod: oidc-provider' (HTTP 502)",
+                self.heading() == title and "Felkod: oidc-provider" in self.text() and status == [502], f"{self.heading()!r} {documents}")
+        paragraphs = self.driver.find_elements(By.CSS_SELECTOR, "main p")
+        self.seen["the provider unreachable"] = (title, "oidc-provider", status, paragraphs[0].text if paragraphs else "")
+        self.ok("provider unreachable: kaa logs event=oidc_refused code=oidc-provider", any("event=oidc_refused code=oidc-provider" in line for line in self.new_log("noidp")))
+
     def local_conflict(self):
         self.fresh(self.base)
         documents = self.login_via_idp(self.base, self.config["local"]["login"])
@@ -552,6 +570,7 @@ class OIDCTest:
             self.flow("disabled locally", self.disabled)
             self.flow("no local accounts", self.no_local_accounts)
             self.flow("local conflict", self.local_conflict)
+            self.flow("provider down", self.provider_down)
             self.flow("forged forwarded headers", self.forged_headers_direct)
             self.flow("behind nginx", self.behind_nginx)
             self.flow("untrusted CA", self.untrusted_ca)
