@@ -196,6 +196,9 @@ import Testing
     @Test func aBooleanExpIsNotANumber() {
         #expect(Self.code(Self.token { $0["exp"] = true }) == .expired)
         #expect(Self.code(Self.token { $0["iat"] = true }) == .issuedAt)
+        // Where a boolean read as 0 or 1 would pass: nbf false (0, long past) must not count as a time.
+        #expect(Self.code(Self.token { $0["nbf"] = false }) == .expired)
+        #expect(Self.code(Self.token { $0["nbf"] = true }) == .expired)
     }
 
     @Test func aFutureNotBeforeIsRefused() {
