@@ -20,7 +20,8 @@ public struct ProviderMetadata: Sendable, Equatable {
             throw .refused(.provider, detail: "the discovery document names issuer \(object["issuer"]?.string ?? "none"), not \(expected)")
         }
         func endpoint(_ key: String, required: Bool) throws(OIDCError) -> String? {
-            guard let value = object[key] else {
+            // JSON null is absence: a provider writing "end_session_endpoint": null offers no logout, it is not broken.
+            guard let value = object[key], value != .null else {
                 if required { throw .refused(.provider, detail: "the discovery document has no \(key)") }
                 return nil
             }

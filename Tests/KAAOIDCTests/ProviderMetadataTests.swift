@@ -52,6 +52,11 @@ import Testing
         #expect(metadata.endSessionEndpoint == nil)
     }
 
+    @Test func aNullOptionalEndpointIsAbsentAndANullRequiredOneIsMissing() throws {
+        #expect(try ProviderMetadata(json: Self.with("end_session_endpoint", NSNull()), issuer: Self.issuer).endSessionEndpoint == nil)
+        #expect(Self.refusal(try Self.with("token_endpoint", NSNull())) == "the discovery document has no token_endpoint")
+    }
+
     @Test func aLoopbackProviderMayUseHTTP() throws {
         let object: [String: Any] = ["issuer": "http://127.0.0.1:9000", "authorization_endpoint": "http://127.0.0.1:9000/auth",
                                      "token_endpoint": "http://localhost:9000/token", "jwks_uri": "http://[::1]:9000/jwks"]

@@ -4,6 +4,7 @@ import KAAHTTP
 import KAAHTTPTestKit
 import KAAOIDC
 import KAAOIDCTestKit
+import Synchronization
 import Testing
 
 /// The relying party end to end against the in-process `TestProvider`: the authorization request,
@@ -193,6 +194,24 @@ import Testing
         // Without requiredAcr, a token without acr is fine.
         provider.nextToken = .noACR
         #expect(refusal(twoFactor) == nil)
+    }
+
+    @Test func loginsOnManyThreadsAtOnceEachSucceedWithTheirOwnClaims() {
+        let results = Mutex([String: String]())
+        DispatchQueue.concurrentPerform(iterations: 40) { index in
+            let user = TestUser(subject: "sub-\(index)", preferredUsername: "user\(index)")
+            do {
+                let token = try login(user)
+                results.withLock { $0["sub-\(index)"] = token.claims["preferred_username"]?.string }
+            } catch {
+                results.withLock { $0["sub-\(index)"] = "\(error)" }
+            }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == 40)
+        for index in 0..<40 { #expect(all["sub-\(index)"] == "user\(index)") }
+        #expect(rp.pendingCount == 0)
+        #expect(provider.tokenRequests == 40)
     }
 
     // MARK: - The state and the callback

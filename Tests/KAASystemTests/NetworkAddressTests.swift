@@ -40,6 +40,13 @@ import Testing
         #expect(NetworkAddress(text) == nil)
     }
 
+    @Test func theLongestNumericFormsStillParse() {
+        // 45 characters: the longest an address can be written (INET6_ADDRSTRLEN − 1).
+        #expect(NetworkAddress("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")?.bytes == [UInt8](repeating: 0xFF, count: 16))
+        #expect(NetworkAddress("0000:0000:0000:0000:0000:ffff:192.168.100.200")?.bytes == [192, 168, 100, 200])
+        #expect(NetworkAddress("0000:0000:0000:0000:0000:ffff:192.168.100.200 ") == nil)
+    }
+
     @Test func aSubstringParsesLikeAString() {
         let text = "x10.0.0.1y"
         #expect(NetworkAddress(text.dropFirst().dropLast())?.bytes == [10, 0, 0, 1])
