@@ -25,7 +25,8 @@ public struct ProviderMetadata: Sendable, Equatable {
                 if required { throw .refused(.provider, detail: "the discovery document has no \(key)") }
                 return nil
             }
-            guard let url = value.string, url.utf8.count <= 2048, OIDCSettings.isAllowedURL(url) else {
+            // No fragment (RFC 6749 §3.1): the parameters appended to the query would end up inside it.
+            guard let url = value.string, url.utf8.count <= 2048, !url.contains("#"), OIDCSettings.isAllowedURL(url) else {
                 throw .refused(.provider, detail: "the discovery document's \(key) is not an https URL")
             }
             return url

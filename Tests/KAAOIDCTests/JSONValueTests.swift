@@ -37,6 +37,25 @@ import Testing
         #expect(Self.object(text) == nil)
     }
 
+    @Test(arguments: [1000, 100_000, 500_000])
+    func deeplyNestedJSONIsRefusedWithoutCrashing(_ depth: Int) {
+        // A hostile provider's document (or ID token payload) nested this deep must not take the server down.
+        let arrays = "{\"a\":" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let objects = String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)
+        #expect(JSONValue.object(from: Array(arrays.utf8)) == nil)
+        #expect(JSONValue.object(from: Array(objects.utf8)) == nil)
+    }
+
+    @Test func moderateNestingIsRead() throws {
+        let text = "{\"a\":" + String(repeating: "[", count: 100) + "1" + String(repeating: "]", count: 100) + "}"
+        var value = try #require(Self.object(text)?["a"])
+        for _ in 1..<100 {
+            guard case let .array(inner) = value, let first = inner.first else { Issue.record("not nested"); return }
+            value = first
+        }
+        #expect(value == .array([.number(1)]))
+    }
+
     @Test func aDocumentOverTheLimitIsRefused() {
         let text = #"{"a": "\#(String(repeating: "x", count: 100))"}"#
         #expect(JSONValue.object(from: Array(text.utf8), maximumBytes: 100) == nil)

@@ -79,6 +79,8 @@ import Testing
         #expect(Self.refusal(try Self.with(key, "javascript:alert(1)"))?.contains(key) == true)
         #expect(Self.refusal(try Self.with(key, 17))?.contains(key) == true)
         #expect(Self.refusal(try Self.with(key, "https://user:pw@idp.example/x"))?.contains(key) == true)
+        #expect(Self.refusal(try Self.with(key, "https://idp.example/x#frag"))?.contains(key) == true)
+        #expect(Self.refusal(try Self.with(key, "https://idp.example/x?tenant=1")) == nil)
     }
 
     @Test(arguments: ["authorization_endpoint", "token_endpoint", "jwks_uri"])
