@@ -296,6 +296,26 @@ import Testing
         }
     }
 
+    @Test func anOverlongCodeIsRefusedWithoutAskingTheProvider() throws {
+        let start = try rp.begin(now: provider.now)
+        var callback = TestProvider.parameters(of: provider.authorize(url: start.authorizationURL, user: .anna))
+        callback["code"] = String(repeating: "c", count: 4097)
+        #expect(throws: OIDCError.refused(.token, detail: "the callback has no code")) {
+            try rp.finish(query: callback, binding: start.binding, now: provider.now)
+        }
+        #expect(provider.tokenRequests == 0)
+    }
+
+    @Test func anErrorBesideACodeIsStillAnError() throws {
+        let start = try rp.begin(now: provider.now)
+        var callback = TestProvider.parameters(of: provider.authorize(url: start.authorizationURL, user: .anna))
+        callback["error"] = "login_required"
+        #expect(throws: OIDCError.refused(.providerError, detail: "the provider answered error=login_required")) {
+            try rp.finish(query: callback, binding: start.binding, now: provider.now)
+        }
+        #expect(provider.tokenRequests == 0)
+    }
+
     // MARK: - The provider failing
 
     @Test func anUnreachableProviderIsAProviderError() {
@@ -332,6 +352,15 @@ import Testing
             try rp.finish(query: callback, binding: start.binding, now: provider.now)
         }
         #expect(provider.refusals.last?.hasPrefix("token: invalid_grant") == true)
+        // A 400 from whatever stands in front of the token endpoint, and a 5xx, are the same to the user.
+        for status in [400, 500, 302] {
+            let again = try rp.begin(now: provider.now)
+            let query = TestProvider.parameters(of: provider.authorize(url: again.authorizationURL, user: .anna))
+            http.inject(.status(status, retryAfter: nil))
+            #expect(throws: OIDCError.refused(.provider, detail: "the token endpoint answered \(status) (injected)")) {
+                try rp.finish(query: query, binding: again.binding, now: provider.now)
+            }
+        }
     }
 
     @Test func aWrongClientSecretIsAProviderError() {
