@@ -27,6 +27,11 @@ import KAAOIDC
 /// The provider's clock is `now` (the tokens' `iat`); pass the same `now` to the relying party, and
 /// move it forward to test time limits.
 ///
+/// For the web flow: `GET /login/oidc` answers 302 to an authorization URL; hand its `Location` to
+/// `authorize(url:user:)` and send the answer as the query of `GET /login/oidc/callback` with the
+/// `kaa_oidc` cookie. Users for the refusals: `TestUser(groups: ["Alla"])` (no mapped role),
+/// `TestUser(preferredUsername: nil)` (no login claim), `TestUser(deniesAccess: true)`.
+///
 /// `@unchecked Sendable`: every mutable member is read and written under `lock`; the signing keys are
 /// themselves Sendable.
 public final class TestProvider: HTTPResponder, @unchecked Sendable {
@@ -285,12 +290,17 @@ public final class TestProvider: HTTPResponder, @unchecked Sendable {
 
     // MARK: - Back channel
 
+    /// Where the discovery document is (OpenID Connect Discovery §4: the issuer, then `/.well-known/openid-configuration`).
+    public var discoveryURL: String {
+        (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/.well-known/openid-configuration"
+    }
+
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        let base = URLComponents(string: issuer)?.path ?? ""
-        switch (request.method, request.path) {
-        case ("GET", base + "/.well-known/openid-configuration"): return discovery()
-        case ("GET", base + "/jwks"): return jwks()
-        case ("POST", base + "/token"): return token(request)
+        func path(_ url: String) -> String? { URLComponents(string: url)?.percentEncodedPath }
+        switch request.method {
+        case "GET" where request.path == path(discoveryURL): return discovery()
+        case "GET" where request.path == path(jwksURI): return jwks()
+        case "POST" where request.path == path(tokenEndpoint): return token(request)
         default: return .json(404, #"{"error":"not_found"}"#)
         }
     }

@@ -520,6 +520,12 @@ import Testing
         #expect(refusal() == nil)
     }
 
+    @Test func anIssuerWithATrailingSlashWorks() {
+        let suite = RelyingPartyTests(provider: TestProvider(issuer: "https://idp.test/realms/kommun/"))
+        #expect(suite.refusal() == nil)
+        #expect(suite.http.sent.first?.url == "https://idp.test/realms/kommun/.well-known/openid-configuration")
+    }
+
     @Test func anIssuerWithAPathIsServedUnderIt() throws {
         let suite = RelyingPartyTests(provider: TestProvider(issuer: "https://idp.test/realms/kommun"))
         #expect(suite.refusal() == nil)
