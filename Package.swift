@@ -86,6 +86,10 @@ let package = Package(
         .target(name: "KAAHTTPTestKit", dependencies: ["KAAHTTP"], path: "Tests/KAAHTTPTestKit", swiftSettings: strict),
         // Signing keys, JWKs and compact JWTs made with libcrypto, for the signature and OIDC tests.
         .target(name: "KAACryptoTestKit", dependencies: ["CCrypto", "KAACrypto"], path: "Tests/KAACryptoTestKit", swiftSettings: strict),
+        // An OpenID provider in process (discovery, JWKS, token endpoint, the login at the authorization
+        // endpoint, misbehaving tokens on demand), for the relying party's and the web flow's tests.
+        .target(name: "KAAOIDCTestKit", dependencies: ["KAAHTTP", "KAACrypto", "KAACryptoTestKit", "KAAOIDC"], path: "Tests/KAAOIDCTestKit",
+                swiftSettings: strict),
         .target(name: "KAACLITestKit", dependencies: ["KAACLIKit", "KAAKommunCLI", "KAAHubCLI", "KAARegister", "KAACore", "KAATestFixtures"],
                 path: "Tests/KAACLITestKit", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestFixtures"], swiftSettings: strict),
@@ -96,12 +100,15 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "KAAProtocolTests", dependencies: ["KAAProtocol", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAACryptoTests", dependencies: ["KAACrypto", "KAACryptoTestKit", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAAOIDCTests", dependencies: ["KAAOIDC", "KAAOIDCTestKit", "KAACrypto", "KAACryptoTestKit", "KAAHTTP", "KAAHTTPTestKit"],
+                    swiftSettings: strict),
         .testTarget(name: "KAAAuthTests", dependencies: ["KAAAuth", "KAACrypto"], swiftSettings: strict),
         .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAAAuth", "KAATestFixtures"], swiftSettings: strict),
-        .testTarget(name: "KAAWebTests", dependencies: ["KAAWeb", "KAARegister", "KAAHTTP", "KAAHTML", "KAAAuth", "KAACore", "KAASQLite", "KAATestFixtures", "KAAOIDC", "KAASystem"],
+        .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAAAuth", "KAATestFixtures", "KAAOIDC"], swiftSettings: strict),
+        .testTarget(name: "KAAWebTests", dependencies: ["KAAWeb", "KAARegister", "KAAHTTP", "KAAHTML", "KAAAuth", "KAACore", "KAASQLite", "KAATestFixtures", "KAAOIDC", "KAASystem",
+                                                    "KAAOIDCTestKit", "KAAHTTPTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "KAAHTMLTests", dependencies: ["KAAHTML"], swiftSettings: strict),
         .testTarget(name: "KAACLIKitTests", dependencies: ["KAACLIKit", "KAACore"], swiftSettings: strict),

@@ -20,11 +20,13 @@ public struct ProviderMetadata: Sendable, Equatable {
             throw .refused(.provider, detail: "the discovery document names issuer \(object["issuer"]?.string ?? "none"), not \(expected)")
         }
         func endpoint(_ key: String, required: Bool) throws(OIDCError) -> String? {
-            guard let value = object[key] else {
+            // JSON null is absence: a provider writing "end_session_endpoint": null offers no logout, it is not broken.
+            guard let value = object[key], value != .null else {
                 if required { throw .refused(.provider, detail: "the discovery document has no \(key)") }
                 return nil
             }
-            guard let url = value.string, url.utf8.count <= 2048, OIDCSettings.isAllowedURL(url) else {
+            // No fragment (RFC 6749 §3.1): the parameters appended to the query would end up inside it.
+            guard let url = value.string, url.utf8.count <= 2048, !url.contains("#"), OIDCSettings.isAllowedURL(url) else {
                 throw .refused(.provider, detail: "the discovery document's \(key) is not an https URL")
             }
             return url

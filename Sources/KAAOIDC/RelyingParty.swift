@@ -120,7 +120,9 @@ public final class RelyingParty: Sendable {
     public var logoutOrigin: String? {
         guard let endpoint = cache.withLock({ $0.metadata?.endSessionEndpoint }), let components = URLComponents(string: endpoint),
               let scheme = components.scheme, let host = components.host else { return nil }
-        return "\(scheme)://\(host.contains(":") ? "[\(host)]" : host)\(components.port.map { ":\($0)" } ?? "")"
+        // Foundation on Linux gives an IPv6 host with its brackets, on Darwin without: bracket it once.
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(scheme)://\(bracketed)\(components.port.map { ":\($0)" } ?? "")"
     }
 
     /// Logins begun and not finished (for tests and the log).

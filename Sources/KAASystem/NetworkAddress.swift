@@ -13,7 +13,8 @@ public struct NetworkAddress: Sendable, Equatable, CustomStringConvertible {
     /// anything else (names, ports, zone ids, spaces).
     public init?(_ text: some StringProtocol) {
         let string = String(text)
-        guard string.utf8.count <= 45, !string.isEmpty else { return nil }
+        // A NUL would end the C string early: "1.2.3.4\0junk" must not read as 1.2.3.4.
+        guard string.utf8.count <= 45, !string.isEmpty, !string.utf8.contains(0) else { return nil }
         var four = in_addr()
         if inet_pton(AF_INET, string, &four) == 1 {
             bytes = withUnsafeBytes(of: &four) { Array($0) }
