@@ -18,7 +18,7 @@ public enum KAACommandLine {
         FindCommand.self, ShowCommand.self, ListCommand.self, WorklistCommand.self, LettersCommand.self, StatsCommand.self, AuditCommand.self,
         IdentifyCommand.self, ReviewListCommand.self, ReviewResolveCommand.self, SyncCommand.self, CompareCommand.self, PurgeCommand.self, ReportSCBCommand.self, ReportPeriodCommand.self,
         ImportHistoryCommand.self, ExportHistoryCommand.self, CodesCommand.self, BackupCommand.self,
-        StaffAddCommand.self, StaffListCommand.self, StaffDisableCommand.self, StaffResetCommand.self, CaseloadAssignCommand.self, CaseloadUnassignCommand.self,
+        StaffAddCommand.self, StaffListCommand.self, StaffDisableCommand.self, StaffRenameCommand.self, StaffResetCommand.self, CaseloadAssignCommand.self, CaseloadUnassignCommand.self,
         SettingsListCommand.self, SettingsSetCommand.self, SettingsResetCommand.self, WebCommand.self,
     ]
 

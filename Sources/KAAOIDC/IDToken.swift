@@ -60,6 +60,8 @@ public struct IDTokenExpectations: Sendable {
     public var clientID: String
     public var nonce: String
     public var requiredACR: String?
+    /// Every `acr` accepted (the required one and any stronger the kommun lists); empty: any.
+    public var acceptedACRs: [String]
     /// Seconds of clock difference tolerated between the provider and this server.
     public var skew: Double = 60
     /// The oldest `iat` accepted, in seconds before now (a login takes a minute, not an hour).
@@ -70,12 +72,19 @@ public struct IDTokenExpectations: Sendable {
         self.clientID = clientID
         self.nonce = nonce
         self.requiredACR = requiredACR
+        self.acceptedACRs = requiredACR.map { [$0] } ?? []
     }
 }
 
 /// Checks ID tokens: RS256 or ES256 signatures against the provider's keys, then `iss`, `aud`,
 /// `azp`, `exp`, `iat`, `nonce`, `acr` and `sub`.
 public enum IDTokenValidator {
+    /// A time from a token for a message: whole seconds, or the number as it is when it is not a
+    /// sane one (`Int(1e300)` would trap).
+    static func seconds(_ value: Double) -> String {
+        value.isFinite && abs(value) < 1e15 ? String(Int(value)) : String(describing: value)
+    }
+
     /// Checks `token` at `now` with the keys `keys(kid, algorithm)` returns (nil: no such key).
     public static func validate(_ token: String, expecting expected: IDTokenExpectations, now: Date,
                                 keys: (String?, SignatureAlgorithm) -> PublicKey?) throws(OIDCError) -> VerifiedIDToken {
@@ -99,19 +108,20 @@ public enum IDTokenValidator {
         }
         let seconds = now.timeIntervalSince1970
         guard let exp = claims["exp"]?.number else { throw .refused(.expired, detail: "exp is missing") }
-        guard exp + expected.skew > seconds else { throw .refused(.expired, detail: "the token expired at \(Int(exp)), now is \(Int(seconds))") }
+        guard exp + expected.skew > seconds else { throw .refused(.expired, detail: "the token expired at \(Self.seconds(exp)), now is \(Self.seconds(seconds))") }
         if let nbf = claims["nbf"] {
-            guard let value = nbf.number, value - expected.skew <= seconds else { throw .refused(.expired, detail: "the token is not valid before \(nbf.number.map { Int($0) } ?? 0)") }
+            guard let value = nbf.number, value - expected.skew <= seconds else { throw .refused(.expired, detail: "the token is not valid before \(nbf.number.map { Self.seconds($0) } ?? "?")") }
         }
         guard let iat = claims["iat"]?.number else { throw .refused(.issuedAt, detail: "iat is missing") }
-        guard iat - expected.skew <= seconds else { throw .refused(.issuedAt, detail: "iat \(Int(iat)) is in the future (now \(Int(seconds)))") }
-        guard iat + expected.maximumAge + expected.skew >= seconds else { throw .refused(.issuedAt, detail: "iat \(Int(iat)) is more than \(Int(expected.maximumAge)) s ago") }
+        guard iat - expected.skew <= seconds else { throw .refused(.issuedAt, detail: "iat \(Self.seconds(iat)) is in the future (now \(Self.seconds(seconds)))") }
+        guard iat + expected.maximumAge + expected.skew >= seconds else { throw .refused(.issuedAt, detail: "iat \(Self.seconds(iat)) is more than \(Self.seconds(expected.maximumAge)) s ago") }
         guard let nonce = claims["nonce"]?.string, Crypto.constantTimeEquals(Array(nonce.utf8), Array(expected.nonce.utf8)) else {
             throw .refused(.nonce, detail: claims["nonce"] == nil ? "the token has no nonce" : "the nonce is not this login's")
         }
-        if let required = expected.requiredACR {
-            guard claims["acr"]?.string == required else {
-                throw .refused(.authenticationContext, detail: "acr is \(claims["acr"]?.string?.prefix(200) ?? "missing"), not \(required)")
+        if !expected.acceptedACRs.isEmpty {
+            guard let acr = claims["acr"]?.string, expected.acceptedACRs.contains(acr) else {
+                throw .refused(.authenticationContext,
+                               detail: "acr is \(claims["acr"]?.string?.prefix(200) ?? "missing"), not one of \(expected.acceptedACRs.joined(separator: " "))")
             }
         }
         guard let subject = claims["sub"]?.string, (1...255).contains(subject.utf8.count),

@@ -19,6 +19,10 @@ public struct OIDCSettings: Sendable, Equatable {
     public var roles: [String: String]
     /// The `acr` an ID token must carry (the kommun's second factor), or nil.
     public var requiredACR: String?
+    /// Further `acr` values accepted as well (stronger ones: a list in the config, the first is `requiredACR`).
+    public var alsoAcceptedACRs: [String] = []
+    /// Every `acr` accepted; empty when none is required.
+    public var acceptedACRs: [String] { (requiredACR.map { [$0] } ?? []) + alsoAcceptedACRs }
     /// Whether local accounts (password and TOTP) may still log in beside the provider.
     public var localAccounts: Bool
     /// A PEM bundle of the CA behind the provider's TLS certificate (else the system's store).
@@ -91,7 +95,20 @@ public struct OIDCSettings: Sendable, Equatable {
             guard !group.isEmpty, group.utf8.count <= 256 else { throw .configuration("\(source): \"oidc.roles\" har ett tomt eller för långt gruppnamn") }
             roles[group] = role
         }
-        let acr = try text("requiredAcr", required: false)
+        // One value, or a list of the values accepted (tillitsnivå 2 and the stronger e-IDs' 3).
+        var acr: String?
+        var moreACRs: [String] = []
+        if let list = values["requiredAcr"] as? [Any] {
+            let texts = list.compactMap { $0 as? String }
+            guard texts.count == list.count, !texts.isEmpty, texts.count <= 10,
+                  texts.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 256 && !$0.contains(" ") && !$0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) else {
+                throw .configuration("\(source): \"oidc.requiredAcr\" ska vara null, en text eller en lista med texter (de godtagna acr-värdena)")
+            }
+            acr = texts.first
+            moreACRs = Array(texts.dropFirst())
+        } else {
+            acr = try text("requiredAcr", required: false)
+        }
         var localAccounts = true
         if let value = values["localAccounts"] {
             guard let number = value as? NSNumber, ["c", "B"].contains(String(cString: number.objCType)) else {
@@ -106,6 +123,7 @@ public struct OIDCSettings: Sendable, Equatable {
         }
         self.init(issuer: issuer, clientID: clientID, clientSecretFile: secretFile, redirectURI: redirect, loginClaim: loginClaim, roleClaim: roleClaim,
                   roles: roles, requiredACR: acr, localAccounts: localAccounts, caFile: caFile)
+        alsoAcceptedACRs = moreACRs
     }
 
     /// The origin of the redirect URI (`https://kaa.kommun.se`): where the UI is reached.

@@ -8,8 +8,11 @@ import Synchronization
 public struct LoginStart: Sendable {
     /// The provider's authorization URL with this login's parameters.
     public let authorizationURL: String
-    /// The browser binding (for the `kaa_oidc` cookie).
+    /// The browser binding: the value of this login's cookie, its state, nonce and PKCE verifier
+    /// sealed under this server's key.
     public let binding: String
+    /// The end of this login's cookie name (`kaa_oidc_<suffix>`), from its state.
+    public let cookieSuffix: String
 }
 
 /// An OpenID Connect relying party (authorization code flow with PKCE S256, `state` and `nonce`)
@@ -20,42 +23,52 @@ public final class RelyingParty: Sendable {
     public let settings: OIDCSettings
     private let clientSecret: String
     private let client: any HTTPClient
-    private let pending = PendingLogins()
+    private let pending: PendingLogins
     private let cache = Mutex(Cache())
     /// How long fetched metadata and keys are used before they are fetched again.
     static let metadataLifetime: Double = 24 * 3600
     static let keysLifetime: Double = 3600
     /// The shortest time between two fetches of the keys for an unknown `kid`.
     public static let keyRefreshInterval: Double = 30
+    /// Seconds a failed fetch of the metadata is remembered.
+    static let failureMemory: Double = 15
 
     struct Cache {
         var metadata: ProviderMetadata?
         var metadataAt: Date?
         var keys: KeySet?
         var keysAt: Date?
+        /// When fetching the metadata last failed: for a short while the next login is told at once
+        /// instead of each holding a server thread for the whole timeout.
+        var metadataFailedAt: Date?
         /// When a token's unknown `kid` last made the keys be fetched (the rate limit counts these only,
         /// so the first token after a rotation is never refused for a fetch made just before it).
         var forcedAt: Date?
     }
 
-    public init(settings: OIDCSettings, clientSecret: String, client: any HTTPClient) {
+    public init(settings: OIDCSettings, clientSecret: String, client: any HTTPClient) throws(OIDCError) {
         self.settings = settings
         self.clientSecret = clientSecret
         self.client = client
+        self.pending = try PendingLogins()
     }
+
+    /// The end of the cookie name of the login `state` names (the callback's query gives the state).
+    public static func cookieSuffix(state: String) -> String { PendingLogins.cookieSuffix(state: state) }
 
     // MARK: - The flow
 
     /// Begins a login at `now`: a fresh state, nonce, PKCE verifier and browser binding.
     public func begin(now: Date) throws(OIDCError) -> LoginStart {
         let metadata = try metadata(now: now)
-        let state = try Self.random(), nonce = try Self.random(), verifier = try Self.random(), binding = try Self.random()
-        pending.add(state: state, PendingLogin(nonce: nonce, verifier: verifier, bindingHash: Crypto.sha256(Array(binding.utf8)), createdAt: now))
+        let state = try Self.random(), nonce = try Self.random(), verifier = try Self.random()
+        let binding = pending.seal(PendingLogin(state: state, nonce: nonce, verifier: verifier, createdAt: Int64(now.timeIntervalSince1970.rounded(.down))))
         var parameters = [("response_type", "code"), ("client_id", settings.clientID), ("redirect_uri", settings.redirectURI),
                           ("scope", "openid profile email"), ("state", state), ("nonce", nonce),
                           ("code_challenge", Base64URL.encode(Crypto.sha256(Array(verifier.utf8)))), ("code_challenge_method", "S256")]
-        if let acr = settings.requiredACR { parameters.append(("acr_values", acr)) }
-        return LoginStart(authorizationURL: FormEncoding.appending(parameters, to: metadata.authorizationEndpoint), binding: binding)
+        if !settings.acceptedACRs.isEmpty { parameters.append(("acr_values", settings.acceptedACRs.joined(separator: " "))) }
+        return LoginStart(authorizationURL: FormEncoding.appending(parameters, to: metadata.authorizationEndpoint), binding: binding,
+                          cookieSuffix: PendingLogins.cookieSuffix(state: state))
     }
 
     /// Finishes a login from the callback's query and the browser's binding cookie: checks the
@@ -65,7 +78,7 @@ public final class RelyingParty: Sendable {
             throw .refused(.state, detail: "the callback has no state")
         }
         // The state first: an error answer for a login this browser never began is not shown as the provider's.
-        let login = try pending.take(state: state, binding: binding, now: now)
+        let login = try pending.take(state: state, sealed: binding, now: now)
         if let error = query["error"] {
             let safe = String(error.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0 == "_") }.prefix(64).map(Character.init))
             throw .refused(.providerError, detail: "the provider answered error=\(safe)")
@@ -93,7 +106,8 @@ public final class RelyingParty: Sendable {
         guard let object = JSONValue.object(from: response.body), let idToken = object["id_token"]?.string else {
             throw .refused(.token, detail: "the token endpoint's answer has no id_token")
         }
-        let expected = IDTokenExpectations(issuer: settings.issuer, clientID: settings.clientID, nonce: login.nonce, requiredACR: settings.requiredACR)
+        var expected = IDTokenExpectations(issuer: settings.issuer, clientID: settings.clientID, nonce: login.nonce, requiredACR: settings.requiredACR)
+        expected.acceptedACRs = settings.acceptedACRs
         try refreshKeys(now: now, force: false)
         do {
             return try IDTokenValidator.validate(idToken, expecting: expected, now: now) { kid, algorithm in cachedKey(kid: kid, algorithm: algorithm) }
@@ -101,7 +115,9 @@ public final class RelyingParty: Sendable {
             // A key not known yet (not a bad signature by a known one): the provider may have rotated
             // its keys; fetch them again (rate-limited) and check once more.
             guard case .refused(.signature, _) = error, cachedKey(try? CompactJWS(idToken)) == nil else { throw error }
-            guard try refreshKeys(now: now, force: true) else { throw error }
+            // Fetched now, or just before by another login (whose fetch the rate limit let through): check again either way.
+            let fetched = try refreshKeys(now: now, force: true)
+            guard fetched || cachedKey(try? CompactJWS(idToken)) != nil else { throw error }
             return try IDTokenValidator.validate(idToken, expecting: expected, now: now) { kid, algorithm in cachedKey(kid: kid, algorithm: algorithm) }
         }
     }
@@ -125,8 +141,8 @@ public final class RelyingParty: Sendable {
         return "\(scheme)://\(bracketed)\(components.port.map { ":\($0)" } ?? "")"
     }
 
-    /// Logins begun and not finished (for tests and the log).
-    public var pendingCount: Int { pending.count }
+    /// Used states remembered (for tests).
+    public var usedStateCount: Int { pending.usedCount }
 
     // MARK: - Metadata and keys
 
@@ -135,12 +151,28 @@ public final class RelyingParty: Sendable {
         if let cached = cache.withLock({ cache in cache.metadataAt.map { now.timeIntervalSince($0) < Self.metadataLifetime } == true ? cache.metadata : nil }) {
             return cached
         }
+        let recentFailure = cache.withLock { cache -> (failed: Date, stale: ProviderMetadata?)? in
+            guard let failed = cache.metadataFailedAt, now >= failed, now.timeIntervalSince(failed) < Self.failureMemory else { return nil }
+            return (failed, cache.metadata)
+        }
+        if let recentFailure {
+            if let stale = recentFailure.stale { return stale }
+            throw .refused(.provider, detail: "the discovery document failed \(Int(now.timeIntervalSince(recentFailure.failed))) s ago; asked again after \(Int(Self.failureMemory)) s")
+        }
         let url = settings.issuer.hasSuffix("/") ? settings.issuer + ".well-known/openid-configuration" : settings.issuer + "/.well-known/openid-configuration"
-        let metadata = try ProviderMetadata(json: try fetch(url, what: "the discovery document"), issuer: settings.issuer)
+        let metadata: ProviderMetadata
+        do {
+            metadata = try ProviderMetadata(json: try fetch(url, what: "the discovery document"), issuer: settings.issuer)
+        } catch {
+            // Older metadata is still better than none while the provider has trouble.
+            if let stale = cache.withLock({ cache -> ProviderMetadata? in cache.metadataFailedAt = now; return cache.metadata }) { return stale }
+            throw error
+        }
         cache.withLock { cache in
             if cache.metadata?.jwksURI != metadata.jwksURI { cache.keys = nil; cache.keysAt = nil }
             cache.metadata = metadata
             cache.metadataAt = now
+            cache.metadataFailedAt = nil
         }
         return metadata
     }
@@ -159,7 +191,14 @@ public final class RelyingParty: Sendable {
         }
         guard due else { return false }
         let metadata = try metadata(now: now)
-        let keys = try KeySet(json: try fetch(metadata.jwksURI, what: "the JWKS"))
+        let keys: KeySet
+        do {
+            keys = try KeySet(json: try fetch(metadata.jwksURI, what: "the JWKS"))
+        } catch {
+            // A scheduled refresh that fails keeps the keys there are; with none, the login cannot go on.
+            guard force || cache.withLock({ $0.keys == nil }) else { return false }
+            throw error
+        }
         cache.withLock { cache in
             cache.keys = keys
             cache.keysAt = now

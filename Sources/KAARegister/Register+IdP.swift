@@ -81,8 +81,12 @@ extension Register {
                     changes.value("roll", before, identity.role.rawValue)
                     if before == StaffRole.handlaggare.rawValue { try releaseCaseload(staffID: id, login: login, reason: "role_changed") }
                 }
-                try database.execute("UPDATE staff SET login = ?, name = ?, role = ?, last_login_at = ? WHERE id = ?",
-                                     [.text(identity.login), .text(name), .text(identity.role.rawValue), .text(clock.now), .integer(id)])
+                if changes.text != nil {
+                    // Only a real change touches the columns the views follow (and moves the change counter).
+                    try database.execute("UPDATE staff SET login = ?, name = ?, role = ? WHERE id = ?",
+                                         [.text(identity.login), .text(name), .text(identity.role.rawValue), .integer(id)])
+                }
+                try database.execute("UPDATE staff SET last_login_at = ? WHERE id = ?", [.text(clock.now), .integer(id)])
                 if changes.text != nil {
                     try audit("staff_update", detail: "login=\(identity.login) source=idp", changes: changes, staff: identity.login)
                 }
@@ -105,6 +109,7 @@ extension Register {
                 try audit("staff_add", detail: "login=\(identity.login) source=idp", changes: changes, staff: identity.login)
             }
             let at = Self.seconds(now)
+            try deleteAbandonedSessions(at: at)
             try database.execute("""
                 INSERT INTO web_session (id_hash, staff_id, csrf, must_change_password, created_at, last_seen_at, method, client, id_token_hint)
                 VALUES (?, ?, ?, 0, ?, ?, 'idp', ?, ?)
@@ -124,10 +129,58 @@ extension Register {
         try write { try audit("login_refused", detail: detail, staff: safeLogin ?? Self.unknownStaff) }
     }
 
-    /// A name from the provider as the register keeps it: trimmed, at most 200 characters, free of
-    /// control characters; else `fallback`.
+    /// Someone the provider signed in whose groups no longer give a role: if they had an account,
+    /// its sessions end and its caseload is released now (their role here is gone with the groups),
+    /// audited. The account stays (audit rows name it); a later login with a mapped group brings it back.
+    public func revokeIdPAccess(issuer: String, subject: String, client: String?) throws(RegisterError) {
+        let key = "\(issuer) \(subject)"
+        try write {
+            guard let row = try database.queryOne("SELECT id, login, role FROM staff WHERE idp_subject = ?", [.text(key)]) else { return }
+            let id = try row.int(0), login = try row.text(1)
+            let sessions = try database.queryOne("SELECT count(*) FROM web_session WHERE staff_id = ?", [.integer(id)])?.int(0) ?? 0
+            let caseload = try database.queryOne("SELECT count(*) FROM caseload WHERE staff_id = ?", [.integer(id)])?.int(0) ?? 0
+            guard sessions > 0 || caseload > 0 else { return }
+            try endSessions(staffID: id)
+            try audit("staff_access_revoked", detail: "login=\(login) source=idp reason=no_role sessions=\(sessions) caseload_released=\(caseload)"
+                      + (client.map { " client=\($0)" } ?? ""), staff: login)
+            try releaseCaseload(staffID: id, login: login, reason: "no_role")
+        }
+    }
+
+    /// Gives an account another login (a name wanted by someone else: a local account before the
+    /// kommun's IdP takes over, or a former colleague's reused address). Audited; the account's
+    /// sessions end. An account of the IdP gets the provider's name back at its next login, unless
+    /// the name is taken.
+    public func renameStaff(from old: String, to new: String) throws(RegisterError) {
+        try Self.checkLogin(old, field: "LOGIN", existing: true)
+        try Self.checkLogin(new, field: "NYTT", existing: true)
+        guard !Self.reservedLogins.contains(new) else { throw .invalidInput(field: "NYTT", message: "'\(new)' är reserverat") }
+        try write {
+            let id = try staffID(old)
+            guard try database.queryOne("SELECT 1 FROM staff WHERE login = ?", [.text(new)]) == nil else {
+                throw RegisterError.invalidInput(field: "NYTT", message: "det finns redan ett konto med inloggningsnamnet \(new)")
+            }
+            try database.execute("UPDATE staff SET login = ? WHERE id = ?", [.text(new), .integer(id)])
+            try endSessions(staffID: id)
+            var changes = AuditChanges()
+            changes.value("inloggningsnamn", old, new)
+            try audit("staff_rename", detail: "login=\(new) was=\(old)", changes: changes)
+        }
+    }
+
+    /// Deletes sessions nobody has used for longer than any session may live (72 hours, the
+    /// largest `sessionAbsoluteHours`): an abandoned browser's row, and an IdP session's ID token
+    /// with it, do not stay in the register.
+    func deleteAbandonedSessions(at seconds: Int64) throws {
+        try database.execute("DELETE FROM web_session WHERE created_at < ? OR last_seen_at < ?",
+                             [.integer(seconds - 72 * 3600), .integer(seconds - 72 * 3600)])
+    }
+
+    /// A name from the provider as the register keeps it: trimmed, at most 200 code points (what
+    /// the table's CHECK counts), free of control characters; else `fallback`.
     static func cleanName(_ name: String, fallback: String) -> String {
-        let trimmed = String(name.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        let whole = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = String(String.UnicodeScalarView(whole.unicodeScalars.prefix(200)))
         guard !trimmed.isEmpty, TextSafety.problem(in: trimmed) == nil else { return fallback }
         return trimmed
     }

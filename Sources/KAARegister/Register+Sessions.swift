@@ -60,6 +60,7 @@ extension Register {
         let at = Self.seconds(now)
         try write {
             let id = try staffID(login)
+            try deleteAbandonedSessions(at: at)
             try database.execute("""
                 INSERT INTO web_session (id_hash, staff_id, csrf, must_change_password, created_at, last_seen_at, client) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, [.blob(Self.sessionHash(session.token)), .integer(id), .text(session.csrf), SQLValue(mustChangePassword), .integer(at), .integer(at),

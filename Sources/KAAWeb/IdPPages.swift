@@ -14,57 +14,82 @@ enum IdPPages {
     static let beginPath = "/login/oidc"
     static let callbackPath = OIDCSettings.callbackPath
 
-    static func handle(_ request: HTTPRequest, segments: [String], cookies: Cookies, register: Register, app: WebApp,
-                       at: Date) throws(WebError) -> HTTPResponse {
+    /// Whether `segments` are this family's (handled before a register is taken from the pool: the
+    /// provider is asked first, so a slow provider holds no register connection).
+    static func owns(_ segments: [String]) -> Bool {
+        segments.count <= 3 && segments.first == "login" && segments.dropFirst().first == "oidc"
+    }
+
+    static func handle(_ request: HTTPRequest, segments: [String], cookies: Cookies, app: WebApp, at: Date) throws(WebError) -> HTTPResponse {
         guard let party = app.relyingParty, segments == ["login", "oidc"] || segments == ["login", "oidc", "callback"] else {
             return app.finish(app.errorResponse(.notFound, session: nil), dynamic: true)
         }
-        guard request.method == "GET" || request.method == "HEAD" else {
+        // The callback redeems a code: GET only (a HEAD would spend the login and show nothing).
+        guard request.method == "GET" || (request.method == "HEAD" && segments.count == 2) else {
             return app.finish(app.errorResponse(.methodNotAllowed(allowed: "GET"), session: nil), dynamic: true)
         }
-        return segments.count == 2 ? begin(request, party: party, register: register, app: app, at: at)
-            : try callback(request, party: party, cookies: cookies, register: register, app: app, at: at)
+        return segments.count == 2 ? begin(request, party: party, app: app, at: at)
+            : try callback(request, party: party, cookies: cookies, app: app, at: at)
     }
 
     // MARK: - /login/oidc
 
-    static func begin(_ request: HTTPRequest, party: RelyingParty, register: Register, app: WebApp, at: Date) -> HTTPResponse {
+    static func begin(_ request: HTTPRequest, party: RelyingParty, app: WebApp, at: Date) -> HTTPResponse {
         do {
             let start = try party.begin(now: at)
             var response = HTTPResponse(status: 302, headers: ["Location": start.authorizationURL, "Content-Type": "text/plain; charset=utf-8"],
                                         body: Array("Till kommunens inloggning\n".utf8))
-            response.headers["Set-Cookie"] = "\(app.settings.idpCookie)=\(start.binding); \(app.settings.idpCookieAttributes)"
+            response.headers["Set-Cookie"] = "\(app.settings.idpCookie)_\(start.cookieSuffix)=\(start.binding); \(app.settings.idpCookieAttributes)"
             return app.finish(response, dynamic: true)
         } catch {
-            return refusal(error, login: nil, request: request, party: party, register: register, app: app, at: at)
+            return refusal(error, login: nil, request: request, party: party, app: app, at: at)
         }
     }
 
     // MARK: - /login/oidc/callback
 
-    static func callback(_ request: HTTPRequest, party: RelyingParty, cookies: Cookies, register: Register, app: WebApp,
-                         at: Date) throws(WebError) -> HTTPResponse {
+    static func callback(_ request: HTTPRequest, party: RelyingParty, cookies: Cookies, app: WebApp, at: Date) throws(WebError) -> HTTPResponse {
         if let repeated = request.repeatedQueryParameter {
-            return refusal(.refused(.state, detail: "the callback repeats \(repeated)"), login: nil, request: request, party: party, register: register,
-                           app: app, at: at)
+            return refusal(.refused(.state, detail: "the callback repeats \(repeated)"), login: nil, request: request, party: party, app: app, at: at)
         }
         let token: VerifiedIDToken
         do {
-            token = try party.finish(query: request.query, binding: cookies[app.settings.idpCookie], now: at)
+            let binding = request.query["state"].flatMap { cookies["\(app.settings.idpCookie)_\(RelyingParty.cookieSuffix(state: $0))"] }
+            token = try party.finish(query: request.query, binding: binding, now: at)
         } catch {
-            return refusal(error, login: nil, request: request, party: party, register: register, app: app, at: at)
+            return refusal(error, login: nil, request: request, party: party, app: app, at: at)
         }
+        return try app.pool.with { (register: Register) throws(WebError) -> HTTPResponse in
+            try signIn(token, request: request, party: party, cookies: cookies, register: register, app: app, at: at)
+        }
+    }
+
+    /// The checked token as a staff member with a role and a session.
+    static func signIn(_ token: VerifiedIDToken, request: HTTPRequest, party: RelyingParty, cookies: Cookies, register: Register, app: WebApp,
+                       at: Date) throws(WebError) -> HTTPResponse {
         let settings = party.settings
         // The login the audit log will name: the configured claim, as the register's logins are written.
         let login = token.claims[settings.loginClaim]?.string?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         guard (try? Register.checkLogin(login, existing: true)) != nil else {
             return refusal(.refused(.login, detail: "claim \(settings.loginClaim) is missing or not a usable login"), login: nil, request: request,
-                           party: party, register: register, app: app, at: at)
+                           party: party, app: app, at: at, register: register)
         }
         let groups = token.claims[settings.roleClaim]?.strings ?? []
         guard let role = role(of: groups, settings) else {
-            return refused(.noRole, login: login, detail: "groups \(groups.prefix(20).joined(separator: ",").prefix(300)) map to no role", request: request,
-                           party: party, register: register, app: app, at: at)
+            // Entra ID sends no groups but a pointer to them when a person has too many ("groups overage"): say so to IT.
+            let overage = token.claims["_claim_names"].flatMap { names -> Bool? in
+                if case let .object(object) = names { return object[settings.roleClaim] != nil }
+                return nil
+            } ?? false
+            // Someone who had a role and lost it at the provider loses it here now: sessions end, caseload released.
+            do {
+                try register.revokeIdPAccess(issuer: token.issuer, subject: token.subject, client: request.remoteAddress)
+            } catch {
+                throw .register(error)
+            }
+            let detail = overage ? "the token has no \(settings.roleClaim) but a _claim_names pointer (too many groups: use app roles)"
+                : "groups \(groups.prefix(20).joined(separator: ",").prefix(300)) map to no role"
+            return refused(.noRole, login: login, detail: detail, request: request, party: party, register: register, app: app, at: at)
         }
         let name = token.claims["name"]?.string
             ?? [token.claims["given_name"]?.string, token.claims["family_name"]?.string].compactMap { $0 }.joined(separator: " ")
@@ -74,12 +99,16 @@ enum IdPPages {
             outcome = try register.signIn(identity, client: request.remoteAddress, idTokenHint: token.compact, now: at)
         } catch {
             if case .invalidInput = error {
-                return refusal(.refused(.login, detail: error.description), login: nil, request: request, party: party, register: register, app: app, at: at)
+                return refusal(.refused(.login, detail: error.description), login: nil, request: request, party: party, app: app, at: at, register: register)
             }
             throw .register(error)
         }
         switch outcome {
         case let .signedIn(session, created):
+            // A session this browser had before (another person's, or the same one's) ends: one browser, one login.
+            if let old = cookies[app.settings.sessionCookie] {
+                do { try register.endSession(token: old) } catch { throw .register(error) }
+            }
             app.log("event=login method=oidc login=\(login) role=\(role.rawValue) client=\(client(request))\(created ? " created=1" : "")")
             return signedIn(session, app: app)
         case .disabled:
@@ -125,8 +154,9 @@ enum IdPPages {
         case subjectConflict = "idp-conflict"
     }
 
-    static func refusal(_ error: OIDCError, login: String?, request: HTTPRequest, party: RelyingParty, register: Register, app: WebApp,
-                        at: Date) -> HTTPResponse {
+    /// A refusal by the relying party; `register` when the caller has one (else one is taken for the audit row).
+    static func refusal(_ error: OIDCError, login: String?, request: HTTPRequest, party: RelyingParty, app: WebApp, at: Date,
+                        register: Register? = nil) -> HTTPResponse {
         let code: OIDCRefusal, detail: String
         switch error {
         case let .refused(refusal, text):
@@ -136,8 +166,17 @@ enum IdPPages {
             code = .provider
             detail = text
         }
-        return page(code: code.rawValue, login: login, detail: detail, request: request, party: party, register: register, app: app, at: at,
-                    audited: false)
+        if let register {
+            return page(code: code.rawValue, login: login, detail: detail, request: request, party: party, register: register, app: app, at: at,
+                        audited: false)
+        }
+        do {
+            return try app.pool.with { (register: Register) throws(WebError) -> HTTPResponse in
+                page(code: code.rawValue, login: login, detail: detail, request: request, party: party, register: register, app: app, at: at, audited: false)
+            }
+        } catch {
+            return app.finish(app.errorResponse(error, session: nil), dynamic: true)
+        }
     }
 
     static func refused(_ outcome: Outcome, login: String, detail: String, request: HTTPRequest, party: RelyingParty, register: Register, app: WebApp,
@@ -174,17 +213,17 @@ enum IdPPages {
                     "Du är inloggad hos kommunen, men ditt konto är inte med i någon av grupperna som ger behörighet i KAA-registret (\(groups)). "
                         + "Be din chef att beställa rätt grupp hos kommunens IT. Logga sedan in igen.")
         case Outcome.disabled.rawValue:
-            return (403, "Kontot är avstängt", "Ditt konto är avstängt i KAA-registret. Kontakta en administratör av registret om det är fel.")
+            return (403, "Kontot är avstängt", "Ditt konto är avaktiverat i KAA-registret. Kontakta en administratör av registret om det är fel.")
         case Outcome.localConflict.rawValue:
             return (403, "Inloggningen nekades",
-                    "Det finns redan ett lokalt konto i KAA-registret med ditt inloggningsnamn. En administratör behöver reda ut vilket konto som är ditt.")
+                    "Det finns redan ett lokalt konto i KAA-registret med ditt inloggningsnamn. Be kommunens IT eller registrets administratör att byta namn på det gamla kontot; logga sedan in igen.")
         case Outcome.subjectConflict.rawValue:
             return (403, "Inloggningen nekades",
-                    "Ditt inloggningsnamn har tidigare använts av en annan person i kommunens inloggningstjänst. En administratör behöver reda ut det.")
+                    "Ditt inloggningsnamn har tidigare använts av en annan person i kommunens inloggningstjänst. Be kommunens IT eller registrets administratör att byta namn på det gamla kontot; logga sedan in igen.")
         case OIDCRefusal.authenticationContext.rawValue:
             return (403, "Tvåfaktorsinloggning krävs",
-                    "KAA-registret kräver att du loggar in med kommunens tvåfaktorsinloggning (till exempel e-legitimation eller säkerhetsnyckel). "
-                        + "Logga in igen och välj ett sådant sätt.")
+                    "KAA-registret kräver en inloggning med två faktorer, och kommunens inloggningstjänst sa inte att din var det. "
+                        + "Logga in igen med e-legitimation, säkerhetsnyckel eller det andra sätt kommunen anvisar.")
         case OIDCRefusal.state.rawValue:
             return (400, "Inloggningen har gått ut",
                     "Inloggningen tog för lång tid, började i en annan webbläsare eller har redan använts. Börja om från inloggningssidan.")

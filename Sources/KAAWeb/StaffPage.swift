@@ -65,7 +65,7 @@ enum StaffPage {
                            .td([Attribute("data-label", "Inloggning")], .text(account.login)),
                            .td([Attribute("data-label", "Namn")], .text(account.name)),
                            .td([Attribute("data-label", "Roll")], .text(account.role.swedishName)),
-                           .td([Attribute("data-label", "Status")], .text(account.isDisabled ? "avaktiverat" : account.signsInWithIdP ? "aktivt, via kommunens IdP"
+                           .td([Attribute("data-label", "Status")], .text(account.isDisabled ? "avaktiverat" : account.signsInWithIdP ? "aktivt, loggar in med kommunens konto"
                                      : account.mustChangePassword ? "aktivt (nytt lösenord väntar)" : "aktivt")),
                            .td([Attribute("data-label", "Låst")], .text(lockedUntil.map { "till \(context.register.localTime($0))" } ?? "nej")),
                            .td([Attribute("data-label", "Ärenden"), .class("num")], .text(String(account.caseloadCount))),
@@ -76,8 +76,8 @@ enum StaffPage {
         default: .empty
         }
         let idpNote: Node = context.app.relyingParty == nil ? .empty
-            : .p([.class("muted")], .text("Den som loggar in med kommunens konto (IdP) visas här efter sin första inloggning. Rollen följer grupperna i "
-                 + "kommunens IdP vid varje inloggning. Ett konto som avaktiveras här kan inte logga in, vad IdP:n än säger."))
+            : .p([.class("muted")], .text("Den som loggar in med kommunens konto visas här efter sin första inloggning. Rollen följer grupperna i "
+                 + "kommunens inloggningstjänst vid varje inloggning. Ett konto som avaktiveras här kan inte logga in, vad inloggningstjänsten än säger."))
         var page = WebPage(title: "Personal", section: .staff, message, idpNote,
                            .div([.class("scroll")],
                                 .table([.class("stack")],

@@ -101,7 +101,7 @@ public struct WebApp: HTTPResponder {
             var client = peer
             for entry in header.split(separator: ",").reversed().prefix(20) {
                 // An entry that is not an address ends the walk: what lies left of it is the client's own say.
-                guard let address = NetworkAddress(entry.trimmingCharacters(in: .whitespaces)) else { break }
+                guard let address = Self.forwardedAddress(entry.trimmingCharacters(in: .whitespaces)) else { break }
                 client = address
                 if !isTrustedProxy(address) { break }
             }
@@ -113,6 +113,17 @@ public struct WebApp: HTTPResponder {
         var app = self
         app.settings.isTLS = true
         return (request, app)
+    }
+
+    /// An `X-Forwarded-For` entry's address; some proxies add the client's port (`192.0.2.7:51234`,
+    /// `[2001:db8::7]:51234`), which is dropped.
+    static func forwardedAddress(_ entry: String) -> NetworkAddress? {
+        if let address = NetworkAddress(entry) { return address }
+        if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
+            return NetworkAddress(entry[entry.index(after: entry.startIndex)..<close])
+        }
+        let parts = entry.split(separator: ":")
+        return parts.count == 2 && parts[1].allSatisfy(\.isNumber) ? NetworkAddress(parts[0]) : nil
     }
 
     private func isTrustedProxy(_ address: NetworkAddress) -> Bool {
@@ -131,6 +142,10 @@ public struct WebApp: HTTPResponder {
             return finish(errorPage(413, "För mycket data", "Formuläret är större än servern tar emot."), dynamic: true)
         }
         do {
+            let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            if IdPPages.owns(segments) {
+                return try IdPPages.handle(request, segments: segments, cookies: Cookies(header: request.header("cookie")), app: self, at: now())
+            }
             return try pool.with { register throws(WebError) in try handle(request, register) }
         } catch {
             return finish(errorResponse(error, session: nil), dynamic: true)
@@ -147,9 +162,6 @@ public struct WebApp: HTTPResponder {
 
         if segments == ["login"] {
             return try AccountPages.login(request, form: form, cookies: cookies, register: register, app: self, at: at)
-        }
-        if segments.first == "login", segments.count <= 3, segments.dropFirst().first == "oidc" {
-            return try IdPPages.handle(request, segments: segments, cookies: cookies, register: register, app: self, at: at)
         }
         let token = cookies[settings.sessionCookie]
         let session: WebSession?
@@ -169,6 +181,11 @@ public struct WebApp: HTTPResponder {
             // page, also for a form sent after the timeout (nothing is changed by it).
             return redirect(token == nil ? "/login" : "/login?utloggad=1", clearing: token != nil)
         }
+        // Local accounts switched off: a password session begun before ends at its next request.
+        if let party = relyingParty, !party.settings.localAccounts, !session.isFromIdP {
+            do { try register.endSession(token: token) } catch { throw .register(error) }
+            return redirect("/login?utloggad=1", clearing: true)
+        }
         if request.method == "POST" {
             guard originIsOurs(request), let sent = form["csrf"], Crypto.constantTimeEquals(Array(sent.utf8), Array(session.csrf.utf8)) else {
                 log("event=csrf_refused path=\(Self.loggable(request.path)) login=\(session.viewer.login)")
@@ -181,7 +198,9 @@ public struct WebApp: HTTPResponder {
             do { hint = try register.endSession(token: token) } catch { throw .register(error) }
             // A session of the kommun's IdP ends there too, where the provider offers it (RP-initiated logout).
             if session.isFromIdP, let party = relyingParty,
-               let url = party.logoutURL(idTokenHint: hint, postLogoutRedirect: party.settings.redirectOrigin + "/login?utloggad=0", now: at) {
+               // A large token is left out: a Location of many kilobytes overflows a proxy's header buffer (the client id says who).
+               let url = party.logoutURL(idTokenHint: hint.flatMap { $0.utf8.count <= 2048 ? $0 : nil },
+                                         postLogoutRedirect: party.settings.redirectOrigin + "/login?utloggad=0", now: at) {
                 log("event=logout method=idp login=\(session.viewer.login)")
                 return redirect(url, clearing: true)
             }

@@ -292,10 +292,10 @@ class OIDCTest:
                 status == 302 and location.startswith(self.issuer + "/authorize?") and all(query.get(k) == v for k, v in expected.items())
                 and all(len(query.get(k, [""])[0]) >= 16 for k in ("state", "nonce")) and len(query.get("code_challenge", [""])[0]) == 43,
                 f"{status} {query}")
-        cookie = next((value for name, value in headers if name.lower() == "set-cookie" and value.startswith(cookie_name + "=")), "")
+        cookie = next((value for name, value in headers if name.lower() == "set-cookie" and value.startswith(cookie_name + "_")), "")
         attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
         secure = cookie_name.startswith("__Host-")
-        self.ok(f"{url}/login/oidc: the cookie {cookie_name} is HttpOnly, SameSite=Lax, Path=/, Max-Age=600" + (", Secure" if secure else ", not Secure"),
+        self.ok(f"{url}/login/oidc: the login's cookie {cookie_name}_<state> is HttpOnly, SameSite=Lax, Path=/, Max-Age=600" + (", Secure" if secure else ", not Secure"),
                 bool(cookie) and "httponly" in attributes and attributes.get("samesite", "").lower() == "samesite=lax" and attributes.get("path") == "Path=/"
                 and attributes.get("max-age") == "Max-Age=600" and ("secure" in attributes) == secure, cookie)
 

@@ -74,6 +74,9 @@ import Testing
         ("203.0.113.5, garbage", "127.0.0.1"),
         ("::ffff:203.0.113.9", "203.0.113.9"),
         ("2001:db8::7", "2001:db8::7"),
+        // A proxy that adds the client's port (Azure Application Gateway does).
+        ("203.0.113.5:51234", "203.0.113.5"),
+        ("[2001:db8::7]:51234", "2001:db8::7"),
     ])
     func theClientIsTheRightMostUntrustedEntry(header: String, client expected: String) throws {
         let harness = try Self.harness()

@@ -95,6 +95,24 @@ enum StaffDisableCommand: KommunCommand {
     }
 }
 
+/// `kaa staff rename LOGIN NYTT`.
+enum StaffRenameCommand: KommunCommand {
+    static let login = Arg.positional("LOGIN", .existingStaffLogin, "Kontots nuvarande inloggningsnamn.")
+    static let new = Arg.positional("NYTT", .existingStaffLogin, "Det nya inloggningsnamnet.")
+    static let spec = CommandSpec(
+        "staff rename", "Byt inloggningsnamn på ett konto (t.ex. så att en IdP-inloggning med samma namn kan göras).", arguments: [login, new],
+        discussion: """
+            Behövs när en inloggning via kommunens IdP nekas för att namnet redan finns: ett lokalt konto från före IdP:n
+            (Felkod: local-conflict) eller en tidigare anställds konto med samma adress (Felkod: idp-conflict). Byt namn på
+            det gamla kontot; loggen behåller det under sitt nya namn. Kontots sessioner avslutas. Bytet loggas.
+            """)
+
+    static func run(_ arguments: ParsedArguments, _ context: KommunContext) throws {
+        try context.openRegister().renameStaff(from: arguments[login], to: arguments[new])
+        context.console.errorOutput.line("Kontot \(arguments[login]) heter nu \(arguments[new]).")
+    }
+}
+
 /// `kaa staff reset LOGIN`.
 enum StaffResetCommand: KommunCommand {
     static let login = Arg.positional("LOGIN", .existingStaffLogin, "Kontots inloggningsnamn.")

@@ -5,6 +5,7 @@ import Foundation
 import KAACLIKit
 import KAACore
 import KAACurl
+import KAAHTTP
 import KAAHTTPServer
 import KAAOIDC
 import KAARegister
@@ -55,7 +56,7 @@ enum WebCommand: KommunCommand {
         if let oidc = configuration.oidc {
             let secret = try clientSecret(oidc, context: context)
             // The provider's answers are small (metadata, keys, a token): a megabyte is far above any.
-            party = RelyingParty(settings: oidc, clientSecret: secret, client: CurlHTTPClient(caFile: oidc.caFile, maximumResponseBytes: 1 << 20))
+            party = try RelyingParty(settings: oidc, clientSecret: secret, client: ProviderClient(caFile: oidc.caFile))
         }
         let app = WebApp(pool: pool, settings: settings, relyingParty: party, log: log)
 
@@ -93,8 +94,12 @@ enum WebCommand: KommunCommand {
         } else {
             throw CommandLineError.usage("ingen OIDC-klienthemlighet: sätt \"oidc.clientSecretFile\" i konfigurationen, eller LoadCredential=oidc:FIL i tjänsten")
         }
+        // systemd's credentials are the service's own whatever their mode bits show (newer systemd
+        // grants the service user through an ACL, which stat reports as group bits).
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+        let credentials = context.console.variable("CREDENTIALS_DIRECTORY").map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        let fromSystemd = path.hasPrefix("/run/credentials/") || credentials.map { path.hasPrefix($0) } == true
+        if !fromSystemd, stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
             throw CommandLineError.badValue(argument: "oidc.clientSecretFile", message: "\(path) kan läsas av andra än ägaren (rättigheter "
                 + "\(String(info.st_mode & 0o777, radix: 8))); gör den privat med 'chmod 600 \(path)' och byt hemligheten hos IdP:n om fler kan ha läst den")
         }
@@ -106,5 +111,16 @@ enum WebCommand: KommunCommand {
             throw CommandLineError.badValue(argument: "oidc.clientSecretFile", message: "\(path) ska innehålla klienthemligheten på en rad")
         }
         return secret
+    }
+}
+
+/// The relying party's way to the provider: a libcurl handle of its own per request, so that logins
+/// at the same moment do not wait for each other behind one handle (a few requests per login; no
+/// connection to keep warm). Answers of at most a megabyte (metadata, keys, a token).
+struct ProviderClient: HTTPClient {
+    let caFile: String?
+
+    func send(_ request: HTTPClientRequest) throws(HTTPClientError) -> HTTPResponse {
+        try CurlHTTPClient(caFile: caFile, maximumResponseBytes: 1 << 20).send(request)
     }
 }
