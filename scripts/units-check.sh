@@ -150,8 +150,26 @@ check_syscalls() {
     denied=$(comm -23 <(printf '%s\n' "$used") "$work/allowed" | tr '\n' ' ')
     [ -z "$denied" ] || fail "$name makes system calls its SystemCallFilter= refuses: $denied"
     ok "$name: all $(printf '%s\n' "$used" | wc -l) system calls it made are allowed by SystemCallFilter="
+    # ProtectProc=invisible and ProcSubset=pid leave only the process's own /proc; ProtectHome= no /home.
+    local hidden
+    hidden=$(cat "$trace".* | { grep -oE '"/(proc|home|root)(/[^"]*)?"' || true; } | tr -d '"' | { grep -vE '^/proc/(self|thread-self)(/|$)' || true; } | sort -u | tr '\n' ' ')
+    [ -z "$hidden" ] || fail "$name reads what ProcSubset=pid/ProtectHome= hide: $hidden"
+    # ProtectSystem=strict: writes only in the StateDirectory (mapped to $state) and the private /tmp.
+    local written path outside=""
+    written=$(cat "$trace".* | grep -E '^(openat\(.*O_(WRONLY|RDWR|CREAT)|mkdir(at)?\(|unlink(at)?\(|rename(at2?)?\(|link(at)?\(|rmdir\()' \
+        | { grep -v '= -1 E' || true; } | { grep -oE '^[a-z_0-9]+\([^"]*"/[^"]*"' || true; } | sed 's/^[^"]*"//; s/"$//' | sort -u)
+    for path in $written; do
+        case "$path" in
+            "$state"/*) ;;
+            "$work"/*) outside+="$path " ;;
+            /tmp/*|/var/tmp/*|/dev/null) ;;
+            *) outside+="$path " ;;
+        esac
+    done
+    [ -z "$outside" ] || fail "$name writes outside its StateDirectory (ProtectSystem=strict refuses): $outside"
+    ok "$name: reads no hidden /proc or /home, writes only in its StateDirectory ($(printf '%s\n' $written | grep -c .) paths written)"
 }
-traced() { local trace=$1; shift; strace -f -ff -qq -o "$trace" "$@"; }
+traced() { local trace=$1; shift; strace -f -ff -qq -s 1024 -o "$trace" "$@"; }
 
 # The configuration files as the package installs them, with the test's addresses and paths.
 python3 - "$etc" "$state" <<'EOF'
