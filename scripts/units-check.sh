@@ -17,7 +17,7 @@ export LC_ALL=C
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 kaa_ensure_swift
-KAA_APT_PACKAGES+=(systemd strace openssl curl binutils man-db)
+KAA_APT_PACKAGES+=(systemd strace openssl curl binutils man-db procps)
 kaa_ensure_packages
 
 bindir="$(swift build --show-bin-path)"
@@ -30,7 +30,8 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/kaa-units-check.XXXXXX")
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    # A traced server's program is strace's child: stopped first, by its parent's id.
+    for pid in "${pids[@]}"; do pkill -TERM -P "$pid" 2>/dev/null || true; kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
@@ -202,6 +203,16 @@ wait_listening() {
     done
     return 1
 }
+# A server under strace: SIGTERM goes to the traced program (env execs it, so strace's one child),
+# and strace ends with the program's exit code.
+stop_traced() {
+    local pid=$1 name=$2 child
+    child=$(pgrep -P "$pid" | head -1) || fail "$name: no traced process"
+    kill -TERM "$child"
+    local code=0
+    wait "$pid" || code=$?
+    [ "$code" -eq 0 ] || fail "$name exited $code on SIGTERM"
+}
 stop_server() {
     local pid=$1 name=$2
     kill -TERM "$pid"
@@ -270,22 +281,22 @@ ok "kaa-backup.service: ExecStart writes a private copy that passes integrity_ch
 read -ra command <<< "$(exec_start kaa-web.service)"
 read -ra environment <<< "$(unit_environment kaa-web.service)"
 rm -f "$work/web.out"
-traced "$work/trace-web" env -i "${environment[@]}" CREDENTIALS_DIRECTORY="$credentials" "${command[@]}" > "$work/web.out" 2> "$work/web.err" &
+strace -f -ff -qq -s 1024 -o "$work/trace-web" env -i "${environment[@]}" CREDENTIALS_DIRECTORY="$credentials" "${command[@]}" > "$work/web.out" 2> "$work/web.err" &
 pid=$!; pids+=("$pid")
 url=$(wait_listening "$work/web.out" "$pid") || { cat "$work/web.err" >&2; fail "kaa web under strace did not start"; }
 curl -s -o /dev/null "$url/login"
 curl -s -o /dev/null -d 'user=x&password=y' "$url/login" || true
-kill -TERM "$pid"; wait "$pid" || true
+stop_traced "$pid" "kaa web under strace"
 check_syscalls "kaa-web.service (start, GET and POST /login, SIGTERM)" kaa-web.service "$work/trace-web"
 read -ra command <<< "$(exec_start kaa-hub.service)"
 read -ra environment <<< "$(unit_environment kaa-hub.service)"
 rm -f "$work/hub.out"
-traced "$work/trace-hub" env -i "${environment[@]}" CREDENTIALS_DIRECTORY="$credentials" "${command[@]}" > "$work/hub.out" 2> "$work/hub.err" &
+strace -f -ff -qq -s 1024 -o "$work/trace-hub" env -i "${environment[@]}" CREDENTIALS_DIRECTORY="$credentials" "${command[@]}" > "$work/hub.out" 2> "$work/hub.err" &
 pid=$!; pids+=("$pid")
 address=$(wait_listening "$work/hub.out" "$pid") || { cat "$work/hub.err" >&2; fail "kaa-hub under strace did not start"; }
 curl -sk -o /dev/null "https://$address/"
 curl -sk -o /dev/null -X PUT -H 'Authorization: Bearer nope' --data-binary x "https://$address/v1/sites/0380/batches/1/1" || true
-kill -TERM "$pid"; wait "$pid" || true
+stop_traced "$pid" "kaa-hub serve under strace"
 check_syscalls "kaa-hub.service (start, HTTPS GET and a refused PUT, SIGTERM)" kaa-hub.service "$work/trace-hub"
 
 # kaa-failure@.service: the line it writes for a failed unit.
