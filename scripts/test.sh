@@ -26,6 +26,8 @@ bash scripts/browser-check.sh
 bash scripts/web-check.sh
 # Staff login through a real OpenID provider, and the web UI behind nginx with TLS (issue 18).
 bash scripts/oidc-check.sh
+# The systemd units and sysusers file as the package installs them: verify, security ≤ 2.0, each ExecStart run once (issue 19).
+bash scripts/units-check.sh
 # /metrics on its own listener, linted by Prometheus' promtool (issue #17).
 bash scripts/metrics-check.sh
 # The API against its OpenAPI description: openapi-spec-validator, then schemathesis on a live demo hub (issue #17).
