@@ -152,3 +152,33 @@ import Testing
         #expect(settings.redirectOrigin == "https://kaa.kommun.se:8443")
     }
 }
+
+/// `requiredAcr` may list every accepted value (tillitsnivå 2 and the stronger e-IDs').
+@Suite struct AcceptedACRTests {
+    static func block(_ acr: String) -> [String: Any] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data("""
+            {"issuer": "https://idp.example", "clientId": "kaa", "redirectUri": "https://kaa.example/login/oidc/callback",
+             "roles": {"G": "admin"}, "requiredAcr": \(acr)}
+            """.utf8)) else { return [:] }
+        return object as? [String: Any] ?? [:]
+    }
+
+    @Test func aListIsEveryValueAccepted() throws {
+        let settings = try OIDCSettings(json: Self.block("[\"loa2\", \"loa3\"]"), source: "x", roleNames: ["admin"])
+        #expect(settings.requiredACR == "loa2" && settings.acceptedACRs == ["loa2", "loa3"])
+        let one = try OIDCSettings(json: Self.block("\"loa2\""), source: "x", roleNames: ["admin"])
+        #expect(one.acceptedACRs == ["loa2"])
+        let none = try OIDCSettings(json: Self.block("null"), source: "x", roleNames: ["admin"])
+        #expect(none.acceptedACRs.isEmpty)
+    }
+
+    @Test(arguments: ["[]", "[1]", "[\"a b\"]", "[\"\"]", "[\"ok\", null]", "{}", "3"])
+    func aBadListIsRefusedNamingTheKey(acr: String) {
+        #expect(throws: OIDCError.self) { try OIDCSettings(json: Self.block(acr), source: "x", roleNames: ["admin"]) }
+        do {
+            _ = try OIDCSettings(json: Self.block(acr), source: "x", roleNames: ["admin"])
+        } catch {
+            #expect(error.description.contains("oidc.requiredAcr"))
+        }
+    }
+}

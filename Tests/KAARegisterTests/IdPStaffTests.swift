@@ -121,6 +121,68 @@ import Testing
         #expect(try DatabaseDump.dump(fixture.path) == before)
     }
 
+    @Test func someoneWhoLostEveryGroupLosesSessionsAndCaseloadAtTheirNextLogin() throws {
+        let register = try fixture.create()
+        let person = TestPeople.person(born: 2008, sex: .female)
+        try register.register(person, on: TestDates.today, reason: "OKAND")
+        let made = try #require(session(try register.signIn(identity(), client: nil, idTokenHint: nil, now: start)))
+        try register.assignCaseload(person, to: "anna.andersson@kommun.se")
+        try register.revokeIdPAccess(issuer: issuer, subject: "sub-anna", client: "192.0.2.1")
+        #expect(try register.session(token: made.token, now: start, idleSeconds: 1800, absoluteSeconds: 36000) == nil)
+        #expect(try register.caseworker(of: person) == nil)
+        let revoked = try #require(try register.auditEntries().last { $0.action == "staff_access_revoked" })
+        #expect(revoked.detail?.contains("sessions=1 caseload_released=1") == true)
+        // Nothing to revoke: no row, no audit.
+        let rows = try register.auditEntries().count
+        try register.revokeIdPAccess(issuer: issuer, subject: "sub-anna", client: nil)
+        try register.revokeIdPAccess(issuer: issuer, subject: "sub-nobody", client: nil)
+        #expect(try register.auditEntries().count == rows)
+    }
+
+    @Test func renamingFreesANameForTheIdPAndIsAudited() throws {
+        let register = try fixture.create()
+        _ = try register.addStaff(login: "hanna", name: "Hanna Lokal", role: .handlaggare)
+        guard case .localAccountConflict = try register.signIn(identity("hanna", subject: "sub-h"), client: nil, idTokenHint: nil, now: start) else {
+            Issue.record("no conflict")
+            return
+        }
+        try register.renameStaff(from: "hanna", to: "hanna.lokal")
+        guard case .signedIn = try register.signIn(identity("hanna", subject: "sub-h"), client: nil, idTokenHint: nil, now: start) else {
+            Issue.record("the freed name was not taken")
+            return
+        }
+        #expect(Set(try register.listStaff().map(\.login)) == ["hanna", "hanna.lokal"])
+        #expect(try register.auditEntries().contains { $0.action == "staff_rename" && $0.detail == "login=hanna.lokal was=hanna" })
+        #expect(throws: RegisterError.self) { try register.renameStaff(from: "hanna.lokal", to: "hanna") }
+        #expect(throws: RegisterError.self) { try register.renameStaff(from: "ingen.alls", to: "ny") }
+        #expect(throws: RegisterError.self) { try register.renameStaff(from: "hanna.lokal", to: "system") }
+        #expect(throws: RegisterError.self) { try register.renameStaff(from: "hanna.lokal", to: "Hanna Lokal") }
+    }
+
+    @Test func abandonedSessionsAndTheirTokensGoAtTheNextLogin() throws {
+        let register = try fixture.create()
+        _ = try register.signIn(identity(), client: nil, idTokenHint: "old.token.hint", now: start)
+        _ = try register.signIn(identity("bo@kommun.se", subject: "sub-bo"), client: nil, idTokenHint: nil, now: start.addingTimeInterval(73 * 3600))
+        #expect(try register.database.queryOne("SELECT count(*) FROM web_session WHERE id_token_hint IS NOT NULL")?.int(0) == 0)
+        #expect(try register.database.queryOne("SELECT count(*) FROM web_session")?.int(0) == 1)
+    }
+
+    @Test func anUnchangedLoginDoesNotMoveTheChangeCounter() throws {
+        let register = try fixture.create()
+        _ = try register.signIn(identity(), client: nil, idTokenHint: nil, now: start)
+        let counter = try register.database.queryOne("SELECT counter FROM register_change")?.int(0)
+        _ = try register.signIn(identity(), client: nil, idTokenHint: nil, now: start.addingTimeInterval(60))
+        #expect(try register.database.queryOne("SELECT counter FROM register_change")?.int(0) == counter)
+    }
+
+    @Test func aLongNameIsCutByCodePointsAsTheTableCounts() throws {
+        let register = try fixture.create()
+        // 150 characters of two code points each: 300 code points, over the CHECK's 200.
+        let long = String(repeating: "e\u{301}", count: 150)
+        _ = try register.signIn(identity(name: long), client: nil, idTokenHint: nil, now: start)
+        #expect(try register.listStaff().first?.name.unicodeScalars.count == 200)
+    }
+
     @Test func aRefusedSignInIsAuditedWithItsCode() throws {
         let register = try fixture.create()
         try register.recordRefusedSignIn(code: "oidc-aud", login: "Evil Name\n", client: "198.51.100.7")

@@ -17,6 +17,11 @@ import Testing
     let provider: TestProvider
     let harness: WebHarness
 
+    init(provider: TestProvider, harness: WebHarness) {
+        self.provider = provider
+        self.harness = harness
+    }
+
     init(localAccounts: Bool = true, requiredACR: String? = nil) throws {
         provider = TestProvider(redirectURI: "http://kaa.test/login/oidc/callback")
         var settings = provider.settings(requiredACR: requiredACR)
@@ -108,6 +113,49 @@ import Testing
         #expect(try harness.register.auditEntries().contains { $0.action == "login_refused" && $0.detail?.contains("code=\(code)") == true })
     }
 
+    @Test func someoneTakenOutOfEveryGroupIsShutOutAtOnce() throws {
+        let client = harness.client()
+        try signIn(client, as: user("bo", groups: ["KAA-Handlaggare"]))
+        #expect(client.get("/").status == 200)
+        provider.advance(5)
+        let refused = try signIn(harness.client(), as: user("bo", groups: ["Personal"]))
+        #expect(refused.status == 403 && refused.text.contains("Felkod: no-role"))
+        // The session of the first browser is gone too.
+        #expect(client.get("/").header("Location") == "/login?utloggad=1")
+        #expect(try harness.register.auditEntries().contains { $0.action == "staff_access_revoked" })
+    }
+
+    @Test func aNewLoginInABrowserEndsTheSessionItHadBefore() throws {
+        let client = try harness.loggedIn("sara")
+        let old = try #require(client.cookies["kaa_session"])
+        try signIn(client)
+        let stale = harness.client()
+        stale.cookies["kaa_session"] = old
+        #expect(stale.get("/").header("Location") == "/login?utloggad=1")
+        #expect(client.get("/").status == 200)
+    }
+
+    @Test func aLocalSessionEndsWhenLocalAccountsAreSwitchedOff() throws {
+        // The same register first served with local accounts, then without.
+        let client = try harness.loggedIn("sara")
+        #expect(client.get("/").status == 200)
+        var settings = provider.settings()
+        settings.localAccounts = false
+        let strict = try RelyingParty(settings: settings, clientSecret: provider.clientSecret, client: InProcessHTTPClient(responder: provider))
+        let pool = try RegisterPool.open(path: harness.path, count: 1, clock: FixedDateClock(today: TestDates.today), staff: "web",
+                                         configuration: RegisterConfiguration())
+        let clock = harness.clock
+        let app = WebApp(pool: pool, relyingParty: strict, now: { clock.now })
+        let again = WebClient(app: app)
+        again.cookies = client.cookies
+        #expect(again.get("/").header("Location") == "/login?utloggad=1")
+    }
+
+    @Test func noGroupsClaimAtAllIsNoRole() throws {
+        let refused = try signIn(harness.client(), as: TestUser(subject: "sub-many", preferredUsername: "many", groups: nil))
+        #expect(refused.status == 403 && refused.text.contains("Felkod: no-role"))
+    }
+
     @Test func aCallbackIsUsedOnceAndOnlyByTheBrowserThatBegan() throws {
         let client = harness.client()
         let begin = client.get("/login/oidc")
@@ -196,6 +244,20 @@ import Testing
         let weak = try tests.signIn(tests.harness.client(), as: TestUser(acr: "http://id.elegnamnden.se/loa/1.0/loa1"))
         #expect(weak.status == 403 && weak.text.contains("Tvåfaktorsinloggning krävs") && weak.text.contains("Felkod: oidc-acr"))
         #expect(try tests.signIn(tests.harness.client(), as: TestUser(acr: "http://id.elegnamnden.se/loa/1.0/loa2")).status == 200)
+    }
+
+    @Test func aListOfAcceptedACRsLetsAStrongerEIDIn() throws {
+        let provider = TestProvider(redirectURI: "http://kaa.test/login/oidc/callback")
+        var settings = provider.settings(requiredACR: "http://id.elegnamnden.se/loa/1.0/loa2")
+        settings.alsoAcceptedACRs = ["http://id.elegnamnden.se/loa/1.0/loa3"]
+        let harness = try WebHarness(relyingParty: try RelyingParty(settings: settings, clientSecret: provider.clientSecret,
+                                                                    client: InProcessHTTPClient(responder: provider)))
+        provider.now = harness.clock.now
+        let tests = IdPLoginTests(provider: provider, harness: harness)
+        let begin = harness.client().get("/login/oidc")
+        #expect(begin.header("Location")?.contains("acr_values=http%3A%2F%2Fid.elegnamnden.se%2Floa%2F1.0%2Floa2%20http%3A%2F%2Fid.elegnamnden.se%2Floa%2F1.0%2Floa3") == true)
+        #expect(try tests.signIn(harness.client(), as: TestUser(acr: "http://id.elegnamnden.se/loa/1.0/loa3")).status == 200)
+        #expect(try tests.signIn(harness.client(), as: TestUser(acr: "http://id.elegnamnden.se/loa/1.0/loa1")).status == 403)
     }
 
     @Test func aKeyRotatedDuringASessionIsPickedUp() throws {
