@@ -65,7 +65,9 @@ let package = Package(
 
         // The command lines: a small shared kit (typed arguments, the tool runner, output, config
         // files), then one module per program, so `kaa` links no hub and `kaa-hub` no register.
-        .target(name: "KAACLIKit", dependencies: ["KAACore"], swiftSettings: strict),
+        // The version `--version` prints, a C macro set at build time (-Xcc -DKAA_VERSION='"X"').
+        .target(name: "CVersion"),
+        .target(name: "KAACLIKit", dependencies: ["KAACore", "CVersion"], swiftSettings: strict),
         .target(name: "KAAKommunCLI", dependencies: ["KAACLIKit", "KAAHTML", "KAARegister", "KAACore", "KAASystem", "KAASync", "KAACurl", "KAAProtocol",
                                                "KAAWeb", "KAAHTTPServer", "KAAOIDC"], swiftSettings: strict),
         .target(name: "KAAHubCLI", dependencies: ["KAACLIKit", "KAAHub", "KAAHTTPServer", "KAACore", "KAAProtocol"], swiftSettings: strict),

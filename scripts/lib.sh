@@ -7,6 +7,8 @@ KAA_APT_PACKAGES=(libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-d
 KAA_APT_PACKAGES+=(python3 python3-openpyxl)
 # The signature tests cross-check the JWS verifier with signatures made by the openssl command line.
 KAA_APT_PACKAGES+=(openssl)
+# The man-page tests format every page in docs/man/ with groff -ww; the completion tests source the scripts in bash.
+KAA_APT_PACKAGES+=(groff-base bash)
 
 kaa_log() { printf '==> %s\n' "$*" >&2; }
 kaa_die() { printf 'error: %s\n' "$*" >&2; exit 1; }

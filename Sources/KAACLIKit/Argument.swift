@@ -16,6 +16,8 @@ public struct ArgumentDeclaration: Sendable {
     public let role: Role
     /// The value's placeholder (`datum`); nil for flags.
     public let placeholder: String?
+    /// Whether its value is a path, so shell completion offers files.
+    public let completesFiles: Bool
     /// One line of help.
     public let help: String
     /// Whether the command cannot run without it.
@@ -44,28 +46,28 @@ public struct Argument<Value: Sendable>: ArgumentDeclaring {
 public enum Arg {
     /// A flag (`--json`); reads as `true` when given.
     public static func flag(_ name: String, _ help: String) -> Argument<Bool> {
-        Argument(declaration: ArgumentDeclaration(name: name, role: .flag, placeholder: nil, help: help, isRequired: false, isRepeated: false) { texts, _ in
+        Argument(declaration: ArgumentDeclaration(name: name, role: .flag, placeholder: nil, completesFiles: false, help: help, isRequired: false, isRepeated: false) { texts, _ in
             !texts.isEmpty
         })
     }
 
     /// An option that may be left out; reads as nil then.
     public static func option<T: Sendable>(_ name: String, _ kind: ValueKind<T>, _ help: String) -> Argument<T?> {
-        Argument(declaration: ArgumentDeclaration(name: name, role: .option, placeholder: kind.placeholder, help: help, isRequired: false, isRepeated: false) { texts, environment in
+        Argument(declaration: ArgumentDeclaration(name: name, role: .option, placeholder: kind.placeholder, completesFiles: kind.completesFiles, help: help, isRequired: false, isRepeated: false) { texts, environment in
             try texts.last.map { try kind.read($0, environment) } as T?
         })
     }
 
     /// An option with a default used when it is left out.
     public static func option<T: Sendable>(_ name: String, _ kind: ValueKind<T>, default value: T, _ help: String) -> Argument<T> {
-        Argument(declaration: ArgumentDeclaration(name: name, role: .option, placeholder: kind.placeholder, help: help, isRequired: false, isRepeated: false) { texts, environment in
+        Argument(declaration: ArgumentDeclaration(name: name, role: .option, placeholder: kind.placeholder, completesFiles: kind.completesFiles, help: help, isRequired: false, isRepeated: false) { texts, environment in
             try texts.last.map { try kind.read($0, environment) } ?? value
         })
     }
 
     /// An option the command cannot run without; usage lines name it.
     public static func required<T: Sendable>(_ name: String, _ kind: ValueKind<T>, _ help: String) -> Argument<T> {
-        Argument(declaration: ArgumentDeclaration(name: name, role: .option, placeholder: kind.placeholder, help: help, isRequired: true, isRepeated: false) { texts, environment in
+        Argument(declaration: ArgumentDeclaration(name: name, role: .option, placeholder: kind.placeholder, completesFiles: kind.completesFiles, help: help, isRequired: true, isRepeated: false) { texts, environment in
             guard let text = texts.last else { throw InvalidValue("saknas") }
             return try kind.read(text, environment)
         })
@@ -73,14 +75,14 @@ public enum Arg {
 
     /// An option that may be given several times; reads as every value in order.
     public static func repeated<T: Sendable>(_ name: String, _ kind: ValueKind<T>, _ help: String) -> Argument<[T]> {
-        Argument(declaration: ArgumentDeclaration(name: name, role: .option, placeholder: kind.placeholder, help: help, isRequired: false, isRepeated: true) { texts, environment in
+        Argument(declaration: ArgumentDeclaration(name: name, role: .option, placeholder: kind.placeholder, completesFiles: kind.completesFiles, help: help, isRequired: false, isRepeated: true) { texts, environment in
             try texts.map { try kind.read($0, environment) }
         })
     }
 
     /// A positional the command needs.
     public static func positional<T: Sendable>(_ name: String, _ kind: ValueKind<T>, _ help: String) -> Argument<T> {
-        Argument(declaration: ArgumentDeclaration(name: name, role: .positional, placeholder: kind.placeholder, help: help, isRequired: true, isRepeated: false) { texts, environment in
+        Argument(declaration: ArgumentDeclaration(name: name, role: .positional, placeholder: kind.placeholder, completesFiles: kind.completesFiles, help: help, isRequired: true, isRepeated: false) { texts, environment in
             guard let text = texts.first else { throw InvalidValue("saknas") }
             return try kind.read(text, environment)
         })
@@ -88,14 +90,14 @@ public enum Arg {
 
     /// A positional that may be left out (it must come last).
     public static func optionalPositional<T: Sendable>(_ name: String, _ kind: ValueKind<T>, _ help: String) -> Argument<T?> {
-        Argument(declaration: ArgumentDeclaration(name: name, role: .positional, placeholder: kind.placeholder, help: help, isRequired: false, isRepeated: false) { texts, environment in
+        Argument(declaration: ArgumentDeclaration(name: name, role: .positional, placeholder: kind.placeholder, completesFiles: kind.completesFiles, help: help, isRequired: false, isRepeated: false) { texts, environment in
             try texts.first.map { try kind.read($0, environment) } as T?
         })
     }
 
     /// One or more positionals (it must come last); reads as all of them.
     public static func positionals<T: Sendable>(_ name: String, _ kind: ValueKind<T>, _ help: String) -> Argument<[T]> {
-        Argument(declaration: ArgumentDeclaration(name: name, role: .positional, placeholder: kind.placeholder, help: help, isRequired: true, isRepeated: true) { texts, environment in
+        Argument(declaration: ArgumentDeclaration(name: name, role: .positional, placeholder: kind.placeholder, completesFiles: kind.completesFiles, help: help, isRequired: true, isRepeated: true) { texts, environment in
             try texts.map { try kind.read($0, environment) }
         })
     }

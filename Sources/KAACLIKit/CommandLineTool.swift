@@ -42,17 +42,27 @@ public struct CommandLineTool<Context: ProgramContext>: Sendable {
     public let commands: [Command<Context>]
     /// Environment variables the program reads, with a line each for help.
     public let environment: [(name: String, help: String)]
-    /// The exit codes the program uses, for the reference document.
-    public let exitCodes: String
+    /// The exit codes the program uses and what each means, for the reference document and the manual page.
+    public let exitCodes: [(code: Int32, meaning: String)]
+    /// Files an installed program uses (the package's configuration and state), for the manual page.
+    public let files: [(path: String, help: String)]
+    /// Other manual pages worth reading (`kaa-hub(1)`), for the manual page's SE ÄVEN.
+    public let seeAlso: [String]
+    /// The version `--version` prints.
+    public let version: String
     /// The exit code of a value its kind refuses: 65 (bad input data) for `kaa` and `kaa-hub`;
     /// 64 for a helper whose callers treat every argument problem as usage.
     let badValueExitCode: Int32
 
     /// A program.
     public init(program: String, abstract: String, globals: [any ArgumentDeclaring], environment: [(name: String, help: String)] = [],
-                exitCodes: String, badValueExitCode: Int32 = ExitCode.dataError, commands: [Command<Context>],
+                exitCodes: [(code: Int32, meaning: String)], files: [(path: String, help: String)] = [], seeAlso: [String] = [],
+                version: String = ProgramVersion.current, badValueExitCode: Int32 = ExitCode.dataError, commands: [Command<Context>],
                 applyGlobals: @escaping @Sendable (ParsedArguments, Context) throws -> Void) {
         self.badValueExitCode = badValueExitCode
+        self.files = files
+        self.seeAlso = seeAlso
+        self.version = version
         self.program = program
         self.abstract = abstract
         self.globals = CommandSpec("", abstract, arguments: globals)
@@ -64,6 +74,16 @@ public struct CommandLineTool<Context: ProgramContext>: Sendable {
 
     /// Runs the program with `arguments` (without its own name); returns the exit code.
     public func main(arguments: [String], context: Context) -> Int32 {
+        // Before anything is parsed or opened, so it works without a register, a configuration or
+        // an environment (`env -i kaa --version`). Only on its own: a word after it is a usage error
+        // rather than silently dropped.
+        if arguments.first == "--version" {
+            guard arguments.count == 1 else {
+                return fail(CommandLineError.usage("'--version' tar inga argument (fick '\(arguments[1])')"), command: nil, context: context)
+            }
+            context.output.line("\(program) \(version)")
+            return ExitCode.success
+        }
         let (globalArguments, words): (ParsedArguments, ArraySlice<String>)
         do {
             (globalArguments, words) = try ParsedArguments.parsePrefix(arguments, spec: globals, environment: context)
@@ -115,9 +135,28 @@ public struct CommandLineTool<Context: ProgramContext>: Sendable {
     }
 
     private func help(_ words: [String], context: Context) -> Int32 {
-        if words.first == "--reference" {
+        switch words.first {
+        case "--reference":
             context.output.write(referenceDocument)
             return ExitCode.success
+        case "--man":
+            guard words.count == 2 else {
+                return fail(CommandLineError.usage("'help --man' tar en katalog: '\(program) help --man KATALOG'"), command: nil, context: context)
+            }
+            do {
+                try ManualPageWriter.write(manualPages(date: try ManualPageWriter.date(environment: context.console.environment)), into: words[1])
+            } catch {
+                return fail(error, command: nil, context: context)
+            }
+            return ExitCode.success
+        case "--bash-completion":
+            guard words.count == 1 else {
+                return fail(CommandLineError.usage("'help --bash-completion' tar inga argument"), command: nil, context: context)
+            }
+            context.output.write(bashCompletion)
+            return ExitCode.success
+        default:
+            break
         }
         let path = words.joined(separator: " ")
         if path.isEmpty {
@@ -181,17 +220,24 @@ public struct CommandLineTool<Context: ProgramContext>: Sendable {
             text += HelpColumns.row("\(option.name) <\(option.placeholder ?? "värde")>", option.help)
         }
         text += HelpColumns.row("-h, --help", "Visa den här hjälpen.")
+        text += HelpColumns.row("--version", "Skriv ut programmets version (ensamt, före allt annat).")
         if !environment.isEmpty {
             text += "\nMILJÖ:\n" + environment.map { HelpColumns.row($0.name, $0.help) }.joined()
         }
         text += "\nKOMMANDON:\n" + commands.map { commandRow($0.spec) }.joined()
         return text + "\n  Se '\(program) help <kommando>' för utförlig hjälp ('\(program) help --reference' för allt).\n"
+            + "  '\(program) help --man KATALOG' skriver manualsidorna, '\(program) help --bash-completion' kompletteringen för bash.\n"
+    }
+
+    /// `Slutkoder: 0 klart, 1 fel, …`.
+    var exitCodeSummary: String {
+        "Slutkoder: " + exitCodes.map { "\($0.code) \($0.meaning)" }.joined(separator: ", ") + "."
     }
 
     /// Every command's help as one Markdown document (`docs/commands.md` holds both programs', one after the other).
     public var referenceDocument: String {
         var text = "# \(program)\n\nGenererad av `\(program) help --reference` (`bash scripts/commands-doc.sh` skriver docs/commands.md); "
-            + "ett test håller den lika med kommandonas egen hjälp.\n\n\(exitCodes)\n\n```\n" + rootHelp + "```\n"
+            + "ett test håller den lika med kommandonas egen hjälp.\n\n\(exitCodeSummary)\n\n```\n" + rootHelp + "```\n"
         for command in commands {
             text += "\n## \(program) \(command.spec.path)\n\n```\n" + command.spec.help(program: program) + "```\n"
         }

@@ -24,11 +24,14 @@ public struct InvalidValue: Error, Sendable {
 public struct ValueKind<Value: Sendable>: Sendable {
     /// The placeholder shown in help and usage lines, without the angle brackets.
     public let placeholder: String
+    /// Whether the value is a path, so shell completion offers files.
+    public let completesFiles: Bool
     let read: @Sendable (String, any ArgumentEnvironment) throws -> Value
 
     /// A kind with its own parser; the parser throws `InvalidValue` for text it cannot use.
-    public init(placeholder: String, read: @escaping @Sendable (String, any ArgumentEnvironment) throws -> Value) {
+    public init(placeholder: String, completesFiles: Bool = false, read: @escaping @Sendable (String, any ArgumentEnvironment) throws -> Value) {
         self.placeholder = placeholder
+        self.completesFiles = completesFiles
         self.read = read
     }
 
@@ -44,13 +47,13 @@ public struct ValueKind<Value: Sendable>: Sendable {
 
     /// The same kind shown with another placeholder (`<halvår>` instead of `<period>`).
     public func named(_ placeholder: String) -> ValueKind<Value> {
-        ValueKind(placeholder: placeholder, read: read)
+        ValueKind(placeholder: placeholder, completesFiles: completesFiles, read: read)
     }
 
     /// The same kind with a further check on the value read.
     public func checked(_ check: @escaping @Sendable (Value) throws -> Void) -> ValueKind<Value> {
         let read = self.read
-        return ValueKind(placeholder: placeholder) { text, environment in
+        return ValueKind(placeholder: placeholder, completesFiles: completesFiles) { text, environment in
             let value = try read(text, environment)
             try check(value)
             return value
@@ -122,7 +125,7 @@ extension ValueKind where Value == String {
 
     /// A file or folder path.
     public static var path: ValueKind<String> {
-        ValueKind(placeholder: "fil") { text, _ in
+        ValueKind(placeholder: "fil", completesFiles: true) { text, _ in
             guard !text.isEmpty else { throw InvalidValue("ange en sökväg") }
             return text
         }

@@ -22,7 +22,10 @@ public enum KAAHubCommandLine {
         program: "kaa-hub", abstract: "KAA-hubben: tar emot kommunernas anonyma antal och publicerar skyddade regionala siffror.",
         globals: [database, configuration],
         environment: [("KAA_HUB_DB=fil", "Hubbens fil när --db inte anges."), ("KAA_HUB_CONFIG=fil", "Konfigurationsfilen när --config inte anges.")],
-        exitCodes: "Slutkoder: 0 klart, 1 fel, 64 fel användning, 65 felaktiga indata (meddelandet namnger fältet).",
+        exitCodes: [(0, "klart"), (1, "fel"), (64, "fel användning"), (65, "felaktiga indata (meddelandet namnger fältet)")],
+        files: [("/etc/kaa-hub/hub.json", "Konfigurationen när programmet är installerat som Debianpaket (enheten anger den med --config)."),
+                ("/var/lib/kaa-hub/hub.sqlite", "Hubbens databas när programmet är installerat som Debianpaket.")],
+        seeAlso: ["kaa(1)", "sqlite3(1)", "systemctl(1)"],
         commands: commands.map { Command($0) },
         applyGlobals: { arguments, context in
             if let path = arguments[database] { context.databaseOption = path }

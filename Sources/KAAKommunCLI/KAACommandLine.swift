@@ -30,9 +30,15 @@ public enum KAACommandLine {
         program: "kaa", abstract: "KAA-registret: det kommunala aktivitetsansvaret (Skollagen 29 kap. 9 §).",
         globals: [database, configuration],
         environment: [("KAA_DB=fil", "Registrets fil när --db inte anges."), ("KAA_CONFIG=fil", "Konfigurationsfilen när --config inte anges."),
-                      ("KAA_TODAY=ÅÅÅÅ-MM-DD", "Använd detta datum som dagens (för test, demo och omkörning).")],
-        exitCodes: "Slutkoder: 0 klart, 1 fel, 64 fel användning, 65 felaktiga indata (meddelandet namnger fältet), "
-            + "75 tillfälligt fel (hubben nåddes inte; försök igen senare).",
+                      ("KAA_TODAY=ÅÅÅÅ-MM-DD", "Använd detta datum som dagens (för test, demo och omkörning)."),
+                      ("KAA_SYNC_TOKEN=token", "Kommunens token för 'kaa sync' när varken --token-file eller \"tokenFile\" anges."),
+                      ("CREDENTIALS_DIRECTORY=katalog", "Sätts av systemd (LoadCredential=): 'kaa web' läser OIDC-klienthemligheten ur filen oidc där.")],
+        exitCodes: [(0, "klart"), (1, "fel"), (64, "fel användning"), (65, "felaktiga indata (meddelandet namnger fältet)"),
+                    (75, "tillfälligt fel (hubben nåddes inte; försök igen senare)")],
+        files: [("/etc/kaa/kaa.json", "Konfigurationen när programmet är installerat som Debianpaket (enheterna anger den med --config)."),
+                ("/var/lib/kaa/register.sqlite", "Registret när programmet är installerat som Debianpaket (enheterna anger det med --db)."),
+                ("/var/lib/kaa", "Tillståndskatalogen (systemds StateDirectory=): registret och de nattliga säkerhetskopiorna.")],
+        seeAlso: ["kaa-hub(1)", "sqlite3(1)", "systemctl(1)"],
         commands: commands.map { Command($0) },
         applyGlobals: { arguments, context in
             if let path = arguments[database] { context.databasePath = path }

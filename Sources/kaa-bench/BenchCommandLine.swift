@@ -37,7 +37,7 @@ enum BenchCommandLine {
     static let tool = CommandLineTool<BenchContext>(
         program: "kaa-bench", abstract: "Hjälpprogram för benchmarks/run.sh (design §11); inte för drift.", globals: [],
         environment: [("KAA_TODAY=ÅÅÅÅ-MM-DD", "Dagens datum (annars i dag i Europe/Stockholm).")],
-        exitCodes: "Slutkoder: 0 klart, 1 fel, 64 fel användning (också ett ogiltigt värde).", badValueExitCode: ExitCode.usage,
+        exitCodes: [(0, "klart"), (1, "fel"), (64, "fel användning (också ett ogiltigt värde)")], badValueExitCode: ExitCode.usage,
         commands: commands.map { Command($0) },
         applyGlobals: { _, _ in })
 
