@@ -247,7 +247,7 @@ enum KAACommandLineSpecs {
 
     @Test func bashCompletesCommandsSubcommandsAndOptions() throws {
         #expect(try complete(committedKaa, "_kaa", ["kaa", "sta"]) == ["staff", "stats"])
-        #expect(try complete(committedKaa, "_kaa", ["kaa", "staff", ""]) == ["add", "list", "disable", "reset"])
+        #expect(try complete(committedKaa, "_kaa", ["kaa", "staff", ""]) == ["add", "list", "disable", "rename", "reset"])
         #expect(try complete(committedKaa, "_kaa", ["kaa", "--db", "x.sqlite", "staff", "d"]) == ["disable"])
         #expect(try complete(committedKaa, "_kaa", ["kaa", "staff", "add", "--r"]) == ["--role"])
         #expect(try complete(committedKaa, "_kaa", ["kaa", "--v"]) == ["--version"])
