@@ -6,9 +6,15 @@
 # (dpkg --root with the maintainer scripts run chrootless), upgrades it over an older package holding
 # a register and a hub, and purges it. Part of the test command. Usage: bash scripts/package-check.sh
 #
-# lintian's remaining warnings, each justified (nothing here is overridden in the package):
-# - none at the time of writing; a new one fails this check until it is fixed or listed here with
-#   its reason and added to KAA_LINTIAN_ACCEPTED below.
+# lintian's remaining warnings, each justified (nothing is overridden in the package); any other
+# warning fails this check until it is fixed or listed here with its reason:
+# - no-manual-page: only while docs/man/ has no pages (the CLI's generated man pages, issue 19);
+#   accepted only then.
+# Its notes (I:, shown with --display-info) need no justification but are worth knowing:
+# hardening-no-fortify-functions (Swift code calls no fortifiable libc functions; the C shims are
+# static inline wrappers), spelling-error-in-binary (strings of the statically linked Foundation
+# and ICU data, not ours), package-supports-alternative-init-but-no-init.d-script (systemd only, on
+# purpose: the units' hardening has no sysvinit equivalent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,17 +24,19 @@ kaa_ensure_packages
 
 # Warnings accepted, by tag (see the justifications above). Errors are never accepted.
 KAA_LINTIAN_ACCEPTED=()
+compgen -G 'docs/man/*.1' >/dev/null || KAA_LINTIAN_ACCEPTED+=(no-manual-page)
 
-deb=$(bash scripts/package.sh | tail -n 1)
+# KAA_PACKAGE_DEB=FILE checks a package already built (while working on this script) instead.
+deb=${KAA_PACKAGE_DEB:-$(bash scripts/package.sh | tail -n 1)}
 [ -f "$deb" ] || kaa_die "package.sh wrote no package"
 version=$(dpkg-deb -f "$deb" Version)
 kaa_log "package check: $deb (version $version)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kaa-package-check.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KAA_KEEP:-}" ] || rm -rf "$work"' EXIT
 
 kaa_log "package check: lintian"
-lintian --no-tag-display-limit --display-info "$deb" >"$work/lintian" 2>&1 || true
+lintian --tag-display-limit 0 --display-info "$deb" >"$work/lintian" 2>&1 || true
 cat "$work/lintian" >&2
 if grep -E '^E: ' "$work/lintian" >/dev/null; then kaa_die "lintian reports errors"; fi
 while read -r tag; do
@@ -90,7 +98,11 @@ mkdir -p "$target/var/lib/dpkg/info" "$target/var/lib/dpkg/updates" "$target/etc
 # A root's base users (base-passwd's), so the sysusers users get their own ids beside them.
 printf 'root:x:0:0:root:/root:/bin/bash\n' >"$target/etc/passwd"
 printf 'root:x:0:\n' >"$target/etc/group"
-dpkg_target() { dpkg --root="$target" --force-script-chrootless --force-depends --force-not-root "$@"; }
+dpkg_target() { # dpkg's output only when it fails (it lists every Depends missing from the temp root)
+    dpkg --root="$target" --force-script-chrootless --force-depends --force-not-root "$@" >"$work/dpkg.log" 2>&1 ||
+        { cat "$work/dpkg.log" >&2; kaa_die "dpkg $* failed"; }
+    grep -i -E 'kaa-register:|warning' "$work/dpkg.log" | grep -v -E 'dependency problems|depends on' >&2 || true
+}
 
 # The older package: the same payload as version <version>~old (a second release build with one
 # migration fewer costs more than CI's budget allows; the schema migration is tested below with a
@@ -100,7 +112,7 @@ old="$work/old"
 dpkg-deb -R "$deb" "$old"
 sed -i "s/^Version: .*/Version: ${version}~old/" "$old/DEBIAN/control"
 dpkg-deb --root-owner-group --build "$old" "$work/old.deb" >/dev/null
-dpkg_target -i "$work/old.deb" >&2
+dpkg_target -i "$work/old.deb"
 [ "$(dpkg-query --admindir="$target/var/lib/dpkg" -W -f='${Version}' kaa-register)" = "${version}~old" ] || kaa_die "the older package is not installed"
 for user in kaa kaa-hub; do
     if [ -f "$target/usr/lib/sysusers.d/kaa-register.conf" ]; then
@@ -119,13 +131,13 @@ register="$target/var/lib/kaa/register.sqlite"
 kaa "$register" init --kommun 0380 >/dev/null
 n=0
 while read -r pnr; do
-    kaa "$register" register "$pnr" --date 2026-10-0$((n % 9 + 1)) --reason ${KAA_UPGRADE_REASON:-AVBROTT} >/dev/null 2>&1 && n=$((n + 1))
+    kaa "$register" register "$pnr" --date 2026-10-0$((n % 9 + 1)) --reason EJ_PABORJAT >/dev/null 2>&1 && n=$((n + 1))
     [ $n -ge 5 ] && break
 done < <(grep -E '^20(07|08|09|10)' seeds/testpersonnummer.txt)
 [ $n -ge 1 ] || kaa_die "could not register test people in the upgrade register"
 hubdb="$target/var/lib/kaa-hub/hub.sqlite"
 hub "$hubdb" init >/dev/null
-hub "$hubdb" site add --kommun 0380 >/dev/null
+hub "$hubdb" site add 0380 >/dev/null
 old_schema() { # migrations-dir last-version database
     local file version name
     for file in "$1"/*.sql; do
@@ -142,6 +154,9 @@ hub_latest=$(latest migrations/hub)
 old_register="$target/var/lib/kaa/old-schema.sqlite"
 old_hub="$target/var/lib/kaa-hub/old-schema.sqlite"
 old_schema migrations/register $((register_latest - 1)) "$old_register"
+# What `kaa init` writes besides the schema (Register.create): the kommun, the dates, the cell key.
+sqlite3 -bail "$old_register" "INSERT INTO setting (key, value) VALUES ('kommun', '0380'), ('created_on', '2026-01-01'),
+    ('audit_retention_months', '24'); INSERT INTO secret (name, value) VALUES ('cell_key', randomblob(32));"
 old_schema migrations/hub $((hub_latest - 1)) "$old_hub"
 printf '{ "timeZone": "Europe/Stockholm", "retentionMonths": 13 }\n' >"$target/etc/kaa/kaa.json"
 
@@ -153,7 +168,7 @@ snapshot() {
 snapshot >"$work/before"
 
 kaa_log "package check: upgrade to $version over it"
-dpkg_target -i "$deb" >&2
+dpkg_target -i "$deb"
 [ "$(dpkg-query --admindir="$target/var/lib/dpkg" -W -f='${Version}' kaa-register)" = "$version" ] || kaa_die "the upgrade did not install $version"
 grep -q '"retentionMonths": 13' "$target/etc/kaa/kaa.json" || kaa_die "the upgrade replaced the edited /etc/kaa/kaa.json"
 snapshot >"$work/after"
@@ -171,7 +186,7 @@ for pair in "$old_register:$register_latest" "$old_hub:$hub_latest"; do
 done
 
 kaa_log "package check: purge keeps /var/lib/kaa and /var/lib/kaa-hub"
-dpkg_target --purge kaa-register >&2
+dpkg_target --purge kaa-register
 [ ! -e "$target/etc/kaa" ] && [ ! -e "$target/etc/kaa-hub" ] || kaa_die "purge left /etc/kaa or /etc/kaa-hub"
 [ ! -e "$target/usr/bin/kaa" ] || kaa_die "purge left /usr/bin/kaa"
 [ -f "$register" ] && [ -f "$hubdb" ] && [ -f "$old_register" ] || kaa_die "purge deleted a register or the hub"

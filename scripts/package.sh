@@ -36,9 +36,10 @@ homepage=${KAA_HOMEPAGE:-}
 package=kaa-register
 deb="dist/${package}_${version}_amd64.deb"
 
-# Release build, both products, under the shared lock (other engineers build on this machine).
+# Release build, both products, with immediate binding (lintian's hardening-no-bindnow; PIE and
+# RELRO are the toolchain's defaults), under the shared lock (other engineers build on this machine).
 kaa_log "package: release build of kaa and kaa-hub, version $version"
-build=(swift build -c release --static-swift-stdlib --disable-local-rpath -Xcc "-DKAA_VERSION=\"$version\"")
+build=(swift build -c release --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now -Xcc "-DKAA_VERSION=\"$version\"")
 start=$SECONDS
 flock /tmp/kaa-build.lock bash -c '"$@" --product kaa >&2 && "$@" --product kaa-hub >&2' _ "${build[@]}"
 kaa_log "package: release build took $((SECONDS - start)) s"
@@ -46,7 +47,7 @@ bin=$(swift build -c release --show-bin-path)
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/kaa-package.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-root="$stage/root"
+root="$stage/src/debian/$package"  # where dpkg-shlibdeps expects a package's files
 installed=()
 put() { # mode source destination (relative to the root)
     install -D -m "$1" "$2" "$root/$3"
@@ -109,7 +110,6 @@ fi
 
 # Depends from the binaries' NEEDED libraries: dpkg-shlibdeps reads them and the installed
 # packages' shlibs/symbols files (it wants a debian/control, so a minimal one in the staging dir).
-mkdir -p "$stage/src/debian"
 printf 'Source: %s\n\nPackage: %s\nArchitecture: amd64\n' "$package" "$package" >"$stage/src/debian/control"
 (cd "$stage/src" && dpkg-shlibdeps -O "$root/usr/bin/kaa" "$root/usr/bin/kaa-hub") >"$stage/substvars"
 depends=$(sed -n 's/^shlibs:Depends=//p' "$stage/substvars")
