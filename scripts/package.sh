@@ -39,11 +39,12 @@ deb="dist/${package}_${version}_amd64.deb"
 # Release build, both products, with immediate binding (lintian's hardening-no-bindnow; PIE and
 # RELRO are the toolchain's defaults), under the shared lock (other engineers build on this machine).
 kaa_log "package: release build of kaa and kaa-hub, version $version"
-build=(swift build -c release --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now -Xcc "-DKAA_VERSION=\"$version\"")
+# Its own scratch path, so it and the benchmarks' release build (other flags) do not rebuild each other.
+build=(swift build -c release --scratch-path .build/package --static-swift-stdlib --disable-local-rpath -Xlinker -z -Xlinker now -Xcc "-DKAA_VERSION=\"$version\"")
 start=$SECONDS
 flock /tmp/kaa-build.lock bash -c '"$@" --product kaa >&2 && "$@" --product kaa-hub >&2' _ "${build[@]}"
 kaa_log "package: release build took $((SECONDS - start)) s"
-bin=$(swift build -c release --show-bin-path)
+bin=$(swift build -c release --scratch-path .build/package --show-bin-path)
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/kaa-package.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
