@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 kaa_ensure_swift
-KAA_APT_PACKAGES+=(lintian dpkg-dev binutils man-db sqlite3)
+KAA_APT_PACKAGES+=(lintian dpkg-dev binutils man-db sqlite3 file)
 kaa_ensure_packages
 
 # Warnings accepted, by tag (see the justifications above). Errors are never accepted.

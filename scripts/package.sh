@@ -78,7 +78,7 @@ for page in docs/man/*.1; do
 done
 for completion in config/bash-completion/*; do put 0644 "$completion" "usr/share/bash-completion/completions/${completion##*/}"; done
 shopt -u nullglob
-[ -f "$root/usr/lib/sysusers.d/kaa-register.conf" ] || kaa_log "package: WARNING no config/sysusers/kaa-register.conf (the postinst falls back to adduser)"
+[ -f "$root/usr/lib/sysusers.d/kaa-register.conf" ] || kaa_log "package: WARNING no config/sysusers/kaa-register.conf (the postinst falls back to useradd)"
 
 # Units restarted on an upgrade: the timers and the long-running services (a service with a timer
 # of its own name is a nightly job, left to finish).
@@ -110,14 +110,15 @@ if [ -f packaging/debian/lintian-overrides ]; then
 fi
 
 # Depends from the binaries' NEEDED libraries: dpkg-shlibdeps reads them and the installed
-# packages' shlibs/symbols files (it wants a debian/control, so a minimal one in the staging dir).
+# packages' shlibs/symbols files (it wants a debian/control, so a minimal one in the staging dir,
+# and the package's root to hold DEBIAN/).
+mkdir -p "$root/DEBIAN"
 printf 'Source: %s\n\nPackage: %s\nArchitecture: amd64\n' "$package" "$package" >"$stage/src/debian/control"
-(cd "$stage/src" && dpkg-shlibdeps -O "$root/usr/bin/kaa" "$root/usr/bin/kaa-hub") >"$stage/substvars"
+(cd "$stage/src" && dpkg-shlibdeps -O "debian/$package/usr/bin/kaa" "debian/$package/usr/bin/kaa-hub") >"$stage/substvars"
 depends=$(sed -n 's/^shlibs:Depends=//p' "$stage/substvars")
 [ -n "$depends" ] || kaa_die "dpkg-shlibdeps found no dependencies"
 
 # Control files.
-mkdir -p "$root/DEBIAN"
 size=$(du -sk --apparent-size --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@MAINTAINER@|$maintainer|" -e "s|@INSTALLED_SIZE@|$size|" \
     -e "s|@DEPENDS@|$depends|" -e "s|@HOMEPAGE@|$homepage|" packaging/debian/control.in |
