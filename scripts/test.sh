@@ -41,5 +41,8 @@ kaa_log "fuzz corpus replay"
 for target in csv personnummer batch; do "$bin/kaa-fuzz" "$target" Tests/FuzzCorpus/"$target"/*; done
 kaa_log "fuzzing (20 s per target)"
 bash scripts/fuzz.sh 20
+# The Debian package (issue 19): release build, lintian, the binaries with an empty environment,
+# no Swift runtime needed, and (as root) install, upgrade over an older package, purge.
+bash scripts/package-check.sh
 kaa_log "testing"
 swift test --skip-build 2>&1
