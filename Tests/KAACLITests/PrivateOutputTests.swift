@@ -186,6 +186,14 @@ extension Atomic where Value == Int {
         #expect(chmod(path, 0o600) == 0)
         // Private: read, and the run goes on to the (unreachable) hub.
         expectExit(fixture.kaa.run(["sync", "--hub", "http://127.0.0.1:9", "--token-file", path, "--deadline", "1"]), 75)
+        // systemd's credential (LoadCredential=): the service's own copy, whatever its group bits show (an ACL on newer systemd).
+        let credentials = fixture.directory.file("credentials")
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try Data("kaa_x".utf8).write(to: URL(fileURLWithPath: credentials + "/hub-token"))
+        #expect(chmod(credentials + "/hub-token", 0o440) == 0)
+        var runner = fixture.kaa
+        runner.environment["CREDENTIALS_DIRECTORY"] = credentials
+        expectExit(runner.run(["sync", "--hub", "http://127.0.0.1:9", "--token-file", credentials + "/hub-token", "--deadline", "1"]), 75)
     }
 
     @Test func aFullRegisterDiskDuringSyncExits75AndSaysTheDiskIsFull() throws {

@@ -93,8 +93,12 @@ enum SyncCommand: KommunCommand {
         if let path {
             // The token is the kommun's key to the hub: a file others can read has leaked it to every
             // local user, so it is refused before it is used (and before it can be used by anyone else).
+            // systemd's credentials are the service's own whatever their mode bits show (newer systemd
+            // grants the service user through an ACL, which stat reports as group bits).
+            let credentials = context.console.variable("CREDENTIALS_DIRECTORY").map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+            let fromSystemd = path.hasPrefix("/run/credentials/") || credentials.map { path.hasPrefix($0) } == true
             var info = stat()
-            if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+            if !fromSystemd, stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
                 throw CommandLineError.badValue(argument: "--token-file", message: "\(path) kan läsas av andra än ägaren (rättigheter "
                     + "\(String(info.st_mode & 0o777, radix: 8))); gör den privat med 'chmod 600 \(path)' och byt token om fler kan ha läst den")
             }
