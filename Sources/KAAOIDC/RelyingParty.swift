@@ -244,6 +244,9 @@ extension RelyingParty {
             try refreshKeys(now: now, force: false)
             return nil
         } catch {
+            // Only reported: the first login asks again at once (a provider started a moment after
+            // this server is the usual case), rather than being told of this failure for a while.
+            cache.withLock { $0.metadataFailedAt = nil }
             return error
         }
     }
