@@ -91,25 +91,8 @@ enum SyncCommand: KommunCommand {
 
     static func readToken(_ path: String?, context: KommunContext) throws -> String {
         if let path {
-            // The token is the kommun's key to the hub: a file others can read has leaked it to every
-            // local user, so it is refused before it is used (and before it can be used by anyone else).
-            // systemd's credentials are the service's own whatever their mode bits show (newer systemd
-            // grants the service user through an ACL, which stat reports as group bits).
-            let credentials = context.console.variable("CREDENTIALS_DIRECTORY").map { $0.hasSuffix("/") ? $0 : $0 + "/" }
-            let fromSystemd = path.hasPrefix("/run/credentials/") || credentials.map { path.hasPrefix($0) } == true
-            var info = stat()
-            if !fromSystemd, stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
-                throw CommandLineError.badValue(argument: "--token-file", message: "\(path) kan läsas av andra än ägaren (rättigheter "
-                    + "\(String(info.st_mode & 0o777, radix: 8))); gör den privat med 'chmod 600 \(path)' och byt token om fler kan ha läst den")
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandLineError.badValue(argument: "--token-file", message: "kan inte läsa \(path)")
-            }
-            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty, !token.contains(where: \.isWhitespace) else {
-                throw CommandLineError.badValue(argument: "--token-file", message: "\(path) ska innehålla en token på en rad")
-            }
-            return token
+            // The token is the kommun's key to the hub.
+            return try SecretFile.read(path, argument: "--token-file", what: "en token", renew: "byt token", context: context)
         }
         if let token = context.console.variable("KAA_SYNC_TOKEN") { return token }
         throw CommandLineError.usage("ingen token: använd --token-file FIL, \"tokenFile\" i konfigurationen eller KAA_SYNC_TOKEN (aldrig på kommandoraden)")

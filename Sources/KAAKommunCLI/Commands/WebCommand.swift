@@ -83,8 +83,7 @@ enum WebCommand: KommunCommand {
     }
 
     /// The OIDC client secret: from `oidc.clientSecretFile`, else systemd's `LoadCredential` file
-    /// `$CREDENTIALS_DIRECTORY/oidc`; never from the command line or the configuration's text. A
-    /// file others can read is refused (the secret may have leaked to every local user).
+    /// `$CREDENTIALS_DIRECTORY/oidc`; never from the command line or the configuration's text.
     static func clientSecret(_ settings: OIDCSettings, context: KommunContext) throws -> String {
         let path: String
         if let file = settings.clientSecretFile {
@@ -94,23 +93,8 @@ enum WebCommand: KommunCommand {
         } else {
             throw CommandLineError.usage("ingen OIDC-klienthemlighet: sätt \"oidc.clientSecretFile\" i konfigurationen, eller LoadCredential=oidc:FIL i tjänsten")
         }
-        // systemd's credentials are the service's own whatever their mode bits show (newer systemd
-        // grants the service user through an ACL, which stat reports as group bits).
-        var info = stat()
-        let credentials = context.console.variable("CREDENTIALS_DIRECTORY").map { $0.hasSuffix("/") ? $0 : $0 + "/" }
-        let fromSystemd = path.hasPrefix("/run/credentials/") || credentials.map { path.hasPrefix($0) } == true
-        if !fromSystemd, stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
-            throw CommandLineError.badValue(argument: "oidc.clientSecretFile", message: "\(path) kan läsas av andra än ägaren (rättigheter "
-                + "\(String(info.st_mode & 0o777, radix: 8))); gör den privat med 'chmod 600 \(path)' och byt hemligheten hos IdP:n om fler kan ha läst den")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandLineError.badValue(argument: "oidc.clientSecretFile", message: "kan inte läsa \(path)")
-        }
-        let secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !secret.isEmpty, secret.utf8.count <= 1024, !secret.contains(where: { $0.isNewline }) else {
-            throw CommandLineError.badValue(argument: "oidc.clientSecretFile", message: "\(path) ska innehålla klienthemligheten på en rad")
-        }
-        return secret
+        return try SecretFile.read(path, argument: "oidc.clientSecretFile", what: "klienthemligheten", renew: "byt hemligheten hos IdP:n",
+                                   context: context)
     }
 }
 
