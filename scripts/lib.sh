@@ -32,3 +32,16 @@ kaa_ensure_swift() {
     fi
     command -v swift >/dev/null 2>&1 || { echo "Swift 6 is needed (swift not on PATH)" >&2; exit 1; }
 }
+
+# The browser checks' Python: Debian's (its selenium and pyotp), not whichever python3 is first on
+# PATH, plus axe-core from PyPI, in one venv under .build that also sees the system's packages.
+# Sets $venv. Shared by web-check.sh and oidc-check.sh.
+kaa_browser_venv() {
+    venv=.build/browser-venv
+    if ! "$venv/bin/python" -c 'import selenium_axe_python, selenium, pyotp' 2>/dev/null; then
+        kaa_log "making $venv with axe-core (PyPI's selenium-axe-python)"
+        rm -rf "$venv"
+        /usr/bin/python3 -m venv --system-site-packages "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check "selenium-axe-python==2.2.0" >&2
+    fi
+}

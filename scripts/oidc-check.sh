@@ -16,14 +16,7 @@ kaa_log "oidc check: building kaa"
 swift build --product kaa >&2
 bindir="$(swift build --show-bin-path)"
 
-# axe-core from PyPI in the venv web-check.sh makes (the system's selenium, seen through it).
-venv=.build/browser-venv
-if ! "$venv/bin/python" -c 'import selenium_axe_python, selenium' 2>/dev/null; then
-    kaa_log "oidc check: making $venv with axe-core (PyPI's selenium-axe-python)"
-    rm -rf "$venv"
-    /usr/bin/python3 -m venv --system-site-packages "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "selenium-axe-python==2.2.0" >&2
-fi
+kaa_browser_venv
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kaa-oidc-check.XXXXXX")
 pids=()

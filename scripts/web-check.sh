@@ -16,15 +16,7 @@ swift build --product kaa >&2
 bindir="$(swift build --show-bin-path)"
 kaa() { "$bindir/kaa" --db "$work/kaa.sqlite" "$@"; }
 
-# Debian's Python (its selenium and pyotp), not whichever python3 is first on PATH; axe-core from
-# PyPI in a venv that also sees the system's packages.
-venv=.build/browser-venv
-if ! "$venv/bin/python" -c 'import selenium_axe_python, selenium, pyotp' 2>/dev/null; then
-    kaa_log "web check: making $venv with axe-core (PyPI's selenium-axe-python)"
-    rm -rf "$venv"
-    /usr/bin/python3 -m venv --system-site-packages "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "selenium-axe-python==2.2.0" >&2
-fi
+kaa_browser_venv
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/kaa-web-check.XXXXXX")
 server_pid=
