@@ -55,13 +55,15 @@ let package = Package(
         .target(name: "KAACurl", dependencies: ["CCurl", "KAAHTTP"], swiftSettings: strict),
         .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP", "KAASystem"], swiftSettings: strict),
         // The regional hub: ledger, cells, sites, the HTTP responder; its Excel downloads with libxlsxwriter, gzip with zlib.
-        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML", "CXlsxWriter", "KAAZlib"],
+        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAUplink", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML", "CXlsxWriter", "KAAZlib"],
                 swiftSettings: strict),
         // The coordinators' web UI: a transport-free responder over the register (issue 15).
         .target(name: "KAAWeb", dependencies: ["KAARegister", "KAASQLite", "KAAHTML", "KAAHTTP", "KAACrypto", "KAACore", "KAAOIDC", "KAASystem"],
                 swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
-        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASystem"], swiftSettings: strict),
+        // The client side of sync protocol v1, shared by the kommun's sync and the hub's forwarder (issue 20).
+        .target(name: "KAAUplink", dependencies: ["KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
+        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASystem", "KAAUplink"], swiftSettings: strict),
 
         // The command lines: a small shared kit (typed arguments, the tool runner, output, config
         // files), then one module per program, so `kaa` links no hub and `kaa-hub` no register.
