@@ -72,7 +72,7 @@ let package = Package(
         .target(name: "KAACLIKit", dependencies: ["KAACore", "CVersion"], swiftSettings: strict),
         .target(name: "KAAKommunCLI", dependencies: ["KAACLIKit", "KAAHTML", "KAARegister", "KAACore", "KAASystem", "KAASync", "KAACurl", "KAAProtocol",
                                                "KAAWeb", "KAAHTTPServer", "KAAOIDC"], swiftSettings: strict),
-        .target(name: "KAAHubCLI", dependencies: ["KAACLIKit", "KAAHub", "KAAHTTPServer", "KAACore", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAAHubCLI", dependencies: ["KAACLIKit", "KAAHub", "KAAHTTPServer", "KAACore", "KAAProtocol", "KAAUplink", "KAACurl", "KAASystem"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAAKommunCLI", "KAACLIKit"], swiftSettings: strict),
         .executableTarget(name: "kaa-hub", dependencies: ["KAAHubCLI", "KAACLIKit"], swiftSettings: strict),
         // Benchmark helpers for benchmarks/run.sh (design §11 cases 3 and 4); built, not a product, not installed.
@@ -98,7 +98,7 @@ let package = Package(
                 path: "Tests/KAACLITestKit", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAHTML", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestFixtures", "KAAZlib", "KAAResources"], swiftSettings: strict),
-        .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestFixtures", "KAAHTTPTestKit"],
+        .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAUplink", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestFixtures", "KAAHTTPTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestFixtures", "KAAZlib"],
                     swiftSettings: strict),

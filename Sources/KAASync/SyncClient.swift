@@ -92,7 +92,7 @@ struct RegisterOutbox: UplinkOutbox {
     }
 
     func pendingBatches() throws -> [UplinkBatch] {
-        try register.pendingBatches().map { UplinkBatch(generation: $0.generation, seq: $0.seq, body: $0.body) }
+        try register.pendingBatches().map { UplinkBatch(generation: $0.generation, seq: $0.seq, body: $0.body, cells: $0.cells) }
     }
 
     func acknowledge(generation: String, seq: Int) throws {

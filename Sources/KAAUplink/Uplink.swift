@@ -25,11 +25,14 @@ public struct UplinkBatch: Sendable {
     public let generation: String
     public let seq: Int
     public let body: [UInt8]
+    /// How many cells it carries.
+    public let cells: Int
 
-    public init(generation: String, seq: Int, body: [UInt8]) {
+    public init(generation: String, seq: Int, body: [UInt8], cells: Int) {
         self.generation = generation
         self.seq = seq
         self.body = body
+        self.cells = cells
     }
 }
 
@@ -73,6 +76,8 @@ public struct UplinkReport: Sendable {
     public var uploaded: [(seq: Int, bytes: Int)] = []
     /// New generations started, and why.
     public var newGenerations: [String] = []
+    /// Cells in the acknowledged batches.
+    public var uploadedCells = 0
 
     public init() {}
 }
@@ -192,6 +197,7 @@ public struct Uplink {
                 case 200, 201:
                     try outbox.acknowledge(generation: batch.generation, seq: batch.seq)
                     report.uploaded.append((batch.seq, batch.body.count))
+                    report.uploadedCells += batch.cells
                     log("event=uploaded kommun=\(outbox.kommun) generation=\(batch.generation) seq=\(batch.seq) status=\(response.status) bytes=\(batch.body.count)")
                 case 409:
                     try handleConflict(response, outbox: outbox, batch: batch, report: &report)
