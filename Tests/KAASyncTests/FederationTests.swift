@@ -291,6 +291,9 @@ extension Federation {
         #expect(try federation.upper.sites().map(\.digest) == sites.map(\.digest))
         let relay = try federation.upper.relays().first { $0.name == "uppsala" }
         #expect(relay?.rejects == 2, "both refusals are counted on the relay")
+        let metrics = try federation.upper.metricsText()
+        #expect(metrics.contains("kaa_hub_relay_refusals_total{relay=\"uppsala\"} 2\n") && metrics.contains("kaa_hub_relay_refusals_total{relay=\"sormland\"} 0\n"))
+        #expect(metrics.contains("kaa_hub_relay_last_contact_timestamp_seconds{relay=\"uppsala\"} "))
     }
 
     @Test func aSecondRelayForTheSameKommunIsRefusedAndNothingIsCreated() throws {
