@@ -1,5 +1,6 @@
 import Foundation
 import KAACore
+import KAAHTML
 import KAAHTTP
 @testable import KAAHub
 import KAAProtocol
@@ -226,5 +227,72 @@ struct Figure: Hashable {
         for owner in owners where seen.last != owner { seen.append(owner) }
         #expect(seen.prefix(7) == ["R", "03", "0380", "0381", "04", "0480", "0484"], "\(seen)")
         #expect(lines.contains { $0.hasPrefix("2026-11;Län;04;Södermanlands län;;;andel_16_19_i_kaa_procent;") && $0.hasSuffix(";..;ja") })
+    }
+}
+
+@Suite struct CountyDashboardTests {
+    func document(_ county: CountyFixture, kommun: String? = nil) throws -> (html: String, page: Node) {
+        let response = county.get(kommun.map { "/kommun/\($0)" } ?? "/", [("period", "2026-11")])
+        #expect(response.status == 200)
+        let dashboard = try Dashboard(hub: county.hub, today: TestDates.date("2026-11-20")).document(period: "2026-11", kommun: kommun)
+        return (String(decoding: response.body, as: UTF8.self), dashboard.document)
+    }
+
+    func section(_ page: Node, _ id: String) -> Node {
+        page.elements { $0.tag == "section" && $0.attribute("aria-labelledby") == id }.first ?? .empty
+    }
+
+    @Test func theOverviewGroupsTheKommunerByLänWithATotalPerLän() throws {
+        let county = try CountyFixture(scope: HubScope(counties: ["03", "04"], kommuner: []))
+        let (_, page) = try document(county)
+        let overview = section(page, "overview")
+        let groups = overview.elements("tbody")
+        #expect(groups.count == 2)
+        #expect(groups.map { $0.elements { $0.tag == "th" && $0.attribute("scope") == "rowgroup" }.map(\.textContent) }
+            == [["Uppsala län"], ["Södermanlands län"]])
+        #expect(groups.map { $0.elements { $0.tag == "th" && $0.attribute("scope") == "row" }.map(\.textContent) }
+            == [["Uppsala", "Enköping", "Totalt Uppsala län"], ["Nyköping", "Eskilstuna", "Totalt Södermanlands län"]])
+        // A län's total is its county figure, not a sum of the kommuner's published ones.
+        let publication = try county.publication()
+        let uppsala = try #require(publication.countyFigures.first { $0.county == "03" && $0.table == .inKAA && $0.dims.pairs.isEmpty })
+        let total = try #require(groups.first?.elements("tr").last)
+        #expect(total.elements("td").first?.textContent == "\(uppsala.value)")
+        #expect(overview.elements("tfoot").first?.elements("th").map(\.textContent) == ["regionen"])
+        // Each kommun keeps its page.
+        #expect(overview.elements("a").compactMap { $0.attribute("href") }.contains("/kommun/0484?period=2026-11"))
+        #expect(try document(county, kommun: "0484").page.elements("h1").map(\.textContent) == ["Eskilstuna: aktivitetsansvaret november 2026"])
+    }
+
+    @Test func theLänAreComparedInATableAndABarChart() throws {
+        let county = try CountyFixture(scope: HubScope(counties: ["03", "04"], kommuner: []))
+        let (html, page) = try document(county)
+        let comparison = section(page, "counties")
+        #expect(comparison.elements("h2").map(\.textContent) == ["Länen jämförda"])
+        #expect(comparison.elements("thead").first?.elements("th").allSatisfy { $0.attribute("scope") == "col" } == true)
+        let rows = comparison.elements("tbody").first?.elements("tr") ?? []
+        #expect(rows.map { $0.elements("th").map(\.textContent) } == [["Uppsala län"], ["Södermanlands län"]])
+        let publication = try county.publication()
+        let uppsalaShare = try #require(publication.countyShares.first?.share)
+        #expect(rows.first?.elements("td").map(\.textContent).prefix(3) == ["2 av 2", "\(publication.countyFigures.first { $0.county == "03" && $0.table == .inKAA && $0.dims.pairs.isEmpty }?.value ?? -1)",
+                                                                             SwedishFormat.percent(uppsalaShare)])
+        #expect(rows.last?.elements("td").map(\.textContent).dropFirst(2).first == "..", "Södermanland's population is not reported")
+        #expect(!comparison.elements { $0.tag == "p" && $0.attribute("class") == "legend" }.isEmpty, "the signs are explained")
+        let chart = try #require(section(page, "county-bars").elements("svg").first)
+        #expect(chart.attribute("role") == "img" && chart.attribute("aria-labelledby") == "county-title county-desc")
+        let box = (chart.attribute("viewBox") ?? "").split(separator: " ").compactMap { Double($0) }
+        #expect(box.count == 4 && box[2] == Dashboard.chartWidth)
+        #expect(chart.elements { $0.attribute("id") == "county-desc" }.first?.textContent.contains("Södermanlands län ..") == true)
+        #expect(chart.elements("rect").count == 5, "three measures for Uppsala, two for Södermanland (its share is not reported)")
+        // Headings in order: the page's h1, then only h2 for the sections.
+        #expect(page.elements("h1").count == 1 && page.elements("h3").isEmpty)
+        #expect(!html.contains("<script"))
+    }
+
+    @Test func aHubOfOneLänLooksAsBefore() throws {
+        let county = try CountyFixture(scope: .everyKommun, kommuner: ["0380", "0381"])
+        let (html, page) = try document(county)
+        #expect(section(page, "counties").elements("h2").isEmpty && section(page, "county-bars").elements("svg").isEmpty)
+        #expect(section(page, "overview").elements("tbody").count == 1 && !html.contains("rowgroup") && !html.contains("Totalt Uppsala län"))
+        #expect(section(page, "overview").elements("h2").map(\.textContent) == ["Kommunerna i Uppsala län"])
     }
 }
