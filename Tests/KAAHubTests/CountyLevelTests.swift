@@ -296,3 +296,23 @@ struct Figure: Hashable {
         #expect(section(page, "overview").elements("h2").map(\.textContent) == ["Kommunerna i Uppsala län"])
     }
 }
+
+@Suite struct CountyOpenAPITests {
+    @Test func theDocumentDescribesLanAndTheCountyLevel() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("docs/openapi.json"))) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        for path in ["/v1/published", "/v1/published.csv", "/v1/published.xlsx"] {
+            let parameters = try #require((paths[path]?["get"] as? [String: Any])?["parameters"] as? [[String: Any]])
+            let names = Set(parameters.compactMap { $0["in"] as? String == "query" ? $0["name"] as? String : nil })
+            #expect(names == ["period", "table", "kommun", "lan"], "\(path): the parameters the responder takes")
+            let lan = try #require(parameters.first { $0["name"] as? String == "lan" })
+            #expect((lan["schema"] as? [String: Any])?["pattern"] as? String == "^[0-9]{2}$")
+        }
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let publication = try #require((schemas["Publication"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(publication["counties"] != nil && publication["county_cells"] != nil && publication["county_shares"] != nil)
+        let required = try #require((schemas["CountyFigure"] as? [String: Any])?["required"] as? [String])
+        #expect(Set(required) == ["lan", "dims", "table", "value"])
+    }
+}
