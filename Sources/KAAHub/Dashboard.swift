@@ -60,8 +60,12 @@ struct Dashboard {
             sections = [kommunSection(view, kommun: kommun), trend(kommun: kommun, ending: period, months: months, name: names[kommun] ?? kommun, region: region),
                         measureTable(view, owners: [kommun, nil], names: names, id: "measures")]
         } else {
-            // The two charts side by side on a wide screen, the wide tables below them.
-            sections = [regionTable(view, sites: sites), shareChart(view, sites: sites),
+            // The two charts side by side on a wide screen, the wide tables below them. A hub of
+            // several län groups its kommuner by län and compares the län first.
+            let severalCounties = hub.servesSeveralCounties(sites: sites)
+            let overview = severalCounties ? countyGroupedTable(view, sites: sites) : regionTable(view, sites: sites)
+            let comparison: [Node] = severalCounties ? [countyTable(view, sites: sites), countyChart(view)] : []
+            sections = [overview] + comparison + [shareChart(view, sites: sites),
                         trend(kommun: nil, ending: period, months: months, name: region, region: region),
                         reasonTable(view, sites: sites), measureTable(view, owners: sites.map(\.kommun) + [nil], names: names, id: "measures")]
         }
@@ -125,7 +129,28 @@ struct Dashboard {
             for figure in publication.figures {
                 values[Self.key(figure.kommun, figure.table, figure.dims)] = figure.value
             }
+            for figure in publication.countyFigures {
+                values[Self.key(figure.county.map(Self.county), figure.table, figure.dims)] = figure.value
+            }
             self.values = values
+        }
+
+        /// The owner a län's figures are read under (`län03`: never a kommun's four digits), in
+        /// place of a kommun's code in every lookup below.
+        static func county(_ code: String) -> String {
+            "län" + code
+        }
+
+        /// The län code of an owner made by `county`, nil for a kommun or the region.
+        private static func countyCode(_ owner: String?) -> String? {
+            guard let owner, owner.hasPrefix("län") else { return nil }
+            return String(owner.dropFirst(3))
+        }
+
+        /// Whether the owner (a kommun, a län from `county`, nil: the region) has figures for `table`.
+        func hasReported(_ owner: String?, table: CellTable) -> Bool {
+            if let code = Self.countyCode(owner) { return publication.hasReported(county: code, table: table) }
+            return publication.hasReported(owner, table: table)
         }
 
         private static func key(_ kommun: String?, _ table: CellTable, _ dims: Dims) -> String {
@@ -144,13 +169,15 @@ struct Dashboard {
 
         /// The sum of a table's published cells (for `in_measure`, which has no people total).
         func sum(_ kommun: String?, _ table: CellTable) -> Int? {
-            guard publication.hasReported(kommun, table: table) else { return nil }
+            guard hasReported(kommun, table: table) else { return nil }
             return SaturatingSum.total(table.grid.compactMap { value(kommun, table, $0.dictionary) })
         }
 
         /// The share of 16–19-year-olds in KAA, or the sign for why there is none.
         func share(_ kommun: String?) -> (share: Double?, text: String) {
-            guard let share = publication.shares.first(where: { $0.kommun == kommun }) else { return (nil, Dashboard.notReported) }
+            let found = Self.countyCode(kommun).map { code in publication.countyShares.first { $0.county == code } }
+                ?? publication.shares.first { $0.kommun == kommun }
+            guard let share = found else { return (nil, Dashboard.notReported) }
             if let value = share.share { return (value, SwedishFormat.percent(value)) }
             return (nil, share.reason == .smallDenominator ? Dashboard.smallDenominator : Dashboard.notReported)
         }
@@ -161,6 +188,22 @@ struct Dashboard {
             guard total >= max(1, minimum) else { return Dashboard.smallDenominator }
             let quick = SaturatingSum.add(value(kommun, .firstContactDays, ["band": "0-7"]) ?? 0, value(kommun, .firstContactDays, ["band": "8-30"]) ?? 0)
             return SwedishFormat.percent(min(1, Double(quick) / Double(total)))
+        }
+
+        /// Of those registered in the period, the share reached within 30 days, nil where none is shown.
+        func reachedWithin30Share(_ owner: String?) -> Double? {
+            guard let total = value(owner, .firstContactDays), total >= max(1, minimum) else { return nil }
+            let quick = SaturatingSum.add(value(owner, .firstContactDays, ["band": "0-7"]) ?? 0, value(owner, .firstContactDays, ["band": "8-30"]) ?? 0)
+            return min(1, Double(quick) / Double(total))
+        }
+
+        /// Measures (people × types) per person in KAA, nil where the figures are missing or the
+        /// published number in KAA is below the minimum; with the sign to show instead.
+        func measuresPerPerson(_ owner: String?) -> (value: Double?, text: String) {
+            guard let measures = sum(owner, .inMeasure), let people = value(owner, .inKAA) else { return (nil, Dashboard.notReported) }
+            guard people >= max(1, minimum) else { return (nil, Dashboard.smallDenominator) }
+            let perHundred = Double(measures) * 100 / Double(people)
+            return (perHundred, String(format: "%.0f", perHundred))
         }
     }
 
@@ -228,6 +271,106 @@ struct Dashboard {
                              columns: ["Kommun", "I aktivitets\u{AD}ansvaret", "Andel av 16–19-åringar", "Nådda", "Nådda inom 30 dagar", "Avregistrerade",
                                        "Åtgärder (personer × typer)"],
                              body: rows, foot: .tr([], .th([.scope("row")], .text(view.region)), row(view, nil)), note: Self.measureNote))
+    }
+
+    /// The län of the enrolled kommuner, by code, each with its kommuner.
+    private static func counties(_ sites: [SiteInfo]) -> [(code: String, name: String, sites: [SiteInfo])] {
+        Dictionary(grouping: sites) { Publication.county(of: $0.kommun) }.sorted { $0.key < $1.key }
+            .map { (code: $0.key, name: Kommuner.counties[$0.key] ?? "Län \($0.key)", sites: $0.value) }
+    }
+
+    /// The overview of a hub of several län: the kommuner grouped by län, each group headed by the
+    /// län's name and closed by its total (the county level's figures), the region's total below.
+    private func countyGroupedTable(_ view: View, sites: [SiteInfo]) -> Node {
+        let columns = ["Kommun", "I aktivitets\u{AD}ansvaret", "Andel av 16–19-åringar", "Nådda", "Nådda inom 30 dagar", "Avregistrerade",
+                       "Åtgärder (personer × typer)"]
+        let groups = Self.counties(sites).map { county in
+            Node.tbody([],
+                       .tr([.class("group")], .th([.scope("rowgroup"), Attribute("colspan", "\(columns.count)")], .text(county.name))),
+                       .fragment(county.sites.map { site in
+                           Node.tr([], .th([.scope("row")], .a([.href("/kommun/\(site.kommun)?period=\(view.publication.period)")], .text(site.name))),
+                                   row(view, site.kommun))
+                       }),
+                       .tr([.class("total")], .th([.scope("row")], .text("Totalt \(county.name)")), row(view, View.county(county.code))))
+        }
+        let caption = "Unga i det kommunala aktivitetsansvaret per län och kommun, \(label(view.publication.period)), skyddade antal"
+        return section("overview", "Kommunerna i \(view.region) efter län", wide: true,
+                       .fragment([
+                           .div([.class("scroll")],
+                                .table([],
+                                       .caption([], .text(caption)),
+                                       .thead([], .tr([], .fragment(columns.map { Node.th([.scope("col")], .text($0)) }))),
+                                       .fragment(groups),
+                                       .tfoot([], .tr([], .th([.scope("row")], .text(view.region)), row(view, nil))))),
+                           legend(view, note: "Ett läns total räknas ur länets kommuners antal och skyddas på samma sätt. " + Self.measureNote),
+                       ]))
+    }
+
+    /// The län side by side: how many kommuner reported, how many are in KAA and the three shares.
+    private func countyTable(_ view: View, sites: [SiteInfo]) -> Node {
+        let rows = Self.counties(sites).map { county in
+            let owner = View.county(county.code)
+            let reported = county.sites.filter { view.publication.reported.contains($0.kommun) }.count
+            return Node.tr([], .th([.scope("row")], .text(county.name)),
+                           .fragment(["\(reported) av \(county.sites.count)", view.number(owner, .inKAA), view.share(owner).text,
+                                      view.reachedWithin30(owner), view.measuresPerPerson(owner).text].map { Node.td([], .text($0)) }))
+        }
+        return section("counties", "Länen jämförda", wide: true,
+                       table(view, caption: "Länen sida vid sida, \(label(view.publication.period)), ur skyddade antal",
+                             columns: ["Län", "Kommuner som rapporterat", "I aktivitets\u{AD}ansvaret", "Andel av 16–19-åringar", "Nådda inom 30 dagar",
+                                       "Åtgärder per 100 i aktivitets\u{AD}ansvaret"],
+                             body: rows, foot: .tr([], .th([.scope("row")], .text(view.region)),
+                                                   .fragment(["\(view.publication.reporting) av \(view.publication.enrolled)", view.number(nil, .inKAA),
+                                                              view.share(nil).text, view.reachedWithin30(nil), view.measuresPerPerson(nil).text]
+                                                       .map { Node.td([], .text($0)) })),
+                             note: Self.measureNote))
+    }
+
+    /// The län compared in three panels of horizontal bars, each measure on its own axis: the
+    /// share of 16–19-year-olds in KAA, the share reached within 30 days and measures per 100 in KAA.
+    private func countyChart(_ view: View) -> Node {
+        let counties = view.publication.counties
+        guard !counties.isEmpty else { return .empty }
+        let names = counties.map { Kommuner.counties[$0] ?? "Län \($0)" }
+        let panels: [(title: String, values: [Double?], texts: [String], isPercent: Bool)] = [
+            ("Andel av 16–19-åringarna i aktivitetsansvaret", counties.map { view.share(View.county($0)).share },
+             counties.map { view.share(View.county($0)).text }, true),
+            ("Andel nådda inom 30 dagar", counties.map { view.reachedWithin30Share(View.county($0)) },
+             counties.map { view.reachedWithin30(View.county($0)) }, true),
+            ("Åtgärder per 100 i aktivitetsansvaret", counties.map { view.measuresPerPerson(View.county($0)).value },
+             counties.map { view.measuresPerPerson(View.county($0)).text }, false),
+        ]
+        let width = Self.chartWidth, left = 170.0, right = 70.0, rowHeight = 28.0, titleHeight = 30.0, gap = 14.0
+        let plot = width - left - right
+        var y = 4.0
+        var nodes: [Node] = []
+        for panel in panels {
+            nodes.append(.svgText([a("x", 4), a("y", y + 20), .class("label")], .text(panel.title)))
+            y += titleHeight
+            let maximum = max(panel.values.compactMap { $0 }.max() ?? 0, panel.isPercent ? 0.001 : 1)
+            nodes.append(.line([a("x1", left), a("y1", y), a("x2", left), a("y2", y + Double(counties.count) * rowHeight), .class("grid")]))
+            for (index, name) in names.enumerated() {
+                let top = y + Double(index) * rowHeight
+                let w = plot * (panel.values[index] ?? 0) / maximum
+                nodes.append(.fragment([
+                    .svgText([a("x", left - 8), a("y", top + 20), Attribute("text-anchor", "end"), .class("label")], .text(Self.short(name, 18))),
+                    panel.values[index] == nil ? .empty : .rect([a("x", left), a("y", top + 5), a("width", w), Attribute("height", "20"), .class("bar")]),
+                    .svgText([a("x", left + w + 6), a("y", top + 20), .class("value")], .text(panel.texts[index])),
+                ]))
+            }
+            y += Double(counties.count) * rowHeight + gap
+        }
+        let descriptions = panels.map { panel in
+            panel.title + ": " + zip(names, panel.texts).map { "\($0) \($1)" }.joined(separator: ", ")
+        }
+        let svg = Node.svg([.role("img"), .ariaLabelledBy("county-title county-desc"), Attribute("viewBox", "0 0 \(Int(width)) \(Int(y))"), .class("chart dchart")],
+                           .title([.id("county-title")], .text("Länen jämförda, \(label(view.publication.period))")),
+                           .desc([.id("county-desc")], .text(descriptions.joined(separator: "; "))),
+                           .fragment(nodes))
+        return section("county-bars", "Länen i diagram",
+                       .figure([], svg, .figcaption([], .text("Varje mått har sin egen skala. Andelarna räknas ur publicerade (skyddade) antal; "
+                                                              + "åtgärder räknas en gång per åtgärdstyp och person."))),
+                       legend(view))
     }
 
     private func row(_ view: View, _ kommun: String?) -> Node {
