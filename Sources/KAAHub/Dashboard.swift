@@ -25,15 +25,21 @@ struct Dashboard {
     /// The content width at a 375 px viewport (`main.dash` has 1 rem padding there).
     static let narrowContentWidth = 375.0 - 32
 
-    /// `/` (the region) or `/kommun/{code}` for one kommun, rendered.
-    func page(period requested: String?, kommun: String?) throws -> (status: Int, html: String) {
-        let page = try document(period: requested, kommun: kommun)
+    /// `/` (the region), `/kommun/{code}` for one kommun or, on a hub of several län, `/lan/{code}`
+    /// for one län, rendered.
+    func page(period requested: String?, kommun: String?, county: String? = nil) throws -> (status: Int, html: String) {
+        let page = try document(period: requested, kommun: kommun, county: county)
         return (page.status, page.document.renderDocument())
     }
 
-    /// The page as nodes, so tests can read its structure.
-    func document(period requested: String?, kommun: String?) throws -> (status: Int, document: Node) {
-        let sites = try hub.sites()
+    /// The page as nodes, so tests can read its structure. A län's page is the region page of its
+    /// kommuner, with the län's figures in the region's place (what a hub of just those kommuner shows).
+    func document(period requested: String?, kommun: String?, county: String? = nil) throws -> (status: Int, document: Node) {
+        let allSites = try hub.sites()
+        let sites = county.map { code in allSites.filter { Publication.county(of: $0.kommun) == code } } ?? allSites
+        if county != nil, sites.isEmpty || !hub.servesSeveralCounties(sites: allSites) {
+            return (404, layout(title: "Okänt län", .h1([], "Okänt län"), .p([], .a([.href("/")], "Till regionen"))))
+        }
         let reportedPeriods = try hub.reportedPeriods()
         let period: Period
         if let requested {
@@ -44,14 +50,16 @@ struct Dashboard {
             }
             period = parsed
         } else {
-            period = Self.defaultPeriod(reportedPeriods, enrolled: sites.count, today: today)
+            period = Self.defaultPeriod(reportedPeriods, enrolled: allSites.count, today: today)
         }
         if let kommun, !sites.contains(where: { $0.kommun == kommun }) {
             return (404, layout(title: "Okänd kommun", .h1([], "Okänd kommun"), .p([], .a([.href("/")], "Till regionen"))))
         }
-        let publication = try hub.publication(period: period, kommun: kommun, today: today)
+        let whole = try hub.publication(period: period, kommun: kommun, county: county, today: today)
+        let publication = county.map { whole.asRegion(of: $0) } ?? whole
         let names = Dictionary(uniqueKeysWithValues: sites.map { ($0.kommun, $0.name) })
-        let region = Self.regionName(configured: hub.regionName, sites: sites)
+        let hubRegion = Self.regionName(configured: hub.regionName, sites: allSites)
+        let region = county.map { Kommuner.counties[$0] ?? "Län \($0)" } ?? hubRegion
         let view = View(publication: publication, region: region, minimum: hub.shareMinimumDenominator, noise: hub.perturbation.maximumNoise)
         let title = kommun.map { "\(names[$0] ?? $0): aktivitetsansvaret \(label(period))" } ?? "Aktivitetsansvaret i \(region), \(label(period))"
         let sections: [Node]
@@ -62,17 +70,19 @@ struct Dashboard {
         } else {
             // The two charts side by side on a wide screen, the wide tables below them. A hub of
             // several län groups its kommuner by län and compares the län first.
-            let severalCounties = hub.servesSeveralCounties(sites: sites)
+            let severalCounties = county == nil && hub.servesSeveralCounties(sites: sites)
             let overview = severalCounties ? countyGroupedTable(view, sites: sites) : regionTable(view, sites: sites)
             let comparison: [Node] = severalCounties ? [countyTable(view, sites: sites), countyChart(view)] : []
             sections = [overview] + comparison + [shareChart(view, sites: sites),
-                        trend(kommun: nil, ending: period, months: months, name: region, region: region),
+                        trend(kommun: nil, county: county, ending: period, months: months, name: region, region: region),
                         reasonTable(view, sites: sites), measureTable(view, owners: sites.map(\.kommun) + [nil], names: names, id: "measures")]
         }
-        let query = "period=\(period)" + (kommun.map { "&kommun=\($0)" } ?? "")
-        let crumb = Node.p([.class("crumb")], .a([.href("/?period=\(period)")], .text(region)), kommun.map { Node.text(" › " + (names[$0] ?? $0)) } ?? .empty)
+        let query = "period=\(period)" + (kommun.map { "&kommun=\($0)" } ?? "") + (county.map { "&lan=\($0)" } ?? "")
+        let crumb = Node.p([.class("crumb")], .a([.href("/?period=\(period)")], .text(hubRegion)),
+                           county.map { _ in Node.text(" › " + region) } ?? .empty, kommun.map { Node.text(" › " + (names[$0] ?? $0)) } ?? .empty)
         return (200, layout(title: title,
-                            .header([.class("dash")], crumb, .h1([], .text(title)), periodForm(period, options: reportedPeriods.map(\.period), kommun: kommun)),
+                            .header([.class("dash")], crumb, .h1([], .text(title)), periodForm(period, options: reportedPeriods.map(\.period),
+                                                                                               action: kommun.map { "/kommun/\($0)" } ?? county.map { "/lan/\($0)" } ?? "/")),
                             .main([.class("dash")],
                                   status(publication, names: names, kommun: kommun),
                                   .div([.class("cols")], .fragment(sections),
@@ -209,7 +219,7 @@ struct Dashboard {
 
     // MARK: - Parts
 
-    private func periodForm(_ current: Period, options withData: [Period], kommun: String?) -> Node {
+    private func periodForm(_ current: Period, options withData: [Period], action: String) -> Node {
         // Only periods with figures; one asked for without any is shown as such.
         var choices = withData.map { option in
             Node.option([.value("\(option)")] + (option == current ? [.selected] : []), .text(label(option)))
@@ -217,7 +227,7 @@ struct Dashboard {
         if !withData.contains(current) {
             choices.insert(.option([.value("\(current)"), .selected], .text(label(current) + " (inga uppgifter)")), at: 0)
         }
-        return .form([Attribute("method", "get"), Attribute("action", kommun.map { "/kommun/\($0)" } ?? "/")],
+        return .form([Attribute("method", "get"), Attribute("action", action)],
                      .label([.for("period")], "Period"), " ",
                      .select([.id("period"), .name("period")], .fragment(choices)), " ",
                      .button([.type("submit")], "Visa"))
@@ -286,7 +296,8 @@ struct Dashboard {
                        "Åtgärder (personer × typer)"]
         let groups = Self.counties(sites).map { county in
             Node.tbody([],
-                       .tr([.class("group")], .th([.scope("rowgroup"), Attribute("colspan", "\(columns.count)")], .text(county.name))),
+                       .tr([.class("group")], .th([.scope("rowgroup"), Attribute("colspan", "\(columns.count)")],
+                                                     .a([.href("/lan/\(county.code)?period=\(view.publication.period)")], .text(county.name)))),
                        .fragment(county.sites.map { site in
                            Node.tr([], .th([.scope("row")], .a([.href("/kommun/\(site.kommun)?period=\(view.publication.period)")], .text(site.name))),
                                    row(view, site.kommun))
@@ -311,7 +322,7 @@ struct Dashboard {
         let rows = Self.counties(sites).map { county in
             let owner = View.county(county.code)
             let reported = county.sites.filter { view.publication.reported.contains($0.kommun) }.count
-            return Node.tr([], .th([.scope("row")], .text(county.name)),
+            return Node.tr([], .th([.scope("row")], .a([.href("/lan/\(county.code)?period=\(view.publication.period)")], .text(county.name))),
                            .fragment(["\(reported) av \(county.sites.count)", view.number(owner, .inKAA), view.share(owner).text,
                                       view.reachedWithin30(owner), view.measuresPerPerson(owner).text].map { Node.td([], .text($0)) }))
         }
@@ -474,13 +485,14 @@ struct Dashboard {
     /// The last twelve months with figures up to `ending`: the kommun's share of 16–19-year-olds
     /// in KAA with the region's beside it, or (for the region, or where no share can be shown)
     /// the number in KAA.
-    private func trend(kommun: String?, ending: Period, months withData: [Period], name: String, region: String) -> Node {
+    private func trend(kommun: String?, county: String? = nil, ending: Period, months withData: [Period], name: String, region: String) -> Node {
         let end = Period.month(of: ending.lastDay)
         let months = Array(withData.filter { $0 <= end }.sorted().suffix(12))
         let views: [View] = months.compactMap { month in
             // The region's trend needs only in_kaa (every kommun's grid of the rest would be
             // made for nothing); a kommun's needs its own and the region's shares.
-            guard let publication = try? hub.publication(period: month, table: kommun == nil ? .inKAA : nil, kommun: kommun, today: today) else { return nil }
+            guard let whole = try? hub.publication(period: month, table: kommun == nil ? .inKAA : nil, kommun: kommun, county: county, today: today) else { return nil }
+            let publication = county.map { whole.asRegion(of: $0) } ?? whole
             return View(publication: publication, region: region, minimum: hub.shareMinimumDenominator, noise: hub.perturbation.maximumNoise)
         }
         guard views.count >= 2 else { return .empty }

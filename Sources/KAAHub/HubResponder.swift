@@ -116,13 +116,14 @@ public struct HubResponder: HTTPResponder {
     // MARK: - Browser paths
 
     private func browser(_ request: HTTPRequest, parts: [String]) -> HTTPResponse {
-        if parts.isEmpty || (parts.count == 2 && parts[0] == "kommun") {
+        if parts.isEmpty || (parts.count == 2 && (parts[0] == "kommun" || parts[0] == "lan")) {
             guard request.method == "GET" else { return methodNotAllowed("GET, HEAD", on: .browser) }
             if let unknown = request.query.keys.sorted().first(where: { $0 != "period" }) {
                 return refuse(Refusal(400, "unknown-parameter", "Unknown parameter", "unknown parameter '\(unknown)'"), on: .browser)
             }
             do {
-                let page = try Dashboard(hub: hub, today: today()).page(period: request.query["period"], kommun: parts.count == 2 ? parts[1] : nil)
+                let page = try Dashboard(hub: hub, today: today()).page(period: request.query["period"], kommun: parts.count == 2 && parts[0] == "kommun" ? parts[1] : nil,
+                                                                        county: parts.count == 2 && parts[0] == "lan" ? parts[1] : nil)
                 let body = Array(page.html.utf8)
                 guard page.status == 200 else { return .text(page.status, page.html, contentType: "text/html; charset=utf-8") }
                 return serve(request, Self.representation(body, contentType: "text/html; charset=utf-8", lastModified: nil,

@@ -52,6 +52,19 @@ public struct Publication: Sendable {
                     shares: shares.filter { $0.kommun == nil }, shareMinimumDenominator: shareMinimumDenominator, names: names)
     }
 
+    /// The län `county` as if it were the region: its kommuner only, its county figures and share
+    /// in the region's place (what a hub of just its kommuner publishes), no county level.
+    func asRegion(of county: String) -> Publication {
+        func inCounty(_ kommun: String) -> Bool { Self.county(of: kommun) == county }
+        let figures = countyFigures.filter { $0.county == county }.map { PublishedFigure(kommun: nil, table: $0.table, dims: $0.dims, value: $0.value) }
+            + self.figures.filter { $0.kommun.map(inCounty) ?? false }
+        let shares = countyShares.filter { $0.county == county }.map { PublishedShare(kommun: nil, share: $0.share, reason: $0.reason) }
+            + self.shares.filter { $0.kommun.map(inCounty) ?? false }
+        return Publication(period: period, isPreliminary: isPreliminary, reported: reported.filter(inCounty), notReported: notReported.filter(inCounty),
+                           populationNotReported: populationNotReported.filter(inCounty), figures: figures, shares: shares,
+                           shareMinimumDenominator: shareMinimumDenominator, names: names.filter { inCounty($0.key) })
+    }
+
     /// Whether the län `county` has figures for `table` in this period (some kommun of it has).
     public func hasReported(county: String, table: CellTable) -> Bool {
         reported.contains { Self.county(of: $0) == county && hasReported($0, table: table) }

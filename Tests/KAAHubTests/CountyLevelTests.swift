@@ -316,3 +316,42 @@ struct Figure: Hashable {
         #expect(Set(required) == ["lan", "dims", "table", "value"])
     }
 }
+
+@Suite struct CountyPageTests {
+    func page(_ county: CountyFixture, _ path: String) -> (status: Int, html: String) {
+        let response = county.get(path, [("period", "2026-11")])
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    @Test func aLänsPageShowsWhatAHubOfJustItsKommunerShows() throws {
+        let both = try CountyFixture(scope: HubScope(counties: ["03", "04"], kommuner: []))
+        let alone = try CountyFixture(scope: HubScope(counties: ["03"], kommuner: []), kommuner: ["0380", "0381"])
+        let day = TestDates.date("2026-11-20")
+        let lan = try Dashboard(hub: both.hub, today: day).document(period: "2026-11", kommun: nil, county: "03").document
+        let own = try Dashboard(hub: alone.hub, today: day).document(period: "2026-11", kommun: nil).document
+        #expect(lan.elements("h1").map(\.textContent) == ["Aktivitetsansvaret i Uppsala län, november 2026"])
+        func cells(_ page: Node) -> [String] {
+            page.elements { $0.tag == "section" && $0.attribute("aria-labelledby") == "overview" }.flatMap { $0.elements("td") }.map(\.textContent)
+        }
+        #expect(!cells(lan).isEmpty && cells(lan) == cells(own), "the same figures, the län's total in the region's place")
+        let (status, html) = page(both, "/lan/03")
+        #expect(status == 200 && html.contains("/v1/published.csv?period=2026-11&amp;lan=03") && html.contains("action=\"/lan/03\""))
+        #expect(!html.contains("Nyköping"), "only the län's kommuner")
+        // The region page links each län's page.
+        #expect(page(both, "/").html.contains("href=\"/lan/04?period=2026-11\""))
+    }
+
+    @Test(arguments: ["/lan/01", "/lan/99", "/lan/3", "/lan/999", "/lan/%00", "/lan/\u{0}", "/lan/<b>", "/lan/"])
+    func anUnknownOrMalformedLänIsNotFound(_ path: String) throws {
+        let both = try CountyFixture(scope: HubScope(counties: ["03", "04"], kommuner: []))
+        let (status, html) = page(both, path)
+        #expect(status == 404, "\(path.debugDescription)")
+        #expect(!html.contains("<b>"))
+    }
+
+    @Test func aHubOfOneLänHasNoLänPages() throws {
+        let one = try CountyFixture(scope: .everyKommun, kommuner: ["0380", "0381"])
+        #expect(page(one, "/lan/03").status == 404)
+        #expect(!page(one, "/").html.contains("/lan/"))
+    }
+}
