@@ -55,13 +55,15 @@ let package = Package(
         .target(name: "KAACurl", dependencies: ["CCurl", "KAAHTTP"], swiftSettings: strict),
         .target(name: "KAAHTTPServer", dependencies: ["CMicroHTTPD", "KAAHTTP", "KAASystem"], swiftSettings: strict),
         // The regional hub: ledger, cells, sites, the HTTP responder; its Excel downloads with libxlsxwriter, gzip with zlib.
-        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML", "CXlsxWriter", "KAAZlib"],
+        .target(name: "KAAHub", dependencies: ["KAAProtocol", "KAAUplink", "KAAHTTP", "KAASQLite", "KAACrypto", "KAACore", "KAAResources", "KAAHTML", "CXlsxWriter", "KAAZlib"],
                 swiftSettings: strict),
         // The coordinators' web UI: a transport-free responder over the register (issue 15).
         .target(name: "KAAWeb", dependencies: ["KAARegister", "KAASQLite", "KAAHTML", "KAAHTTP", "KAACrypto", "KAACore", "KAAOIDC", "KAASystem"],
                 swiftSettings: strict),
         // The kommun's sync client: seal, then upload with the client rules of design §7.
-        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASystem"], swiftSettings: strict),
+        // The client side of sync protocol v1, shared by the kommun's sync and the hub's forwarder (issue 20).
+        .target(name: "KAAUplink", dependencies: ["KAAProtocol", "KAAHTTP", "KAACore"], swiftSettings: strict),
+        .target(name: "KAASync", dependencies: ["KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASystem", "KAAUplink"], swiftSettings: strict),
 
         // The command lines: a small shared kit (typed arguments, the tool runner, output, config
         // files), then one module per program, so `kaa` links no hub and `kaa-hub` no register.
@@ -70,7 +72,7 @@ let package = Package(
         .target(name: "KAACLIKit", dependencies: ["KAACore", "CVersion"], swiftSettings: strict),
         .target(name: "KAAKommunCLI", dependencies: ["KAACLIKit", "KAAHTML", "KAARegister", "KAACore", "KAASystem", "KAASync", "KAACurl", "KAAProtocol",
                                                "KAAWeb", "KAAHTTPServer", "KAAOIDC"], swiftSettings: strict),
-        .target(name: "KAAHubCLI", dependencies: ["KAACLIKit", "KAAHub", "KAAHTTPServer", "KAACore", "KAAProtocol"], swiftSettings: strict),
+        .target(name: "KAAHubCLI", dependencies: ["KAACLIKit", "KAAHub", "KAAHTTPServer", "KAACore", "KAAProtocol", "KAAUplink", "KAACurl", "KAASystem"], swiftSettings: strict),
         .executableTarget(name: "kaa", dependencies: ["KAAKommunCLI", "KAACLIKit"], swiftSettings: strict),
         .executableTarget(name: "kaa-hub", dependencies: ["KAAHubCLI", "KAACLIKit"], swiftSettings: strict),
         // Benchmark helpers for benchmarks/run.sh (design §11 cases 3 and 4); built, not a product, not installed.
@@ -96,7 +98,7 @@ let package = Package(
                 path: "Tests/KAACLITestKit", swiftSettings: strict),
         .testTarget(name: "KAACoreTests", dependencies: ["KAACore", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAAHubTests", dependencies: ["KAAHub", "KAAHTML", "KAAProtocol", "KAAHTTP", "KAASQLite", "KAACore", "KAATestFixtures", "KAAZlib", "KAAResources"], swiftSettings: strict),
-        .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestFixtures", "KAAHTTPTestKit"],
+        .testTarget(name: "KAASyncTests", dependencies: ["KAASync", "KAAUplink", "KAAHub", "KAARegister", "KAAProtocol", "KAAHTTP", "KAACore", "KAASQLite", "KAATestFixtures", "KAAHTTPTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "KAAHTTPLiveTests", dependencies: ["KAACurl", "KAAHTTPServer", "KAAHTTP", "KAAHub", "KAASync", "KAARegister", "KAAProtocol", "KAACore", "KAATestFixtures", "KAAZlib"],
                     swiftSettings: strict),

@@ -6,16 +6,6 @@ import KAASQLite
 /// The sync protocol's operations (design §7). They return outcomes and wire bodies; HTTP
 /// statuses are the responder's business.
 extension Hub {
-    /// The kommun a bearer token belongs to, or nil (unknown or revoked token).
-    func authenticate(token: String) -> String? {
-        let hash = Self.hash(token)
-        return try? reading { database in
-            guard let row = try database.queryOne("SELECT kommun, token_hash FROM site WHERE token_hash = ? AND revoked_at IS NULL", [.blob(hash)]),
-                  Crypto.constantTimeEquals(try row.blob(1), hash) else { return nil }
-            return try row.text(0)
-        } ?? nil
-    }
-
     /// Records that an authenticated request came from `kommun`.
     /// Shares a group commit with the batches arriving meanwhile: a commit of its own per request
     /// (an fsync each) halved the hub's throughput on a national night.
@@ -30,7 +20,7 @@ extension Hub {
     /// Records a refused request (after authentication) with its fixed reason code, never the
     /// message (which may quote the client). Best effort: a refusal is answered even when the
     /// database cannot record it.
-    func recordReject(kommun: String, status: Int, reason: RejectReason) {
+    func recordReject(kommun: String, status: Int, reason: RejectReason, countedOnSite: Bool = true) {
         let at = now()
         _ = try? writing { database in
             try database.execute("INSERT INTO reject (kommun, at, status, reason) VALUES (?, ?, ?, ?)",
@@ -40,7 +30,7 @@ extension Hub {
                 """, [.text(kommun), .integer(Int64(rejectHistory))])
             try database.execute("INSERT INTO reject_count (status, count) VALUES (?, 1) ON CONFLICT (status) DO UPDATE SET count = count + 1",
                                  [.integer(Int64(status))])
-            try database.execute("UPDATE site SET rejects = rejects + 1 WHERE kommun = ?", [.text(kommun)])
+            if countedOnSite { try database.execute("UPDATE site SET rejects = rejects + 1 WHERE kommun = ?", [.text(kommun)]) }
         }
     }
 

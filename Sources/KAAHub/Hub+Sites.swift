@@ -8,7 +8,10 @@ extension Hub {
     public func addSite(kommun: String, name: String?, actor: String) throws(HubError) -> String {
         guard let known = Kommuner.all[kommun] else { throw .invalidInput("okänd kommunkod '\(kommun)'") }
         return try siteTransaction { database in
-            guard try database.queryOne("SELECT 1 FROM site WHERE kommun = ?", [.text(kommun)]) == nil else {
+            if let existing = try database.queryOne("SELECT relay FROM site WHERE kommun = ?", [.text(kommun)]) {
+                if let relay = try existing.optionalText(0) {
+                    throw HubError.invalidInput("kommun \(kommun) vidarebefordras av reläet \(relay) och kan inte samtidigt skicka direkt")
+                }
                 throw HubError.invalidInput("kommun \(kommun) är redan ansluten; använd 'kaa-hub site rotate' för en ny token")
             }
             let token = try Self.makeToken()
@@ -24,6 +27,9 @@ extension Hub {
     public func rotate(kommun: String, actor: String) throws(HubError) -> String {
         try siteTransaction { database in
             let token = try Self.makeToken()
+            if let relay = try database.queryOne("SELECT relay FROM site WHERE kommun = ?", [.text(kommun)])?.optionalText(0) {
+                throw HubError.invalidInput("kommun \(kommun) vidarebefordras av reläet \(relay) och kan inte samtidigt ha en egen token")
+            }
             try database.execute("UPDATE site SET token_hash = ?, token_issued_at = ?, revoked_at = NULL WHERE kommun = ?",
                                  [.blob(Self.hash(token)), .text(now()), .text(kommun)])
             guard database.changes == 1 else { throw HubError.notFound("kommun \(kommun) är inte ansluten") }
@@ -81,5 +87,17 @@ extension Hub {
     private func adminAudit(_ database: Database, _ actor: String, _ action: String, _ kommun: String) throws {
         try database.execute("INSERT INTO admin_audit (at, actor, action, kommun) VALUES (?, ?, ?, ?)",
                              [.text(now()), .text(actor), .text(action), .text(kommun)])
+    }
+}
+
+extension Hub {
+    /// Copies the whole database to `path` with SQLite's online backup (a consistent copy while
+    /// the hub runs), e.g. before an upgrade, or for the tests of a restored regional hub.
+    public func backup(to path: String) throws(HubError) {
+        do {
+            try withDatabase { database in try database.backup(to: path) }
+        } catch {
+            throw .wrap(error)
+        }
     }
 }

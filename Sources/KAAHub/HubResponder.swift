@@ -240,15 +240,12 @@ public struct HubResponder: HTTPResponder {
         return response
     }
 
-    /// Whether a request's token lets it use `kommun`'s site.
+    /// Whether a request's token lets it use `kommun`'s site, and whose token it is.
     private enum Authorization {
-        case granted
+        case granted(Principal)
         case refused(HTTPResponse)
     }
 
-    /// 401 without a valid token (counted; logged at most once per interval, since anyone can
-    /// cause it), 403 for another kommun's site (recorded as the token owner's refusal). Every
-    /// authenticated request is the kommun's last contact.
     /// When an authorised request is recorded as the kommun's last contact.
     enum ContactRecording {
         /// Before answering (a batch, the state the sync client starts from).
@@ -260,9 +257,16 @@ public struct HubResponder: HTTPResponder {
         case notNow
     }
 
+    /// 401 without a valid token (counted; logged at most once per interval, since anyone can
+    /// cause it), 403 for another kommun's site (recorded as the token owner's refusal). Every
+    /// authenticated request is the kommun's last contact.
+    ///
+    /// A relay's token (issue 20) may use the sites of its own kommuner only (else 403, counted on
+    /// the relay), and only with this hub's publication parameters in `KAA-Protection` (else 412
+    /// naming what differs): a kommun's figure must be the same on both levels.
     private func authorize(_ request: HTTPRequest, _ kommun: String, contact: ContactRecording = .now) -> Authorization {
         guard let header = request.header("Authorization"), header.hasPrefix("Bearer "),
-              let owner = hub.authenticate(token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)) else {
+              let principal = hub.principal(token: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)) else {
             hub.unauthenticatedRequests.add(1, ordering: .relaxed)
             let (allowed, suppressed) = unauthenticatedLog.mayLog(now: clock())
             if allowed { log("event=auth_failed site=\(kommun) suppressed_since_last=\(suppressed)") }
@@ -270,32 +274,59 @@ public struct HubResponder: HTTPResponder {
             response.headers["WWW-Authenticate"] = "Bearer"
             return .refused(response)
         }
+        let record: @Sendable () throws -> Void
+        switch principal {
+        case let .site(owner):
+            record = { [hub] in try hub.recordContact(kommun: owner) }
+        case let .relay(name, kommuner):
+            guard kommuner.contains(kommun) else {
+                log("event=forbidden relay=\(name) site=\(kommun)")
+                hub.recordRelayReject(name: name, kommun: kommun, status: 403, reason: .forbiddenSite)
+                return .refused(.refusal(403, ErrorResponse("this relay may only write the kommuner it was created for")))
+            }
+            let theirs = request.header(Hub.protectionHeader) ?? ""
+            let ours = hub.protection
+            guard theirs == ours else {
+                let differences = theirs.isEmpty ? ["the \(Hub.protectionHeader) header is missing"] : Hub.protectionDifferences(ours: ours, theirs: theirs)
+                log("event=protection_mismatch relay=\(name)")
+                hub.recordRelayReject(name: name, kommun: kommun, status: 412, reason: .refused)
+                return .refused(.refusal(412, ErrorResponse("the publication parameters differ from this hub's: " + differences.joined(separator: "; "))))
+            }
+            record = { [hub] in try hub.recordRelayContact(name: name, kommun: kommun, protection: ours) }
+        }
         do {
             switch contact {
-            case .now: try hub.recordContact(kommun: owner)
+            case .now: try record()
             case .inBackground:
-                let hub = self.hub
-                DispatchQueue.global().async { try? hub.recordContact(kommun: owner) }
+                DispatchQueue.global().async { try? record() }
             case .notNow: break
             }
         } catch {
             return .refused(unavailable("the database is busy"))
         }
-        guard owner == kommun else {
+        if case let .site(owner) = principal, owner != kommun {
             log("event=forbidden token_site=\(owner) site=\(kommun)")
             hub.recordReject(kommun: owner, status: 403, reason: .forbiddenSite)
             return .refused(.refusal(403, ErrorResponse("this token may only use its own site")))
         }
-        return .granted
+        return .granted(principal)
     }
 
-    /// Runs `body` for a request whose bearer token belongs to `kommun` (see `authorize`); a
-    /// refusal after it is recorded with its fixed reason code.
+    /// Runs `body` for a request whose bearer token may use `kommun`'s site (see `authorize`); a
+    /// refusal after it is recorded with its fixed reason code (on the relay too, for a relay's).
     private func authenticated(_ request: HTTPRequest, _ kommun: String, contact: ContactRecording = .now, _ body: () -> HTTPResponse) -> HTTPResponse {
-        if case let .refused(response) = authorize(request, kommun, contact: contact) { return response }
+        let principal: Principal
+        switch authorize(request, kommun, contact: contact) {
+        case let .refused(response): return response
+        case let .granted(granted): principal = granted
+        }
         let response = body()
         if response.status >= 400 {
-            hub.recordReject(kommun: kommun, status: response.status, reason: RejectReason(status: response.status))
+            if case let .relay(name, _) = principal {
+                hub.recordRelayReject(name: name, kommun: kommun, status: response.status, reason: RejectReason(status: response.status), countedOnSite: true)
+            } else {
+                hub.recordReject(kommun: kommun, status: response.status, reason: RejectReason(status: response.status))
+            }
         }
         return response
     }

@@ -11,7 +11,8 @@ public enum KAAHubCommandLine {
     /// Every command, in the order `kaa-hub help` lists them.
     static let commands: [any HubCommand.Type] = [
         InitCommand.self, ServeCommand.self, SiteAddCommand.self, SiteRotateCommand.self, SiteRevokeCommand.self, SiteListCommand.self,
-        CellsCommand.self, RegionCommand.self,
+        CellsCommand.self, RegionCommand.self, RelayAddCommand.self, RelayRotateCommand.self, RelayRevokeCommand.self, RelayListCommand.self,
+        ForwardCommand.self,
     ]
 
     static let database = Arg.option("--db", .path, "Hubbens SQLite-fil (standard: $KAA_HUB_DB, annars \"db\" i konfigurationen, annars ./kaa-hub.sqlite).")
@@ -22,7 +23,8 @@ public enum KAAHubCommandLine {
         program: "kaa-hub", abstract: "KAA-hubben: tar emot kommunernas anonyma antal och publicerar skyddade regionala siffror.",
         globals: [database, configuration],
         environment: [("KAA_HUB_DB=fil", "Hubbens fil när --db inte anges."), ("KAA_HUB_CONFIG=fil", "Konfigurationsfilen när --config inte anges.")],
-        exitCodes: [(0, "klart"), (1, "fel"), (64, "fel användning"), (65, "felaktiga indata (meddelandet namnger fältet)")],
+        exitCodes: [(0, "klart"), (1, "fel"), (64, "fel användning"), (65, "felaktiga indata (meddelandet namnger fältet)"),
+                    (75, "tillfälligt: den övre hubben nåddes inte eller en annan körning pågår (forward; försök igen senare)")],
         files: [("/etc/kaa-hub/hub.json", "Konfigurationen när programmet är installerat som Debianpaket (enheten anger den med --config)."),
                 ("/var/lib/kaa-hub/hub.sqlite", "Hubbens databas när programmet är installerat som Debianpaket.")],
         seeAlso: ["kaa(1)", "sqlite3(1)", "systemctl(1)"],

@@ -4,6 +4,7 @@ import KAAHTTP
 import KAAProtocol
 import KAARegister
 import KAASystem
+import KAAUplink
 
 /// Why a sync run ended early, with the exit code design §10 gives it.
 public enum SyncError: Error, CustomStringConvertible {
@@ -41,6 +42,9 @@ extension SyncError {
         switch error {
         case let error as SyncError: return error
         case let error as RegisterError: return .register(error)
+        case let UplinkError.temporary(message): return .temporary(message)
+        case let UplinkError.refused(message): return .refused(message)
+        case let UplinkError.failed(message): return .failed(message)
         default: return .failed(String(describing: error))
         }
     }
@@ -56,6 +60,48 @@ public struct SyncReport: Sendable {
     public var newGenerations: [String] = []
     /// Periods whose region figures were fetched and stored.
     public var regionPeriods: [Period] = []
+}
+
+extension SyncReport {
+    /// Runs an `Uplink` step with this report's generations and uploads, and keeps what it added.
+    mutating func uplinking(_ body: (inout UplinkReport) throws -> Void) throws {
+        var part = UplinkReport()
+        part.newGenerations = newGenerations
+        defer {
+            sealed += part.sealed
+            uploaded += part.uploaded
+            newGenerations = part.newGenerations
+        }
+        try body(&part)
+    }
+}
+
+/// A register's outbox as the protocol's client sees it.
+struct RegisterOutbox: UplinkOutbox {
+    let register: Register
+
+    var kommun: String { register.kommun }
+
+    func status() throws -> UplinkStatus {
+        let status = try register.syncStatus()
+        return UplinkStatus(generation: status.generation, lastSealedSeq: status.lastSealedSeq, lastAcknowledgedSeq: status.lastAcknowledgedSeq)
+    }
+
+    func seal(newGeneration: Bool, reason: String) throws -> Batch? {
+        try register.sealBatch(newGeneration: newGeneration, reason: reason)
+    }
+
+    func pendingBatches() throws -> [UplinkBatch] {
+        try register.pendingBatches().map { UplinkBatch(generation: $0.generation, seq: $0.seq, body: $0.body, cells: $0.cells) }
+    }
+
+    func acknowledge(generation: String, seq: Int) throws {
+        try register.acknowledge(generation: generation, seq: seq)
+    }
+
+    func unacknowledge(generation: String, after seq: Int) throws -> Bool {
+        try register.unacknowledge(generation: generation, after: seq)
+    }
 }
 
 /// The sync client (design §7): seal, then upload every unacknowledged batch in seq order.
@@ -188,49 +234,44 @@ public struct SyncClient {
         }
     }
 
-    // MARK: - Reconciling with the hub's state
+    // MARK: - The protocol (KAAUplink, shared with the hub's forwarder)
 
-    /// The hub's state for this kommun.
+    /// The protocol's client for this run's hub and token.
+    private var uplink: Uplink {
+        var uplinkOptions = Uplink.Options(hubURL: options.hubURL, token: options.token)
+        uplinkOptions.requestTimeout = options.requestTimeout
+        return Uplink(http: http, options: uplinkOptions, now: now, sleep: sleep, random: random, log: log)
+    }
+
+    private var outbox: RegisterOutbox { RegisterOutbox(register: register) }
+
     private func readHubState(deadline: Double) throws -> StateResponse {
-        let response = try send("GET", "/v1/sites/\(register.kommun)/state", body: nil, deadline: deadline)
-        guard response.status == 200, let state = StateResponse(json: response.body) else {
-            throw SyncError.refused(refusal(response, what: "frågan om hubbens läge"))
-        }
-        return state
+        try uplink.readState(kommun: register.kommun, deadline: deadline)
     }
 
-    /// Compares the hub's state with ours before anything is sealed or sent, so that a restored
-    /// register (the hub is ahead in our generation) or a hub that lost state is noticed first.
     private func reconcile(with state: StateResponse, report: inout SyncReport) throws {
-        let hubGeneration = state.generation
-        let hubSeq = state.lastSeq
-        let ours = try register.syncStatus()
-        guard let generation = ours.generation else { return }
-        if hubGeneration == generation {
-            if hubSeq > ours.lastSealedSeq {
-                try startGeneration("hubben ligger före i vår generation (hubbens batch \(hubSeq), vår \(ours.lastSealedSeq)): registret är återställt från en säkerhetskopia", &report)
-            } else if hubSeq < ours.lastAcknowledgedSeq {
-                // The hub lost batches it had acknowledged (restored from its backup): send them again.
-                if try !register.unacknowledge(generation: generation, after: hubSeq) {
-                    try startGeneration("hubben saknar batcher som inte längre finns i utkorgen", &report)
-                } else {
-                    log("event=resend_after_hub_loss from_seq=\(hubSeq + 1)")
-                }
-            }
-        } else if ours.lastAcknowledgedSeq > 0 {
-            // The hub holds another generation (or none) although it acknowledged ours: start afresh.
-            try startGeneration("hubben har generation \(hubGeneration ?? "ingen"), inte vår", &report)
-        }
+        try report.uplinking { try uplink.reconcile(outbox, with: state, report: &$0) }
     }
 
-    private func startGeneration(_ why: String, _ report: inout SyncReport) throws {
-        guard report.newGenerations.count < 3 else {
-            throw SyncError.refused("hubben och registret är fortfarande oense (\(why)); kör 'kaa sync --new-generation' när hubbens driftansvariga har kontrollerat kommunen")
-        }
-        log("event=new_generation reason=\"\(why)\"")
-        report.newGenerations.append(why)
-        if let batch = try register.sealBatch(newGeneration: true, reason: why) { report.sealed.append(batch) }
+    private func uploadOutbox(deadline: Double, report: inout SyncReport) throws {
+        try report.uplinking { try uplink.upload(outbox, deadline: deadline, report: &$0) }
     }
+
+    private func send(_ method: String, _ path: String, body: [UInt8]?, deadline: Double) throws -> HTTPResponse {
+        try uplink.send(method, path, body: body, deadline: deadline)
+    }
+
+    /// The shortest wait between two attempts, in seconds, whatever the hub says.
+    static var minimumWaitSeconds: Double { Uplink.minimumWaitSeconds }
+
+    /// `Retry-After` as delta-seconds (see `Uplink.retryAfterSeconds`).
+    static func retryAfterSeconds(_ value: String?) -> Double? { Uplink.retryAfterSeconds(value) }
+
+    /// The hub's stated reason, fit to show a person (see `Uplink.sanitisedReason`).
+    static func sanitisedReason(_ body: [UInt8]) -> String? { Uplink.sanitisedReason(body) }
+
+    /// The longest hub reason a message shows.
+    static var maximumReasonLength: Int { Uplink.maximumReasonLength }
 
     // MARK: - The region back to the kommun
 
@@ -265,167 +306,5 @@ public struct SyncClient {
         }
         return RegionFigures(period: period, fetchedAt: fetchedAt, isPreliminary: publication.preliminary,
                              reporting: publication.reporting.kommuner, enrolled: publication.reporting.of, values: values)
-    }
-
-    // MARK: - Uploading
-
-    private func uploadOutbox(deadline: Double, report: inout SyncReport) throws {
-        var rounds = 0
-        outer: while true {
-            rounds += 1
-            guard rounds < 20 else { throw SyncError.refused("uppladdningen når inte fram till samma läge; kör 'kaa sync --new-generation'") }
-            for batch in try register.pendingBatches() {
-                let path = "/v1/sites/\(register.kommun)/batches/\(batch.generation)/\(batch.seq)"
-                let response = try send("PUT", path, body: batch.body, deadline: deadline)
-                switch response.status {
-                case 200, 201:
-                    try register.acknowledge(generation: batch.generation, seq: batch.seq)
-                    report.uploaded.append((batch.seq, batch.body.count))
-                    log("event=uploaded generation=\(batch.generation) seq=\(batch.seq) status=\(response.status) bytes=\(batch.body.count)")
-                case 409:
-                    try handleConflict(response, batch: batch, report: &report)
-                    continue outer
-                case 422 where try hubHoldsAnotherBody(for: batch, deadline: deadline):
-                    // The hub applied this seq of our generation with another body: two copies of
-                    // the register (a restored backup and the one before it) sealed different
-                    // batches on the same seq. Only a new generation brings the hub back to ours.
-                    try startGeneration("hubben har batch \(batch.seq) i vår generation med ett annat innehåll: lägena har gått isär "
-                        + "(registret är återställt från en säkerhetskopia)", &report)
-                    continue outer
-                default:
-                    throw SyncError.refused(refusal(response, what: "batch \(batch.seq) i generation \(batch.generation)")
-                        + ". The outbox is kept; when the cause is fixed run 'kaa sync' again, or 'kaa sync --new-generation' to send a full snapshot.")
-                }
-            }
-            return
-        }
-    }
-
-    /// Whether the hub's state shows it already holds `batch`'s seq of `batch`'s generation (so
-    /// a 422 means "another body", not "your cells do not reach your digest").
-    private func hubHoldsAnotherBody(for batch: OutboxBatch, deadline: Double) throws -> Bool {
-        let state = try readHubState(deadline: deadline)
-        return state.generation == batch.generation && state.lastSeq >= batch.seq
-    }
-
-    private func handleConflict(_ response: HTTPResponse, batch: OutboxBatch, report: inout SyncReport) throws {
-        // A 409 without its body (a proxy's page) reads as "the hub holds nothing": a new generation.
-        let conflict = ConflictResponse(json: response.body)
-        let expectedGeneration = conflict?.expectedGeneration
-        let expectedSeq = conflict?.expectedSeq ?? 1
-        let ours = try register.syncStatus()
-        log("event=conflict seq=\(batch.seq) expected_generation=\(expectedGeneration ?? "none") expected_seq=\(expectedSeq)")
-        guard expectedGeneration == batch.generation else {
-            try startGeneration("hubben väntar sig generation \(expectedGeneration ?? "ingen")", &report)
-            return
-        }
-        if expectedSeq > ours.lastSealedSeq + 1 {
-            try startGeneration("hubben ligger före i vår generation: registret är återställt från en säkerhetskopia", &report)
-        } else if expectedSeq == batch.seq {
-            // Our batch follows on a state the hub does not have: the states diverged.
-            try startGeneration("hubbens läge har gått isär från vårt vid batch \(batch.seq)", &report)
-        } else if expectedSeq < batch.seq {
-            guard try register.unacknowledge(generation: batch.generation, after: expectedSeq - 1) else {
-                try startGeneration("hubben behöver batch \(expectedSeq), som inte längre finns i utkorgen", &report)
-                return
-            }
-        } else {
-            // The hub already has everything before expected_seq.
-            for seq in batch.seq..<expectedSeq { try register.acknowledge(generation: batch.generation, seq: seq) }
-        }
-    }
-
-    /// Sends with retries: transport errors, 429, 503 and other 5xx are retried with exponential
-    /// backoff and full jitter (honouring `Retry-After`) until the deadline, then exit 75.
-    private func send(_ method: String, _ path: String, body: [UInt8]?, deadline: Double) throws -> HTTPResponse {
-        var headers = ["Authorization": "Bearer \(options.token)", "Accept": "application/json"]
-        if let body {
-            headers["Content-Type"] = "application/json"
-            headers["Content-Digest"] = ContentDigest.header(for: body)
-        }
-        var attempt = 0
-        while true {
-            let remaining = deadline - now()
-            guard remaining > 0 else { throw SyncError.temporary("hubben svarade inte i tid; utkorgen är kvar till nästa körning") }
-            let request = HTTPClientRequest(method: method, url: options.hubURL + path, headers: headers, body: body ?? [],
-                                            timeout: min(options.requestTimeout, remaining))
-            var wait: Double?
-            var reason: String
-            do {
-                let response = try http.send(request)
-                switch response.status {
-                case 429, 503:
-                    wait = Self.retryAfterSeconds(response.header("Retry-After"))
-                    reason = "HTTP \(response.status)"
-                case 500...599:
-                    reason = "HTTP \(response.status)"
-                default:
-                    return response
-                }
-            } catch where error.kind == .responseTooLarge {
-                // Not "try again later": the hub would send the same oversized answer again.
-                throw SyncError.failed("hubben svarade med mer data än klienten tar emot (\(error.message)); utkorgen är kvar. "
-                    + "Kontakta hubbens driftansvariga.")
-            } catch {
-                reason = error.message
-            }
-            attempt += 1
-            // The floor holds for Retry-After as for the jitter (which can draw 0): a hub that says
-            // "0" or "-1" is not hammered in a tight loop until the deadline.
-            let backoff = max(Self.minimumWaitSeconds, wait ?? random() * min(60, 0.5 * pow(2, Double(min(attempt, 10)))))
-            log("event=retry attempt=\(attempt) wait=\(String(format: "%.2f", backoff)) reason=\"\(reason)\"")
-            guard now() + backoff < deadline else {
-                let asked = wait.map { " (hubben bad om att vänta \(Int($0)) s, längre än tidsgränsen tillåter)" } ?? ""
-                throw SyncError.temporary("hubben nås inte eller är upptagen (\(reason))\(asked); utkorgen är kvar, försök igen senare")
-            }
-            sleep(backoff)
-        }
-    }
-
-    /// The shortest wait between two attempts, in seconds, whatever the hub says.
-    static let minimumWaitSeconds = 1.0
-
-    /// `Retry-After` as delta-seconds (RFC 9110: digits only); nil for anything else (a date, a
-    /// negative or garbled value), which falls back to the backoff.
-    static func retryAfterSeconds(_ value: String?) -> Double? {
-        guard let text = value?.trimmingCharacters(in: .whitespaces), (1...9).contains(text.utf8.count),
-              text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
-        return Double(text)
-    }
-
-    /// The hub's stated reason, fit to show a person: only the `error` of a JSON refusal (never
-    /// the raw body, which could be a proxy's page or anything a hostile hub sends), only printable
-    /// ASCII and Swedish letters (no control or bidi characters), at most `maximumReasonLength`.
-    static func sanitisedReason(_ body: [UInt8]) -> String? {
-        guard let text = ErrorResponse(json: body)?.error else { return nil }
-        let swedish: Set<Unicode.Scalar> = ["å", "ä", "ö", "Å", "Ä", "Ö", "é", "É"]
-        var kept = String.UnicodeScalarView()
-        var isCut = false
-        for scalar in text.unicodeScalars {
-            guard kept.count < maximumReasonLength else {
-                isCut = true
-                break
-            }
-            if (0x20...0x7E).contains(scalar.value) || swedish.contains(scalar) {
-                kept.append(scalar)
-            } else if !(kept.last.map { $0 == " " } ?? true) {
-                kept.append(" ")
-            }
-        }
-        let reason = String(kept).trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty else { return nil }
-        return isCut ? reason + "…" : reason
-    }
-
-    /// The longest hub reason a message shows.
-    static let maximumReasonLength = 120
-
-    private func refusal(_ response: HTTPResponse, what: String) -> String {
-        let detail = Self.sanitisedReason(response.body).map { ": \($0)" } ?? ""
-        switch response.status {
-        case 401: return "hubben godtar inte token (HTTP 401) för \(what): kontrollera tokenfilen eller be hubbens driftansvariga att byta kommunens token (site rotate)"
-        case 403: return "hubben godtar inte den här token för kommun \(register.kommun) (HTTP 403): token hör till en annan kommun"
-        default: return "hubben vägrade \(what) med HTTP \(response.status)\(detail)"
-        }
     }
 }

@@ -117,7 +117,8 @@ private func files(in directory: String) throws -> [String: String] {
             #expect(main.contains(".TP\n\\fB\(Roff.escape(command))\\fR\n"), "kaa.1 does not list \(command)")
         }
         let hub = try #require(pages["kaa-hub.1"])
-        #expect(hub.contains("\\fI/etc/kaa\\-hub/hub.json\\fR") && hub.contains("\\fBKAA_HUB_DB\\fR") && !hub.contains("\\fB75\\fR"))
+        // 75 since issue 20: `kaa-hub forward` is a nightly job that may meet an unreachable hub above.
+        #expect(hub.contains("\\fI/etc/kaa\\-hub/hub.json\\fR") && hub.contains("\\fBKAA_HUB_DB\\fR") && hub.contains("\\fB75\\fR"))
     }
 
     /// Pages are ASCII roff: every control line a request this generator uses, no bare hyphen.

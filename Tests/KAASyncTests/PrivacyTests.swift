@@ -4,13 +4,15 @@ import KAAHTTP
 import KAAHub
 import KAARegister
 import KAASync
+import KAAUplink
 import KAATestFixtures
 import KAAHTTPTestKit
 import Testing
 
 /// Design §3 and §9: the hub receives counts only. After two nights for two kommuner, no
 /// personnummer (in any format), name, address, phone, e-mail or birth date of anyone in either
-/// register appears in the hub's database files or in any request body sent.
+/// register appears in the hub's database files or in any request body sent, on either level
+/// of a hub of hubs (issue 20: the regional hub forwards to one above it).
 @Suite struct PrivacyTests {
     @Test func nothingPersonalReachesTheHub() throws {
         let directory = TemporaryDirectory()
@@ -49,12 +51,26 @@ import Testing
             #expect(report.uploaded.count == 1)
         }
 
+        // The level above (issue 20): the regional hub forwards both kommuner to an upper hub.
+        let upper = try Hub(path: directory.file("upper.sqlite"))
+        let upperHTTP = InProcessHTTPClient(responder: HubResponder(hub: upper))
+        let relayToken = try upper.addRelay(name: "uppsala", kommuner: ["0380", "0381"], actor: "test")
+        var options = Uplink.Options(hubURL: "http://upper", token: relayToken)
+        options.sender = .relay
+        options.extraHeaders[Hub.protectionHeader] = hub.protection
+        let forwarded = Forwarder(uplink: Uplink(http: upperHTTP, options: options, now: { 0 }, sleep: { _ in }, random: { 0.5 }, log: { _ in }), deadline: 600)
+            .run(try hub.forwardOutboxes()) { _ in }
+        #expect(forwarded.outcome == .complete && forwarded.forwarded == 2)
+        #expect(Set(try upper.exactCells().map(\.cell)) == Set(try hub.exactCells().map(\.cell)))
+
         var haystacks: [(String, Data)] = []
-        for suffix in ["", "-wal", "-shm"] {
-            if let data = FileManager.default.contents(atPath: directory.file("hub.sqlite") + suffix) { haystacks.append(("hub.sqlite\(suffix)", data)) }
+        for file in ["hub.sqlite", "upper.sqlite"] {
+            for suffix in ["", "-wal", "-shm"] {
+                if let data = FileManager.default.contents(atPath: directory.file(file) + suffix) { haystacks.append(("\(file)\(suffix)", data)) }
+            }
         }
-        #expect(http.sent.count >= 8)
-        for (index, request) in http.sent.enumerated() {
+        #expect(http.sent.count >= 8 && upperHTTP.sent.count >= 4)
+        for (index, request) in (http.sent + upperHTTP.sent).enumerated() {
             haystacks.append(("request \(index) \(request.method) \(request.url)", Data(request.body) + Data(request.url.utf8)))
         }
         #expect(forbidden.count > 600)

@@ -59,6 +59,12 @@ enum ServeCommand: HubCommand {
         }
         let perturbation = try? PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
         let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, maxCellCount: settings.maxCellCount, perturbation: perturbation)
+        // The same noise at every level (issue 20): a relay that forwarded under other parameters
+        // would see its kommuner published with other figures here than on its own hub.
+        if let (relay, differences) = try hub.relayProtectionMismatches().first {
+            throw CommandLineError.badValue(argument: "--config", message: "skyddsparametrarna skiljer sig från dem reläet \(relay) vidarebefordrade med: "
+                + differences.joined(separator: "; ") + "; använd samma noiseMaximum och noiseVariance på alla nivåer")
+        }
         let errors = context.errorOutput
         // The daemon's threads log straight to stderr: one line per event (design §10).
         let started = StartedServer()

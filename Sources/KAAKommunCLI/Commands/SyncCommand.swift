@@ -92,7 +92,7 @@ enum SyncCommand: KommunCommand {
     static func readToken(_ path: String?, context: KommunContext) throws -> String {
         if let path {
             // The token is the kommun's key to the hub.
-            return try SecretFile.read(path, argument: "--token-file", what: "en token", renew: "byt token", context: context)
+            return try SecretFile.read(path, argument: "--token-file", what: "en token", renew: "byt token", console: context.console)
         }
         if let token = context.console.variable("KAA_SYNC_TOKEN") { return token }
         throw CommandLineError.usage("ingen token: använd --token-file FIL, \"tokenFile\" i konfigurationen eller KAA_SYNC_TOKEN (aldrig på kommandoraden)")

@@ -94,7 +94,7 @@ enum WebCommand: KommunCommand {
             throw CommandLineError.usage("ingen OIDC-klienthemlighet: sätt \"oidc.clientSecretFile\" i konfigurationen, eller LoadCredential=oidc:FIL i tjänsten")
         }
         return try SecretFile.read(path, argument: "oidc.clientSecretFile", what: "klienthemligheten", renew: "byt hemligheten hos IdP:n",
-                                   context: context)
+                                   console: context.console)
     }
 }
 

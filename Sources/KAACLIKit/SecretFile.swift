@@ -2,17 +2,16 @@
 import Glibc
 #endif
 import Foundation
-import KAACLIKit
 
-/// A secret kept in a file of one line (the hub token, the IdP client secret), read the one way:
+/// A secret kept in a file of one line (the hub token, the IdP client secret, a relay's token), read the one way:
 /// a file others can read is refused before it is used (it has leaked to every local user), except
 /// systemd's credentials (`LoadCredential=`), which are the service's own whatever their mode bits
 /// show (newer systemd grants the service user through an ACL, which stat reports as group bits).
-enum SecretFile {
+public enum SecretFile {
     /// The secret in `path`; `argument` names where the path came from in errors, `renew` what to do
     /// if others may have read it (said after the chmod advice).
-    static func read(_ path: String, argument: String, what: String, renew: String, context: KommunContext) throws -> String {
-        let credentials = context.console.variable("CREDENTIALS_DIRECTORY").map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+    public static func read(_ path: String, argument: String, what: String, renew: String, console: Console) throws -> String {
+        let credentials = console.variable("CREDENTIALS_DIRECTORY").map { $0.hasSuffix("/") ? $0 : $0 + "/" }
         let fromSystemd = path.hasPrefix("/run/credentials/") || credentials.map { path.hasPrefix($0) } == true
         var info = stat()
         if !fromSystemd, stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
