@@ -367,37 +367,43 @@ print(f"Kontroll: ÖMS-hubbens exakta celler är för var och en av de {len(regi
       f"({sum(len(v) for v in upper.values())} celler).")
 PYTHON
 
-# Each län side by side on the ÖMS hub (its published, protected figures, this month), beside the
-# regional hub's own total for the län: the same cells with the same cell keys give the same figure.
+# Each län side by side on the ÖMS hub: its published, protected county figures this month
+# (/v1/published's county level), beside the regional hub's own total for the län (its region
+# figure): the same cells with the same cell keys give the same figure, or the demo fails.
 echo
 args=()
 for lan in "${lan_codes[@]}"; do args+=("$lan" "${lan_name[$lan]}" "$(kommuner_in "$lan" | wc -l)" "${region_url[$lan]}"); done
 python3 - "$oms_url" "$month" "${args[@]}" <<'PYTHON'
 import json, sys, urllib.request
 oms, period, rest = sys.argv[1], sys.argv[2], sys.argv[3:]
-def published(url, **query):
-    query["period"] = period
-    with urllib.request.urlopen(url + "/v1/published?" + "&".join(f"{k}={v}" for k, v in query.items())) as answer:
+def published(url):
+    with urllib.request.urlopen(f"{url}/v1/published?period={period}") as answer:
         return json.load(answer)
-def total(document, table):
-    """The document's figure for the whole area (kommun null) in a table's total (no dims)."""
-    for cell in document["cells"]:
-        if cell["kommun"] is None and cell["table"] == table and not cell["dims"]:
+def total(cells, table, **owner):
+    """A table's total (no dims) among the figures of one owner (kommun None: the region; lan: a län)."""
+    for cell in cells:
+        if cell["table"] == table and not cell["dims"] and all(cell.get(k) == v for k, v in owner.items()):
             return cell["value"]
     return None
-print(f"Östra Mellansverige {period} (preliminärt), publicerade skyddade siffror i ÖMS-hubben:")
-print(f"{'LÄN':<20} {'KOMMUNER':>8} {'I KAA':>7} {'16–19 ÅR':>9}   {'LÄNETS HUBB, I KAA':>18}")
+upper = published(oms)
+counties = upper.get("county_cells")
+if counties is None:
+    print("ÖMS-hubben publicerar ingen länsnivå (county_cells saknas i /v1/published).", file=sys.stderr)
+    sys.exit(1)
+print(f"Östra Mellansverige {period} (preliminärt), publicerade skyddade siffror i ÖMS-hubben per län:")
+print(f"{'LÄN':<20} {'KOMMUNER':>8} {'I KAA':>6} {'16–19 ÅR':>9}   {'I KAA I LÄNETS HUBB':>19}")
 differing = []
 for i in range(0, len(rest), 4):
     county, name, count, regional_url = rest[i:i + 4]
-    upper = published(oms, lan=county)
-    regional = published(regional_url)
-    in_kaa, population, own = total(upper, "in_kaa"), total(upper, "population"), total(regional, "in_kaa")
-    print(f"{name:<20} {count:>8} {in_kaa:>7} {population:>9}   {own:>18}")
-    if in_kaa != own:
+    in_kaa, population = total(counties, "in_kaa", lan=county), total(counties, "population", lan=county)
+    own = total(published(regional_url)["cells"], "in_kaa", kommun=None)
+    print(f"{name:<20} {count:>8} {in_kaa:>6} {population:>9}   {own:>19}")
+    if in_kaa is None or in_kaa != own:
         differing.append(name)
+region = total(upper["cells"], "in_kaa", kommun=None)
+print(f"{'Östra Mellansverige':<20} {sum(int(rest[i + 2]) for i in range(0, len(rest), 4)):>8} {region:>6} {total(upper['cells'], 'population', kommun=None):>9}")
 if differing:
-    print(f"ÖMS-hubbens siffra skiljer sig från länets egen hubb för: {', '.join(differing)}", file=sys.stderr)
+    print(f"ÖMS-hubbens siffra för länet skiljer sig från länets egen hubb: {', '.join(differing)}", file=sys.stderr)
     sys.exit(1)
 PYTHON
 
@@ -411,6 +417,7 @@ echo "Integritetskontroll: $(wc -l < "$work/all-personnummer.txt") personnummer 
 echo "Allt ligger i $work (ÖMS-hubben: hub.sqlite och hub.log, länens hubbar: region-LÄN.*, nattjobbens loggar: sync.log, forward-LÄN.log)."
 echo "Instrumentpanelen för Östra Mellansverige: $oms_url/"
 for lan in "${lan_codes[@]}"; do echo "  ${lan_name[$lan]}: ${region_url[$lan]}/"; done
+kaa_log "the demo took $SECONDS s (with the build)"
 if [ "$serve" -eq 1 ]; then
     serve_web_ui "${share_of[0380]}"
     echo "Hubbarna och webbgränssnittet körs tills du trycker Ctrl-C."
