@@ -499,7 +499,7 @@ for run in $(seq "$runs"); do
         || kaa_die "case 7: the national hub holds $got_kommuner kommuner, its cells differ from the regional hubs' ($got_digest, not $expected_digest)"
 done
 ratio=$(awk -v a="$(median "${forwards[@]}")" -v b="$(median "${totals[@]}")" 'BEGIN {printf "%.1f×", a / b}')
-rows+=("7 $kommuner kommuner via ${#counties[@]} regional hubs (forward)|$(stats "${forwards[@]}") s|case 3: $kommuner direct uploads $(stats "${totals[@]}") s|$ratio|< 10 s")
+rows+=("7 $kommuner kommuner forwarded by ${#counties[@]} län hubs|$(stats "${forwards[@]}") s|case 3: $kommuner direct uploads $(stats "${totals[@]}") s|$ratio|< 10 s")
 fi
 
 echo
