@@ -63,11 +63,16 @@ public struct Forwarder {
             } catch let UplinkError.refused(message) {
                 refused.append(outbox.kommun)
                 progress("event=refused kommun=\(outbox.kommun) reason=\"\(message)\"")
+            } catch let UplinkError.credentials(message) {
                 // A wrong token or other protection is the same for every kommun: stop asking.
-                if message.contains("HTTP 401") || message.contains("HTTP 412") {
-                    summary.outcome = .refused("kommun \(outbox.kommun): \(message)")
-                    return summary
-                }
+                progress("event=refused kommun=\(outbox.kommun) reason=\"\(message)\"")
+                summary.outcome = failed.isEmpty ? .refused(message) : .failed("vidarebefordringen misslyckades för \(failed.joined(separator: ", ")), "
+                    + "och sedan vägrade den övre hubben: \(message)")
+                return summary
+            } catch let error as HubError where error.isBusy {
+                // The regional hub's database stayed locked by its server's writes: try again later.
+                temporary.append(outbox.kommun)
+                progress("event=deferred kommun=\(outbox.kommun) reason=\"\(error)\"")
             } catch {
                 failed.append(outbox.kommun)
                 progress("event=failed kommun=\(outbox.kommun) reason=\"\(error)\"")

@@ -75,7 +75,7 @@ extension Hub {
     public func forwardOutbox(kommun: String) -> ForwardOutbox { ForwardOutbox(hub: self, kommun: kommun) }
 
     static func currentForwardGeneration(_ kommun: String, _ database: Database) throws -> String? {
-        try database.queryOne("SELECT generation FROM forward_generation WHERE kommun = ? ORDER BY rowid DESC LIMIT 1", [.text(kommun)])?.text(0)
+        try database.queryOne("SELECT generation FROM forward_generation WHERE kommun = ? ORDER BY id DESC LIMIT 1", [.text(kommun)])?.text(0)
     }
 
     private static func sealForward(_ kommun: String, newGeneration: Bool, reason: String, at: String, _ database: Database) throws -> Batch? {

@@ -5,7 +5,7 @@ import KAASQLite
 extension Hub {
     /// The program's version, shown as `kaa_hub_build_info{version}` (the minor number is the
     /// last issue built into it).
-    public static let version = "0.17.0"
+    public static let version = "0.20.0"
 
     /// The hub's own metrics in Prometheus text (design §8, §10): what it is, batches applied and
     /// refused, how long applying takes, and per kommun when it was last heard from, its last
@@ -22,6 +22,7 @@ extension Hub {
             }
             return (applied, refusals, sites)
         }
+        let relays = try self.relays()
         func seconds(_ timestamp: String?) -> String? {
             timestamp.flatMap { formatter.date(from: $0) }.map { "\(Int64($0.timeIntervalSince1970))" }
         }
@@ -46,6 +47,13 @@ extension Hub {
                sites.map { ("kommun=\"\($0.kommun)\"", "\($0.seq)") })
         metric("kaa_hub_site_refusals_total", "counter", "Requests refused after authentication, per kommun.",
                sites.map { ("kommun=\"\($0.kommun)\"", "\($0.rejects)") })
+        // A hub of hubs (issue 20): per relay, when it was last heard from and its refusals.
+        if !relays.isEmpty {
+            metric("kaa_hub_relay_last_contact_timestamp_seconds", "gauge", "When the relay (a regional hub forwarding here) last made an authenticated request, in seconds since 1970.",
+                   relays.compactMap { relay in seconds(relay.lastContactAt).map { ("relay=\"\(relay.name)\"", $0) } })
+            metric("kaa_hub_relay_refusals_total", "counter", "Requests refused after authentication, per relay (a kommun outside its list, other protection, any refused batch).",
+                   relays.map { ("relay=\"\($0.name)\"", "\($0.rejects)") })
+        }
         return out
     }
 }

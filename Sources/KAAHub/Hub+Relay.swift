@@ -52,9 +52,12 @@ extension Hub {
             try database.execute("INSERT INTO relay (name, token_hash, created_at, token_issued_at) VALUES (?, ?, ?, ?)",
                                  [.text(name), .blob(Self.hash(token)), .text(now()), .text(now())])
             for kommun in kommuner.sorted() {
-                if let site = try database.queryOne("SELECT relay, token_hash IS NOT NULL FROM site WHERE kommun = ?", [.text(kommun)]) {
-                    if let other = try site.optionalText(0) {
-                        throw HubError.invalidInput("kommun \(kommun) vidarebefordras redan av reläet \(other); en kommun kan bara ha ett relä")
+                if let site = try database.queryOne("SELECT relay, token_hash IS NOT NULL, revoked_at IS NOT NULL FROM site WHERE kommun = ?", [.text(kommun)]) {
+                    // A kommun spärrad on its relay (site revoke) may move to another one (a
+                    // kommun added to the wrong relay, or one that changed län).
+                    if let other = try site.optionalText(0), try !site.bool(2) {
+                        throw HubError.invalidInput("kommun \(kommun) vidarebefordras redan av reläet \(other); en kommun kan bara ha ett relä "
+                            + "(spärra den där först med 'kaa-hub site revoke \(kommun)' om den ska flytta)")
                     }
                     if try site.bool(1) {
                         throw HubError.invalidInput("kommun \(kommun) skickar direkt till den här hubben med en egen token; "
@@ -123,7 +126,8 @@ extension Hub {
             guard let row = try database.queryOne("SELECT name, token_hash FROM relay WHERE token_hash = ? AND revoked_at IS NULL", [.blob(hash)]),
                   Crypto.constantTimeEquals(try row.blob(1), hash) else { return nil }
             let name = try row.text(0)
-            let kommuner = try database.query("SELECT kommun FROM site WHERE relay = ?", [.text(name)]).map { try $0.text(0) }
+            // A relayed kommun spärrad with `site revoke` is not the relay's to write any more.
+            let kommuner = try database.query("SELECT kommun FROM site WHERE relay = ? AND revoked_at IS NULL", [.text(name)]).map { try $0.text(0) }
             return .relay(name: name, kommuner: Set(kommuner))
         } ?? nil
     }
@@ -146,18 +150,23 @@ extension Hub {
     /// the relay, and in the refusal history under the kommun it asked for (a fixed code only).
     /// `countedOnSite`: the refusal concerns the kommun's own stream (a relay's kommun), so the
     /// site counts it too.
-    func recordRelayReject(name: String, kommun: String, status: Int, reason: RejectReason, countedOnSite: Bool = false) {
-        recordReject(kommun: kommun, status: status, reason: reason, countedOnSite: countedOnSite)
+    /// Only a real kommun's code enters the history (a relay could name any four digits); `protection`
+    /// (on a 412) is what the relay sent, kept so that the upper hub can follow a change made on the
+    /// regional hubs first.
+    func recordRelayReject(name: String, kommun: String, status: Int, reason: RejectReason, countedOnSite: Bool = false, protection: String? = nil) {
+        if Kommuner.all[kommun] != nil { recordReject(kommun: kommun, status: status, reason: reason, countedOnSite: countedOnSite) }
         _ = try? writing { database in
-            try database.execute("UPDATE relay SET rejects = rejects + 1 WHERE name = ?", [.text(name)])
+            try database.execute("UPDATE relay SET rejects = rejects + 1, protection = coalesce(?, protection) WHERE name = ?",
+                                 [protection.map { .text(String($0.prefix(200))) } ?? .null, .text(name)])
         }
     }
 
     /// The relays whose last forward used publication parameters other than this hub's, each
     /// with what differs (empty: the hub may start).
+    /// Revoked relays do not count: they send nothing.
     public func relayProtectionMismatches() throws(HubError) -> [(relay: String, differences: [String])] {
         try relays().compactMap { relay in
-            guard let theirs = relay.protection else { return nil }
+            guard !relay.isRevoked, let theirs = relay.protection else { return nil }
             let differences = Self.protectionDifferences(ours: protection, theirs: theirs)
             return differences.isEmpty ? nil : (relay.name, differences)
         }
@@ -181,12 +190,29 @@ extension Hub {
 extension Hub {
     /// This hub's Cell Key Method parameters as one line, sent by a forwarding hub with every
     /// request (`KAA-Protection`) and compared by the hub above it: `noiseMaximum=D;noiseVariance=V;table=H`,
-    /// H the first 16 hex digits of SHA-256 over the perturbation table's rows (guards against a
+    /// H the first 16 hex digits of SHA-256 over the perturbation table's rows (12 significant digits each) (guards against a
     /// table made another way from the same D and V).
     public var protection: String {
-        let rows = perturbation.rows.map { row in row.map { String(format: "%.17g", $0) }.joined(separator: ",") }.joined(separator: "\n")
+        // 12 significant digits: the table's floating point may differ in its last bits between machines.
+        let rows = perturbation.rows.map { row in row.map { String(format: "%.12g", $0) }.joined(separator: ",") }.joined(separator: "\n")
         let table = String(Crypto.sha256Hex(Array(rows.utf8)).prefix(16))
         return "noiseMaximum=\(perturbation.maximumNoise);noiseVariance=\(String(format: "%g", perturbation.variance));table=\(table)"
+    }
+
+    /// Records the parameters this hub publishes with (`kaa-hub serve` at start), for `forward`.
+    public func recordPublicationParameters() throws(HubError) {
+        let protection = self.protection, at = now()
+        try writing { database in
+            try database.execute("""
+                INSERT INTO publication_parameters (id, protection, recorded_at) VALUES (1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET protection = excluded.protection, recorded_at = excluded.recorded_at
+                """, [.text(protection), .text(at)])
+        }
+    }
+
+    /// The parameters `kaa-hub serve` last started with, nil before its first start.
+    public func recordedPublicationParameters() throws(HubError) -> String? {
+        try reading { database in try database.queryOne("SELECT protection FROM publication_parameters WHERE id = 1")?.text(0) }
     }
 
     /// The header a forwarding hub sends its protection in.

@@ -55,12 +55,12 @@ extension Hub {
     /// The sites as `database` sees them (inside a caller's transaction).
     static func sites(_ database: Database) throws -> [SiteInfo] {
         try database.query("""
-            SELECT kommun, name, revoked_at IS NOT NULL, generation, last_seq, digest, last_batch_at, last_contact_at, rejects
+            SELECT kommun, name, revoked_at IS NOT NULL, generation, last_seq, digest, last_batch_at, last_contact_at, rejects, relay
             FROM site ORDER BY kommun
             """).map { row in
             SiteInfo(kommun: try row.text(0), name: try row.text(1), isRevoked: try row.bool(2), generation: try row.optionalText(3),
                      lastSeq: Int(try row.int(4)), digest: try row.text(5), lastBatchAt: try row.optionalText(6),
-                     lastContactAt: try row.optionalText(7), rejects: Int(try row.int(8)))
+                     lastContactAt: try row.optionalText(7), rejects: Int(try row.int(8)), relay: try row.optionalText(9))
         }
     }
 

@@ -21,6 +21,12 @@ public enum HubError: Error, CustomStringConvertible {
         }
     }
 
+    /// Whether SQLite found the database locked by another connection past its busy timeout.
+    public var isBusy: Bool {
+        if case let .database(error) = self { return error.isBusy }
+        return false
+    }
+
     static func wrap(_ error: any Error) -> HubError {
         switch error {
         case let error as HubError: return error

@@ -289,7 +289,7 @@ public struct HubResponder: HTTPResponder {
             guard theirs == ours else {
                 let differences = theirs.isEmpty ? ["the \(Hub.protectionHeader) header is missing"] : Hub.protectionDifferences(ours: ours, theirs: theirs)
                 log("event=protection_mismatch relay=\(name)")
-                hub.recordRelayReject(name: name, kommun: kommun, status: 412, reason: .refused)
+                hub.recordRelayReject(name: name, kommun: kommun, status: 412, reason: .refused, protection: theirs.isEmpty ? nil : theirs)
                 return .refused(.refusal(412, ErrorResponse("the publication parameters differ from this hub's: " + differences.joined(separator: "; "))))
             }
             record = { [hub] in try hub.recordRelayContact(name: name, kommun: kommun, protection: ours) }

@@ -9,4 +9,6 @@ public struct SiteInfo: Sendable {
     public let lastBatchAt: String?
     public let lastContactAt: String?
     public let rejects: Int
+    /// The relay that feeds the site (issue 20), nil for a kommun that sends directly.
+    public var relay: String? = nil
 }

@@ -43,7 +43,7 @@ extension SyncError {
         case let error as SyncError: return error
         case let error as RegisterError: return .register(error)
         case let UplinkError.temporary(message): return .temporary(message)
-        case let UplinkError.refused(message): return .refused(message)
+        case let UplinkError.refused(message), let UplinkError.credentials(message): return .refused(message)
         case let UplinkError.failed(message): return .failed(message)
         default: return .failed(String(describing: error))
         }

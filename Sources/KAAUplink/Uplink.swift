@@ -8,14 +8,17 @@ import KAAProtocol
 public enum UplinkError: Error, CustomStringConvertible {
     /// The hub could not be reached, or kept answering 429/503/5xx, until the deadline (exit 75).
     case temporary(String)
-    /// The hub refuses what the outbox holds, or the credentials; an operator must act (exit 65).
+    /// The hub refuses what the outbox holds; an operator must act (exit 65).
     case refused(String)
+    /// The hub refuses the sender itself (401: the token; 412: a relay's publication parameters):
+    /// the same for every kommun the sender sends for (exit 65).
+    case credentials(String)
     /// Something unforeseen failed (exit 1: retrying would not help).
     case failed(String)
 
     public var description: String {
         switch self {
-        case let .temporary(message), let .refused(message), let .failed(message): return message
+        case let .temporary(message), let .refused(message), let .credentials(message), let .failed(message): return message
         }
     }
 }
@@ -142,7 +145,7 @@ public struct Uplink {
     public func readState(kommun: String, deadline: Double) throws -> StateResponse {
         let response = try send("GET", "/v1/sites/\(kommun)/state", body: nil, deadline: deadline)
         guard response.status == 200, let state = StateResponse(json: response.body) else {
-            throw UplinkError.refused(refusal(response, kommun: kommun, what: "frågan om hubbens läge"))
+            throw refusalError(response, refusal(response, kommun: kommun, what: "frågan om hubbens läge"))
         }
         return state
     }
@@ -210,8 +213,8 @@ public struct Uplink {
                         + "(\(senderNoun) är återställt från en säkerhetskopia)", &report)
                     continue outer
                 default:
-                    throw UplinkError.refused(refusal(response, kommun: outbox.kommun, what: "batch \(batch.seq) i generation \(batch.generation)")
-                        + ". The outbox is kept; when the cause is fixed run '\(options.retryCommand)' again, or '\(options.newGenerationCommand)' to send a full snapshot.")
+                    throw refusalError(response, refusal(response, kommun: outbox.kommun, what: "batch \(batch.seq) i generation \(batch.generation)")
+                        + ". Utkorgen är kvar; kör '\(options.retryCommand)' igen när orsaken är åtgärdad, eller '\(options.newGenerationCommand)' för att skicka en hel ögonblicksbild.")
                 }
             }
             return
@@ -341,6 +344,11 @@ public struct Uplink {
     /// The longest hub reason a message shows.
     public static let maximumReasonLength = 120
 
+    /// The error for a refusal: `credentials` when it concerns the sender itself.
+    private func refusalError(_ response: HTTPResponse, _ message: String) -> UplinkError {
+        response.status == 401 || response.status == 412 ? .credentials(message) : .refused(message)
+    }
+
     /// A refusal in words for the operator.
     public func refusal(_ response: HTTPResponse, kommun: String, what: String) -> String {
         let detail = Self.sanitisedReason(response.body).map { ": \($0)" } ?? ""
@@ -348,7 +356,7 @@ public struct Uplink {
         case (401, .kommun): return "hubben godtar inte token (HTTP 401) för \(what): kontrollera tokenfilen eller be hubbens driftansvariga att byta kommunens token (site rotate)"
         case (401, .relay): return "hubben godtar inte reläets token (HTTP 401) för \(what): kontrollera tokenfilen eller be den övre hubbens driftansvariga att byta reläets token (relay rotate)"
         case (403, .kommun): return "hubben godtar inte den här token för kommun \(kommun) (HTTP 403): token hör till en annan kommun"
-        case (403, .relay): return "den övre hubben tar inte emot kommun \(kommun) genom det här reläet (HTTP 403)\(detail): be dess driftansvariga lägga till kommunen i reläet (relay add)"
+        case (403, .relay): return "den övre hubben tar inte emot kommun \(kommun) genom det här reläet (HTTP 403)\(detail): kommunen hör inte till reläet där, eller är spärrad; tala med den övre hubbens driftansvariga"
         default: return "hubben vägrade \(what) med HTTP \(response.status)\(detail)"
         }
     }

@@ -291,6 +291,33 @@ extension Federation {
         #expect(try federation.upper.sites().map(\.digest) == sites.map(\.digest))
         let relay = try federation.upper.relays().first { $0.name == "uppsala" }
         #expect(relay?.rejects == 2, "both refusals are counted on the relay")
+        let metrics = try federation.upper.metricsText()
+        #expect(metrics.contains("kaa_hub_relay_refusals_total{relay=\"uppsala\"} 2\n") && metrics.contains("kaa_hub_relay_refusals_total{relay=\"sormland\"} 0\n"))
+        #expect(metrics.contains("kaa_hub_relay_last_contact_timestamp_seconds{relay=\"uppsala\"} "))
+    }
+
+    @Test func aRevokedRelayedKommunIsNoLongerTheRelaysToWriteAndMayMoveToAnotherRelay() throws {
+        let federation = try Federation()
+        try federation.night()
+        try federation.forwardAll()
+        let uppsala = federation.regions[0]
+        try federation.upper.revoke(kommun: "0381", actor: "test")
+        let before = Federation.lines(try federation.upper.exactCells(kommun: "0381"))
+        try federation.night(people: 1, date: "2026-11-02")
+        let summary = try federation.forward(uppsala)
+        guard case let .refused(message) = summary.outcome else {
+            Issue.record("a revoked kommun's forward is refused, not \(summary.outcome)")
+            return
+        }
+        #expect(message.contains("0381") && summary.forwarded == 1, "0380 still forwarded: \(message)")
+        #expect(Federation.lines(try federation.upper.exactCells(kommun: "0381")) == before)
+        // Moved to another relay (one for Enköping alone): written again from a new generation.
+        let token = try federation.upper.addRelay(name: "enkoping", kommuner: ["0381"], actor: "test")
+        #expect(try federation.upper.relays().first { $0.name == "uppsala" }?.kommuner == ["0380"])
+        let moved = Forwarder(uplink: federation.uplink(uppsala, token: token), deadline: federation.clock + 600)
+            .run([uppsala.hub.forwardOutbox(kommun: "0381")]) { _ in }
+        #expect(moved.outcome == .complete)
+        #expect(Federation.lines(try federation.upper.exactCells(kommun: "0381")) == Federation.lines(try uppsala.hub.exactCells(kommun: "0381")))
     }
 
     @Test func aSecondRelayForTheSameKommunIsRefusedAndNothingIsCreated() throws {
@@ -346,7 +373,12 @@ extension Federation {
         #expect(try federation.upper.exactCells().isEmpty)
         // Without the header at all: 412 too.
         #expect(Self.put(federation, kommun: "0380", token: uppsala.relayToken, protection: nil).status == 412)
-        #expect(try federation.upper.relayProtectionMismatches().isEmpty, "a refused request records no protection")
+        // The refused relay's parameters are kept: the hub above now refuses to start until they agree
+        // (after a change made on the regional hubs first, it starts with the new ones).
+        let refusedWith = try federation.upper.relayProtectionMismatches()
+        #expect(refusedWith.map(\.relay) == ["uppsala"] && refusedWith.first?.differences.contains { $0.contains("noiseMaximum är 3 här men 2") } == true)
+        #expect(try Hub(path: federation.directory.file("oms.sqlite"), perturbation: try PerturbationTable(maximumNoise: 2, variance: 1))
+            .relayProtectionMismatches().isEmpty, "with the regional hubs' parameters the hub above may start")
 
         // A relay that forwarded under D = 2 keeps a D = 3 hub above from starting.
         let agreeing = try Federation()

@@ -23,13 +23,23 @@ CREATE TABLE relay (
 ALTER TABLE site ADD COLUMN relay TEXT REFERENCES relay(name) CHECK (relay IS NULL OR token_hash IS NULL);
 CREATE INDEX site_by_relay ON site(relay) WHERE relay IS NOT NULL;
 
--- The forward outbox of a regional hub: per kommun, its generations (the latest is current)...
+-- The publication parameters `kaa-hub serve` last started with (Hub.protection): what `kaa-hub
+-- forward` must send, whatever configuration the nightly job itself was started with.
+CREATE TABLE publication_parameters (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    protection   TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL
+) STRICT;
+
+-- The forward outbox of a regional hub: per kommun, its generations (the highest id is current;
+-- an explicit key, since VACUUM may renumber an implicit rowid)...
 CREATE TABLE forward_generation (
+    id          INTEGER PRIMARY KEY,
     kommun      TEXT NOT NULL REFERENCES site(kommun),
     generation  TEXT NOT NULL CHECK (length(generation) = 32),
     started_at  TEXT NOT NULL,
     reason      TEXT NOT NULL,
-    PRIMARY KEY (kommun, generation)
+    UNIQUE (kommun, generation)
 ) STRICT;
 
 -- ...its sealed batches, immutable and re-sent byte-identical until acknowledged...

@@ -35,9 +35,17 @@ enum ForwardCommand: HubCommand {
             throw CommandLineError.badValue(argument: "--config", message: "noiseMaximum/noiseVariance: \(error.message)")
         }
         let hub = try context.openHub(perturbation: perturbation)
+        // What the hub above compares is what this hub publishes with: the server's parameters.
+        if let served = try hub.recordedPublicationParameters(), served != hub.protection {
+            throw CommandLineError.badValue(argument: "--config", message: "forward körs med andra skyddsparametrar än 'kaa-hub serve' publicerar med ("
+                + Hub.protectionDifferences(ours: hub.protection, theirs: served).joined(separator: "; ")
+                    .replacingOccurrences(of: "hos den regionala hubben", with: "hos tjänsten")
+                + "); ange samma --config som tjänsten")
+        }
         let token = try SecretFile.read(arguments[tokenFile], argument: "--token-file", what: "reläets token", renew: "be den övre hubben om en ny (relay rotate)",
                                         console: context.console)
-        let lockPath = try context.databasePath() + ".forward-lock"
+        // One lock per database, however its path is spelled (./h.sqlite, a symlink, the full path).
+        let lockPath = URL(fileURLWithPath: try context.databasePath()).resolvingSymlinksInPath().standardizedFileURL.path + ".forward-lock"
         let lock: FileLock?
         do {
             lock = try FileLock.tryLocking(lockPath)

@@ -52,7 +52,7 @@ enum RelayListCommand: HubCommand {
         if arguments[json] {
             try context.console.json(object: relays.map { relay -> [String: Any] in
                 ["name": relay.name, "kommuner": relay.kommuner, "revoked": relay.isRevoked, "token_issued_at": relay.tokenIssuedAt ?? NSNull(),
-                 "last_contact_at": relay.lastContactAt ?? NSNull(), "rejects": relay.rejects]
+                 "last_contact_at": relay.lastContactAt ?? NSNull(), "rejects": relay.rejects, "protection": relay.protection ?? NSNull()]
             })
             return
         }

@@ -63,8 +63,10 @@ enum ServeCommand: HubCommand {
         // would see its kommuner published with other figures here than on its own hub.
         if let (relay, differences) = try hub.relayProtectionMismatches().first {
             throw CommandLineError.badValue(argument: "--config", message: "skyddsparametrarna skiljer sig från dem reläet \(relay) vidarebefordrade med: "
-                + differences.joined(separator: "; ") + "; använd samma noiseMaximum och noiseVariance på alla nivåer")
+                + differences.joined(separator: "; ") + "; använd samma noiseMaximum och noiseVariance på alla nivåer "
+                + "(vid ett byte: ändra de regionala hubbarna först; deras nästa vidarebefordran visar det här, och då startar hubben med de nya)")
         }
+        try hub.recordPublicationParameters()
         let errors = context.errorOutput
         // The daemon's threads log straight to stderr: one line per event (design §10).
         let started = StartedServer()
