@@ -15,7 +15,8 @@ demo_output=$(bash scripts/demo.sh 2>/dev/null)
 work=$(echo "$demo_output" | sed -n 's/^Allt ligger i \([^ ]*\) .*/\1/p')
 [ -n "$work" ] && [ -f "$work/hub.sqlite" ] || { echo "browser check: the demo left no hub database" >&2; exit 1; }
 bindir="$(swift build --show-bin-path)"
-"$bindir/kaa-hub" --db "$work/hub.sqlite" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 > "$work/browser-hub.out" 2> "$work/browser-hub.log" &
+# The ÖMS hub with the demo's config: its regionName is the title, its lan the län it groups by.
+"$bindir/kaa-hub" --db "$work/hub.sqlite" --config "$work/hub.json" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 > "$work/browser-hub.out" 2> "$work/browser-hub.log" &
 hub_pid=$!
 trap 'kill "$hub_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q "listening on" "$work/browser-hub.out" 2>/dev/null && break; sleep 0.1; done
