@@ -62,6 +62,7 @@ for program in kaa kaa-hub; do
 done
 put 0644 config/kaa.example.json etc/kaa/kaa.json
 put 0644 config/hub.example.json etc/kaa-hub/hub.json
+put 0644 config/kaa-hub-forward.env etc/kaa-hub/forward.env
 
 # The other helpers' files at their fixed paths, whichever exist in this tree.
 shopt -s nullglob
@@ -123,7 +124,7 @@ size=$(du -sk --apparent-size --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s|@VERSION@|$version|" -e "s|@MAINTAINER@|$maintainer|" -e "s|@INSTALLED_SIZE@|$size|" \
     -e "s|@DEPENDS@|$depends|" -e "s|@HOMEPAGE@|$homepage|" packaging/debian/control.in |
     { if [ -z "$homepage" ]; then grep -v '^Homepage: '; else cat; fi; } >"$root/DEBIAN/control"
-printf '/etc/kaa/kaa.json\n/etc/kaa-hub/hub.json\n' >"$root/DEBIAN/conffiles"
+printf '/etc/kaa/kaa.json\n/etc/kaa-hub/hub.json\n/etc/kaa-hub/forward.env\n' >"$root/DEBIAN/conffiles"
 for script in postinst prerm postrm; do
     sed -e "s|@UNITS@|${units[*]}|" -e "s|@RESTART_UNITS@|${restart_units[*]}|" "packaging/debian/$script" >"$root/DEBIAN/$script"
     chmod 0755 "$root/DEBIAN/$script"

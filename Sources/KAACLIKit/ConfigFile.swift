@@ -31,6 +31,15 @@ public struct ConfigFile {
         return text
     }
 
+    /// A list of non-empty texts, or nil when absent.
+    public func texts(_ key: String) throws(CommandLineError) -> [String]? {
+        guard let value = object[key] else { return nil }
+        guard let list = value as? [Any], let texts = list as? [String], texts.allSatisfy({ !$0.isEmpty }) else {
+            throw .badValue(argument: "--config", message: "\(path): \"\(key)\" ska vara en lista med text")
+        }
+        return texts
+    }
+
     /// A whole number in `range`, or nil when absent.
     public func integer(_ key: String, _ range: ClosedRange<Int>) throws(CommandLineError) -> Int? {
         guard let value = object[key] else { return nil }

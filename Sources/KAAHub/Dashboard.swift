@@ -25,15 +25,21 @@ struct Dashboard {
     /// The content width at a 375 px viewport (`main.dash` has 1 rem padding there).
     static let narrowContentWidth = 375.0 - 32
 
-    /// `/` (the region) or `/kommun/{code}` for one kommun, rendered.
-    func page(period requested: String?, kommun: String?) throws -> (status: Int, html: String) {
-        let page = try document(period: requested, kommun: kommun)
+    /// `/` (the region), `/kommun/{code}` for one kommun or, on a hub of several län, `/lan/{code}`
+    /// for one län, rendered.
+    func page(period requested: String?, kommun: String?, county: String? = nil) throws -> (status: Int, html: String) {
+        let page = try document(period: requested, kommun: kommun, county: county)
         return (page.status, page.document.renderDocument())
     }
 
-    /// The page as nodes, so tests can read its structure.
-    func document(period requested: String?, kommun: String?) throws -> (status: Int, document: Node) {
-        let sites = try hub.sites()
+    /// The page as nodes, so tests can read its structure. A län's page is the region page of its
+    /// kommuner, with the län's figures in the region's place (what a hub of just those kommuner shows).
+    func document(period requested: String?, kommun: String?, county: String? = nil) throws -> (status: Int, document: Node) {
+        let allSites = try hub.sites()
+        let sites = county.map { code in allSites.filter { Publication.county(of: $0.kommun) == code } } ?? allSites
+        if county != nil, sites.isEmpty || !hub.servesSeveralCounties(sites: allSites) {
+            return (404, layout(title: "Okänt län", .h1([], "Okänt län"), .p([], .a([.href("/")], "Till regionen"))))
+        }
         let reportedPeriods = try hub.reportedPeriods()
         let period: Period
         if let requested {
@@ -44,14 +50,16 @@ struct Dashboard {
             }
             period = parsed
         } else {
-            period = Self.defaultPeriod(reportedPeriods, enrolled: sites.count, today: today)
+            period = Self.defaultPeriod(reportedPeriods, enrolled: allSites.count, today: today)
         }
         if let kommun, !sites.contains(where: { $0.kommun == kommun }) {
             return (404, layout(title: "Okänd kommun", .h1([], "Okänd kommun"), .p([], .a([.href("/")], "Till regionen"))))
         }
-        let publication = try hub.publication(period: period, kommun: kommun, today: today)
+        let whole = try hub.publication(period: period, kommun: kommun, county: county, today: today)
+        let publication = county.map { whole.asRegion(of: $0) } ?? whole
         let names = Dictionary(uniqueKeysWithValues: sites.map { ($0.kommun, $0.name) })
-        let region = Self.regionName(configured: hub.regionName, sites: sites)
+        let hubRegion = Self.regionName(configured: hub.regionName, sites: allSites)
+        let region = county.map { Kommuner.counties[$0] ?? "Län \($0)" } ?? hubRegion
         let view = View(publication: publication, region: region, minimum: hub.shareMinimumDenominator, noise: hub.perturbation.maximumNoise)
         let title = kommun.map { "\(names[$0] ?? $0): aktivitetsansvaret \(label(period))" } ?? "Aktivitetsansvaret i \(region), \(label(period))"
         let sections: [Node]
@@ -60,15 +68,21 @@ struct Dashboard {
             sections = [kommunSection(view, kommun: kommun), trend(kommun: kommun, ending: period, months: months, name: names[kommun] ?? kommun, region: region),
                         measureTable(view, owners: [kommun, nil], names: names, id: "measures")]
         } else {
-            // The two charts side by side on a wide screen, the wide tables below them.
-            sections = [regionTable(view, sites: sites), shareChart(view, sites: sites),
-                        trend(kommun: nil, ending: period, months: months, name: region, region: region),
+            // The two charts side by side on a wide screen, the wide tables below them. A hub of
+            // several län groups its kommuner by län and compares the län first.
+            let severalCounties = county == nil && hub.servesSeveralCounties(sites: sites)
+            let overview = severalCounties ? countyGroupedTable(view, sites: sites) : regionTable(view, sites: sites)
+            let comparison: [Node] = severalCounties ? [countyTable(view, sites: sites), countyChart(view)] : []
+            sections = [overview] + comparison + [shareChart(view, sites: sites),
+                        trend(kommun: nil, county: county, ending: period, months: months, name: region, region: region),
                         reasonTable(view, sites: sites), measureTable(view, owners: sites.map(\.kommun) + [nil], names: names, id: "measures")]
         }
-        let query = "period=\(period)" + (kommun.map { "&kommun=\($0)" } ?? "")
-        let crumb = Node.p([.class("crumb")], .a([.href("/?period=\(period)")], .text(region)), kommun.map { Node.text(" › " + (names[$0] ?? $0)) } ?? .empty)
+        let query = "period=\(period)" + (kommun.map { "&kommun=\($0)" } ?? "") + (county.map { "&lan=\($0)" } ?? "")
+        let crumb = Node.p([.class("crumb")], .a([.href("/?period=\(period)")], .text(hubRegion)),
+                           county.map { _ in Node.text(" › " + region) } ?? .empty, kommun.map { Node.text(" › " + (names[$0] ?? $0)) } ?? .empty)
         return (200, layout(title: title,
-                            .header([.class("dash")], crumb, .h1([], .text(title)), periodForm(period, options: reportedPeriods.map(\.period), kommun: kommun)),
+                            .header([.class("dash")], crumb, .h1([], .text(title)), periodForm(period, options: reportedPeriods.map(\.period),
+                                                                                               action: kommun.map { "/kommun/\($0)" } ?? county.map { "/lan/\($0)" } ?? "/")),
                             .main([.class("dash")],
                                   status(publication, names: names, kommun: kommun),
                                   .div([.class("cols")], .fragment(sections),
@@ -125,7 +139,28 @@ struct Dashboard {
             for figure in publication.figures {
                 values[Self.key(figure.kommun, figure.table, figure.dims)] = figure.value
             }
+            for figure in publication.countyFigures {
+                values[Self.key(figure.county.map(Self.county), figure.table, figure.dims)] = figure.value
+            }
             self.values = values
+        }
+
+        /// The owner a län's figures are read under (`län03`: never a kommun's four digits), in
+        /// place of a kommun's code in every lookup below.
+        static func county(_ code: String) -> String {
+            "län" + code
+        }
+
+        /// The län code of an owner made by `county`, nil for a kommun or the region.
+        private static func countyCode(_ owner: String?) -> String? {
+            guard let owner, owner.hasPrefix("län") else { return nil }
+            return String(owner.dropFirst(3))
+        }
+
+        /// Whether the owner (a kommun, a län from `county`, nil: the region) has figures for `table`.
+        func hasReported(_ owner: String?, table: CellTable) -> Bool {
+            if let code = Self.countyCode(owner) { return publication.hasReported(county: code, table: table) }
+            return publication.hasReported(owner, table: table)
         }
 
         private static func key(_ kommun: String?, _ table: CellTable, _ dims: Dims) -> String {
@@ -144,13 +179,15 @@ struct Dashboard {
 
         /// The sum of a table's published cells (for `in_measure`, which has no people total).
         func sum(_ kommun: String?, _ table: CellTable) -> Int? {
-            guard publication.hasReported(kommun, table: table) else { return nil }
+            guard hasReported(kommun, table: table) else { return nil }
             return SaturatingSum.total(table.grid.compactMap { value(kommun, table, $0.dictionary) })
         }
 
         /// The share of 16–19-year-olds in KAA, or the sign for why there is none.
         func share(_ kommun: String?) -> (share: Double?, text: String) {
-            guard let share = publication.shares.first(where: { $0.kommun == kommun }) else { return (nil, Dashboard.notReported) }
+            let found = Self.countyCode(kommun).map { code in publication.countyShares.first { $0.county == code } }
+                ?? publication.shares.first { $0.kommun == kommun }
+            guard let share = found else { return (nil, Dashboard.notReported) }
             if let value = share.share { return (value, SwedishFormat.percent(value)) }
             return (nil, share.reason == .smallDenominator ? Dashboard.smallDenominator : Dashboard.notReported)
         }
@@ -162,11 +199,27 @@ struct Dashboard {
             let quick = SaturatingSum.add(value(kommun, .firstContactDays, ["band": "0-7"]) ?? 0, value(kommun, .firstContactDays, ["band": "8-30"]) ?? 0)
             return SwedishFormat.percent(min(1, Double(quick) / Double(total)))
         }
+
+        /// Of those registered in the period, the share reached within 30 days, nil where none is shown.
+        func reachedWithin30Share(_ owner: String?) -> Double? {
+            guard let total = value(owner, .firstContactDays), total >= max(1, minimum) else { return nil }
+            let quick = SaturatingSum.add(value(owner, .firstContactDays, ["band": "0-7"]) ?? 0, value(owner, .firstContactDays, ["band": "8-30"]) ?? 0)
+            return min(1, Double(quick) / Double(total))
+        }
+
+        /// Measures (people × types) per person in KAA, nil where the figures are missing or the
+        /// published number in KAA is below the minimum; with the sign to show instead.
+        func measuresPerPerson(_ owner: String?) -> (value: Double?, text: String) {
+            guard let measures = sum(owner, .inMeasure), let people = value(owner, .inKAA) else { return (nil, Dashboard.notReported) }
+            guard people >= max(1, minimum) else { return (nil, Dashboard.smallDenominator) }
+            let perHundred = Double(measures) * 100 / Double(people)
+            return (perHundred, String(format: "%.0f", perHundred))
+        }
     }
 
     // MARK: - Parts
 
-    private func periodForm(_ current: Period, options withData: [Period], kommun: String?) -> Node {
+    private func periodForm(_ current: Period, options withData: [Period], action: String) -> Node {
         // Only periods with figures; one asked for without any is shown as such.
         var choices = withData.map { option in
             Node.option([.value("\(option)")] + (option == current ? [.selected] : []), .text(label(option)))
@@ -174,7 +227,7 @@ struct Dashboard {
         if !withData.contains(current) {
             choices.insert(.option([.value("\(current)"), .selected], .text(label(current) + " (inga uppgifter)")), at: 0)
         }
-        return .form([Attribute("method", "get"), Attribute("action", kommun.map { "/kommun/\($0)" } ?? "/")],
+        return .form([Attribute("method", "get"), Attribute("action", action)],
                      .label([.for("period")], "Period"), " ",
                      .select([.id("period"), .name("period")], .fragment(choices)), " ",
                      .button([.type("submit")], "Visa"))
@@ -228,6 +281,107 @@ struct Dashboard {
                              columns: ["Kommun", "I aktivitets\u{AD}ansvaret", "Andel av 16–19-åringar", "Nådda", "Nådda inom 30 dagar", "Avregistrerade",
                                        "Åtgärder (personer × typer)"],
                              body: rows, foot: .tr([], .th([.scope("row")], .text(view.region)), row(view, nil)), note: Self.measureNote))
+    }
+
+    /// The län of the enrolled kommuner, by code, each with its kommuner.
+    private static func counties(_ sites: [SiteInfo]) -> [(code: String, name: String, sites: [SiteInfo])] {
+        Dictionary(grouping: sites) { Publication.county(of: $0.kommun) }.sorted { $0.key < $1.key }
+            .map { (code: $0.key, name: Kommuner.counties[$0.key] ?? "Län \($0.key)", sites: $0.value) }
+    }
+
+    /// The overview of a hub of several län: the kommuner grouped by län, each group headed by the
+    /// län's name and closed by its total (the county level's figures), the region's total below.
+    private func countyGroupedTable(_ view: View, sites: [SiteInfo]) -> Node {
+        let columns = ["Kommun", "I aktivitets\u{AD}ansvaret", "Andel av 16–19-åringar", "Nådda", "Nådda inom 30 dagar", "Avregistrerade",
+                       "Åtgärder (personer × typer)"]
+        let groups = Self.counties(sites).map { county in
+            Node.tbody([],
+                       .tr([.class("group")], .th([.scope("rowgroup"), Attribute("colspan", "\(columns.count)")],
+                                                     .a([.href("/lan/\(county.code)?period=\(view.publication.period)")], .text(county.name)))),
+                       .fragment(county.sites.map { site in
+                           Node.tr([], .th([.scope("row")], .a([.href("/kommun/\(site.kommun)?period=\(view.publication.period)")], .text(site.name))),
+                                   row(view, site.kommun))
+                       }),
+                       .tr([.class("total")], .th([.scope("row")], .text("Totalt \(county.name)")), row(view, View.county(county.code))))
+        }
+        let caption = "Unga i det kommunala aktivitetsansvaret per län och kommun, \(label(view.publication.period)), skyddade antal"
+        return section("overview", "Kommunerna i \(view.region) efter län", wide: true,
+                       .fragment([
+                           .div([.class("scroll")],
+                                .table([],
+                                       .caption([], .text(caption)),
+                                       .thead([], .tr([], .fragment(columns.map { Node.th([.scope("col")], .text($0)) }))),
+                                       .fragment(groups),
+                                       .tfoot([], .tr([], .th([.scope("row")], .text(view.region)), row(view, nil))))),
+                           legend(view, note: "Ett läns total räknas ur länets kommuners antal och skyddas på samma sätt. " + Self.measureNote),
+                       ]))
+    }
+
+    /// The län side by side: how many kommuner reported, how many are in KAA and the three shares.
+    private func countyTable(_ view: View, sites: [SiteInfo]) -> Node {
+        let rows = Self.counties(sites).map { county in
+            let owner = View.county(county.code)
+            let reported = county.sites.filter { view.publication.reported.contains($0.kommun) }.count
+            return Node.tr([], .th([.scope("row")], .a([.href("/lan/\(county.code)?period=\(view.publication.period)")], .text(county.name))),
+                           .fragment(["\(reported) av \(county.sites.count)", view.number(owner, .inKAA), view.share(owner).text,
+                                      view.reachedWithin30(owner), view.measuresPerPerson(owner).text].map { Node.td([], .text($0)) }))
+        }
+        return section("counties", "Länen jämförda", wide: true,
+                       table(view, caption: "Länen sida vid sida, \(label(view.publication.period)), ur skyddade antal",
+                             columns: ["Län", "Kommuner som rapporterat", "I aktivitets\u{AD}ansvaret", "Andel av 16–19-åringar", "Nådda inom 30 dagar",
+                                       "Åtgärder per 100 i aktivitets\u{AD}ansvaret"],
+                             body: rows, foot: .tr([], .th([.scope("row")], .text(view.region)),
+                                                   .fragment(["\(view.publication.reporting) av \(view.publication.enrolled)", view.number(nil, .inKAA),
+                                                              view.share(nil).text, view.reachedWithin30(nil), view.measuresPerPerson(nil).text]
+                                                       .map { Node.td([], .text($0)) })),
+                             note: Self.measureNote))
+    }
+
+    /// The län compared in three panels of horizontal bars, each measure on its own axis: the
+    /// share of 16–19-year-olds in KAA, the share reached within 30 days and measures per 100 in KAA.
+    private func countyChart(_ view: View) -> Node {
+        let counties = view.publication.counties
+        guard !counties.isEmpty else { return .empty }
+        let names = counties.map { Kommuner.counties[$0] ?? "Län \($0)" }
+        let panels: [(title: String, values: [Double?], texts: [String], isPercent: Bool)] = [
+            ("Andel av 16–19-åringarna i aktivitetsansvaret", counties.map { view.share(View.county($0)).share },
+             counties.map { view.share(View.county($0)).text }, true),
+            ("Andel nådda inom 30 dagar", counties.map { view.reachedWithin30Share(View.county($0)) },
+             counties.map { view.reachedWithin30(View.county($0)) }, true),
+            ("Åtgärder per 100 i aktivitetsansvaret", counties.map { view.measuresPerPerson(View.county($0)).value },
+             counties.map { view.measuresPerPerson(View.county($0)).text }, false),
+        ]
+        let width = Self.chartWidth, left = 170.0, right = 70.0, rowHeight = 28.0, titleHeight = 30.0, gap = 14.0
+        let plot = width - left - right
+        var y = 4.0
+        var nodes: [Node] = []
+        for panel in panels {
+            nodes.append(.svgText([a("x", 4), a("y", y + 20), .class("label")], .text(panel.title)))
+            y += titleHeight
+            let maximum = max(panel.values.compactMap { $0 }.max() ?? 0, panel.isPercent ? 0.001 : 1)
+            nodes.append(.line([a("x1", left), a("y1", y), a("x2", left), a("y2", y + Double(counties.count) * rowHeight), .class("grid")]))
+            for (index, name) in names.enumerated() {
+                let top = y + Double(index) * rowHeight
+                let w = plot * (panel.values[index] ?? 0) / maximum
+                nodes.append(.fragment([
+                    .svgText([a("x", left - 8), a("y", top + 20), Attribute("text-anchor", "end"), .class("label")], .text(Self.short(name, 18))),
+                    panel.values[index] == nil ? .empty : .rect([a("x", left), a("y", top + 5), a("width", w), Attribute("height", "20"), .class("bar")]),
+                    .svgText([a("x", left + w + 6), a("y", top + 20), .class("value")], .text(panel.texts[index])),
+                ]))
+            }
+            y += Double(counties.count) * rowHeight + gap
+        }
+        let descriptions = panels.map { panel in
+            panel.title + ": " + zip(names, panel.texts).map { "\($0) \($1)" }.joined(separator: ", ")
+        }
+        let svg = Node.svg([.role("img"), .ariaLabelledBy("county-title county-desc"), Attribute("viewBox", "0 0 \(Int(width)) \(Int(y))"), .class("chart dchart")],
+                           .title([.id("county-title")], .text("Länen jämförda, \(label(view.publication.period))")),
+                           .desc([.id("county-desc")], .text(descriptions.joined(separator: "; "))),
+                           .fragment(nodes))
+        return section("county-bars", "Länen i diagram",
+                       .figure([], svg, .figcaption([], .text("Varje mått har sin egen skala. Andelarna räknas ur publicerade (skyddade) antal; "
+                                                              + "åtgärder räknas en gång per åtgärdstyp och person."))),
+                       legend(view))
     }
 
     private func row(_ view: View, _ kommun: String?) -> Node {
@@ -331,13 +485,14 @@ struct Dashboard {
     /// The last twelve months with figures up to `ending`: the kommun's share of 16–19-year-olds
     /// in KAA with the region's beside it, or (for the region, or where no share can be shown)
     /// the number in KAA.
-    private func trend(kommun: String?, ending: Period, months withData: [Period], name: String, region: String) -> Node {
+    private func trend(kommun: String?, county: String? = nil, ending: Period, months withData: [Period], name: String, region: String) -> Node {
         let end = Period.month(of: ending.lastDay)
         let months = Array(withData.filter { $0 <= end }.sorted().suffix(12))
         let views: [View] = months.compactMap { month in
             // The region's trend needs only in_kaa (every kommun's grid of the rest would be
             // made for nothing); a kommun's needs its own and the region's shares.
-            guard let publication = try? hub.publication(period: month, table: kommun == nil ? .inKAA : nil, kommun: kommun, today: today) else { return nil }
+            guard let whole = try? hub.publication(period: month, table: kommun == nil ? .inKAA : nil, kommun: kommun, county: county, today: today) else { return nil }
+            let publication = county.map { whole.asRegion(of: $0) } ?? whole
             return View(publication: publication, region: region, minimum: hub.shareMinimumDenominator, noise: hub.perturbation.maximumNoise)
         }
         guard views.count >= 2 else { return .empty }

@@ -42,7 +42,9 @@ extension Hub {
         for kommun in kommuner {
             guard Kommuner.all[kommun] != nil else { throw .invalidInput("okänd kommunkod '\(kommun)' i --kommuner") }
             guard seen.insert(kommun).inserted else { throw .invalidInput("kommun \(kommun) står två gånger i --kommuner") }
-            guard acceptsForRelay(kommun) else { throw .invalidInput("kommun \(kommun) hör inte till de län den här hubben tar emot") }
+            guard scope.accepts(kommun) else {
+                throw .invalidInput("kommun \(kommun) ligger utanför hubbens område (\"lan\"/\"kommuner\" i konfigurationen): den tar emot \(scope.description)")
+            }
         }
         return try relayTransaction { database in
             guard try database.queryOne("SELECT 1 FROM relay WHERE name = ?", [.text(name)]) == nil else {
@@ -171,9 +173,6 @@ extension Hub {
             return differences.isEmpty ? nil : (relay.name, differences)
         }
     }
-
-    /// Whether the hub's configured scope takes `kommun`.
-    private func acceptsForRelay(_ kommun: String) -> Bool { true }
 
     private func relayTransaction<T: Sendable>(_ body: (Database) throws -> T) throws(HubError) -> T {
         defer { publicationCache.invalidate() }

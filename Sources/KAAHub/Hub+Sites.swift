@@ -7,6 +7,9 @@ extension Hub {
     /// Enrols a kommun and returns its new secret token (shown once; only its hash is kept).
     public func addSite(kommun: String, name: String?, actor: String) throws(HubError) -> String {
         guard let known = Kommuner.all[kommun] else { throw .invalidInput("okänd kommunkod '\(kommun)'") }
+        guard scope.accepts(kommun) else {
+            throw .invalidInput("kommun \(kommun) (\(known.name), län \(known.county)) ligger utanför hubbens område: den tar emot \(scope.description)")
+        }
         return try siteTransaction { database in
             if let existing = try database.queryOne("SELECT relay FROM site WHERE kommun = ?", [.text(kommun)]) {
                 if let relay = try existing.optionalText(0) {

@@ -38,6 +38,8 @@ public final class Hub: Sendable {
     public static let defaultShareMinimumDenominator = 10
     /// The region's name for the dashboard (`regionName`); nil: the län of the enrolled kommuner.
     public let regionName: String?
+    /// The kommuner the hub accepts (`lan` and `kommuner` in the config).
+    public let scope: HubScope
     /// How long applying batches takes, for `/metrics`.
     let applyLatency = LatencyHistogram()
     /// Writes arriving together share one commit (see `GroupCommit`).
@@ -59,7 +61,7 @@ public final class Hub: Sendable {
     /// Opens (creating when missing) the hub database at `path`, bringing its schema up to date.
     public init(path: String, maxBodyBytes: Int = 4 << 20, maxCellCount: Int = Hub.defaultMaxCellCount, perturbation: PerturbationTable? = nil,
                 rejectHistory: Int = 1000, shareMinimumDenominator: Int = Hub.defaultShareMinimumDenominator, regionName: String? = nil,
-                now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
+                scope: HubScope = .everyKommun, now: @escaping @Sendable () -> String = Hub.utcNow) throws(HubError) {
         let connection: Database
         do {
             let existed = FileManager.default.fileExists(atPath: path)
@@ -82,6 +84,7 @@ public final class Hub: Sendable {
         self.rejectHistory = rejectHistory
         self.shareMinimumDenominator = shareMinimumDenominator
         self.regionName = regionName
+        self.scope = scope
         self.now = now
         if let perturbation {
             self.perturbation = perturbation

@@ -116,13 +116,14 @@ public struct HubResponder: HTTPResponder {
     // MARK: - Browser paths
 
     private func browser(_ request: HTTPRequest, parts: [String]) -> HTTPResponse {
-        if parts.isEmpty || (parts.count == 2 && parts[0] == "kommun") {
+        if parts.isEmpty || (parts.count == 2 && (parts[0] == "kommun" || parts[0] == "lan")) {
             guard request.method == "GET" else { return methodNotAllowed("GET, HEAD", on: .browser) }
             if let unknown = request.query.keys.sorted().first(where: { $0 != "period" }) {
                 return refuse(Refusal(400, "unknown-parameter", "Unknown parameter", "unknown parameter '\(unknown)'"), on: .browser)
             }
             do {
-                let page = try Dashboard(hub: hub, today: today()).page(period: request.query["period"], kommun: parts.count == 2 ? parts[1] : nil)
+                let page = try Dashboard(hub: hub, today: today()).page(period: request.query["period"], kommun: parts.count == 2 && parts[0] == "kommun" ? parts[1] : nil,
+                                                                        county: parts.count == 2 && parts[0] == "lan" ? parts[1] : nil)
                 let body = Array(page.html.utf8)
                 guard page.status == 200 else { return .text(page.status, page.html, contentType: "text/html; charset=utf-8") }
                 return serve(request, Self.representation(body, contentType: "text/html; charset=utf-8", lastModified: nil,
@@ -156,7 +157,7 @@ public struct HubResponder: HTTPResponder {
         guard request.method == "GET" else { return methodNotAllowed("GET, HEAD, OPTIONS", on: .publicAPI) }
         let route = parts[1]
         if let format = PublicationFormat(resource: route) {
-            return published(request, format: format, allowed: ["period", "table", "kommun"], kommun: nil)
+            return published(request, format: format, allowed: ["period", "table", "kommun", "lan"], kommun: nil)
         }
         if let unknown = request.query.keys.sorted().first {
             return refuse(Refusal(400, "unknown-parameter", "Unknown parameter", "unknown parameter '\(unknown)'; this resource takes none"), on: .publicAPI)
@@ -374,27 +375,43 @@ public struct HubResponder: HTTPResponder {
             }
             filter = code
         }
+        var county: String?
+        if !regionOnly, let code = request.query["lan"] {
+            guard code.count == 2, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+                return refuse(Refusal(400, "malformed-parameter", "Malformed parameter",
+                                      "malformed lan; give a län's two-digit county code (e.g. 03, see /v1/kommuner)"), on: surface)
+            }
+            guard Kommuner.counties[code] != nil,
+                  hub.scope.counties.contains(code) || (try? hub.sites().contains { Publication.county(of: $0.kommun) == code }) == true else {
+                return refuse(Refusal(400, "unknown-value", "Unknown value", "unknown lan '\(code)': the hub serves no kommun there (see /v1/kommuner)"),
+                              on: surface)
+            }
+            if let filter, Publication.county(of: filter) != code {
+                return refuse(Refusal(400, "unknown-value", "Unknown value", "the kommun '\(filter)' is not in lan '\(code)'"), on: surface)
+            }
+            county = code
+        }
         do {
             let day = today()
-            let key = PublicationCache.Key(period: period, table: table, kommun: filter, isRegionOnly: regionOnly, format: format, day: day)
+            let key = PublicationCache.Key(period: period, table: table, kommun: filter, county: county, isRegionOnly: regionOnly, format: format, day: day)
             // Read before the body: a change in between can only make Last-Modified too early,
             // which costs a client a full answer, never a stale 304.
             func body() throws -> [UInt8] {
                 try hub.publicationCache.body(key, dataVersion: try hub.dataVersion()) {
-                    var publication = try hub.publication(period: period, table: table, kommun: filter, today: day)
+                    var publication = try hub.publication(period: period, table: table, kommun: filter, county: county, today: day)
                     if regionOnly { publication = publication.regionOnly }
-                    return try format.render(publication, perturbation: hub.perturbation, kommun: filter, table: table, day: day)
+                    return try format.render(publication, perturbation: hub.perturbation, kommun: filter, table: table, county: county, day: day)
                 }
             }
             if regionOnly {
                 return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: try body())
             }
-            let representation = try cached("published|\(format)|\(period)|\(table?.rawValue ?? "")|\(filter ?? "")|\(day)") {
+            let representation = try cached("published|\(format)|\(period)|\(table?.rawValue ?? "")|\(filter ?? "")|\(county ?? "")|\(day)") {
                 let changed = try hub.lastChanged(period: period) ?? 0
                 let frozen = period.isFrozen(today: day)
                 // A period's figures also change the day it freezes (no longer preliminary).
                 let frozenSince = frozen ? (period.halfYear.next.lastDay.dayNumber + 1) * 86_400 : 0
-                var headers = format.headers(period: period, kommun: filter, table: table)
+                var headers = format.headers(period: period, kommun: filter, table: table, county: county)
                 let contentType = headers.removeValue(forKey: "Content-Type") ?? format.contentType
                 return Self.representation(try body(), contentType: contentType,
                                            lastModified: max(changed, frozenSince, startedAt),

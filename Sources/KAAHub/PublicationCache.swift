@@ -13,6 +13,8 @@ final class PublicationCache: Sendable {
         let period: Period
         let table: CellTable?
         let kommun: String?
+        /// The län asked for (`lan`).
+        var county: String? = nil
         let isRegionOnly: Bool
         let format: PublicationFormat
         /// Whether figures are preliminary depends on the day.

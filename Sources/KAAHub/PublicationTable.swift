@@ -14,8 +14,11 @@ struct PublicationTable {
 
     /// One published count.
     struct Row {
-        /// The kommun's code; nil for the region.
+        /// The kommun's code; nil for the region or a län.
         let kommun: String?
+        /// The columns between Period and Tabellkod (`leadingHeaders`): the kommun's code and name,
+        /// and on a hub of several län first the level and the län.
+        let leading: [String]
         let kommunName: String
         let table: CellTable
         /// The table's Swedish name.
@@ -30,6 +33,8 @@ struct PublicationTable {
     /// The share of 16–19-year-olds in KAA of one kommun or the region.
     struct ShareRow {
         let kommun: String?
+        /// As `Row.leading`.
+        let leading: [String]
         let kommunName: String
         /// Tenths of a per cent (123 = 12,3 %); nil where no share is shown (`sign` says why).
         let tenthsOfPercent: Int?
@@ -47,6 +52,11 @@ struct PublicationTable {
     let shares: [ShareRow]
     /// Published people a share's denominator needs before it is shown.
     let shareMinimumDenominator: Int
+    /// Whether the publication has a county level (a hub of several län): then the rows say their
+    /// level and län in columns of their own.
+    let hasCountyLevel: Bool
+    /// The headers of `Row.leading`.
+    let leadingHeaders: [String]
 
     /// The sign for a figure that is not shown (SCB's `..`).
     static let notShown = ".."
@@ -56,6 +66,8 @@ struct PublicationTable {
     static let total = "Totalt"
     /// The name of the region's rows.
     static let regionName = "Regionen"
+    /// The levels' names in the Nivå column (a hub of several län).
+    static let levelRegion = "Region", levelCounty = "Län", levelKommun = "Kommun"
     /// The CSV's table code for the share rows (as before, so scripts that read it keep working).
     static let shareTableCode = "andel_16_19_i_kaa_procent"
     static let shareLabel = "Andel av 16–19-åringarna i aktivitetsansvaret (%)"
@@ -68,6 +80,16 @@ struct PublicationTable {
         let dimensions = Self.dimensions
         self.dimensions = dimensions
         func name(_ kommun: String?) -> String { kommun.map { publication.names[$0] ?? $0 } ?? Self.regionName }
+        let hasCountyLevel = publication.hasCountyLevel
+        self.hasCountyLevel = hasCountyLevel
+        leadingHeaders = hasCountyLevel ? ["Nivå", "Länskod", "Län", "Kommunkod", "Kommun"] : ["Kommunkod", "Kommun"]
+        // A figure's or share's columns before its table: its kommun, and with a county level its level and län.
+        func leading(kommun: String?, county: String?) -> [String] {
+            guard hasCountyLevel else { return [kommun ?? "", name(kommun)] }
+            let lan = county ?? kommun.map(Publication.county(of:))
+            let level = county != nil ? Self.levelCounty : kommun == nil ? Self.levelRegion : Self.levelKommun
+            return [level, lan ?? "", lan.map { Kommuner.counties[$0] ?? $0 } ?? "", kommun ?? "", county == nil ? name(kommun) : ""]
+        }
         // Reading order: the region, then the kommuner by code; the tables in catalogue order; a
         // table's total first, then its values in their code list's order (not the codes' spelling).
         let tableRank = Dictionary(uniqueKeysWithValues: CellTable.allCases.enumerated().map { ($1, $0) })
@@ -78,9 +100,14 @@ struct PublicationTable {
                 return Self.order(of: value, key: dimension.key, source: figure.table.definition.dimensions[dimension.key], catalog: catalog)
             }
         }
-        let figures = publication.figures.map { (figure: $0, rank: valueRank($0)) }.sorted { lhs, rhs in
-            let left = (lhs.figure.kommun ?? "", tableRank[lhs.figure.table] ?? 0), right = (rhs.figure.kommun ?? "", tableRank[rhs.figure.table] ?? 0)
-            if left != right { return left < right }
+        // With a county level: the region, then each län followed by its kommuner.
+        func place(_ figure: PublishedFigure) -> (String, String) {
+            hasCountyLevel ? (figure.county ?? figure.kommun.map(Publication.county(of:)) ?? "", figure.kommun ?? "") : (figure.kommun ?? "", "")
+        }
+        let figures = (publication.figures + publication.countyFigures).map { (figure: $0, rank: valueRank($0)) }.sorted { lhs, rhs in
+            let left = (place(lhs.figure), tableRank[lhs.figure.table] ?? 0), right = (place(rhs.figure), tableRank[rhs.figure.table] ?? 0)
+            if left.0 != right.0 { return left.0 < right.0 }
+            if left.1 != right.1 { return left.1 < right.1 }
             return lhs.rank.lexicographicallyPrecedes(rhs.rank)
         }.map(\.figure)
         rows = figures.map { figure in
@@ -91,12 +118,19 @@ struct PublicationTable {
                 guard let value = values[dimension.key] else { return Self.total }
                 return Self.label(value, key: dimension.key, source: source, catalog: catalog)
             }
-            return Row(kommun: figure.kommun, kommunName: name(figure.kommun), table: figure.table, tableLabel: Self.label(figure.table),
+            return Row(kommun: figure.kommun, leading: leading(kommun: figure.kommun, county: figure.county),
+                       kommunName: figure.county.map { Kommuner.counties[$0] ?? $0 } ?? name(figure.kommun), table: figure.table, tableLabel: Self.label(figure.table),
                        labels: labels, value: figure.value)
         }
         shareMinimumDenominator = publication.shareMinimumDenominator
-        shares = publication.shares.map { share in
-            ShareRow(kommun: share.kommun, kommunName: name(share.kommun), tenthsOfPercent: share.share.flatMap(Self.tenthsOfPercent),
+        // The region's share first, then each län's before its kommuner's.
+        shares = (hasCountyLevel ? (publication.shares + publication.countyShares).sorted { lhs, rhs in
+            let left = (lhs.county ?? lhs.kommun.map(Publication.county(of:)) ?? "", lhs.kommun ?? "")
+            let right = (rhs.county ?? rhs.kommun.map(Publication.county(of:)) ?? "", rhs.kommun ?? "")
+            return left < right
+        } : publication.shares).map { share in
+            ShareRow(kommun: share.kommun, leading: leading(kommun: share.kommun, county: share.county),
+                     kommunName: share.county.map { Kommuner.counties[$0] ?? $0 } ?? name(share.kommun), tenthsOfPercent: share.share.flatMap(Self.tenthsOfPercent),
                      sign: share.reason == .smallDenominator ? Self.smallDenominator : Self.notShown)
         }
     }

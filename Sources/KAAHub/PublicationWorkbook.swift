@@ -12,6 +12,8 @@ struct PublicationWorkbook {
     /// What the download was narrowed to, stated on the explanation sheet.
     let kommun: String?
     let tableFilter: CellTable?
+    /// The län asked for (`lan`).
+    var county: String? = nil
     /// The day it was made (its document's creation date: the same figures on one day give the same bytes).
     let day: CalendarDate
 
@@ -32,22 +34,22 @@ struct PublicationWorkbook {
     private var preliminary: String { table.isPreliminary ? "ja" : "nej" }
 
     private func writeCounts(_ sheet: XLSXSheet) throws(HubError) {
-        let headers = ["Period", "Kommunkod", "Kommun", "Tabellkod", "Tabell"] + table.dimensions.map(\.header) + ["Antal", "Preliminär"]
+        let headers = ["Period"] + table.leadingHeaders + ["Tabellkod", "Tabell"] + table.dimensions.map(\.header) + ["Antal", "Preliminär"]
         try header(sheet, headers)
-        let valueColumn = 5 + table.dimensions.count
+        let lead = table.leadingHeaders.count
+        let valueColumn = 3 + lead + table.dimensions.count
         for (index, row) in table.rows.enumerated() {
             let line = index + 1
             try sheet.write("\(table.period)", row: line, column: 0)
-            try sheet.write(row.kommun ?? "", row: line, column: 1)
-            try sheet.write(row.kommunName, row: line, column: 2)
-            try sheet.write(row.table.rawValue, row: line, column: 3)
-            try sheet.write(row.tableLabel, row: line, column: 4)
+            for (offset, text) in row.leading.enumerated() { try sheet.write(text, row: line, column: 1 + offset) }
+            try sheet.write(row.table.rawValue, row: line, column: 1 + lead)
+            try sheet.write(row.tableLabel, row: line, column: 2 + lead)
             for (offset, (dimension, label)) in zip(table.dimensions, row.labels).enumerated() where !label.isEmpty {
                 // An age is a number an analyst may filter or sort by; every other label is text.
                 if dimension.key == "age", let age = Int(label) {
-                    try sheet.write(Double(age), row: line, column: 5 + offset)
+                    try sheet.write(Double(age), row: line, column: 3 + lead + offset)
                 } else {
-                    try sheet.write(label, row: line, column: 5 + offset)
+                    try sheet.write(label, row: line, column: 3 + lead + offset)
                 }
             }
             if let value = row.value {
@@ -58,35 +60,46 @@ struct PublicationWorkbook {
             try sheet.write(preliminary, row: line, column: valueColumn + 1)
         }
         try finishTable(sheet, rows: table.rows.count, columns: headers.count)
-        try sheet.setWidth(9, columns: 0...1)
-        try sheet.setWidth(22, columns: 2...2)
-        try sheet.setWidth(18, columns: 3...3)
-        try sheet.setWidth(44, columns: 4...4)
-        try sheet.setWidth(26, columns: 5...(valueColumn - 1))
+        try setLeadingWidths(sheet)
+        try sheet.setWidth(18, columns: (1 + lead)...(1 + lead))
+        try sheet.setWidth(44, columns: (2 + lead)...(2 + lead))
+        try sheet.setWidth(26, columns: (3 + lead)...(valueColumn - 1))
         try sheet.setWidth(10, columns: valueColumn...(valueColumn + 1))
     }
 
     private func writeShares(_ sheet: XLSXSheet) throws(HubError) {
-        let headers = ["Period", "Kommunkod", "Kommun", PublicationTable.shareLabel, "Preliminär"]
+        let headers = ["Period"] + table.leadingHeaders + [PublicationTable.shareLabel, "Preliminär"]
         try header(sheet, headers)
+        let lead = table.leadingHeaders.count
         for (index, share) in table.shares.enumerated() {
             let line = index + 1
             try sheet.write("\(table.period)", row: line, column: 0)
-            try sheet.write(share.kommun ?? "", row: line, column: 1)
-            try sheet.write(share.kommunName, row: line, column: 2)
+            for (offset, text) in share.leading.enumerated() { try sheet.write(text, row: line, column: 1 + offset) }
             if let tenths = share.tenthsOfPercent {
                 // The number the CSV shows (12,3), not a binary quotient Excel would round itself.
-                try sheet.write(Double(tenths) / 10, row: line, column: 3, style: .oneDecimal)
+                try sheet.write(Double(tenths) / 10, row: line, column: 1 + lead, style: .oneDecimal)
             } else {
-                try sheet.write(share.sign, row: line, column: 3)
+                try sheet.write(share.sign, row: line, column: 1 + lead)
             }
-            try sheet.write(preliminary, row: line, column: 4)
+            try sheet.write(preliminary, row: line, column: 2 + lead)
         }
         try finishTable(sheet, rows: table.shares.count, columns: headers.count)
-        try sheet.setWidth(9, columns: 0...1)
-        try sheet.setWidth(22, columns: 2...2)
-        try sheet.setWidth(48, columns: 3...3)
-        try sheet.setWidth(10, columns: 4...4)
+        try setLeadingWidths(sheet)
+        try sheet.setWidth(48, columns: (1 + lead)...(1 + lead))
+        try sheet.setWidth(10, columns: (2 + lead)...(2 + lead))
+    }
+
+    /// Period and the kommun's (and the level's and län's) columns: codes narrow, names wide.
+    private func setLeadingWidths(_ sheet: XLSXSheet) throws(HubError) {
+        if table.hasCountyLevel {
+            try sheet.setWidth(9, columns: 0...2)
+            try sheet.setWidth(22, columns: 3...3)
+            try sheet.setWidth(9, columns: 4...4)
+            try sheet.setWidth(22, columns: 5...5)
+        } else {
+            try sheet.setWidth(9, columns: 0...1)
+            try sheet.setWidth(22, columns: 2...2)
+        }
     }
 
     private func writeAbout(_ sheet: XLSXSheet) throws(HubError) {
@@ -96,9 +109,10 @@ struct PublicationWorkbook {
             ? "Preliminära siffror: perioden är öppen och siffrorna kan ändras när kommunerna rapporterar."
             : "Slutliga siffror: perioden är låst och siffrorna ändras inte."
         var narrowed: [String] = []
+        if let county { narrowed.append("\(Kommuner.counties[county] ?? county) (län \(county))") }
         if let kommun { narrowed.append("kommun \(kommun)") }
         if let tableFilter { narrowed.append("tabellen \(PublicationTable.label(tableFilter)) (\(tableFilter.rawValue))") }
-        let lines: [(term: String, text: String, style: XLSXWorkbook.Style)] = [
+        var lines: [(term: String, text: String, style: XLSXWorkbook.Style)] = [
             ("Kommunala aktivitetsansvaret, \(PublicationTable.label(table.period))", "", .title),
             ("Period", "\(table.period) (\(PublicationTable.label(table.period)))", .plain),
             ("Status", status, .plain),
@@ -128,6 +142,11 @@ struct PublicationWorkbook {
             ("0", "Ett publicerat 0 kan stå för \(zero): skyddet gör att noll och några få inte går att skilja åt.", .plain),
             (PublicationTable.total, "Tabellens summa över dimensionen i den kolumnen.", .plain),
         ]
+        if table.hasCountyLevel {
+            lines.insert(("Län", "Hubben har kommuner i flera län. Varje län har egna rader (Nivå \(PublicationTable.levelCounty)): summan av "
+                + "länets rapporterande kommuner, skyddad med samma metod och samma brus, så att ett läns antal är detsamma som "
+                + "regionens antal hos en hubb med bara länets kommuner.", .plain), at: 5)
+        }
         for (row, line) in lines.enumerated() {
             if !line.term.isEmpty { try sheet.write(line.term, row: row, column: 0, style: line.style == .title ? .title : .header) }
             if !line.text.isEmpty { try sheet.write(line.text, row: row, column: 1, style: .wrapped) }
@@ -140,11 +159,12 @@ struct PublicationWorkbook {
         for (column, text) in headers.enumerated() { try sheet.write(text, row: 0, column: column, style: .header) }
     }
 
-    /// The header row kept in view with filter buttons, and Kommunkod (column B) allowed as text.
+    /// The header row kept in view with filter buttons, and Kommunkod (column B; with a county
+    /// level, Länskod and Kommunkod in columns C and E) allowed as text.
     private func finishTable(_ sheet: XLSXSheet, rows: Int, columns: Int) throws(HubError) {
         try sheet.freezeRows(1)
         try sheet.autofilter(row: 0, lastRow: rows, columns: 0...(columns - 1))
-        try sheet.allowNumbersAsText("A1:B\(rows + 1)")
+        try sheet.allowNumbersAsText(table.hasCountyLevel ? "A1:E\(rows + 1)" : "A1:B\(rows + 1)")
     }
 
     /// `1,5` for 1.5: a Swedish reader's decimal comma.

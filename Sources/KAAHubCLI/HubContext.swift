@@ -50,6 +50,7 @@ public final class HubContext: ProgramContext {
         // The publication settings come from the configuration for every command alike.
         let publishing = try settings()
         return try Hub(path: path, maxBodyBytes: maxBodyBytes, maxCellCount: maxCellCount, perturbation: perturbation,
-                       shareMinimumDenominator: publishing.shareMinimumDenominator, regionName: publishing.regionName)
+                       shareMinimumDenominator: publishing.shareMinimumDenominator, regionName: publishing.regionName,
+                       scope: publishing.scope)
     }
 }

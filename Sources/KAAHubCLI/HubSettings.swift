@@ -32,10 +32,12 @@ struct HubSettings {
     var shareMinimumDenominator = Hub.defaultShareMinimumDenominator
     /// The region's name on the dashboard; without it, the län of the enrolled kommuner.
     var regionName: String?
+    /// The kommuner the hub accepts: those of the län in `lan` and those in `kommuner` (neither: every kommun).
+    var scope = HubScope.everyKommun
 
     static let keys: Set<String> = ["db", "listen", "metricsListen", "tlsCert", "tlsKey", "maxBodyBytes", "maxCellCount", "threads", "connectionLimit", "perIPConnectionLimit", "timeoutSeconds",
                                     "headerTimeoutSeconds", "maxBufferedBodyBytes",
-                                    "noiseMaximum", "noiseVariance", "shareMinimumDenominator", "regionName"]
+                                    "noiseMaximum", "noiseVariance", "shareMinimumDenominator", "regionName", "lan", "kommuner"]
 
     /// The settings in `path`, or the defaults when there is no file.
     static func load(_ path: String?) throws -> HubSettings {
@@ -63,6 +65,7 @@ struct HubSettings {
         if let name = settings.regionName, name.isEmpty || name.count > 80 || name.contains(where: { $0.isNewline || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
             throw CommandLineError.badValue(argument: "--config", message: "\(path): regionName must be 1–80 characters on one line")
         }
+        settings.scope = try scope(file)
         let table: PerturbationTable
         do {
             table = try PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
@@ -76,5 +79,34 @@ struct HubSettings {
                 + "a published figure can tell no one from one or two people; D must be at least 2")
         }
         return settings
+    }
+
+    /// `lan` and `kommuner`: known codes, each once, neither list empty, no kommun whose län is listed too.
+    static func scope(_ file: ConfigFile) throws -> HubScope {
+        func refuse(_ key: String, _ message: String) -> CommandLineError {
+            .badValue(argument: "--config", message: "\(file.path): \"\(key)\" \(message)")
+        }
+        // A hostile value (a control character, a long text) is shown escaped and cut.
+        func shown(_ code: String) -> String { String(reflecting: String(code.prefix(12))) }
+        let counties = try file.texts("lan"), kommuner = try file.texts("kommuner")
+        for (key, list) in [("lan", counties), ("kommuner", kommuner)] {
+            guard let list else { continue }
+            guard !list.isEmpty else { throw refuse(key, "är tom; ta bort nyckeln för att ta emot alla kommuner") }
+            if let twice = Dictionary(grouping: list, by: { $0 }).filter({ $0.value.count > 1 }).keys.sorted().first {
+                throw refuse(key, "nämner \(shown(twice)) två gånger")
+            }
+        }
+        for code in counties ?? [] where !(code.count == 2 && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber) && Kommuner.counties[code] != nil) {
+            throw refuse("lan", "har \(shown(code)), som inte är en länskod (två siffror, t.ex. \"03\" för Uppsala län)")
+        }
+        for code in kommuner ?? [] {
+            guard code.count == 4, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber), let known = Kommuner.all[code] else {
+                throw refuse("kommuner", "har \(shown(code)), som inte är en kommunkod (fyra siffror, t.ex. \"0380\")")
+            }
+            if counties?.contains(known.county) == true {
+                throw refuse("kommuner", "har \(code), som redan ingår i län \(known.county) under \"lan\"")
+            }
+        }
+        return HubScope(counties: Set(counties ?? []), kommuner: Set(kommuner ?? []))
     }
 }

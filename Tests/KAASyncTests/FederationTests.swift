@@ -60,7 +60,8 @@ final class Federation {
     let today = TestDates.today
 
     init(upperPerturbation: PerturbationTable? = nil) throws {
-        upper = try Hub(path: directory.file("oms.sqlite"), perturbation: upperPerturbation, regionName: "Östra Mellansverige")
+        upper = try Hub(path: directory.file("oms.sqlite"), perturbation: upperPerturbation, regionName: "Östra Mellansverige",
+                        scope: HubScope(counties: Set(Self.layout.map(\.lan)), kommuner: []))
         upperHTTP = InProcessHTTPClient(responder: HubResponder(hub: upper))
         for entry in Self.layout {
             let region = try Region(lan: entry.lan, relay: entry.relay, kommuner: entry.kommuner, path: directory.file("\(entry.relay).sqlite"))
@@ -142,6 +143,10 @@ final class Federation {
                     }.sorted()
                 }
                 #expect(published(top.figures) == published(own.figures), "\(what): \(region.relay)'s kommuner in \(period)", sourceLocation: sourceLocation)
+                // The län's total on the hub above is the region total of the län's own hub.
+                let county = top.countyFigures.filter { $0.county == region.lan }.map { "\($0.table.rawValue)|\($0.dims.encoded)|\($0.value)" }.sorted()
+                let regionTotal = own.figures.filter { $0.kommun == nil }.map { "\($0.table.rawValue)|\($0.dims.encoded)|\($0.value)" }.sorted()
+                #expect(county == regionTotal, "\(what): län \(region.lan)'s figures in \(period)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -332,6 +337,8 @@ extension Federation {
             #expect(throws: HubError.self) { try federation.upper.addRelay(name: name, kommuner: ["0382"], actor: "test") }
         }
         #expect(throws: HubError.self) { try federation.upper.addRelay(name: "ny", kommuner: ["9999"], actor: "test") }
+        // Stockholm (0180) is outside the ÖMS hub's län.
+        #expect(throws: HubError.self) { try federation.upper.addRelay(name: "ny", kommuner: ["0382", "0180"], actor: "test") }
         #expect(throws: HubError.self) { try federation.upper.addRelay(name: "ny", kommuner: [], actor: "test") }
         #expect(throws: HubError.self) { try federation.upper.addRelay(name: "ny", kommuner: ["0382", "0382"], actor: "test") }
         #expect(try federation.upper.relays() == before)
