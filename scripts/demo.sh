@@ -260,11 +260,11 @@ done
 kommuner_in() { printf '%s\n' "${population[@]}" | cut -d: -f1 | grep "^$1"; }
 
 # The hubs' configuration: the ÖMS hub accepts the five län, each regional hub its own.
-printf '{"regionName": "Östra Mellansverige"}\n' > "$work/hub.json"
+printf '{"regionName": "Östra Mellansverige", "lan": [%s]}\n' "$(printf '"%s",' "${lan_codes[@]}" | sed 's/,$//')" > "$work/hub.json"
 start_hub hub "$work/hub.sqlite" --config "$work/hub.json"
 declare -A region_url
 for lan in "${lan_codes[@]}"; do
-    printf '{"regionName": "%s"}\n' "${lan_name[$lan]}" > "$work/region-$lan.json"
+    printf '{"regionName": "%s", "lan": ["%s"]}\n' "${lan_name[$lan]}" "$lan" > "$work/region-$lan.json"
     start_hub "region-$lan" "$work/region-$lan.sqlite" --config "$work/region-$lan.json"
 done
 oms_url="http://$(hub_address hub)"
