@@ -386,11 +386,11 @@ def total(cells, table, **owner):
             return cell["value"]
     return None
 upper = published(oms)
-# A hub of several län publishes the county level (county_cells); a build without it shows only the regional hubs' totals.
+# A hub of several län publishes the county level (county_cells).
 counties = upper.get("county_cells")
 if counties is None:
-    print("(ÖMS-hubben publicerar ingen länsnivå i den här versionen: bara länens egna hubbars siffror visas.)")
-    counties = []
+    print("ÖMS-hubben publicerar ingen länsnivå (county_cells saknas i /v1/published).", file=sys.stderr)
+    sys.exit(1)
 print(f"Östra Mellansverige {period} (preliminärt), publicerade skyddade siffror i ÖMS-hubben per län:")
 print(f"{'LÄN':<20} {'KOMMUNER':>8} {'I KAA':>6} {'16–19 ÅR':>9}   {'I KAA I LÄNETS HUBB':>19}")
 differing = []
@@ -399,7 +399,7 @@ for i in range(0, len(rest), 4):
     in_kaa, population = total(counties, "in_kaa", lan=county), total(counties, "population", lan=county)
     own = total(published(regional_url)["cells"], "in_kaa", kommun=None)
     print(f"{name:<20} {count:>8} {in_kaa if in_kaa is not None else '–':>6} {population if population is not None else '–':>9}   {own:>19}")
-    if upper.get("county_cells") is not None and in_kaa != own:
+    if in_kaa is None or in_kaa != own:
         differing.append(name)
 region = total(upper["cells"], "in_kaa", kommun=None)
 print(f"{'Östra Mellansverige':<20} {sum(int(rest[i + 2]) for i in range(0, len(rest), 4)):>8} {region:>6} {total(upper['cells'], 'population', kommun=None):>9}")
