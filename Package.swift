@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(name: "kaa", dependencies: ["KAAKommunCLI", "KAACLIKit"], swiftSettings: strict),
         .executableTarget(name: "kaa-hub", dependencies: ["KAAHubCLI", "KAACLIKit"], swiftSettings: strict),
         // Benchmark helpers for benchmarks/run.sh (design §11 cases 3 and 4); built, not a product, not installed.
-        .executableTarget(name: "kaa-bench", dependencies: ["KAACLIKit", "KAACore", "KAARegister", "KAASync", "KAACurl", "KAAHTTP", "KAAHTTPServer", "KAAHub"],
+        .executableTarget(name: "kaa-bench", dependencies: ["KAACLIKit", "KAACore", "KAARegister", "KAASync", "KAACurl", "KAAHTTP", "KAAHTTPServer", "KAAHub", "KAAProtocol"],
                           swiftSettings: strict),
 
         // Fuzz targets for the CSV reader, the personnummer parser and the batch decoder. Built
@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "KAAOIDCTests", dependencies: ["KAAOIDC", "KAAOIDCTestKit", "KAACrypto", "KAACryptoTestKit", "KAAHTTP", "KAAHTTPTestKit"],
                     swiftSettings: strict),
         .testTarget(name: "KAAAuthTests", dependencies: ["KAAAuth", "KAACrypto"], swiftSettings: strict),
-        .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAATestFixtures"], swiftSettings: strict),
+        .testTarget(name: "KAABenchTests", dependencies: ["kaa-bench", "KAACore", "KAAHub", "KAARegister", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASystemTests", dependencies: ["KAASystem", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAASQLiteTests", dependencies: ["KAASQLite", "KAATestFixtures"], swiftSettings: strict),
         .testTarget(name: "KAARegisterTests", dependencies: ["KAARegister", "KAASQLite", "KAASystem", "KAACrypto", "KAAAuth", "KAATestFixtures", "KAAOIDC"], swiftSettings: strict),

@@ -6,10 +6,12 @@
 #   bash benchmarks/run.sh --quick   small sizes, one repetition (keeps the script from rotting)
 #   bash benchmarks/run.sh --case 5  only case 5 (and case 2, which makes its register); combines with --quick
 #   bash benchmarks/run.sh --case 6  only case 6 (the month run through the web beside kaa identify)
+#   bash benchmarks/run.sh --case 7  only case 7 (and case 3: its registers, and its figure beside)
 #
 # Data is generated (valid personnummer) into a temporary folder and deleted afterwards; nothing is
-# committed. Cases 3 and 4 use kaa-bench (Sources/KAABench): registers prepared per kommun, the sync
-# client's own upload on one thread per kommun, and the hub's HTTP server serving nothing or a file.
+# committed. Cases 3, 4 and 7 use kaa-bench (Sources/kaa-bench): registers prepared per kommun, the sync
+# client's own upload on one thread per kommun, the hub's HTTP server serving nothing or a file, and
+# (case 7) a hub per län holding its kommuner's batches, which forward one night to a national hub.
 # Case 5 drives `kaa web` with wrk and benchmarks/web.lua (20 sessions' cookies in rotation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,7 @@ KAA_APT_PACKAGES+=(python3 time curl wrk bc oathtool)
 kaa_ensure_packages
 
 quick=0
-only=()   # --case N (repeatable): only those cases (case 5 also runs case 2, whose register it uses)
+only=()   # --case N (repeatable): only those cases (case 5 also runs case 2, whose register it uses; case 7 case 3)
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) quick=1 ;;
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 want() { [ ${#only[@]} -eq 0 ] || [[ " ${only[*]} " == *" $1 "* ]]; }
-if [ "$quick" -eq 1 ]; then small=2000 large=20000 episodes=5000 runs=1 kommuner=20 readers_seconds=1
+# Quick: 40 kommuner, the first by code, are in three län (01, 03, 04): case 7 forwards from three hubs.
+if [ "$quick" -eq 1 ]; then small=2000 large=20000 episodes=5000 runs=1 kommuner=40 readers_seconds=1
 else small=50000 large=500000 episodes=50000 runs=3 kommuner=290 readers_seconds=10; fi
 
 kaa_log "building (release)"
@@ -123,7 +126,7 @@ start_server() {
 now() { date +%s.%N; }
 
 # --- Case 3: a national night: $kommuner sealed batches uploaded at once by one process.
-if want 3; then
+if want 3 || want 7; then
 kaa_log "case 3: preparing $kommuner registers with a sealed batch each"
 mkdir -p "$work/national"
 "$bin/kaa-bench" national-prepare --dir "$work/national" --hub-db "$work/national/hub0.sqlite" --kommuner "$kommuner" >/dev/null
@@ -435,6 +438,68 @@ for size in "$small" "$large"; do
 done
 growth=$(awk -v a="${upload_peak[$small]}" -v b="${upload_peak[$large]}" 'BEGIN {printf "%.2f×", b / a}')
 rows+=("6 kaa web peak memory at upload|${upload_peak[$small]} KB → ${upload_peak[$large]} KB|—|$growth|flat (≈ 1×)")
+fi
+
+# --- Case 7: the national night through the län: case 3's batches applied to a hub per län (21 at
+# full size), each forwarding its kommuner's cells (kaa-hub forward, all 21 at once) to a national
+# hub with a relay per län; timed from their start until all exited 0 (all applied durably), beside
+# case 3's figure of the kommuner uploading directly.
+if want 7; then
+kaa_log "case 7: a hub per län with case 3's batches, forwarding to a national hub"
+federation=$work/federation
+"$bin/kaa-bench" federation-prepare --dir "$work/national" --out "$federation" >/dev/null
+"$bin/kaa-hub" --db "$federation/national0.sqlite" init >/dev/null
+counties=()
+while read -r county members; do
+    (umask 077; "$bin/kaa-hub" --db "$federation/national0.sqlite" relay add "lan-$county" --kommuner "$members" > "$federation/relay-$county.token")
+    counties+=("$county")
+done < "$federation/regions.txt"
+cp -r "$federation/regions" "$federation/regions0"
+# cells_digest DB...: the exact cells of the hubs together (kaa-hub cells --exact --json), one sorted
+# line per cell; prints "KOMMUNER SHA-256".
+cells_digest() {
+    local db
+    for db in "$@"; do "$bin/kaa-hub" --db "$db" cells --exact --json; done | python3 -c '
+import hashlib, json, sys
+decoder, text, cells, at = json.JSONDecoder(), sys.stdin.read(), [], 0
+while True:
+    while at < len(text) and text[at].isspace(): at += 1
+    if at == len(text): break
+    part, at = decoder.raw_decode(text, at)
+    cells += [json.dumps(cell, sort_keys=True, ensure_ascii=False) for cell in part]
+print(len({json.loads(cell)["kommun"] for cell in cells}), hashlib.sha256("\n".join(sorted(cells)).encode()).hexdigest())'
+}
+regional_dbs=()
+for county in "${counties[@]}"; do regional_dbs+=("$federation/regions0/$county.sqlite"); done
+read -r expected_kommuner expected_digest < <(cells_digest "${regional_dbs[@]}")
+[ "$expected_kommuner" -eq "$kommuner" ] || kaa_die "case 7: the regional hubs hold $expected_kommuner of $kommuner kommuner"
+forwards=()
+for run in $(seq "$runs"); do
+    # Fresh hubs on both levels each run: a regional hub that has forwarded keeps its generations and
+    # seqs, which a fresh national hub would refuse.
+    rm -rf "$federation/national.sqlite"* "$federation/regions"
+    cp "$federation/national0.sqlite" "$federation/national.sqlite"
+    cp -r "$federation/regions0" "$federation/regions"
+    start_server national "$bin/kaa-hub" --db "$federation/national.sqlite" --config "$work/hub-bench.json" serve --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0
+    national_server=$server
+    pids=()
+    start=$(now)
+    for county in "${counties[@]}"; do
+        "$bin/kaa-hub" --db "$federation/regions/$county.sqlite" forward --to "$url" --token-file "$federation/relay-$county.token" \
+            > "$federation/forward-$county.out" 2> "$federation/forward-$county.err" &
+        pids+=("$!")
+    done
+    for index in "${!pids[@]}"; do
+        wait "${pids[index]}" || kaa_die "case 7: the forward of län ${counties[index]} failed: $(tail -3 "$federation/forward-${counties[index]}.err")"
+    done
+    forwards+=("$(echo "$(now) - $start" | bc)")
+    kill "$national_server"; wait "$national_server" 2>/dev/null || true
+    read -r got_kommuner got_digest < <(cells_digest "$federation/national.sqlite")
+    [ "$got_kommuner" -eq "$kommuner" ] && [ "$got_digest" = "$expected_digest" ] \
+        || kaa_die "case 7: the national hub holds $got_kommuner kommuner, its cells differ from the regional hubs' ($got_digest, not $expected_digest)"
+done
+ratio=$(awk -v a="$(median "${forwards[@]}")" -v b="$(median "${totals[@]}")" 'BEGIN {printf "%.1f×", a / b}')
+rows+=("7 $kommuner kommuner forwarded by ${#counties[@]} län hubs|$(stats "${forwards[@]}") s|case 3: $kommuner direct uploads $(stats "${totals[@]}") s|$ratio|< 10 s")
 fi
 
 echo

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# /metrics checked with Prometheus' own linter (issue #17): runs the demo region, serves its hub with
+# /metrics checked with Prometheus' own linter (issue #17): runs the demo region (--small), serves its hub with
 # /metrics on a listener of its own, checks that the public listener answers 404 there, reads a few
 # public pages (so the request histograms have samples), and pipes a scrape into
 # `promtool check metrics` (Debian's prometheus package), which must print nothing.
@@ -13,7 +13,7 @@ kaa_ensure_packages
 
 kaa_log "metrics check: running the demo region"
 demo_log=$(mktemp)
-demo_output=$(bash scripts/demo.sh 2>"$demo_log") || { tail -n 30 "$demo_log" >&2; kaa_die "metrics check: the demo failed"; }
+demo_output=$(bash scripts/demo.sh --small 2>"$demo_log") || { tail -n 30 "$demo_log" >&2; kaa_die "metrics check: the demo failed"; }
 rm -f "$demo_log"
 work=$(echo "$demo_output" | sed -n 's/^Allt ligger i \([^ ]*\) .*/\1/p')
 [ -n "$work" ] && [ -f "$work/hub.sqlite" ] || kaa_die "metrics check: the demo left no hub database"

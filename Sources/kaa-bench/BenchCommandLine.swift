@@ -30,9 +30,10 @@ final class BenchContext: ProgramContext {
 /// One `kaa-bench` command.
 protocol BenchCommand: CommandDefinition where Context == BenchContext {}
 
-/// `kaa-bench`: the helpers `benchmarks/run.sh` needs for design §11's cases 3 and 4.
+/// `kaa-bench`: the helpers `benchmarks/run.sh` needs for design §11's cases 3, 4 and 7.
 enum BenchCommandLine {
-    static let commands: [any BenchCommand.Type] = [NationalPrepareCommand.self, NationalUploadCommand.self, NullServerCommand.self, StaticServerCommand.self]
+    static let commands: [any BenchCommand.Type] = [NationalPrepareCommand.self, NationalUploadCommand.self, FederationPrepareCommand.self,
+                                                    NullServerCommand.self, StaticServerCommand.self]
 
     static let tool = CommandLineTool<BenchContext>(
         program: "kaa-bench", abstract: "Hjälpprogram för benchmarks/run.sh (design §11); inte för drift.", globals: [],
@@ -90,6 +91,21 @@ enum NationalUploadCommand: BenchCommand {
                                    result.bytes, result.failures.count, result.clientCPUSeconds))
         for failure in result.failures.prefix(10) { context.errorOutput.line("kaa-bench: \(failure)") }
         if !result.failures.isEmpty { throw BenchError.failed("\(result.failures.count) uppladdningar misslyckades") }
+    }
+}
+
+/// `kaa-bench federation-prepare --dir DIR --out DIR`.
+enum FederationPrepareCommand: BenchCommand {
+    static let directory = Arg.required("--dir", ValueKind.path.named("mapp"), "Mappen som national-prepare skrev.")
+    static let output = Arg.required("--out", ValueKind.path.named("mapp"), "Mappen länens hubbar (regions/LÄN.sqlite) och regions.txt skrivs i.")
+    static let spec = CommandSpec(
+        "federation-prepare", "En hubb per län med länets förberedda kommuner anslutna och deras batcher tillämpade.",
+        arguments: [directory, output],
+        discussion: "Skriver en rad per län: länskoden och dess kommuner, kommaseparerade (som regions.txt).")
+
+    static func run(_ arguments: ParsedArguments, _ context: BenchContext) throws {
+        let regions = try FederationNight.prepare(national: arguments[directory], directory: arguments[output], clock: context.clock())
+        for region in regions { context.output.line("\(region.county) \(region.kommuner.joined(separator: ","))") }
     }
 }
 
