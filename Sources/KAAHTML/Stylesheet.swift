@@ -13,7 +13,7 @@ public enum Stylesheet {
         a{color:#0b4f8a}a:focus,button:focus,select:focus{outline:3px solid #f2b705;outline-offset:2px}
         .status{background:#eef3f8;border-left:5px solid #0b3d62;padding:.6rem 1rem}.prelim{color:#8a3b00}
         .missing{color:#8a3b00}table{border-collapse:collapse;min-width:100%}caption{text-align:left;font-weight:600;padding:.4rem 0}
-        th,td{border-bottom:1px solid #c9d3dd;padding:.35rem .6rem;text-align:right}th[scope=row],th[scope=col]:first-child{text-align:left}table.prose th,table.prose td{text-align:left;vertical-align:top}
+        th,td{border-bottom:1px solid #c9d3dd;padding:.35rem .6rem;text-align:right}th[scope=row],th[scope=rowgroup],th[scope=col]:first-child{text-align:left}tr.group th{padding-top:.9rem;background:#eef2f6}table.prose th,table.prose td{text-align:left;vertical-align:top}
         thead th{background:#0b3d62;color:#fff}tfoot th,tfoot td{font-weight:700;border-top:2px solid #0b3d62}
         .scroll{overflow-x:auto}.chart{max-width:100%;height:auto}.grid{stroke:#d5dde5;stroke-width:1}
         .axis,.label,.value{font-size:12px;fill:#1b1b1b}.bar{fill:#0b5f9e}.bar.region{fill:#8a3b00}.bar.previous{fill:#9aa9b7}
