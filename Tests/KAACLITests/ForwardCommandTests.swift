@@ -1,6 +1,7 @@
 import Foundation
 import KAACLIKit
 import KAACore
+import KAAHTTP
 import KAAHTTPServer
 import KAAHub
 import KAASystem
@@ -99,6 +100,36 @@ import Testing
         #expect(try Hub(path: upper).relays().isEmpty && Hub(path: upper).sites().isEmpty, "nothing created")
     }
 
+    /// A regional hub's forward killed (SIGKILL) after the hub above applied its batch and before
+    /// the answer arrived: the next forward finds the batch applied (200), acknowledges it, and
+    /// both levels hold the same cells; no new generation was needed.
+    @Test func aForwardKilledMidwayLosesNothingAndTheNextRunFinishesIt() throws {
+        let (_, _) = try federation()
+        let holding = HoldingResponder(HubResponder(hub: try Hub(path: upper)))
+        let server = try HTTPServer(host: "127.0.0.1", port: 0, responder: holding)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable("kaa-hub"))
+        process.arguments = ["--db", regional, "forward", "--to", server.baseURL, "--token-file", relayToken]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let applied = holding.applied.wait(timeout: .now() + 30)
+        kill(process.processIdentifier, SIGKILL)
+        holding.release.signal()
+        process.waitUntilExit()
+        #expect(applied == .success, "the hub above applied the batch before the kill")
+        #expect(process.terminationReason == .uncaughtSignal)
+        let outbox = try Hub(path: regional).forwardOutbox(kommun: "0380")
+        #expect(try outbox.pendingBatches().count == 1, "the killed run never recorded the answer")
+        let below = runHub(["cells", "--exact", "--json", "--kommun", "0380"], database: regional).stdout
+        #expect(runHub(["cells", "--exact", "--json", "--kommun", "0380"], database: upper).stdout == below, "applied above before the kill")
+        let next = runHub(["forward", "--to", server.baseURL, "--token-file", relayToken], database: regional)
+        expectExit(next, 0)
+        #expect(next.stderr.contains("status=200") && !next.stderr.contains("new_generation"), "\(next.stderr)")
+        #expect(try outbox.pendingBatches().isEmpty)
+        #expect(runHub(["cells", "--exact", "--json", "--kommun", "0380"], database: upper).stdout == below)
+    }
+
     /// The same noise at every level: an upper hub whose config changed away from what its relay
     /// forwarded with refuses to start, naming the parameter.
     @Test func anUpperHubWithOtherNoiseParametersRefusesToStart() throws {
@@ -124,4 +155,33 @@ import Testing
         #expect(process.terminationStatus == 65)
         #expect(message.contains("noiseMaximum är 3 här men 2") && message.contains("uppsala"), "\(message)")
     }
+}
+
+/// A hub responder that, on the first batch upload, applies it and then holds the answer until
+/// released (the moment to kill the client), signalling `applied` first.
+final class HoldingResponder: HTTPResponder, @unchecked Sendable {
+    let inner: HubResponder
+    let applied = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var held = false
+
+    init(_ inner: HubResponder) { self.inner = inner }
+
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        let response = inner.respond(to: request)
+        guard request.method == "PUT", response.status == 201 else { return response }
+        lock.lock()
+        let first = !held
+        held = true
+        lock.unlock()
+        if first {
+            applied.signal()
+            _ = release.wait(timeout: .now() + 30)
+        }
+        return response
+    }
+
+    func admit(_ head: HTTPRequest) -> HTTPResponse? { inner.admit(head) }
+    func bodyHandling(for head: HTTPRequest) -> HTTPBodyHandling { inner.bodyHandling(for: head) }
 }
