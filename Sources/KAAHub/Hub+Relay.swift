@@ -187,11 +187,11 @@ extension Hub {
 
 /// The publication parameters two levels must share (issue 20: the same noise at every level).
 extension Hub {
-    /// This hub's Cell Key Method parameters as one line, sent by a forwarding hub with every
+    /// A hub's Cell Key Method parameters as one line (`Hub.protection`), sent by a forwarding hub with every
     /// request (`KAA-Protection`) and compared by the hub above it: `noiseMaximum=D;noiseVariance=V;table=H`,
     /// H the first 16 hex digits of SHA-256 over the perturbation table's rows (12 significant digits each) (guards against a
     /// table made another way from the same D and V).
-    public var protection: String {
+    static func protectionLine(_ perturbation: PerturbationTable) -> String {
         // 12 significant digits: the table's floating point may differ in its last bits between machines.
         let rows = perturbation.rows.map { row in row.map { String(format: "%.12g", $0) }.joined(separator: ",") }.joined(separator: "\n")
         let table = String(Crypto.sha256Hex(Array(rows.utf8)).prefix(16))

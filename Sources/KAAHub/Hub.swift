@@ -32,6 +32,9 @@ public final class Hub: Sendable {
     public static let defaultMaxCellCount = CellTable.defaultMaximumCount
     /// The Cell Key Method's noise table for publication.
     public let perturbation: PerturbationTable
+    /// `perturbation`'s parameters as one line (`Hub.protectionLine`), made once: a relay's every
+    /// request is compared with it.
+    public let protection: String
     /// The smallest published population a share is shown for (`shareMinimumDenominator`).
     public let shareMinimumDenominator: Int
     /// The default of `shareMinimumDenominator`: ten published people.
@@ -95,6 +98,7 @@ public final class Hub: Sendable {
                 throw .invalidInput(error.message)
             }
         }
+        protection = Self.protectionLine(self.perturbation)
     }
 
     /// The current time as UTC ISO 8601.

@@ -40,8 +40,9 @@ public final class HubContext: ProgramContext {
 
     /// Opens the hub database. Only `serve` and `init` create one (`create`); every other command
     /// refuses a path where there is none, so that a mistyped path never makes an empty second hub.
-    func openHub(create: Bool = false, maxBodyBytes: Int = 4 << 20, maxCellCount: Int = Hub.defaultMaxCellCount,
-                 perturbation: PerturbationTable? = nil) throws -> Hub {
+    /// Every command opens it with the configuration's noise table, so that what one command
+    /// publishes (`region`) or forwards (`forward`) is what `serve` publishes.
+    func openHub(create: Bool = false, maxBodyBytes: Int = 4 << 20, maxCellCount: Int = Hub.defaultMaxCellCount) throws -> Hub {
         let path = try databasePath()
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw HubError.notFound("hubbens databas \(path) finns inte; ange rätt fil med --db, KAA_HUB_DB eller \"db\" i konfigurationen "
@@ -49,7 +50,7 @@ public final class HubContext: ProgramContext {
         }
         // The publication settings come from the configuration for every command alike.
         let publishing = try settings()
-        return try Hub(path: path, maxBodyBytes: maxBodyBytes, maxCellCount: maxCellCount, perturbation: perturbation,
+        return try Hub(path: path, maxBodyBytes: maxBodyBytes, maxCellCount: maxCellCount, perturbation: publishing.perturbation,
                        shareMinimumDenominator: publishing.shareMinimumDenominator, regionName: publishing.regionName,
                        scope: publishing.scope)
     }

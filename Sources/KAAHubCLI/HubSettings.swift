@@ -34,6 +34,8 @@ struct HubSettings {
     var regionName: String?
     /// The kommuner the hub accepts: those of the län in `lan` and those in `kommuner` (neither: every kommun).
     var scope = HubScope.everyKommun
+    /// The noise table made from noiseMaximum and noiseVariance (checked at load); nil: no file, the default table.
+    var perturbation: PerturbationTable?
 
     static let keys: Set<String> = ["db", "listen", "metricsListen", "tlsCert", "tlsKey", "maxBodyBytes", "maxCellCount", "threads", "connectionLimit", "perIPConnectionLimit", "timeoutSeconds",
                                     "headerTimeoutSeconds", "maxBufferedBodyBytes",
@@ -78,6 +80,7 @@ struct HubSettings {
             throw CommandLineError.badValue(argument: "--config", message: "\(path): noiseMaximum/noiseVariance: with D = \(settings.noiseMaximum) "
                 + "a published figure can tell no one from one or two people; D must be at least 2")
         }
+        settings.perturbation = table
         return settings
     }
 

@@ -27,14 +27,7 @@ enum ForwardCommand: HubCommand {
             """)
 
     static func run(_ arguments: ParsedArguments, _ context: HubContext) throws {
-        let settings = try context.settings()
-        let perturbation: PerturbationTable
-        do {
-            perturbation = try PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
-        } catch {
-            throw CommandLineError.badValue(argument: "--config", message: "noiseMaximum/noiseVariance: \(error.message)")
-        }
-        let hub = try context.openHub(perturbation: perturbation)
+        let hub = try context.openHub()
         // What the hub above compares is what this hub publishes with: the server's parameters.
         if let served = try hub.recordedPublicationParameters(), served != hub.protection {
             throw CommandLineError.badValue(argument: "--config", message: "forward körs med andra skyddsparametrar än 'kaa-hub serve' publicerar med ("

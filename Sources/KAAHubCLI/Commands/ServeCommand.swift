@@ -57,8 +57,7 @@ enum ServeCommand: HubCommand {
             options.tlsCertificatePEM = tls.certificatePEM
             options.tlsKeyPEM = tls.keyPEM
         }
-        let perturbation = try? PerturbationTable(maximumNoise: settings.noiseMaximum, variance: settings.noiseVariance)
-        let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, maxCellCount: settings.maxCellCount, perturbation: perturbation)
+        let hub = try context.openHub(create: true, maxBodyBytes: settings.maxBodyBytes, maxCellCount: settings.maxCellCount)
         // The same noise at every level (issue 20): a relay that forwarded under other parameters
         // would see its kommuner published with other figures here than on its own hub.
         if let (relay, differences) = try hub.relayProtectionMismatches().first {
