@@ -261,17 +261,8 @@ public struct SyncClient {
         try uplink.send(method, path, body: body, deadline: deadline)
     }
 
-    /// The shortest wait between two attempts, in seconds, whatever the hub says.
-    static var minimumWaitSeconds: Double { Uplink.minimumWaitSeconds }
-
-    /// `Retry-After` as delta-seconds (see `Uplink.retryAfterSeconds`).
-    static func retryAfterSeconds(_ value: String?) -> Double? { Uplink.retryAfterSeconds(value) }
-
     /// The hub's stated reason, fit to show a person (see `Uplink.sanitisedReason`).
     static func sanitisedReason(_ body: [UInt8]) -> String? { Uplink.sanitisedReason(body) }
-
-    /// The longest hub reason a message shows.
-    static var maximumReasonLength: Int { Uplink.maximumReasonLength }
 
     // MARK: - The region back to the kommun
 
